@@ -1,0 +1,286 @@
+"""The one protocol every network adapter speaks, and the typed values it speaks in.
+
+Nothing outside ``koers.networks`` knows a wire format: publishing, listening and measurement
+only see the frozen dataclasses and the four error classes defined here. This module imports no
+Django and no client library, so it is cheap to import anywhere.
+
+Error contract (what a caller does with each):
+
+* :class:`RetryableError` — nothing was created; try again later (``retry_after`` seconds if the
+  network said so). 5xx, 429, connection refused.
+* :class:`PermanentError` — the network refused this post as it is (validation, 4xx). Retrying
+  the same post will fail the same way; show ``message`` to the user.
+* :class:`AuthError` — the channel is broken (token expired, revoked, wrong password). Stop using
+  the channel until someone reconnects it; ``message`` carries the network's reason.
+* :class:`UnknownOutcomeError` — the request was sent but no answer came back (read timeout), so
+  the post may or may not exist. Call :meth:`Publisher.lookup` with the same idempotency key
+  before anything else; never re-publish blindly.
+
+Every message is safe to show and to log: adapters never put tokens, passwords or session
+strings in them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol, runtime_checkable
+
+Visibility = Literal["public", "unlisted", "private", "direct"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors
+# ---------------------------------------------------------------------------------------------
+class NetworkError(Exception):
+    """Base of every classified failure raised by an adapter; ``str(error)`` is safe to show."""
+
+    def __init__(self, message: str, *, network: str = "", status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.network = network
+        self.status = status
+
+
+class RetryableError(NetworkError):
+    """Nothing was created; the same call may succeed later (5xx, 429, connection refused)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        network: str = "",
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, network=network, status=status)
+        #: Seconds the network asked us to wait, when it said so; ``None`` = use your own backoff.
+        self.retry_after = retry_after
+
+
+class PermanentError(NetworkError):
+    """The network refused the request as it is (validation); retrying cannot help."""
+
+
+class AuthError(NetworkError):
+    """Credentials are expired, revoked or wrong: the channel needs to be reconnected."""
+
+
+class UnknownOutcomeError(NetworkError):
+    """The request was sent but its outcome is unknown (timeout); resolve with ``lookup``."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Publishing values
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class MediaItem:
+    """One image to attach. ``alt_text`` is required by koers' policy, empty only on purpose."""
+
+    data: bytes
+    mime_type: str
+    alt_text: str
+    filename: str = "image"
+
+    def __repr__(self) -> str:  # the bytes would flood logs and test output
+        return f"MediaItem({self.filename!r}, {self.mime_type}, {len(self.data)} bytes)"
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingPost:
+    """A post as koers wants it published on one network (text already tailored per network).
+
+    ``link_card_url``: on networks that render cards from an explicit embed (Bluesky), the page
+    to build the card from; ``None`` = the first link in the text, if any.
+    ``in_reply_to``: a remote id returned by the same adapter (reply), or ``None``.
+    """
+
+    text: str
+    media: tuple[MediaItem, ...] = ()
+    language: str | None = None
+    content_warning: str | None = None
+    visibility: Visibility = "public"
+    link_card_url: str | None = None
+    in_reply_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PublishResult:
+    """Where the post lives now. ``remote_id`` is what ``delete``/``fetch_post_metrics`` take."""
+
+    remote_id: str
+    url: str
+    published_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PostMetrics:
+    """Counts for one post. ``None`` means the network does not offer the number — never 0."""
+
+    remote_id: str
+    likes: int | None = None
+    reposts: int | None = None
+    replies: int | None = None
+    quotes: int | None = None
+    reach: int | None = None
+    impressions: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountMetrics:
+    """Counts for the connected account; ``None`` = not offered by the network."""
+
+    followers: int | None
+    following: int | None
+    posts: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one network accepts.
+
+    ``url_length``: every URL counts as this many characters (Mastodon: 23), ``None`` = URLs
+    count as their own length. ``counts_graphemes``: lengths are grapheme clusters (what a
+    reader sees as one character: "é", "👍🏽"), not code points.
+    """
+
+    max_chars: int
+    url_length: int | None
+    max_images: int
+    max_image_bytes: int
+    counts_graphemes: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One reason a post can't be published as it is; ``code`` is stable, ``message`` is shown."""
+
+    code: str
+    message: str
+    field: str = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionStatus:
+    """Result of :meth:`Publisher.check_connection`; ``reason`` is empty when ``ok``."""
+
+    ok: bool
+    account: str = ""
+    reason: str = ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Listening values
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class IncomingPost:
+    """A post (or feed entry, or imported row) normalised for the listening pipeline.
+
+    ``remote_id`` is unique per ``network`` and is what the caller dedupes on. ``text`` is plain
+    text (HTML already converted). ``created_at`` is timezone-aware UTC.
+    """
+
+    network: str
+    remote_id: str
+    url: str
+    author_handle: str
+    author_name: str
+    text: str
+    lang: str | None
+    created_at: datetime
+    links: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()
+    mentions: tuple[str, ...] = ()
+    reply_to: str | None = None
+    metrics: PostMetrics | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """One poll's worth of posts plus the cursor to pass to the next poll (caller stores it)."""
+
+    posts: tuple[IncomingPost, ...]
+    cursor: str | None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------
+# Protocols
+# ---------------------------------------------------------------------------------------------
+@runtime_checkable
+class Publisher(Protocol):
+    """Write side of a network. Every method raises only the :class:`NetworkError` subclasses."""
+
+    network: str
+
+    def publish(self, post: OutgoingPost, idempotency_key: str) -> PublishResult:
+        """Create the post. Calling again with the same key must not create a second post."""
+        ...
+
+    def lookup(
+        self, idempotency_key: str, post: OutgoingPost | None = None
+    ) -> PublishResult | None:
+        """Find the post an earlier ``publish`` with this key created, without creating one.
+
+        ``None`` = no such post: publishing again with the same key is safe. ``post`` is what
+        that attempt sent; adapters that cannot find a post by key alone (Mastodon) use it.
+        """
+        ...
+
+    def delete(self, remote_id: str) -> None:
+        """Delete the post; deleting one that is already gone is not an error."""
+        ...
+
+    def fetch_post_metrics(self, remote_ids: Iterable[str]) -> list[PostMetrics]:
+        """Counts for the given posts; posts that no longer exist are left out."""
+        ...
+
+    def fetch_account_metrics(self) -> AccountMetrics: ...
+
+    def limits(self) -> Limits: ...
+
+    def validate(self, post: OutgoingPost) -> list[Problem]:
+        """Problems that would make ``publish`` fail; empty list = publishable."""
+        ...
+
+    def check_connection(self) -> ConnectionStatus:
+        """Never raises for auth or network trouble: reports it in ``reason`` instead."""
+        ...
+
+
+@runtime_checkable
+class PollingSource(Protocol):
+    """Read side that is polled: give the cursor from the last batch, get what is new."""
+
+    network: str
+
+    def poll(self, cursor: str | None = None) -> Batch: ...
+
+
+def validate_against_limits(post: OutgoingPost, limits: Limits, length: int) -> list[Problem]:
+    """The checks every network shares, given the text length as that network counts it."""
+    problems: list[Problem] = []
+    if not post.text.strip() and not post.media:
+        problems.append(Problem("empty", "The post has no text and no images."))
+    if length > limits.max_chars:
+        problems.append(
+            Problem(
+                "too_long",
+                f"The text is {length} characters; this network allows {limits.max_chars}.",
+            )
+        )
+    if len(post.media) > limits.max_images:
+        problems.append(
+            Problem(
+                "too_many_images",
+                f"{len(post.media)} images; this network allows {limits.max_images}.",
+                field="media",
+            )
+        )
+    for index, item in enumerate(post.media, start=1):
+        if not item.mime_type.startswith("image/"):
+            problems.append(
+                Problem("not_an_image", f"Attachment {index} is not an image.", field="media")
+            )
+    return problems
