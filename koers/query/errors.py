@@ -23,7 +23,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "unbalanced_quote": {
         "en": 'The quote at character {col} is never closed: end the phrase with a second ".',
-        "nl": 'Het aanhalingsteken bij teken {col} wordt niet gesloten: sluit de woordgroep af'
+        "nl": "Het aanhalingsteken bij teken {col} wordt niet gesloten: sluit de woordgroep af"
         ' met een tweede ".',
     },
     "missing_operand": {
@@ -74,8 +74,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "bad_proximity": {
         "en": 'The ~ after the phrase at character {col} needs a number, for example "a b"~3.',
-        "nl": 'De ~ na de woordgroep bij teken {col} heeft een getal nodig,'
-        ' bijvoorbeeld "a b"~3.',
+        "nl": 'De ~ na de woordgroep bij teken {col} heeft een getal nodig, bijvoorbeeld "a b"~3.',
     },
 }
 

@@ -38,7 +38,7 @@ from koers.query.nodes import (
     is_near_operand,
     requires_term,
 )
-from koers.query.text import tokenize, tokenize_query_term
+from koers.query.text import Kind, site_host, tokenize, tokenize_query_term
 
 # Straight and typographic quotes: phones and word processors turn " into “ ” or „.
 _QUOTES = frozenset('"“”„')
@@ -180,17 +180,6 @@ def _field_value(name: str, raw: str, pos: int) -> str:
     return value
 
 
-def site_host(value: str) -> str:
-    """Reduce ``https://www.Example.nl:8080/path`` or ``example.nl.`` to a lowercase host name."""
-    value = value.casefold()
-    if "://" in value:
-        value = value.split("://", 1)[1]
-    for sep in "/?#":
-        value = value.split(sep, 1)[0]
-    value = value.rsplit("@", 1)[-1].split(":", 1)[0]
-    return value.rstrip(".")
-
-
 def _check_parentheses(lexemes: list[_Lexeme]) -> None:
     open_positions: list[int] = []
     for lexeme in lexemes:
@@ -296,25 +285,25 @@ def _op_text(lexeme: _Lexeme) -> str:
 
 
 def _word_node(lexeme: _Lexeme) -> Node:
-    pieces: list[tuple[str, int]] = lexeme.value  # type: ignore[assignment]
+    pieces: list[tuple[str, Kind]] = lexeme.value  # type: ignore[assignment]
     items: list[PhraseItem] = []
     for text, kind in pieces:
         if "*" in text or "?" in text:
             items.append(_wildcard(text, kind, lexeme))
         else:
-            items.append(Term(text, kind, pos=lexeme.pos))  # type: ignore[arg-type]
+            items.append(Term(text, kind, pos=lexeme.pos))
     if len(items) == 1:
         return items[0]
     return Phrase(tuple(items), None, pos=lexeme.pos)
 
 
-def _wildcard(pattern: str, kind: int, lexeme: _Lexeme) -> Wildcard:
+def _wildcard(pattern: str, kind: Kind, lexeme: _Lexeme) -> Wildcard:
     while "**" in pattern:
         pattern = pattern.replace("**", "*")
     star = pattern.find("*")
     if star != -1 and len(pattern[:star].replace("?", "")) < 3:
         raise QueryError("wildcard_prefix", lexeme.pos, term=lexeme.text)
-    return Wildcard(pattern, kind, pos=lexeme.pos)  # type: ignore[arg-type]
+    return Wildcard(pattern, kind, pos=lexeme.pos)
 
 
 def _phrase_node(lexeme: _Lexeme) -> Node:

@@ -96,3 +96,14 @@ def tokenize_query_term(text: str) -> list[tuple[str, Kind]]:
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return [(fold(tok), _MARK_OF_KIND[mark]) for mark, tok in _QUERY_TOKEN_RE.findall(text)]
+
+
+def site_host(value: str) -> str:
+    """Reduce ``https://www.Example.nl:8080/path`` or ``example.nl.`` to a lowercase host name."""
+    value = value.casefold()
+    if "://" in value:
+        value = value.split("://", 1)[1]
+    for sep in "/?#":
+        value = value.split(sep, 1)[0]
+    value = value.rsplit("@", 1)[-1].split(":", 1)[0]
+    return value.rstrip(".")

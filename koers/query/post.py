@@ -1,0 +1,124 @@
+"""The document a query is matched against, tokenised once and reused for every topic.
+
+Contract: ``Post.from_dict({"id", "text", "lang"?, "author"?, "network"?, "links"?, "country"?})``
+(or the keyword constructor) tokenises the text once; every matcher then only reads
+``tokens``/``kinds`` (parallel lists, one entry per token, see :mod:`koers.query.text`) and
+``index``, which maps a *key* to the sorted token positions where it occurs:
+
+* ``"word"``  — the token as a plain word **or** as a hashtag (``#word``),
+* ``"#word"`` — the token as a hashtag only,
+* ``"@name"`` — the token as a mention only.
+
+Metadata is normalised the way the query fields are: lowercase language, network and country;
+author without a leading ``@``; link hosts (from ``links`` and from URLs in the text) lowercase.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from koers.query.text import HASHTAG, WORD, Kind, site_host, tokenize_parallel
+
+_URL_RE = re.compile(r"https?://[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
+
+
+class Post:
+    """One post prepared for matching; build it once and pass it to every matcher."""
+
+    __slots__ = (
+        "id",
+        "text",
+        "lang",
+        "author",
+        "network",
+        "country",
+        "links",
+        "tokens",
+        "kinds",
+        "index",
+        "_hosts",
+    )
+
+    def __init__(
+        self,
+        id: object,  # the field is called "id" in every post source
+        text: str,
+        *,
+        lang: str | None = None,
+        author: str | None = None,
+        network: str | None = None,
+        links: Iterable[str] = (),
+        country: str | None = None,
+    ) -> None:
+        if not isinstance(text, str):
+            raise TypeError(f"post text must be a string, not {type(text).__name__}")
+        self.id = id
+        self.text = text
+        self.lang = lang.lower() if lang else None
+        self.author = author.casefold().lstrip("@") if author else None
+        self.network = network.lower() if network else None
+        self.country = country.lower() if country else None
+        self.links = tuple(links)
+        self._hosts: frozenset[str] | None = None
+        tokens, kinds = tokenize_parallel(text)
+        self.tokens: list[str] = tokens
+        self.kinds: list[Kind] = kinds
+        self.index: dict[str, list[int]] = _build_index(tokens, kinds)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> Post:
+        """Build a post from a JSON-like mapping; raises ValueError naming a bad or missing key."""
+        if "id" not in data:
+            raise ValueError('post has no "id"')
+        text = data.get("text")
+        if not isinstance(text, str):
+            raise ValueError('post has no "text" string')
+        optional: dict[str, str | None] = {}
+        for key in ("lang", "author", "network", "country"):
+            value = data.get(key)
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f'post field "{key}" must be a string')
+            optional[key] = value
+        links = data.get("links") or ()
+        if isinstance(links, str) or not isinstance(links, list | tuple):
+            raise ValueError('post field "links" must be a list of URLs')
+        if not all(isinstance(link, str) for link in links):
+            raise ValueError('post field "links" must be a list of URLs')
+        return cls(data["id"], text, links=links, **optional)
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        """Host names the post links to; computed on first use (only ``site:`` needs it)."""
+        if self._hosts is None:
+            urls = list(self.links)
+            if "://" in self.text:
+                urls.extend(_URL_RE.findall(self.text))
+            self._hosts = frozenset(site_host(url) for url in urls)
+        return self._hosts
+
+    def __repr__(self) -> str:
+        return f"Post(id={self.id!r}, tokens={len(self.tokens)})"
+
+
+def _build_index(tokens: list[str], kinds: list[Kind]) -> dict[str, list[int]]:
+    index: dict[str, list[int]] = {}
+    get = index.get
+    for position, token in enumerate(tokens):
+        kind = kinds[position]
+        if kind is not WORD:
+            # A hashtag is findable both as "#tag" and as the plain word; a mention only as "@".
+            key = ("#" if kind is HASHTAG else "@") + token
+            found = get(key)
+            if found is None:
+                index[key] = [position]
+            else:
+                found.append(position)
+            if kind is not HASHTAG:
+                continue
+        found = get(token)
+        if found is None:
+            index[token] = [position]
+        else:
+            found.append(position)
+    return index
