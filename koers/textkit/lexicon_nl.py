@@ -93,8 +93,8 @@ SUPPLEMENT: Final[dict[str, float]] = {
     "gezeik": -0.7, "gezeur": -0.5, "rommel": -0.5, "troep": -0.6, "puinhoop": -0.7,
     "wachttijd": -0.3, "wachten": -0.2, "annuleren": -0.3, "geannuleerd": -0.4,
     "afgezet": -0.6, "nep": -0.6, "scam": -0.8, "fraude": -0.7, "lek": -0.4,
-    "crash": -0.5, "crasht": -0.5, "vastgelopen": -0.5, "plat": -0.3, "eruit": -0.2,
-    "stuk": -0.4, "weg": -0.1, "kwijt": -0.4, "verloren": -0.4, "zorgen": -0.3,
+    "crash": -0.5, "crasht": -0.5, "vastgelopen": -0.5,
+    "kwijt": -0.4, "verloren": -0.4, "zorgen": -0.3,
     "bang": -0.5, "angst": -0.6, "hopeloos": -0.6, "jammer": -0.5, "spijtig": -0.5,
     "sorry": -0.1, "excuses": -0.1, "mis": -0.4, "miserie": -0.7, "tering": -0.7,
     "godverdomme": -0.7, "verdomme": -0.6, "kanker": -0.7, "walg": -0.8, "bah": -0.6,
@@ -109,10 +109,19 @@ PHRASES: Final[dict[tuple[str, str], float]] = {
     ("in", "orde"): 0.3, ("op", "tijd"): 0.3, ("te", "laat"): -0.5, ("te", "duur"): -0.5,
     ("nog", "steeds"): -0.2, ("al", "weken"): -0.3, ("al", "dagen"): -0.3,
 }  # fmt: skip
-# Words that mean something else alone: "heel" (whole), "echt" (real), "zo" (so/soon).
+# Homographs and function words that the adjective lexicon scores but that are mostly
+# neutral in posts: "naar" (to / nasty), "laat" (late / lets), "erg" (very / bad), "gelezen"
+# (read), "zat" (sat / fed up), "heel" (whole), "echt" (real), "open", "nieuw", "klaar", ….
+# Found by listing the most frequent lexicon hits in Dutch reviews and reading their contexts.
 NOT_ALONE: Final = frozenset(
     {"heel", "echt", "zo", "zó", "best", "wat", "iets", "vrij", "bijzonder", "redelijk",
-     "zeer", "zwaar", "totaal", "mega"}
+     "zeer", "zwaar", "totaal", "mega", "erg", "naar", "weg", "waar", "zeker", "eens",
+     "laatste", "net", "laat", "lang", "moest", "gemaakt", "dood", "zat", "leek", "later",
+     "enige", "vol", "absoluut", "geheel", "open", "nieuw", "los", "mogelijk", "normaal",
+     "natuurlijk", "klein", "hoog", "gewend", "naast", "bepaald", "divers", "letterlijk",
+     "waarschijnlijk", "direct", "bezig", "gelezen", "bezorgd", "klaar", "benieuwd",
+     "werkelijk", "oud", "jong", "groot", "echte", "volledig", "literair", "ware", "diep",
+     "stuk", "plat", "eruit", "enorm", "ontzettend", "behoorlijk", "ongelooflijk"}
 )  # fmt: skip
 CONTRAST: Final = frozenset({"maar", "echter", "alleen", "but"})
 _SENTENCE_END: Final = re.compile(r"[.!?;]")
@@ -207,8 +216,12 @@ def score_tokens(toks: list[Token]) -> float:
         value, boost = 0.0, 0.0
         nxt = texts[i + 1] if i + 1 < len(toks) else ""
         phrase = PHRASES.get((tok.text, nxt))
+        after = texts[i + 2] if i + 2 < len(toks) else ""
         if phrase is not None:
             value, skip = phrase, 1
+        elif nxt in BOOSTERS and (tok.text, after) in PHRASES:
+            # "viel erg tegen": a booster inside a two-word phrase.
+            value, skip = PHRASES[(tok.text, after)] * (1.0 + BOOSTERS[nxt]), 2
         elif tok.text in NEGATORS and (wanted := _wanted_thing_at(texts, i + 1)):
             value, skip = -0.5, wanted
         elif tok.text in BOOSTERS and _next_word_scores(toks, i, words):
