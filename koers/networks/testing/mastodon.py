@@ -131,7 +131,7 @@ class FakeMastodon(FakeServer):
         )
 
     # -- dispatch -----------------------------------------------------------------------------
-    def handle(self, request: Request) -> Response:
+    def route(self, request: Request) -> Response:
         # Rails ignores a trailing slash, and Mastodon.py sends one on some endpoints.
         path, method = request.path.rstrip("/") or "/", request.method
         if path == "/api/v1/instance":

@@ -92,12 +92,12 @@ class _Delay:
 
 
 class FakeServer:
-    """Base class: subclasses implement :meth:`handle`. Use as a context manager.
+    """Base class: subclasses implement :meth:`route`. Use as a context manager.
 
     Knobs (thread-safe, may be set while running):
 
     * :meth:`fail_next` — the next *n* matching requests get ``status`` (503 by default)
-      without reaching :meth:`handle`, so nothing is created.
+      without reaching :meth:`route`, so nothing is created.
     * :meth:`delay_after_handling` — the next matching request IS handled (the post is
       created) and only then the server sleeps before answering: the client times out after
       sending, which is the "unknown outcome" case.
@@ -170,7 +170,7 @@ class FakeServer:
             return sum(1 for r in self.requests if r.method == method and r.path == path)
 
     # -- dispatch -------------------------------------------------------------------------
-    def handle(self, request: Request) -> Response:  # pragma: no cover - abstract
+    def route(self, request: Request) -> Response:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def _dispatch(self, request: Request) -> tuple[Response, float]:
@@ -190,7 +190,7 @@ class FakeServer:
                     pending.remaining -= 1
                     delay = pending.seconds
                     break
-            response = self.handle(request)
+            response = self.route(request)
         return response, delay
 
 
