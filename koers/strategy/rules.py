@@ -880,6 +880,25 @@ def kerkhofs_state(go_no_go: GoNoGo | None) -> KerkhofsState:
     return KerkhofsState(CycleState.GO, frozenset(), ())
 
 
+def next_cycle_objective(
+    objective: SmartObjective, evaluated_value: Number, evaluated_on: date
+) -> SmartObjective:
+    """The objective for the next Kerkhofs cycle: this cycle's evaluation is its baseline
+    (nulmeting). Target and period are cleared, because they must be set again."""
+    return SmartObjective(
+        title=objective.title,
+        metric=objective.metric,
+        channel=objective.channel,
+        target_group=objective.target_group,
+        unit=objective.unit,
+        baseline=evaluated_value,
+        baseline_date=evaluated_on,
+        owner=objective.owner,
+        kpi_ids=objective.kpi_ids,
+        groundswell=objective.groundswell,
+    )
+
+
 # =============================================================================================
 # Social Media Funnel (DOMAIN.md §4)
 

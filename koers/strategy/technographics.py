@@ -232,6 +232,15 @@ MESSAGES: Mapping[str, Bilingual] = {
         "nl": "Het bestand heeft een kopregel maar geen respondenten.",
     },
     # Warnings (the file is still used).
+    "no_answers": {
+        "en": "Row {row} has no answers and is left out.",
+        "nl": "Rij {row} heeft geen antwoorden en wordt overgeslagen.",
+    },
+    "duplicate_respondent": {
+        "en": "Row {row}: respondent “{respondent}” appears more than once; both rows are counted.",
+        "nl": "Rij {row}: respondent ‘{respondent}’ komt meer dan eens voor; "
+        "beide rijen tellen mee.",
+    },
     "unknown_column": {
         "en": "Column “{column}” is not a Technographics activity and is ignored.",
         "nl": "Kolom ‘{column}’ is geen Technographics-activiteit en wordt genegeerd.",
@@ -293,6 +302,7 @@ class SurveyWarning:
     message: Bilingual
     column: str | None = None
     rung: Rung | None = None
+    row: int | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -409,6 +419,11 @@ def _normalise_header(name: str) -> str:
     return " ".join(text.split())
 
 
+_NORMALISED_DUTCH_HEADERS: Mapping[str, str] = {
+    _normalise_header(k): v for k, v in DUTCH_HEADERS.items()
+}
+
+
 def map_header(name: str, header_map: Mapping[str, str] = DUTCH_HEADERS) -> str | None:
     """The activity id a column header stands for, or ``None``.
 
@@ -419,8 +434,9 @@ def map_header(name: str, header_map: Mapping[str, str] = DUTCH_HEADERS) -> str 
     as_id = key.replace(" ", "_")
     if as_id in ACTIVITY_IDS:
         return as_id
-    normalised_map = {_normalise_header(k): v for k, v in header_map.items()}
-    return normalised_map.get(key)
+    if header_map is DUTCH_HEADERS:
+        return _NORMALISED_DUTCH_HEADERS.get(key)
+    return {_normalise_header(k): v for k, v in header_map.items()}.get(key)
 
 
 def read_survey(data: bytes, *, header_map: Mapping[str, str] = DUTCH_HEADERS) -> Survey:
@@ -428,7 +444,9 @@ def read_survey(data: bytes, *, header_map: Mapping[str, str] = DUTCH_HEADERS) -
 
     Errors: ``empty_file``, ``undecodable``, ``no_activity_columns``, ``duplicate_column``,
     ``wrong_field_count`` (fewer fields than the header, or extra non-blank fields),
-    ``unknown_frequency`` and ``no_respondents``.
+    ``unknown_frequency`` and ``no_respondents``. Warnings on the result: ``unknown_column``,
+    ``no_answers`` (a row whose activity cells are all blank is left out) and
+    ``duplicate_respondent``.
     """
     text, encoding = _decode(data)
     delimiter = _sniff_delimiter(text)
@@ -462,9 +480,30 @@ def read_survey(data: bytes, *, header_map: Mapping[str, str] = DUTCH_HEADERS) -
         found = ", ".join(name for name in header if name.strip()) or "—"
         raise SurveyError("no_activity_columns", row=header_row, columns=found)
 
-    respondents = [
-        _read_row(number, row, header, activity_at, id_index) for number, row in numbered[1:]
-    ]
+    respondents: list[Respondent] = []
+    seen_ids: set[str] = set()
+    for number, row in numbered[1:]:
+        respondent = _read_row(number, row, header, activity_at, id_index)
+        # A row with an id but no answers is someone who didn't fill in the survey; counting
+        # them would inflate Inactives.
+        if all(answer is None for answer in respondent.answers.values()):
+            warnings.append(
+                SurveyWarning("no_answers", _message("no_answers", row=number), row=number)
+            )
+            continue
+        if respondent.respondent_id is not None:
+            if respondent.respondent_id in seen_ids:
+                warnings.append(
+                    SurveyWarning(
+                        "duplicate_respondent",
+                        _message(
+                            "duplicate_respondent", row=number, respondent=respondent.respondent_id
+                        ),
+                        row=number,
+                    )
+                )
+            seen_ids.add(respondent.respondent_id)
+        respondents.append(respondent)
     if not respondents:
         raise SurveyError("no_respondents", row=header_row)
     return Survey(

@@ -11,7 +11,9 @@ from koers.strategy.rules import (
     Decision,
     GoNoGo,
     KerkhofsStep,
+    SmartObjective,
     kerkhofs_state,
+    next_cycle_objective,
 )
 
 GO = GoNoGo(Decision.GO, date(2026, 3, 1), "Audience is active on Mastodon.", "anna")
@@ -62,3 +64,22 @@ def test_a_no_go_closes_the_cycle_as_a_valid_outcome() -> None:
     assert state.locked_steps == set(STEPS_AFTER_GO)
     assert state.reasons[0].code == "go_no_go_is_no_go"
     assert "afgesloten" in state.lock(KerkhofsStep.PROJECT_MANAGEMENT).reasons[0].message["nl"]
+
+
+def test_the_evaluation_becomes_the_next_cycles_baseline() -> None:
+    objective = SmartObjective(
+        title="Faster answers",
+        metric="median response time",
+        unit="hours",
+        target=4,
+        baseline=10,
+        baseline_date=date(2026, 1, 15),
+        owner="bram",
+        start=date(2026, 2, 1),
+        deadline=date(2026, 5, 31),
+        kpi_ids=("response_time",),
+    )
+    following = next_cycle_objective(objective, 5.5, date(2026, 6, 1))
+    assert (following.baseline, following.baseline_date) == (5.5, date(2026, 6, 1))
+    assert following.target is None and following.start is None and following.deadline is None
+    assert following.kpi_ids == ("response_time",) and following.owner == "bram"

@@ -543,3 +543,22 @@ def test_cli_exits_2_with_the_message_on_a_bad_file(capsys: pytest.CaptureFixtur
 def test_cli_exits_2_on_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(tmp_path / "nope.csv")]) == 2
     assert "nope.csv" in capsys.readouterr().err
+
+
+def test_a_row_with_an_id_but_no_answers_is_left_out_with_a_warning() -> None:
+    survey = read_survey(b"id;publish_blog;read_blogs\n1;daily;daily\n2;;\n3;nooit;nooit\n")
+    assert [r.respondent_id for r in survey.respondents] == ["1", "3"]
+    assert [(w.code, w.row) for w in survey.warnings] == [("no_answers", 3)]
+    assert "Rij 3" in survey.warnings[0].message["nl"]
+
+
+def test_a_repeated_respondent_id_is_warned_about() -> None:
+    survey = read_survey(b"id,read_blogs\n7,daily\n7,weekly\n")
+    assert len(survey.respondents) == 2
+    assert [(w.code, w.row) for w in survey.warnings] == [("duplicate_respondent", 3)]
+
+
+def test_a_custom_header_map_replaces_the_dutch_one() -> None:
+    survey = read_survey(b"Bloggen,Kijken\ndaily,never\n", header_map={"bloggen": "publish_blog"})
+    assert survey.activity_columns == ("publish_blog",)
+    assert [w.column for w in survey.warnings] == ["Kijken"]
