@@ -193,9 +193,15 @@ def word_valence(word: str, words: dict[str, float]) -> tuple[float, float]:
     return 0.0, 0.0
 
 
+@lru_cache(maxsize=65536)
+def cached_valence(word: str) -> tuple[float, float]:
+    """:func:`word_valence` against :func:`lexicon`, memoised: posts repeat words a lot, and
+    the inflection and prefix fallbacks are the scorer's slowest part."""
+    return word_valence(word, lexicon())
+
+
 def score_tokens(toks: list[Token]) -> float:
     """Summed valence of a tokenised Dutch post (before squashing)."""
-    words = lexicon()
     valences: list[float] = []
     texts = [t.text for t in toks]
     skip = 0  # words already scored as part of a phrase
@@ -224,10 +230,10 @@ def score_tokens(toks: list[Token]) -> float:
             value, skip = PHRASES[(tok.text, after)] * (1.0 + BOOSTERS[nxt]), 2
         elif tok.text in NEGATORS and (wanted := _wanted_thing_at(texts, i + 1)):
             value, skip = -0.5, wanted
-        elif tok.text in BOOSTERS and _next_word_scores(toks, i, words):
+        elif tok.text in BOOSTERS and _next_word_scores(toks, i):
             value = 0.0  # it modifies the next word (handled there), it is not scored itself
         else:
-            value, boost = word_valence(tok.text, words)
+            value, boost = cached_valence(tok.text)
         if value:
             value *= 1.0 + boost + _boost_before(toks, i)
             if tok.caps:
@@ -253,11 +259,11 @@ def _wanted_thing_at(texts: list[str], i: int) -> int:
     return 1 if i < len(texts) and texts[i] in WANTED_THINGS else 0
 
 
-def _next_word_scores(toks: list[Token], i: int, words: dict[str, float]) -> bool:
+def _next_word_scores(toks: list[Token], i: int) -> bool:
     for tok in toks[i + 1 : i + 3]:
         if tok.kind != "word":
             return False
-        if word_valence(tok.text, words)[0]:
+        if cached_valence(tok.text)[0]:
             return True
     return False
 

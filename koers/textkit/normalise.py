@@ -74,16 +74,16 @@ def collapse_elongation(word: str) -> str:
 
 def tokens(text: str) -> list[Token]:
     """Split ``text`` into tokens (see the module docstring for what is kept and dropped)."""
-    letters = [c for c in text if c.isalpha()]
-    # Capitals only mean shouting when the rest of the text is not capitals too.
-    shouting_possible = bool(letters) and not all(c.isupper() for c in letters)
+    # Capitals only mean shouting when the rest of the text is not capitals too; a text that
+    # changes when upper-cased has a lower-case letter somewhere.
+    shouting_possible = text != text.upper()
     out: list[Token] = []
     for match in _TOKEN_RE.finditer(text):
         kind = match.lastgroup
         value = match.group(kind) if kind else ""
         if kind == "word":
             lower = value.lower()
-            collapsed = collapse_elongation(lower)
+            collapsed = collapse_elongation(lower) if len(lower) > 2 else lower
             caps = shouting_possible and len(value) > 1 and value.isupper()
             out.append(Token(collapsed, "word", caps=caps, elongated=collapsed != lower))
         elif kind == "punct":
