@@ -20,6 +20,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeGuard
 
 Bilingual = Mapping[str, str]
 """A user-facing text in both product languages: ``{"en": ..., "nl": ...}``."""
@@ -219,7 +220,7 @@ def _blank(text: str | None) -> bool:
     return text is None or not text.strip()
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[Number]:
     # bool is an int subclass; True is not a target.
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return False
@@ -506,10 +507,10 @@ def _missing_fields(code: str, fields: Sequence[str]) -> Reason:
     return _fields_reason(code, [_FIELD_NAMES[f] for f in fields])
 
 
-def _check_realistic(target: object, baseline: object, limit: float) -> LetterCheck:
+def _check_realistic(target: Number | None, baseline: Number | None, limit: float) -> LetterCheck:
     if not (_is_number(target) and _is_number(baseline)):
         return LetterCheck("R", SmartStatus.MISSING, _reason("smart_r_missing"))
-    t, b = float(target), float(baseline)  # type: ignore[arg-type]
+    t, b = float(target), float(baseline)
     if t == b:
         return LetterCheck("R", SmartStatus.WARNING, _reason("smart_r_equal"))
     if b == 0:

@@ -587,7 +587,7 @@ def _pct(members: int, respondents: int) -> float | None:
 
 
 def build_profile(
-    respondents: Sequence[Respondent] | Sequence[Mapping[str, Frequency | None]],
+    respondents: Sequence[Respondent | Mapping[str, Frequency | None]],
     activity_columns: Iterable[str] | None = None,
     *,
     warnings: Sequence[SurveyWarning] = (),
