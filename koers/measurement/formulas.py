@@ -578,7 +578,8 @@ def classify_progress(
     elapsed = (today - start).total_seconds()
     expected = min(1.0, max(0.0, elapsed / span))
     actual = (current - baseline) / (target - baseline)
-    if actual >= expected * on_track:
+    # With nothing expected yet, even a dip below the baseline isn't a verdict on the plan.
+    if expected == 0 or actual >= expected * on_track:
         status = ProgressStatus.ON_TRACK
     elif actual >= expected * at_risk:
         status = ProgressStatus.AT_RISK

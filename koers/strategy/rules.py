@@ -94,6 +94,10 @@ MESSAGES: Mapping[str, Bilingual] = {
         "en": "Choose at least one channel with a posting frequency.",
         "nl": "Kies ten minste één kanaal met een publicatiefrequentie.",
     },
+    "technology_no_frequency": {
+        "en": "Set how often to post on {network}.",
+        "nl": "Geef aan hoe vaak er op {network} gepost wordt.",
+    },
     "technology_locked": {
         "en": "Technology is decided last: complete {step} first.",
         "nl": "Technologie kies je als laatste: maak eerst {step} af.",
@@ -672,7 +676,8 @@ def post_step_status(
     Objectives: one primary Groundswell objective, ≥1 SMART objective, each with ≥1 KPI and no
     SMART letter missing; a second primary or a SMART warning is a warning.
     Strategy: current and target relationship and ≥1 key message; no ambassadors is a warning.
-    Technology: ≥1 channel. (Whether Technology may be edited at all is :func:`technology_lock`.)
+    Technology: ≥1 channel, each with a posting frequency. (Whether Technology may be edited at
+    all is :func:`technology_lock`.)
     """
     missing: list[Reason] = []
     warnings: list[Reason] = []
@@ -714,6 +719,11 @@ def post_step_status(
     else:
         if not plan.channels:
             missing.append(_reason("technology_no_channels"))
+        missing += [
+            _reason("technology_no_frequency", network=c.network)
+            for c in plan.channels
+            if c.posts_per_week is None
+        ]
     return StepStatus(step, tuple(missing), tuple(warnings))
 
 

@@ -730,7 +730,8 @@ BENCHMARKS: Mapping[str, Benchmark] = {
             label={"en": "US online adults, 2007", "nl": "Online volwassenen VS, 2007"},
             data_year="2007",
             population={"en": "US online adults", "nl": "Online volwassenen in de VS"},
-            source="Li & Bernoff, Groundswell (2008), ch. 3, Forrester Social Technographics data",
+            source="Forrester Research Social Technographics (2007), as published in "
+            "Li & Bernoff, Groundswell (2008)",
             percentages=_rungs(
                 creators=18, critics=25, collectors=12, joiners=25, spectators=48, inactives=44
             ),
@@ -758,7 +759,7 @@ BENCHMARKS: Mapping[str, Benchmark] = {
             label={"en": "European online adults, 2007", "nl": "Online volwassenen Europa, 2007"},
             data_year="2007",
             population={"en": "European online adults", "nl": "Online volwassenen in Europa"},
-            source="Forrester European Technographics (2007), as cited in Groundswell (2008)",
+            source="Forrester Research, European Technographics (2007)",
             percentages=_rungs(creators=10, critics=19, collectors=9, joiners=13, spectators=40),
         ),
         Benchmark(
@@ -766,7 +767,7 @@ BENCHMARKS: Mapping[str, Benchmark] = {
             label={"en": "Dutch online adults, 2007", "nl": "Online volwassenen Nederland, 2007"},
             data_year="2007",
             population={"en": "Dutch online adults", "nl": "Online volwassenen in Nederland"},
-            source="Forrester European Technographics (2007), as cited in Groundswell (2008)",
+            source="Forrester Research, European Technographics (2007), Dutch figure",
             percentages=_rungs(creators=17),
         ),
     )

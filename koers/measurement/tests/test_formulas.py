@@ -369,6 +369,8 @@ def test_progress_towards_a_lower_target_counts_the_reduction() -> None:
 
 def test_before_the_start_nothing_is_expected_yet() -> None:
     assert progress(100, date(2025, 12, 1)) is ProgressStatus.ON_TRACK
+    assert progress(90, START) is ProgressStatus.ON_TRACK  # a dip on day 0 is no verdict
+    assert progress(90, date(2026, 1, 2)) is ProgressStatus.OFF_TRACK
 
 
 def test_after_the_deadline_the_full_target_is_expected() -> None:

@@ -154,3 +154,10 @@ def test_growth_factor_option_reaches_the_smart_check() -> None:
     assert codes(post_step_status(plan, PostStep.OBJECTIVES).warnings) == ["smart_r_too_high"]
     relaxed = post_step_status(plan, PostStep.OBJECTIVES, max_growth_factor=5)
     assert relaxed.warnings == ()
+
+
+def test_every_channel_needs_a_posting_frequency() -> None:
+    plan = replace(READY, channels=(Channel("mastodon", 5), Channel("bluesky")))
+    status = post_step_status(plan, PostStep.TECHNOLOGY)
+    assert codes(status.missing) == ["technology_no_frequency"]
+    assert status.missing[0].message["nl"] == "Geef aan hoe vaak er op bluesky gepost wordt."
