@@ -124,8 +124,9 @@ class EmbeddingBackend:
         from koers.textkit.embedding import embed
         from koers.textkit.head import load_default_head
 
+        vectors = embed(texts)  # first: a missing package is the error to report
         head = self._head if self._head is not None else _default_head(load_default_head)
-        return list(head.predict(embed(texts)))
+        return list(head.predict(vectors))
 
 
 @lru_cache(maxsize=1)
