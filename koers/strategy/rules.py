@@ -109,7 +109,7 @@ MESSAGES: Mapping[str, Bilingual] = {
     },
     "smart_s_ok": {
         "en": "Metric, channel and target group are set.",
-        "nl": "Meeteenheid, kanaal en doelgroep zijn ingevuld.",
+        "nl": "Maatstaf, kanaal en doelgroep zijn ingevuld.",
     },
     "smart_m_missing": {
         "en": "Set the {fields}.",
@@ -166,8 +166,8 @@ MESSAGES: Mapping[str, Bilingual] = {
     "smart_t_ok": {"en": "The deadline is after the start.", "nl": "De deadline ligt na de start."},
     # Kerkhofs
     "go_no_go_missing": {
-        "en": "Record the go/no-go decision with {fields}.",
-        "nl": "Leg het go/no-go-besluit vast met {fields}.",
+        "en": "Steps 4–8 open after a go. The go/no-go record still needs {fields}.",
+        "nl": "Stap 4–8 gaan open na een go. Bij het go/no-go-besluit ontbreekt nog: {fields}.",
     },
     "go_no_go_is_no_go": {
         "en": "The decision was no-go: this cycle is closed. Start a new cycle to continue.",
@@ -430,14 +430,14 @@ class SmartResult:
 
 
 _FIELD_NAMES: Mapping[str, Bilingual] = {
-    "metric": {"en": "metric", "nl": "meeteenheid"},
+    "metric": {"en": "metric", "nl": "maatstaf"},
     "channel": {"en": "channel", "nl": "kanaal"},
     "target_group": {"en": "target group", "nl": "doelgroep"},
     "target": {"en": "numeric target", "nl": "numerieke streefwaarde"},
     "unit": {"en": "unit", "nl": "eenheid"},
     "baseline": {"en": "baseline value", "nl": "waarde van de nulmeting"},
     "baseline_date": {"en": "baseline date", "nl": "datum van de nulmeting"},
-    "decision": {"en": "the decision", "nl": "het besluit"},
+    "decision": {"en": "the decision (go or no-go)", "nl": "het besluit (go of no-go)"},
     "decided_on": {"en": "the date", "nl": "de datum"},
     "rationale": {"en": "the rationale", "nl": "de onderbouwing"},
     "decided_by": {"en": "who decided", "nl": "wie besloot"},

@@ -36,7 +36,8 @@ def test_steps_four_to_eight_are_blocked_before_any_decision() -> None:
     lock = state.lock(KerkhofsStep.MEDIA_PLAN)
     assert lock.locked
     assert lock.reasons[0].message["en"] == (
-        "Record the go/no-go decision with the decision, the date, the rationale and who decided."
+        "Steps 4–8 open after a go. The go/no-go record still needs the decision (go or no-go), "
+        "the date, the rationale and who decided."
     )
 
 
