@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from koers.measurement.formulas import (
     ENGAGEMENT_COMPONENTS,
@@ -401,3 +403,14 @@ def test_progress_works_with_aware_datetimes() -> None:
     )  # fmt: skip
     assert result.expected == 0.25
     assert result.status is ProgressStatus.ON_TRACK
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=5), st.integers(0, 10_000), min_size=1))
+def test_share_of_voice_over_any_brand_set_passes_its_own_consistency_check(
+    mentions: dict[str, int],
+) -> None:
+    shares = share_of_voice_by_brand(mentions)
+    if sum(mentions.values()) == 0:
+        assert all(s.value is None for s in shares.values())
+    else:
+        assert check_share_of_voice_total(s.value for s in shares.values()) == []

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from koers.strategy.technographics import (
     ACTIVITY_IDS,
@@ -562,3 +564,23 @@ def test_a_custom_header_map_replaces_the_dutch_one() -> None:
     survey = read_survey(b"Bloggen,Kijken\ndaily,never\n", header_map={"bloggen": "publish_blog"})
     assert survey.activity_columns == ("publish_blog",)
     assert [w.column for w in survey.warnings] == ["Kijken"]
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries({a: st.sampled_from(list(F)) for a in sorted(ACTIVITY_IDS)}),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_any_computed_profile_satisfies_the_inactives_bound(
+    respondents: list[dict[str, Frequency]],
+) -> None:
+    profile = build_profile(respondents)
+    bound = check_inactives_bound(profile.percentages(), tolerance=1e-9)
+    assert bound.ok is True
+    members = sum(profile.rungs[r].members or 0 for r in Rung if r is not Rung.INACTIVES)
+    assert profile.rungs[Rung.INACTIVES].members == sum(
+        1 for answers in respondents if rungs_for(answers) == {Rung.INACTIVES}
+    )
+    assert members >= profile.respondents - (profile.rungs[Rung.INACTIVES].members or 0)
