@@ -1,0 +1,59 @@
+"""The fixture cast shared by every test: anna (owner), bram (editor), carla (outsider)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from koers.core import actions
+from koers.core.models import Membership, Role, Workspace
+
+PASSWORD = "koers-test-wachtwoord-42"  # noqa: S105 - a test account's password
+
+
+@pytest.fixture
+def anna(db):
+    return get_user_model().objects.create_user("anna", "anna@example.nl", PASSWORD)
+
+
+@pytest.fixture
+def bram(db):
+    return get_user_model().objects.create_user("bram", "bram@example.nl", PASSWORD)
+
+
+@pytest.fixture
+def carla(db):
+    return get_user_model().objects.create_user("carla", "carla@example.be", PASSWORD)
+
+
+@pytest.fixture
+def acme(anna, bram) -> Workspace:
+    """Anna's workspace; Bram is an editor in it."""
+    workspace = actions.create_workspace(anna, name="Acme Fietsen", slug="acme")
+    Membership.objects.create(workspace=workspace, user=bram, role=Role.EDITOR)
+    return workspace
+
+
+@pytest.fixture
+def bolt(carla) -> Workspace:
+    """Carla's own workspace; she is a stranger to Acme."""
+    return actions.create_workspace(carla, name="Bolt Energie", slug="bolt")
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a user in on the test client: ``client_for(anna).get(...)``."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    # Tests render templates without running collectstatic; the manifest storage would refuse.
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }

@@ -1,0 +1,5 @@
+import sys
+
+from koers.cli import main
+
+sys.exit(main())

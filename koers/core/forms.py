@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from koers.core.models import Role, Workspace, _time_zones
+
+_COMMON_ZONES = [
+    "Europe/Amsterdam",
+    "Europe/Brussels",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "UTC",
+    "America/Paramaribo",
+    "America/Curacao",
+]
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    rest = sorted(_time_zones() - set(_COMMON_ZONES))
+    return [(z, z) for z in _COMMON_ZONES] + [(z, z) for z in rest]
+
+
+class WorkspaceForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    slug = forms.SlugField(
+        label=_("Address"),
+        max_length=60,
+        required=False,
+        help_text=_("Used in links, e.g. gemeente-noord. Leave empty to derive it from the name."),
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), initial="Europe/Amsterdam")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("name") and not data.get("slug"):
+            data["slug"] = slugify(data["name"])[:60]
+            if not data["slug"]:
+                self.add_error("slug", _("Choose an address with letters or digits."))
+        if data.get("slug") and Workspace.objects.filter(slug=data["slug"]).exists():
+            self.add_error("slug", _("This address is already taken; choose another."))
+        return data
+
+
+class WorkspaceSettingsForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    time_zone = forms.ChoiceField(label=_("Time zone"))
+    language = forms.ChoiceField(label=_("Report language"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices()
+
+
+class AccountForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"))
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(
+        label=_("Password (again)"), widget=forms.PasswordInput, strip=False
+    )
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This user name is taken."))
+        return username
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The passwords do not match."))
+        elif data.get("password1"):
+            user = get_user_model()(username=data.get("username", ""), email=data.get("email", ""))
+            try:
+                password_validation.validate_password(data["password1"], user)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class SetupForm(AccountForm):
+    workspace_name = forms.CharField(
+        label=_("Organisation or brand"),
+        max_length=120,
+        help_text=_("Your first workspace; you can add more later."),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("workspace_name"):
+            data["workspace_slug"] = slugify(data["workspace_name"])[:60] or "workspace"
+        return data
+
+
+class InviteForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EDITOR)
+    email = forms.EmailField(
+        label=_("E-mail (optional)"),
+        required=False,
+        help_text=_("We also show you the link, so you can send it yourself."),
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from koers.env import env_bool, env_int, env_secret, env_time_zone
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def run_koers(
+    *args: str, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "koers", *args],
+        cwd=ROOT,
+        env=full_env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("raw", ["yes", "TRUE", "1", "on"])
+def test_env_bool_accepts_true_words(monkeypatch, raw):
+    monkeypatch.setenv("KOERS_X", raw)
+    assert env_bool("KOERS_X", False) is True
+
+
+def test_env_bool_rejects_other_words_naming_the_variable(monkeypatch):
+    monkeypatch.setenv("KOERS_DEBUG", "misschien")
+    with pytest.raises(ImproperlyConfigured, match="KOERS_DEBUG='misschien'"):
+        env_bool("KOERS_DEBUG", False)
+
+
+def test_env_int_rejects_text_and_too_small_values(monkeypatch):
+    monkeypatch.setenv("KOERS_N", "tien")
+    with pytest.raises(ImproperlyConfigured, match="not a whole number"):
+        env_int("KOERS_N", 1)
+    monkeypatch.setenv("KOERS_N", "0")
+    with pytest.raises(ImproperlyConfigured, match="minimum is 1"):
+        env_int("KOERS_N", 1, minimum=1)
+
+
+def test_unknown_time_zone_is_refused(monkeypatch):
+    monkeypatch.setenv("KOERS_TIME_ZONE", "Europe/Amsterdm")
+    with pytest.raises(ImproperlyConfigured, match="not a known time zone"):
+        env_time_zone("KOERS_TIME_ZONE", "UTC")
+
+
+def test_secret_is_generated_once_and_kept_private(tmp_path, monkeypatch):
+    monkeypatch.delenv("KOERS_SECRET_KEY", raising=False)
+    first = env_secret("KOERS_SECRET_KEY", tmp_path, "secret_key")
+    assert first == env_secret("KOERS_SECRET_KEY", tmp_path, "secret_key")
+    assert len(first) >= 50
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_short_secret_from_environment_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("KOERS_SECRET_KEY", "kort")
+    with pytest.raises(ImproperlyConfigured, match="too short"):
+        env_secret("KOERS_SECRET_KEY", tmp_path, "secret_key")
+
+
+def test_koers_check_reports_an_unreachable_database_clearly(tmp_path):
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = run_koers(
+        "check",
+        env={
+            "KOERS_DATA_DIR": str(tmp_path),
+            "DATABASE_URL": f"postgres://koers@127.0.0.1:{port}/koers",
+        },
+    )
+    assert result.returncode == 1
+    assert (
+        f"Cannot connect to the database (PostgreSQL koers@127.0.0.1:{port}/koers)" in result.stdout
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_koers_check_json_reports_a_malformed_database_url(tmp_path):
+    result = run_koers(
+        "check", "--json", env={"KOERS_DATA_DIR": str(tmp_path), "DATABASE_URL": "mysqll://x"}
+    )
+    assert result.returncode == 2
+    report = json.loads(result.stdout)
+    assert report["ok"] is False
+    assert report["problems"][0]["code"] == "config.invalid"
+    assert "DATABASE_URL" in report["problems"][0]["message"]
+    assert "Traceback" not in result.stderr
+
+
+def test_wrong_env_value_gives_one_line_not_a_traceback(tmp_path):
+    result = run_koers("migrate", env={"KOERS_DATA_DIR": str(tmp_path), "KOERS_DEBUG": "wellicht"})
+    assert result.returncode == 2
+    assert "KOERS_DEBUG='wellicht' is not a boolean" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_fresh_sqlite_install_migrates_and_checks_clean_in_wal_mode(tmp_path):
+    clean_env = {"KOERS_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/k.sqlite3"}
+    assert run_koers("migrate", "--verbosity", "0", env=clean_env).returncode == 0
+    result = run_koers("check", "--json", env=clean_env)
+    report = json.loads(result.stdout)
+    assert report["ok"] is True, report
+    import sqlite3
+
+    mode = sqlite3.connect(tmp_path / "k.sqlite3").execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+
+
+def test_version_flag_prints_the_version():
+    result = run_koers("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("koers 0.")
+
+
+def test_createuser_reads_the_password_from_stdin_and_prints_json(tmp_path):
+    env = {"KOERS_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/k.sqlite3"}
+    run_koers("migrate", "--verbosity", "0", env=env)
+    result = run_koers(
+        "createuser",
+        "eva",
+        "--password-stdin",
+        "--workspace",
+        "wijk",
+        "--json",
+        env=env,
+        stdin="een-heel-lang-wachtwoord\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "ok": True,
+        "username": "eva",
+        "workspace": "wijk",
+        "role": "owner",
+    }
+    again = run_koers("createuser", "eva", "--password-stdin", env=env, stdin="x\n")
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+
+
+def test_second_serve_on_a_taken_port_says_so(tmp_path):
+    env = {"KOERS_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/k.sqlite3"}
+    run_koers("migrate", "--verbosity", "0", env=env)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_koers("serve", "--port", str(port), env=env)
+    assert result.returncode == 1
+    assert f"Port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "Traceback" not in result.stderr

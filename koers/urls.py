@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from koers.core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("setup/", views.setup, name="setup"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("new/", views.workspace_new, name="workspace-new"),
+    path("invite/<str:token>/", views.invitation, name="invitation"),
+    path("w/<slug:slug>/", views.workspace_home, name="workspace-home"),
+    path("w/<slug:slug>/settings/", views.workspace_settings, name="workspace-settings"),
+    path("w/<slug:slug>/settings/members/", views.members, name="members"),
+    path("w/<slug:slug>/settings/members/invite/", views.member_invite, name="member-invite"),
+    path(
+        "w/<slug:slug>/settings/members/<int:member_id>/role/",
+        views.member_role,
+        name="member-role",
+    ),
+    path(
+        "w/<slug:slug>/settings/members/<int:member_id>/remove/",
+        views.member_remove,
+        name="member-remove",
+    ),
+    path(
+        "w/<slug:slug>/settings/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation-revoke",
+    ),
+    path("w/<slug:slug>/settings/audit/", views.audit_log, name="audit-log"),
+    path("w/<slug:slug>/settings/audit.csv", views.audit_export, name="audit-export"),
+]
+
+# Sections whose app is not built yet show what they will hold.
+for _key in ("strategy", "calendar", "listening", "inbox", "measure"):
+    urlpatterns.append(
+        path(f"w/<slug:slug>/{_key}/", views.section, {"key": _key}, name=f"section-{_key}")
+    )
