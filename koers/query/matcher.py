@@ -53,10 +53,10 @@ def compile_node(node: Node) -> Predicate:
     """The predicate of one (sub)tree."""
     if isinstance(node, Term):
         key = KIND_PREFIX[node.kind] + node.text
-        return lambda post: key in post.index
+        return lambda post: key in post.keys
     if isinstance(node, Wildcard):
-        positions = _wildcard_positions(node)
-        return lambda post: bool(positions(post))
+        key_test = _wildcard_key_test(node)
+        return lambda post: next(filter(key_test, post.keys), None) is not None
     if isinstance(node, Phrase):
         return _phrase_predicate(node)
     if isinstance(node, Field):
@@ -142,30 +142,38 @@ def _token_test(item: PhraseItem) -> TokenTest:
     return lambda token, kind: fullmatch(token) is not None and kind_ok(kind)
 
 
-def _wildcard_positions(node: Wildcard) -> Callable[[Post], list[int]]:
-    """Sorted positions of tokens matching the wildcard.
-
-    Scans the distinct keys of the post (not every token): a plain-word pattern is tested
-    against the plain keys (which include hashtags' text), a #/@ pattern against its marked keys.
-    """
+def _wildcard_key_test(node: Wildcard) -> Callable[[str], bool]:
+    """Test on post keys: a plain-word pattern is tried on the plain keys (which include the
+    hashtags' text), a #/@ pattern on its marked keys."""
     marker = KIND_PREFIX[node.kind]
     prefix = node.pattern[:-1]
     if node.pattern.endswith("*") and "*" not in prefix and "?" not in prefix:
-        marked_prefix = marker + prefix
+        return _starts_with_test(marker + prefix)
+    guard = "" if marker else "(?![#@])"
+    fullmatch = re.compile(
+        guard + re.escape(marker) + _pattern_regex(node.pattern).pattern
+    ).fullmatch
+    return lambda key: fullmatch(key) is not None
 
-        def key_test(key: str) -> bool:
-            return key.startswith(marked_prefix)
 
-    else:
-        guard = "" if marker else "(?![#@])"
-        fullmatch = re.compile(guard + re.escape(marker) + _pattern_regex(node.pattern).pattern)
-        key_test = lambda key: fullmatch.fullmatch(key) is not None  # noqa: E731
+def _starts_with_test(prefix: str) -> Callable[[str], bool]:
+    """``lambda key: key.startswith(prefix)``, named for readable tracebacks."""
+
+    def starts_with(key: str) -> bool:
+        return key.startswith(prefix)
+
+    return starts_with
+
+
+def _wildcard_positions(node: Wildcard) -> Callable[[Post], list[int]]:
+    """Sorted positions of the tokens matching the wildcard."""
+    key_test = _wildcard_key_test(node)
 
     def positions(post: Post) -> list[int]:
         found: list[int] = []
-        for key, where in post.index.items():
-            if key_test(key):
-                found.extend(where)
+        index = post.index
+        for key in filter(key_test, post.keys):
+            found.extend(index[key])
         if len(found) > 1:
             found.sort()
         return found
@@ -186,18 +194,9 @@ def _item_positions(item: PhraseItem) -> Callable[[Post], list[int]]:
 
 def _phrase_predicate(node: Phrase) -> Predicate:
     spans = phrase_spans(node)
-    if node.slop is None:
-        return lambda post: bool(spans(post))
-    # Cheap necessary condition first: every item occurs somewhere.
-    present = [_item_positions(item) for item in node.items]
-
-    def predicate(post: Post) -> bool:
-        for positions in present:
-            if not positions(post):
-                return False
-        return bool(spans(post))
-
-    return predicate
+    # Cheap necessary condition first, on the key set: every item occurs somewhere.
+    present = _all_of([compile_node(item) for item in sorted(node.items, key=cost)])
+    return lambda post: present(post) and bool(spans(post))
 
 
 def phrase_spans(node: Phrase) -> Spans:

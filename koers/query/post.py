@@ -2,8 +2,9 @@
 
 Contract: ``Post.from_dict({"id", "text", "lang"?, "author"?, "network"?, "links"?, "country"?})``
 (or the keyword constructor) tokenises the text once; every matcher then only reads
-``tokens``/``kinds`` (parallel lists, one entry per token, see :mod:`koers.query.text`) and
-``index``, which maps a *key* to the sorted token positions where it occurs:
+``tokens``/``kinds`` (parallel lists, one entry per token, see :mod:`koers.query.text`),
+``keys`` (the set of distinct *keys* in the post) and ``index`` (key → sorted token positions,
+built on first use because only phrases and NEAR need positions). A key is:
 
 * ``"word"``  — the token as a plain word **or** as a hashtag (``#word``),
 * ``"#word"`` — the token as a hashtag only,
@@ -18,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from koers.query.text import HASHTAG, WORD, Kind, site_host, tokenize_parallel
+from koers.query.text import HASHTAG, KIND_PREFIX, MENTION, WORD, Kind, site_host, tokenize_parallel
 
 _URL_RE = re.compile(r"https?://[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
 
@@ -36,7 +37,8 @@ class Post:
         "links",
         "tokens",
         "kinds",
-        "index",
+        "keys",
+        "_index",
         "_hosts",
     )
 
@@ -64,7 +66,20 @@ class Post:
         tokens, kinds = tokenize_parallel(text)
         self.tokens: list[str] = tokens
         self.kinds: list[Kind] = kinds
-        self.index: dict[str, list[int]] = _build_index(tokens, kinds)
+        self._index: dict[str, list[int]] | None = None
+        if MENTION in kinds or HASHTAG in kinds:
+            keys = {token for token, kind in zip(tokens, kinds, strict=True) if kind is not MENTION}
+            keys.update(
+                [
+                    KIND_PREFIX[kind] + token
+                    for token, kind in zip(tokens, kinds, strict=True)
+                    if kind
+                ]
+            )
+            self.keys: set[str] = keys
+        else:
+            # The common case, done at C speed: every token is a plain word.
+            self.keys = set(tokens)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> Post:
@@ -86,6 +101,13 @@ class Post:
         if not all(isinstance(link, str) for link in links):
             raise ValueError('post field "links" must be a list of URLs')
         return cls(data["id"], text, links=links, **optional)
+
+    @property
+    def index(self) -> dict[str, list[int]]:
+        """Key → sorted token positions (see the module docstring); built on first use."""
+        if self._index is None:
+            self._index = _build_index(self.tokens, self.kinds)
+        return self._index
 
     @property
     def hosts(self) -> frozenset[str]:

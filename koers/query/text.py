@@ -35,8 +35,12 @@ KIND_PREFIX = ("", "#", "@")
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _ALNUM = r"[^\W_]"
 # The look-behind keeps ``jan@example.nl`` and ``C#x`` from producing a mention or hashtag.
-_TEXT_TOKEN_RE = re.compile(rf"(?:(?<!{_ALNUM})([#@]))?({_ALNUM}(?:{_ALNUM}|[{_MARKS}])*)")
-_ASCII_TOKEN_RE = re.compile(r"(?:(?<![a-z0-9])([#@]))?([a-z0-9]+)")
+# Each match is one token, with its "#"/"@" marker if it has one. The look-behind keeps
+# ``jan@example.nl`` and ``C#x`` from producing a mention or hashtag.
+_TEXT_TOKEN_RE = re.compile(rf"(?<!{_ALNUM})[#@]?{_ALNUM}(?:{_ALNUM}|[{_MARKS}])*")
+_ASCII_TOKEN_RE = re.compile(r"(?<![a-z0-9])[#@]?[a-z0-9]+")
+# Fast path for the common post with neither "#" nor "@": no markers to look for.
+_ASCII_PLAIN_RE = re.compile(r"[a-z0-9]+")
 # Query terms additionally keep the wildcard characters ``*`` and ``?`` inside a token.
 _QUERY_TOKEN_RE = re.compile(
     rf"(?:(?<![^\W_*?])([#@]))?((?:{_ALNUM}|[*?])(?:{_ALNUM}|[*?{_MARKS}])*)"
@@ -78,17 +82,33 @@ def tokenize(text: str) -> list[tuple[str, Kind]]:
 def tokenize_parallel(text: str) -> tuple[list[str], list[Kind]]:
     """Like :func:`tokenize` but as two parallel lists, which is what :class:`Post` stores.
 
-    ASCII text (the bulk of a stream) takes a fast path: one ``lower()`` and one C-level
-    ``findall``; other text is NFC-normalised first so decomposed accents stay in their word.
+    ASCII text (the bulk of a stream) takes fast paths: one ``lower()`` and one C-level
+    ``findall``, and no per-token Python work at all when the text has no ``#`` or ``@``.
+    Other text is NFC-normalised first so decomposed accents stay inside their word.
     """
-    kind_of = _MARK_OF_KIND
     if text.isascii():
-        pairs = _ASCII_TOKEN_RE.findall(text.lower())
-        return [tok for _, tok in pairs], [kind_of[mark] for mark, _ in pairs]
+        lowered = text.lower()
+        if "#" not in lowered and "@" not in lowered:
+            tokens = _ASCII_PLAIN_RE.findall(lowered)
+            return tokens, [WORD] * len(tokens)
+        return _split_markers(_ASCII_TOKEN_RE.findall(lowered), folded=True)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    pairs = _TEXT_TOKEN_RE.findall(text)
-    return [fold(tok) for _, tok in pairs], [kind_of[mark] for mark, _ in pairs]
+    return _split_markers(_TEXT_TOKEN_RE.findall(text), folded=False)
+
+
+_KIND_OF_MARKER = {"#": HASHTAG, "@": MENTION}
+
+
+def _split_markers(raw: list[str], *, folded: bool) -> tuple[list[str], list[Kind]]:
+    kinds = [_KIND_OF_MARKER.get(token[0], WORD) for token in raw]
+    if folded:
+        tokens = [token[1:] if kind else token for token, kind in zip(raw, kinds, strict=True)]
+    else:
+        tokens = [
+            fold(token[1:] if kind else token) for token, kind in zip(raw, kinds, strict=True)
+        ]
+    return tokens, kinds
 
 
 def tokenize_query_term(text: str) -> list[tuple[str, Kind]]:

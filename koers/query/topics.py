@@ -9,16 +9,18 @@ that), so for each topic we derive *anchor keys* — a set of index keys of whic
 occur in any post the topic matches (for ``a AND (b OR c)`` that is ``{a}`` or ``{b, c}``; the
 rarer-looking choice is taken). An inverted index maps anchor key → topics. For a post, we
 intersect its distinct keys with that index (a C-level set operation) and evaluate only the
-candidate topics fully. Prefix wildcards (``klant*``) are anchored on their first three
-characters. Topics without any usable anchor (only ``?``-patterns like ``?b?e``) are always
-evaluated. The cost per post therefore grows with the number of *candidate* topics, not with the
-number of topics.
+candidate topics fully. Wildcards (``klant*``, ``organi?ation``) are anchored on their literal
+prefix, found with an Aho-Corasick automaton (pyahocorasick) over the post's keys. Topics
+without any usable anchor (only patterns like ``?b?e``) are always evaluated. The cost per post
+therefore grows with the number of *candidate* topics, not with the number of topics.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+
+import ahocorasick
 
 from koers.query.errors import QueryError
 from koers.query.matcher import Predicate, compile_node
@@ -27,68 +29,94 @@ from koers.query.parser import parse
 from koers.query.post import Post
 from koers.query.text import KIND_PREFIX
 
-#: Prefix wildcards are indexed on this many characters after the #/@ marker (the parser
-#: guarantees at least three before a ``*``).
+#: Wildcards whose literal prefix is shorter than this are not anchored (the parser guarantees
+#: at least three letters or digits before a ``*``; ``?`` patterns may have less).
 PREFIX_LENGTH = 3
 
 
 @dataclass(frozen=True, slots=True)
 class Anchors:
-    """Keys of which at least one occurs in every matching post: exact index keys, and
-    ``PREFIX_LENGTH``-character prefixes of index keys (both with their #/@ marker)."""
+    """Keys of which at least one occurs in every matching post: ``exact`` index keys, and
+    ``prefixes`` (marked literal prefixes of wildcards) of which some key starts with one."""
 
-    exact: frozenset[str]
-    prefixes: frozenset[str]
+    exact: frozenset[str] = frozenset()
+    prefixes: frozenset[str] = frozenset()
 
     def weight(self) -> float:
-        """Guess of how often the anchors fire: fewer and longer keys are rarer."""
-        return sum(1 + 8 / len(key) for key in self.exact) + 12 * len(self.prefixes)
+        """Guess of how often the anchors fire, without statistics of the stream: fewer and
+        longer keys are rarer; a #hashtag or @mention key is much rarer than a plain word
+        (``#lala`` fires only on that hashtag, ``lala`` also on it); a prefix fires more often
+        than a whole word of the same length."""
+        return sum(map(_key_weight, self.exact)) + sum(2 + 8 / len(p) for p in self.prefixes)
 
     def __or__(self, other: Anchors) -> Anchors:
         return Anchors(self.exact | other.exact, self.prefixes | other.prefixes)
 
 
+def _key_weight(key: str) -> float:
+    return 0.25 if key[0] in "#@" else 1 + 8 / len(key)
+
+
 def anchors(node: Node) -> Anchors | None:
-    """Anchor keys of ``node``, or None when a match need not contain any indexable key."""
+    """The cheapest-looking anchors of ``node``, or None when a match need not contain any
+    indexable key (then the topic is evaluated for every post)."""
+    options = _anchor_options(node)
+    return min(options, key=Anchors.weight) if options else None
+
+
+def _anchor_options(node: Node) -> list[Anchors]:
+    """Alternative anchor sets, each sufficient on its own (empty: none exists)."""
     if isinstance(node, Term):
-        return Anchors(frozenset({KIND_PREFIX[node.kind] + node.text}), frozenset())
+        return [Anchors(exact=frozenset({KIND_PREFIX[node.kind] + node.text}))]
     if isinstance(node, Wildcard):
         prefix = node.literal_prefix
         if len(prefix) < PREFIX_LENGTH:
-            return None
-        marked = KIND_PREFIX[node.kind] + prefix[:PREFIX_LENGTH]
-        return Anchors(frozenset(), frozenset({marked}))
+            return []
+        return [Anchors(prefixes=frozenset({KIND_PREFIX[node.kind] + prefix}))]
     if isinstance(node, Phrase):
-        return _best(anchors(item) for item in node.items)
+        return [option for item in node.items for option in _anchor_options(item)]
     if isinstance(node, Near):
-        return _best(iter((anchors(node.left), anchors(node.right))))
+        return _anchor_options(node.left) + _anchor_options(node.right)
     if isinstance(node, And):
-        return _best(anchors(child) for child in node.children)
+        return [option for child in node.children for option in _anchor_options(child)]
     if isinstance(node, Or):
-        union = Anchors(frozenset(), frozenset())
-        for child in node.children:
-            child_anchors = anchors(child)
-            if child_anchors is None:
-                return None
-            union = union | child_anchors
-        return union
+        return _or_options(node)
     # NOT and fields say nothing about which tokens are present.
-    return None
+    return []
 
 
-def _best(candidates: Iterator[Anchors | None]) -> Anchors | None:
-    usable = [candidate for candidate in candidates if candidate is not None]
-    return min(usable, key=Anchors.weight) if usable else None
+def _or_options(node: Or) -> list[Anchors]:
+    """Every branch must contribute one of its options; pick greedily so that branches share
+    keys where they can (``brand OR "brand app"`` anchors on ``brand`` alone, not on ``app``)."""
+    per_child = [_anchor_options(child) for child in node.children]
+    if not all(per_child):
+        return []
+    union = Anchors()
+    for options in sorted(per_child, key=len):
+        union = min((union | option for option in options), key=Anchors.weight)
+    return [union]
 
 
-def post_prefixes(post: Post) -> set[str]:
-    """The ``PREFIX_LENGTH``-character prefixes (with #/@ marker) of the post's index keys."""
-    found: set[str] = set()
-    for key in post.index:
-        size = PREFIX_LENGTH + 1 if key[0] in "#@" else PREFIX_LENGTH
-        if len(key) >= size:
-            found.add(key[:size])
-    return found
+class PrefixIndex:
+    """Finds the topics whose wildcard prefix starts any key of a post, in one C-level pass.
+
+    The keys of a post are joined as ``\0key1\0key2…`` (keys never contain NUL: they are
+    letters and digits, plus a #/@ marker) and an Aho-Corasick automaton holding ``\0prefix``
+    for every wildcard prefix reports each key that starts with a prefix.
+    """
+
+    def __init__(self, prefixes: Mapping[str, list[int]]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for prefix, numbers in prefixes.items():
+            self._automaton.add_word("\0" + prefix, tuple(numbers))
+        self._automaton.make_automaton()
+
+    def hits(self, keys: set[str]) -> set[int]:
+        """Topic numbers whose prefix starts one of ``keys``."""
+        found: set[int] = set()
+        for _end, numbers in self._automaton.iter("\0" + "\0".join(keys)):
+            found.update(numbers)
+        return found
 
 
 class TopicSet[TopicId: Hashable]:
@@ -123,7 +151,7 @@ class TopicSet[TopicId: Hashable]:
                 prefixes.setdefault(key, []).append(number)
         self._exact = exact
         self._exact_keys = frozenset(exact)
-        self._prefixes = prefixes
+        self._prefixes = PrefixIndex(prefixes) if prefixes else None
         self._always = tuple(always)
 
     def __len__(self) -> int:
@@ -133,14 +161,10 @@ class TopicSet[TopicId: Hashable]:
         """Internal numbers of the topics whose anchors occur in ``post``."""
         found: set[int] = set(self._always)
         exact = self._exact
-        for key in self._exact_keys.intersection(post.index):
+        for key in self._exact_keys.intersection(post.keys):
             found.update(exact[key])
-        if self._prefixes:
-            prefixes = self._prefixes
-            for key in post_prefixes(post):
-                numbers = prefixes.get(key)
-                if numbers is not None:
-                    found.update(numbers)
+        if self._prefixes is not None:
+            found.update(self._prefixes.hits(post.keys))
         return found
 
     def match(self, post: Post | Mapping[str, object]) -> set[TopicId]:
