@@ -6,6 +6,7 @@ so that ``koers check`` and start-up can print one clear line instead of a trace
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -95,3 +96,18 @@ def env_secret(name: str, data_dir: Path, filename: str) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(value)
     return value
+
+
+def env_secret_fernet(data_dir: Path, filename: str) -> str:
+    """A Fernet key generated once and kept in the data dir (mode 0600), like ``env_secret``."""
+    path = data_dir / filename
+    if path.exists():
+        return path.read_text().strip()
+    key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,7 +1,7 @@
 """Build and check koers' translations without GNU gettext at run time.
 
-``python -m koers.i18n compile`` turns every ``koers/locale/*/LC_MESSAGES/django.po`` into its
-``.mo`` (done by ``make run`` and ``make test``; .mo files are build output, not committed).
+``python -m koers.i18n compile`` turns every ``django.po`` (koers/locale and each app's locale)
+into its ``.mo`` (by ``make run`` and ``make test``; .mo files are build output, not committed).
 ``python -m koers.i18n check`` fails when a Dutch entry is missing, empty or fuzzy, so Dutch stays
 complete. Extracting new strings uses Django's ``makemessages`` (needs GNU gettext, a dev tool).
 """
@@ -13,11 +13,14 @@ from pathlib import Path
 
 import polib
 
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def po_files() -> list[Path]:
-    return sorted(LOCALE_DIR.glob("*/LC_MESSAGES/django.po"))
+    """The project catalogue (koers/locale) and each app's own (koers/<app>/locale)."""
+    return sorted(PACKAGE_DIR.glob("locale/*/LC_MESSAGES/django.po")) + sorted(
+        PACKAGE_DIR.glob("*/locale/*/LC_MESSAGES/django.po")
+    )
 
 
 def compile_all() -> int:

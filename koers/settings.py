@@ -18,6 +18,7 @@ from koers.env import (
     env_int,
     env_list,
     env_secret,
+    env_secret_fernet,
     env_str,
     env_time_zone,
 )
@@ -30,6 +31,10 @@ DEBUG = env_bool("KOERS_DEBUG", False)
 SECRET_KEY = env_secret("KOERS_SECRET_KEY", DATA_DIR, "secret_key")
 ALLOWED_HOSTS = env_list("KOERS_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("KOERS_CSRF_TRUSTED_ORIGINS", [])
+# Fernet keys for credentials at rest, newest first; generated into the data dir when unset.
+KOERS_ENCRYPTION_KEYS = env_list("KOERS_ENCRYPTION_KEYS", []) or [
+    env_secret_fernet(DATA_DIR, "encryption_key")
+]
 BASE_URL = env_str("KOERS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 HTTPS = env_bool("KOERS_HTTPS", False)
 
@@ -42,6 +47,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "koers.core",
+    "koers.strategy",
+    "koers.publishing",
+    "koers.listening",
+    "koers.measurement",
 ]
 
 MIDDLEWARE = [

@@ -37,8 +37,12 @@ urlpatterns = [
     path("w/<slug:slug>/settings/audit.csv", views.audit_export, name="audit-export"),
 ]
 
-# Sections whose app is not built yet show what they will hold.
-for _key in ("strategy", "calendar", "listening", "inbox", "measure"):
-    urlpatterns.append(
-        path(f"w/<slug:slug>/{_key}/", views.section, {"key": _key}, name=f"section-{_key}")
-    )
+# One include per app; each app's urls.py names its section start page "index".
+urlpatterns += [
+    path("w/<slug:slug>/strategy/", include("koers.strategy.urls")),
+    path("w/<slug:slug>/calendar/", include("koers.publishing.urls")),
+    path("w/<slug:slug>/listening/", include("koers.listening.urls")),
+    path("w/<slug:slug>/measure/", include("koers.measurement.urls")),
+    # The inbox (engagement) is not built yet: it shows what it will hold.
+    path("w/<slug:slug>/inbox/", views.section, {"key": "inbox"}, name="section-inbox"),
+]

@@ -20,7 +20,7 @@ SECTIONS: list[Section] = [
     Section(
         "strategy",
         _("Strategy"),
-        "section-strategy",
+        "strategy:index",
         _(
             "Your strategy cycle: the POST method, the Social Technographics profile of your "
             "audience, SMART objectives with KPIs, Kerkhofs' go/no-go moment, the "
@@ -30,7 +30,7 @@ SECTIONS: list[Section] = [
     Section(
         "calendar",
         _("Calendar"),
-        "section-calendar",
+        "publishing:index",
         _(
             "The content calendar: posts per channel, checked against your policy, approved and "
             "published on time to Mastodon, Bluesky or a webhook — exactly once."
@@ -39,7 +39,7 @@ SECTIONS: list[Section] = [
     Section(
         "listening",
         _("Listening"),
-        "section-listening",
+        "listening:index",
         _(
             "Tracked topics for your brand, competitors and campaigns: mentions from Mastodon, "
             "Bluesky, RSS and imports, with language, sentiment and share of voice."
@@ -57,7 +57,7 @@ SECTIONS: list[Section] = [
     Section(
         "measure",
         _("Measure"),
-        "section-measure",
+        "measurement:index",
         _(
             "KPIs with exact formulas against your targets, the funnel, dashboards and reports, "
             "and the evaluation that starts your next cycle."

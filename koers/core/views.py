@@ -82,6 +82,7 @@ def workspace_home(request: HttpRequest, workspace: Workspace) -> HttpResponse:
 
 @workspace_view()
 def section(request: HttpRequest, workspace: Workspace, key: str) -> HttpResponse:
+    key = {"publishing": "calendar", "measurement": "measure"}.get(key, key)
     if key not in SECTIONS_BY_KEY:
         raise Http404
     return render(

@@ -13,11 +13,11 @@ READ_URLS = [
     "audit-log",
     "audit-export",
     "workspace-settings",
-    "section-strategy",
-    "section-calendar",
-    "section-listening",
+    "strategy:index",
+    "publishing:index",
+    "listening:index",
     "section-inbox",
-    "section-measure",
+    "measurement:index",
 ]
 
 

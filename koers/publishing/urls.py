@@ -1,0 +1,13 @@
+"""URLs under /w/<slug>/publishing/ (included with the namespace "publishing"); `index` is the nav target."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from koers.core import views as core_views
+
+app_name = "publishing"
+urlpatterns = [
+    # Replaced by the app's own index view once the section is built.
+    path("", core_views.section, {"key": "publishing"}, name="index"),
+]

@@ -1,0 +1,13 @@
+"""URLs under /w/<slug>/strategy/ (included with the namespace "strategy"); `index` is the nav target."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from koers.core import views as core_views
+
+app_name = "strategy"
+urlpatterns = [
+    # Replaced by the app's own index view once the section is built.
+    path("", core_views.section, {"key": "strategy"}, name="index"),
+]
