@@ -1,4 +1,4 @@
-"""URLs under /w/<slug>/listening/ (included with the namespace "listening"); `index` is the nav target."""
+"""URLs of the listening section (namespace "listening"); `index` is the navigation target."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""URLs under /w/<slug>/measurement/ (included with the namespace "measurement"); `index` is the nav target."""
+"""URLs of the measurement section (namespace "measurement"); `index` is the navigation target."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""URLs under /w/<slug>/publishing/ (included with the namespace "publishing"); `index` is the nav target."""
+"""URLs of the publishing section (namespace "publishing"); `index` is the navigation target."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""URLs under /w/<slug>/strategy/ (included with the namespace "strategy"); `index` is the nav target."""
+"""URLs of the strategy section (namespace "strategy"); `index` is the navigation target."""
 
 from __future__ import annotations
 
