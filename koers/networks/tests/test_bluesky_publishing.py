@@ -301,3 +301,17 @@ def test_deleting_removes_the_record(server):
     publisher.delete(result.remote_id)
 
     assert server.posts() == []
+
+
+def test_a_dead_refresh_token_falls_back_to_one_password_login_and_reports_the_session(server):
+    stored: list[str] = []
+    publisher = publisher_for(server, on_session_change=stored.append)
+    publisher.session.ensure()
+    server.expire_all_access_tokens()
+    server.revoke_refresh_tokens()
+
+    publisher.publish(OutgoingPost(text="Opnieuw ingelogd"), "attempt-relogin")
+
+    assert server.calls("com.atproto.server.createSession") == 2
+    assert len(stored) == 2
+    assert len(server.posts()) == 1
