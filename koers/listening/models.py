@@ -1,0 +1,252 @@
+"""Listening: tracked topics (queries), sources, mentions, their topic links and hourly rollups.
+
+A *mention* is a post that matched at least one topic of its workspace. It is stored once per
+``(workspace, network, remote_id)``, linked to every topic it matched (``MentionTopic``), and
+counted in ``HourlyRollup`` (topic × hour × network × language × sentiment). The rollups are
+maintained incrementally by the pipeline and can always be rebuilt from the raw rows
+(``koers.listening.rollups.rebuild_rollups``); both give the same numbers.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from koers.core.models import Workspace
+
+
+class TopicKind(models.TextChoices):
+    BRAND = "brand", _("Brand")
+    COMPETITOR = "competitor", _("Competitor")
+    CAMPAIGN = "campaign", _("Campaign")
+    HASHTAG = "hashtag", _("Hashtag research")
+
+
+class Sentiment(models.TextChoices):
+    POSITIVE = "positive", _("Positive")
+    NEUTRAL = "neutral", _("Neutral")
+    NEGATIVE = "negative", _("Negative")
+
+
+class Network(models.TextChoices):
+    MASTODON = "mastodon", "Mastodon"
+    BLUESKY = "bluesky", "Bluesky"
+    RSS = "rss", "RSS"
+    IMPORT = "import", _("Import")
+
+
+# A short palette that stays readable on white; the topic form offers these.
+COLOURS = ["#1f6feb", "#d1242f", "#8250df", "#1a7f37", "#bf8700", "#0a7ea4", "#cf222e", "#57606a"]
+
+
+class Topic(models.Model):
+    """A tracked topic: a Boolean query (koers.query) matched against every incoming post."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="topics")
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=16, choices=TopicKind.choices)
+    query = models.TextField(_("query"), max_length=4000)
+    colour = models.CharField(_("colour"), max_length=7, default=COLOURS[0])
+    counts_for_share_of_voice = models.BooleanField(_("counts for share of voice"), default=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="listening_topic_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceKind(models.TextChoices):
+    MASTODON = "mastodon", _("Mastodon (hashtag, search or public timeline)")
+    BLUESKY_SEARCH = "bluesky_search", _("Bluesky search")
+    BLUESKY_JETSTREAM = "bluesky_jetstream", _("Bluesky Jetstream (live stream)")
+    RSS = "rss", _("RSS or Atom feed")
+    FILE = "file", _("File import (CSV or JSONL)")
+
+
+class SourceStatus(models.TextChoices):
+    NEW = "new", _("Not run yet")
+    OK = "ok", _("Working")
+    BACKOFF = "backoff", _("Retrying after an error")
+    BROKEN = "broken", _("Needs attention")
+    PAUSED = "paused", _("Paused")
+
+
+class Source(models.Model):
+    """Where posts come from. ``cursor``/``etag``/``last_modified`` are the network's resume
+    state; ``credentials`` is encrypted with ``koers.core.crypto`` (never shown, never logged)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="sources")
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=24, choices=SourceKind.choices)
+    config = models.JSONField(_("settings"), default=dict, blank=True)
+    credentials = models.TextField(blank=True)  # encrypted JSON
+    language = models.CharField(_("language of the posts"), max_length=8, blank=True)
+    cursor = models.CharField(max_length=200, blank=True)
+    etag = models.CharField(max_length=200, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=12, choices=SourceStatus.choices, default="new")
+    last_error = models.CharField(max_length=500, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    poll_every_seconds = models.PositiveIntegerField(_("poll every (seconds)"), default=300)
+    next_poll_at = models.DateTimeField(null=True, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="listening_source_name")
+        ]
+        # The periodic poller picks due sources of every workspace.
+        indexes = [models.Index(fields=["status", "next_poll_at"], name="listening_source_due")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_pollable(self) -> bool:
+        return self.kind in (SourceKind.MASTODON, SourceKind.BLUESKY_SEARCH, SourceKind.RSS)
+
+
+class Mention(models.Model):
+    """A post that matched at least one topic; unique per (workspace, network, remote_id)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="mentions")
+    source = models.ForeignKey(
+        Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="mentions"
+    )
+    network = models.CharField(max_length=16, choices=Network.choices)
+    remote_id = models.CharField(max_length=300)
+    url = models.URLField(max_length=500, blank=True)
+    author_handle = models.CharField(max_length=200, blank=True)
+    author_name = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+    # Normalised-text hash: near-identical reposts share it (grouped in the stream).
+    text_hash = models.CharField(max_length=16)
+    lang = models.CharField(max_length=8)
+    lang_from_source = models.BooleanField(default=False)
+    sentiment = models.CharField(max_length=8, choices=Sentiment.choices)
+    sentiment_score = models.FloatField(default=0.0)
+    published_at = models.DateTimeField()
+    ingested_at = models.DateTimeField(default=timezone.now)
+    links = models.JSONField(default=list, blank=True)
+    hashtags = models.JSONField(default=list, blank=True)
+    mentioned = models.JSONField(default=list, blank=True)
+    reply_to = models.CharField(max_length=300, blank=True)
+    topics = models.ManyToManyField(Topic, through="MentionTopic", related_name="mentions")
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "network", "remote_id"], name="listening_mention_once"
+            )
+        ]
+        indexes = [
+            # The mention stream: newest first within a workspace.
+            models.Index(fields=["workspace", "-published_at"], name="listening_mention_newest"),
+            # Grouping near-identical reposts in the stream.
+            models.Index(fields=["workspace", "text_hash"], name="listening_mention_hash"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network}:{self.remote_id}"
+
+
+class MentionTopic(models.Model):
+    """Which topics a mention matched. ``published_at`` is copied so per-topic periods need
+    no join on the mention table."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="topic_links")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="mention_links")
+    published_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mention", "topic"], name="listening_link_once")
+        ]
+        # A topic's mentions in a period (stream filter, top authors/hashtags, recount).
+        indexes = [models.Index(fields=["topic", "published_at"], name="listening_link_topic_time")]
+
+    def __str__(self) -> str:
+        return f"mention {self.mention_id} → topic {self.topic_id}"
+
+
+class HourlyRollup(models.Model):
+    """Mentions per topic × UTC hour × network × language × sentiment."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="rollups")
+    hour = models.DateTimeField()
+    network = models.CharField(max_length=16)
+    lang = models.CharField(max_length=8)
+    sentiment = models.CharField(max_length=8)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "hour", "network", "lang", "sentiment"],
+                name="listening_rollup_cell",
+            )
+        ]
+        # Charts and share of voice: a workspace's cells in a period.
+        indexes = [models.Index(fields=["workspace", "hour"], name="listening_rollup_period")]
+
+    def __str__(self) -> str:
+        return f"topic {self.topic_id} {self.hour:%Y-%m-%d %H}h: {self.count}"
+
+
+class SentimentCorrection(models.Model):
+    """A person's correction of a mention's sentiment (textkit learns from these later)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="corrections")
+    original = models.CharField(max_length=8, choices=Sentiment.choices)
+    corrected = models.CharField(max_length=8, choices=Sentiment.choices)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    corrected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mention"], name="listening_one_correction")]
+
+    def __str__(self) -> str:
+        return f"mention {self.mention_id}: {self.original} → {self.corrected}"
+
+
+class IngestRun(models.Model):
+    """What one pipeline run did: nothing is dropped silently, failures keep their reason."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(
+        Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    received = models.PositiveIntegerField(default=0)
+    stored = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    unmatched = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    failures = models.JSONField(default=list, blank=True)  # first 100: {"ref", "reason"}
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        # The sources page shows each source's latest runs.
+        indexes = [models.Index(fields=["source", "-started_at"], name="listening_run_latest")]
+
+    def __str__(self) -> str:
+        return f"run {self.started_at:%Y-%m-%d %H:%M}: {self.stored}/{self.received} stored"
