@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from koers.query.nodes import And, Field, Near, Node, Not, Or, Phrase, PhraseItem, Term, Wildcard
+from koers.query.normalize import normalize
 from koers.query.parser import parse
 from koers.query.post import Post
 from koers.query.text import KIND_PREFIX, MENTION, WORD, Kind
@@ -28,8 +29,6 @@ class Matcher:
     __slots__ = ("node", "query", "_predicate")
 
     def __init__(self, node: Node) -> None:
-        from koers.query.normalize import normalize  # normalize imports parse, as we do
-
         self.node = node
         self.query = normalize(node)
         self._predicate = compile_node(node)

@@ -70,8 +70,10 @@ class _Lexeme:
     text: str
     # Phrase: slop; NEAR: distance.
     number: int | None = None
-    # Field: parsed (name, value); word: its query tokens.
-    value: object = None
+    # Field: parsed (name, value).
+    field: tuple[str, str] | None = None
+    # Word: its query tokens.
+    pieces: list[tuple[str, Kind]] | None = None
 
 
 def parse(query: str) -> Node:
@@ -153,12 +155,12 @@ def _classify_word(word: str, pos: int) -> _Lexeme | None:
         name = field.group(1).lower()
         if name not in FIELDS:
             raise QueryError("unknown_field", pos, name=field.group(1))
-        return _Lexeme(_FIELD, pos, word, value=(name, _field_value(name, field.group(2), pos)))
+        return _Lexeme(_FIELD, pos, word, field=(name, _field_value(name, field.group(2), pos)))
     pieces = tokenize_query_term(word)
     if not pieces:
         # Punctuation only ("-", "!!"): other characters only separate tokens.
         return None
-    return _Lexeme(_WORD, pos, word, value=pieces)
+    return _Lexeme(_WORD, pos, word, pieces=pieces)
 
 
 def _field_value(name: str, raw: str, pos: int) -> str:
@@ -249,16 +251,16 @@ class _Parser:
         if la is not None and la.type == _NEAR:
             # "a NEAR/2 b NEAR/2 c": the left operand of the second NEAR is itself a NEAR.
             raise QueryError("bad_near_operand", la.pos, op=_op_text(la))
-        assert op.number is not None
-        return Near(left, right, op.number, ordered=op.text == "ONEAR", pos=left.pos)
+        distance = op.number if op.number is not None else 0  # always set for NEAR lexemes
+        return Near(left, right, distance, ordered=op.text == "ONEAR", pos=left.pos)
 
     def _peek_type(self) -> int | None:
         la = self._peek()
         return None if la is None else la.type
 
     def parse_primary(self) -> Node:
-        la = self._peek()
-        assert la is not None, "callers check that an operand follows"
+        """One operand. Callers have checked that a lexeme follows (see _take_operator)."""
+        la = self.lexemes[self.index]
         self.index += 1
         if la.type == _LPAREN:
             if self._peek_type() == _RPAREN:
@@ -270,8 +272,8 @@ class _Parser:
             return _word_node(la)
         if la.type == _PHRASE:
             return _phrase_node(la)
-        if la.type == _FIELD:
-            name, value = la.value  # type: ignore[misc]
+        if la.type == _FIELD and la.field is not None:
+            name, value = la.field
             return Field(name, value, pos=la.pos)
         if la.type == _RPAREN:  # pragma: no cover - every caller checks _OPERAND_START first
             raise QueryError("unbalanced_parenthesis", la.pos)
@@ -285,9 +287,8 @@ def _op_text(lexeme: _Lexeme) -> str:
 
 
 def _word_node(lexeme: _Lexeme) -> Node:
-    pieces: list[tuple[str, Kind]] = lexeme.value  # type: ignore[assignment]
     items: list[PhraseItem] = []
-    for text, kind in pieces:
+    for text, kind in lexeme.pieces or ():
         if "*" in text or "?" in text:
             items.append(_wildcard(text, kind, lexeme))
         else:

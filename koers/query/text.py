@@ -34,7 +34,6 @@ KIND_PREFIX = ("", "#", "@")
 # character exists (``q̃``) and must not split the word they belong to.
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _ALNUM = r"[^\W_]"
-# The look-behind keeps ``jan@example.nl`` and ``C#x`` from producing a mention or hashtag.
 # Each match is one token, with its "#"/"@" marker if it has one. The look-behind keeps
 # ``jan@example.nl`` and ``C#x`` from producing a mention or hashtag.
 _TEXT_TOKEN_RE = re.compile(rf"(?<!{_ALNUM})[#@]?{_ALNUM}(?:{_ALNUM}|[{_MARKS}])*")
