@@ -140,8 +140,8 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        # Spreadsheet exports on Windows are often cp1252; it decodes any byte sequence,
-        # so it is only tried after UTF-8 failed.
+        # Spreadsheet exports on Windows are often cp1252. Almost any byte sequence decodes
+        # as cp1252, so it is only tried after UTF-8 failed.
         return data.decode("cp1252", errors="strict")
 
 
@@ -164,7 +164,9 @@ def _read_jsonl(text: str) -> Table:
     columns: dict[str, None] = {}
     rows: list[tuple[int, dict[str, str]]] = []
     unreadable: list[tuple[int, str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # split("\n"), not splitlines(): JSON strings may hold a raw U+2028, which splitlines()
+    # would treat as a line break and so cut one record in two.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

@@ -112,8 +112,7 @@ class JetstreamSource:
     ) -> Iterator[JetstreamPost]:
         """Yield posts from ``cursor`` (None = from now) until ``stop`` is set.
 
-        Stopping is checked between messages, so a quiet stream stops within
-        ``receive_timeout`` seconds at worst.
+        ``stop`` is noticed within about a second, also on a quiet stream.
         """
         stop = stop or threading.Event()
         last = cursor
@@ -128,8 +127,17 @@ class JetstreamSource:
                     max_size=2**22,
                 ) as websocket:
                     self.connections += 1
+                    quiet_since = time.monotonic()
                     while not stop.is_set():
-                        message = websocket.recv(timeout=self.receive_timeout)
+                        # Short receives so ``stop`` is noticed within a second; a stream
+                        # quiet for ``receive_timeout`` is treated as dead and reconnected.
+                        try:
+                            message = websocket.recv(timeout=min(1.0, self.receive_timeout))
+                        except TimeoutError:
+                            if time.monotonic() - quiet_since > self.receive_timeout:
+                                raise
+                            continue
+                        quiet_since = time.monotonic()
                         failures, backoff = 0, self.backoff_initial
                         try:
                             event = json.loads(message)

@@ -67,6 +67,8 @@ DEFAULT_LIMITS = Limits(
 )
 # How many of the account's latest statuses ``lookup`` inspects.
 LOOKUP_WINDOW = 40
+# How many attempts a long-lived worker remembers for same-process lookups.
+REMEMBERED_ATTEMPTS = 1000
 
 T = TypeVar("T")
 
@@ -275,7 +277,10 @@ class MastodonPublisher(_MastodonBase):
             self._upload(item.data, item.mime_type, item.alt_text, item.filename)
             for item in post.media
         ]
-        self._attempts.setdefault(idempotency_key, (post, datetime.now(UTC)))
+        if idempotency_key not in self._attempts:
+            self._attempts[idempotency_key] = (post, datetime.now(UTC))
+            while len(self._attempts) > REMEMBERED_ATTEMPTS:
+                del self._attempts[next(iter(self._attempts))]  # oldest first
         status = self._call(
             self._client.status_post,
             post.text,

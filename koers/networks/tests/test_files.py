@@ -128,3 +128,11 @@ def test_the_error_report_is_downloadable_as_csv():
     lines = list(iter_errors_as_csv((RowError(3, "Bericht", "text is empty"),)))
 
     assert lines == ["row,column,reason\r\n", "3,Bericht,text is empty\r\n"]
+
+
+def test_a_json_line_holding_a_raw_line_separator_stays_one_row():
+    data = '{"text": "een\u2028twee"}\n{"text": "drie"}\n'.encode()
+
+    table = read_table(data, "x.jsonl")
+
+    assert [row for _number, row in table.rows] == [{"text": "een\u2028twee"}, {"text": "drie"}]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -103,3 +104,26 @@ def test_a_refused_handshake_is_retried_and_then_streams():
         taken = take(source, events[0]["time_us"], 3)
 
     assert len(taken) == 3
+
+
+def test_stopping_a_quiet_stream_takes_about_a_second():
+    events = sample_events(2)
+    with FakeJetstream(events) as server:
+        source = JetstreamSource(server.url, receive_timeout=30)
+        stop = threading.Event()
+        seen = []
+
+        def consume():
+            for item in source.stream(events[0]["time_us"], stop):
+                seen.append(item)
+
+        worker = threading.Thread(target=consume)
+        worker.start()
+        deadline = time.monotonic() + 5
+        while len(seen) < 2 and time.monotonic() < deadline:
+            worker.join(0.05)
+        stop.set()
+        worker.join(3)
+
+    assert len(seen) == 2
+    assert not worker.is_alive()
