@@ -33,6 +33,10 @@ REASONS: Final[dict[str, dict[str, str]]] = {
         "en": "The post has no valid date and time with a time zone.",
         "nl": "Het bericht heeft geen geldige datum en tijd met tijdzone.",
     },
+    "bad_row": {
+        "en": "The row can't be read (not valid JSON or CSV).",
+        "nl": "De regel is niet te lezen (geen geldige JSON of CSV).",
+    },
     "bad_network": {
         "en": "The post comes from a network koers does not know.",
         "nl": "Het bericht komt van een netwerk dat koers niet kent.",

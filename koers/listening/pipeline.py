@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -209,14 +209,34 @@ class Pipeline:
         *,
         batch_size: int = BATCH_SIZE,
         refs: Iterable[str] | None = None,
+        on_batch: Callable[[IngestReport], None] | None = None,
     ) -> IngestReport:
         """Run every post through the pipeline; a ``Rejected`` item (a row a reader could not
-        read) is counted as failed. ``refs`` (e.g. row numbers) name posts in the report."""
+        read) is counted as failed. ``refs`` (e.g. row numbers) name posts in the report.
+        Each batch commits on its own, so an interrupted run keeps what it stored (and a rerun
+        skips it); ``on_batch`` gets the running total after each batch (progress bars)."""
         report = IngestReport()
         ref_iter = iter(refs) if refs is not None else None
         for chunk in _chunks(posts, batch_size):
             chunk_refs = [next(ref_iter) for _ in chunk] if ref_iter is not None else None
             report.add(self.ingest_batch(chunk, chunk_refs))
+            if on_batch is not None:
+                on_batch(report)
+        return report
+
+    def ingest_pairs(
+        self,
+        pairs: Iterable[tuple[str, IncomingPost | Rejected]],
+        *,
+        batch_size: int = BATCH_SIZE,
+        on_batch: Callable[[IngestReport], None] | None = None,
+    ) -> IngestReport:
+        """Like :meth:`ingest` for ``(ref, post)`` pairs, as file readers yield them."""
+        report = IngestReport()
+        for chunk in _chunks(pairs, batch_size):
+            report.add(self.ingest_batch([p for _r, p in chunk], [r for r, _p in chunk]))
+            if on_batch is not None:
+                on_batch(report)
         return report
 
     def ingest_batch(

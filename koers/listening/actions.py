@@ -1,0 +1,244 @@
+"""Every state change of listening: topics, sources, sentiment corrections, file imports.
+
+Each action runs in one transaction and writes one audit row (``koers.core.actions.audit``).
+Ingesting posts itself is the pipeline's job (``koers.listening.pipeline``), which commits per
+batch; ``import_posts`` wraps it for the CLI and audits the finished import.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from koers.core import crypto
+from koers.core.actions import audit
+from koers.core.models import Workspace
+from koers.listening import rollups
+from koers.listening.models import (
+    Mention,
+    SentimentCorrection,
+    Source,
+    SourceKind,
+    SourceStatus,
+    Topic,
+)
+from koers.listening.normalise import Rejected
+from koers.listening.pipeline import IngestReport, Pipeline, record_run
+from koers.networks.base import IncomingPost
+from koers.query import normalize
+
+TOPIC_FIELDS = ("name", "kind", "query", "colour", "counts_for_share_of_voice", "is_active")
+
+
+# ---------------------------------------------------------------------------------------------
+# Topics
+# ---------------------------------------------------------------------------------------------
+@transaction.atomic
+def create_topic(workspace: Workspace, actor: AbstractBaseUser | None, **values: Any) -> Topic:
+    """``values``: the TOPIC_FIELDS; the query is stored in its canonical form."""
+    values["query"] = normalize(values["query"])
+    topic = Topic.objects.create(workspace=workspace, **values)
+    audit(workspace, actor, "listening.topic.create", f"created topic {topic.name}", topic)
+    return topic
+
+
+@transaction.atomic
+def update_topic(topic: Topic, actor: AbstractBaseUser | None, **values: Any) -> Topic:
+    if "query" in values:
+        values["query"] = normalize(values["query"])
+    changes = {
+        name: [getattr(topic, name), value]
+        for name, value in values.items()
+        if name in TOPIC_FIELDS and getattr(topic, name) != value
+    }
+    for name, (_old, new) in changes.items():
+        setattr(topic, name, new)
+    if changes:
+        topic.updated_at = timezone.now()
+        topic.save(update_fields=[*changes, "updated_at"])
+        audit(
+            topic.workspace,
+            actor,
+            "listening.topic.update",
+            f"changed topic {topic.name}",
+            topic,
+            **changes,
+        )
+    return topic
+
+
+@transaction.atomic
+def delete_topic(topic: Topic, actor: AbstractBaseUser | None) -> None:
+    """Deletes the topic with its links and rollups; the mentions stay for other topics."""
+    audit(topic.workspace, actor, "listening.topic.delete", f"deleted topic {topic.name}", topic)
+    topic.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# Sources
+# ---------------------------------------------------------------------------------------------
+def _encrypt_credentials(credentials: Mapping[str, str]) -> str:
+    kept = {k: v for k, v in credentials.items() if v}
+    return crypto.encrypt(json.dumps(kept)) if kept else ""
+
+
+def source_credentials(source: Source) -> dict[str, str]:
+    """The decrypted credentials (only the worker needs them; never shown, never logged)."""
+    return json.loads(crypto.decrypt(source.credentials)) if source.credentials else {}
+
+
+@transaction.atomic
+def create_source(
+    workspace: Workspace,
+    actor: AbstractBaseUser | None,
+    *,
+    name: str,
+    kind: str,
+    config: Mapping[str, Any] | None = None,
+    credentials: Mapping[str, str] | None = None,
+    language: str = "",
+    poll_every_seconds: int = 300,
+) -> Source:
+    source = Source.objects.create(
+        workspace=workspace,
+        name=name,
+        kind=kind,
+        config=dict(config or {}),
+        credentials=_encrypt_credentials(credentials or {}),
+        language=language,
+        poll_every_seconds=poll_every_seconds,
+        next_poll_at=timezone.now(),
+    )
+    audit(workspace, actor, "listening.source.create", f"added source {name} ({kind})", source)
+    return source
+
+
+@transaction.atomic
+def update_source(
+    source: Source,
+    actor: AbstractBaseUser | None,
+    *,
+    name: str,
+    config: Mapping[str, Any],
+    credentials: Mapping[str, str],
+    language: str,
+    poll_every_seconds: int,
+) -> Source:
+    """Blank credentials keep the stored ones (the form never shows them)."""
+    fields = ["name", "config", "language", "poll_every_seconds"]
+    source.name, source.config = name, dict(config)
+    source.language, source.poll_every_seconds = language, poll_every_seconds
+    if any(credentials.values()):
+        merged = source_credentials(source) | {k: v for k, v in credentials.items() if v}
+        source.credentials = _encrypt_credentials(merged)
+        fields.append("credentials")
+    source.save(update_fields=fields)
+    audit(source.workspace, actor, "listening.source.update", f"changed source {name}", source)
+    return source
+
+
+@transaction.atomic
+def set_source_paused(source: Source, actor: AbstractBaseUser | None, paused: bool) -> Source:
+    source.status = SourceStatus.PAUSED if paused else SourceStatus.NEW
+    source.failures = 0
+    source.next_poll_at = None if paused else timezone.now()
+    source.save(update_fields=["status", "failures", "next_poll_at"])
+    verb = "paused" if paused else "resumed"
+    audit(
+        source.workspace, actor, f"listening.source.{verb}", f"{verb} source {source.name}", source
+    )
+    return source
+
+
+@transaction.atomic
+def delete_source(source: Source, actor: AbstractBaseUser | None) -> None:
+    """The source's mentions stay (they are counted in the rollups); they lose the link."""
+    audit(
+        source.workspace, actor, "listening.source.delete", f"deleted source {source.name}", source
+    )
+    source.delete()
+
+
+def file_source(workspace: Workspace, actor: AbstractBaseUser | None, name: str) -> Source:
+    """The file-import source called ``name``, created on first use."""
+    existing = Source.objects.filter(workspace=workspace, name=name).first()
+    if existing is not None:
+        return existing
+    return create_source(workspace, actor, name=name, kind=SourceKind.FILE)
+
+
+# ---------------------------------------------------------------------------------------------
+# Mentions
+# ---------------------------------------------------------------------------------------------
+@transaction.atomic
+def correct_sentiment(
+    mention: Mention, actor: AbstractBaseUser | None, sentiment: str
+) -> SentimentCorrection | None:
+    """Store a person's sentiment for ``mention`` (kept per workspace for textkit to learn
+    from) and move its rollup counts to the new label; ``None`` when nothing changed."""
+    rollups.lock_workspace(mention.workspace)
+    mention = Mention.objects.select_for_update().get(pk=mention.pk)
+    old = mention.sentiment
+    if old == sentiment:
+        return None
+    correction = SentimentCorrection.objects.filter(mention=mention).first()
+    if correction is None:
+        correction = SentimentCorrection(workspace=mention.workspace, mention=mention, original=old)
+    correction.corrected, correction.corrected_by = sentiment, actor
+    correction.corrected_at = timezone.now()
+    correction.save()
+    mention.sentiment = sentiment
+    mention.save(update_fields=["sentiment"])
+    hour = rollups.hour_of(mention.published_at)
+    deltas: Counter = Counter()
+    for topic_id in mention.topic_links.values_list("topic_id", flat=True):
+        deltas[(topic_id, hour, mention.network, mention.lang, old)] -= 1
+        deltas[(topic_id, hour, mention.network, mention.lang, sentiment)] += 1
+    rollups.apply_deltas(mention.workspace, deltas)
+    audit(
+        mention.workspace,
+        actor,
+        "listening.sentiment.correct",
+        f"sentiment of a mention: {old} → {sentiment}",
+        mention,
+        old=old,
+        new=sentiment,
+    )
+    return correction
+
+
+def import_posts(
+    workspace: Workspace,
+    actor: AbstractBaseUser | None,
+    source: Source,
+    pairs: Iterable[tuple[str, IncomingPost | Rejected]],
+    *,
+    batch_size: int = 1000,
+    on_batch: Callable[[IngestReport], None] | None = None,
+) -> IngestReport:
+    """Run a file's rows through the pipeline (committed per batch, so an interrupted import
+    keeps its progress and a rerun skips what is stored), then record and audit the run."""
+    started = timezone.now()
+    report = Pipeline(workspace, source).ingest_pairs(
+        pairs, batch_size=batch_size, on_batch=on_batch
+    )
+    with transaction.atomic():
+        run = record_run(workspace, source, report, started_at=started)
+        source.status, source.last_error = SourceStatus.OK, ""
+        source.last_polled_at = source.last_success_at = run.finished_at
+        source.save(update_fields=["status", "last_error", "last_polled_at", "last_success_at"])
+        audit(
+            workspace,
+            actor,
+            "listening.import",
+            f"imported {report.stored} of {report.received} rows into {source.name}",
+            run,
+            **{k: v for k, v in report.as_dict().items() if k != "failures"},
+        )
+    return report

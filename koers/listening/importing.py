@@ -1,0 +1,132 @@
+"""Reading CSV/JSONL files of posts for ``koers import``: rows → IncomingPost, or a reason.
+
+``read_posts(path, fmt, mapping)`` yields ``(row_number, IncomingPost | Rejected)``: a row that
+can't be read is *reported*, never skipped. ``mapping`` maps koers' field names to the file's
+column names (``{"text": "message"}``); unmapped fields use their own name. A row without an
+id gets a stable one from its content, so importing the same file twice stays idempotent.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from koers.listening.normalise import Rejected
+from koers.networks.base import IncomingPost
+
+FIELDS = ("id", "text", "created_at", "author", "author_name", "url", "lang", "links", "network")
+FORMATS = ("csv", "jsonl")
+NETWORK = "import"
+
+
+def parse_mapping(text: str) -> dict[str, str]:
+    """ "text=message,created_at=date" → {"text": "message", "created_at": "date"}."""
+    mapping: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        field, sep, column = part.partition("=")
+        if not sep or field.strip() not in FIELDS or not column.strip():
+            raise ValueError(f"{part!r}: use FIELD=COLUMN with FIELD one of {', '.join(FIELDS)}")
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def guess_format(path: Path) -> str:
+    return "csv" if path.suffix.lower() in (".csv", ".tsv") else "jsonl"
+
+
+def parse_time(value: Any) -> datetime | None:
+    """ISO 8601 (a trailing Z allowed) or a Unix timestamp; naive times are read as UTC."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, tz=UTC)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            return datetime.fromtimestamp(float(text), tz=UTC)
+        except ValueError:
+            return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _links(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(str(v) for v in value if v)
+    if isinstance(value, str) and value.strip():
+        return tuple(v for v in value.replace(",", " ").split() if v)
+    return ()
+
+
+def row_to_post(row: Mapping[str, Any], mapping: Mapping[str, str]) -> IncomingPost | Rejected:
+    def get(field: str) -> Any:
+        return row.get(mapping.get(field, field))
+
+    text = get("text")
+    created = parse_time(get("created_at"))
+    if not isinstance(text, str) or not text.strip():
+        return Rejected("no_text")
+    if created is None:
+        return Rejected("bad_time")
+    author = str(get("author") or "")
+    remote_id = get("id")
+    if remote_id is None or str(remote_id).strip() == "":
+        digest = hashlib.blake2b(
+            f"{author}\n{created.isoformat()}\n{text}".encode(), digest_size=12
+        ).hexdigest()
+        remote_id = f"row:{digest}"
+    network = str(get("network") or NETWORK).lower()
+    return IncomingPost(
+        network=network,
+        remote_id=str(remote_id),
+        url=str(get("url") or ""),
+        author_handle=author,
+        author_name=str(get("author_name") or author),
+        text=text,
+        lang=str(get("lang")) if get("lang") else None,
+        created_at=created,
+        links=_links(get("links")),
+    )
+
+
+def _jsonl_rows(stream: io.TextIOBase) -> Iterator[tuple[int, dict[str, Any] | None]]:
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError:
+            yield number, None
+            continue
+        yield number, value if isinstance(value, dict) else None
+
+
+def _csv_rows(stream: io.TextIOBase) -> Iterator[tuple[int, dict[str, Any] | None]]:
+    sample = stream.read(4096)
+    stream.seek(0)
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    if "\t" in sample.splitlines()[0] if sample else False:
+        delimiter = "\t"
+    reader = csv.DictReader(stream, delimiter=delimiter)
+    for row in reader:
+        # Row numbers as a spreadsheet shows them: the header is row 1.
+        yield reader.line_num, row
+
+
+def read_posts(
+    binary: BinaryIO, fmt: str, mapping: Mapping[str, str] | None = None
+) -> Iterator[tuple[str, IncomingPost | Rejected]]:
+    """``(ref, post or Rejected)`` for every row of the file (see the module docstring)."""
+    stream = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
+    rows = _csv_rows(stream) if fmt == "csv" else _jsonl_rows(stream)
+    mapping = mapping or {}
+    for number, row in rows:
+        ref = f"row {number}"
+        yield ref, Rejected("bad_row") if row is None else row_to_post(row, mapping)
