@@ -71,6 +71,22 @@ CONTEXT_WORDS = (
 )
 
 
+# Topics about a theme rather than a brand. Their anchors are everyday words, so with the small
+# synthetic vocabulary they fire on a large share of posts: a stress case for the prefilter.
+THEME_TOPICS = (
+    '(klantenservice OR "customer service") NEAR/3 (slecht OR traag OR slow OR terrible)',
+    '"bad service"~2 OR "slechte service"~2',
+    "storing* OR outage",
+    "(energie OR energy) (subsidie OR prijs OR price) NOT vacature",
+    "fiets* NEAR/4 (station OR trein*)",
+    "koffie OR coffee",
+    "bezorg* NEAR/2 (vertraging OR delay)",
+    "#nieuws OR #news",
+    "(abonnement OR subscription) NEAR/3 (opzeggen OR cancel) lang:nl",
+    "(zonnepanelen OR solar OR warmtepomp) NOT (crypto OR giveaway)",
+)
+
+
 def brand_names(rng: random.Random, count: int) -> list[str]:
     """``count`` distinct invented brand names of two or three syllables."""
     names: set[str] = set()
@@ -176,13 +192,24 @@ def main(argv: list[str]) -> int:
     options.add_argument("--topics", type=int, default=1_000)
     options.add_argument("--seed", type=int, default=20261125)
     options.add_argument("--repeat", type=int, default=3)
+    options.add_argument(
+        "--theme-share",
+        type=float,
+        default=0.0,
+        help="fraction of topics replaced by everyday-word themes (stress case, e.g. 0.05)",
+    )
     args = options.parse_args(argv)
 
     rng = random.Random(args.seed)
     brands = brand_names(rng, args.topics)
     topics = {number: make_topic(rng, brand, number) for number, brand in enumerate(brands)}
+    if args.theme_share > 0:
+        step = max(1, round(1 / args.theme_share))
+        for count, number in enumerate(range(0, len(topics), step)):
+            topics[number] = THEME_TOPICS[count % len(THEME_TOPICS)]
     raw_posts = [make_post(rng, number, brands) for number in range(args.posts)]
-    print(f"{len(topics):,} topics, {len(raw_posts):,} posts (seed {args.seed})")
+    themes = sum(query in THEME_TOPICS for query in topics.values())
+    print(f"{len(topics):,} topics ({themes} themes), {len(raw_posts):,} posts (seed {args.seed})")
     print("example topics:")
     for number in range(6):
         print(f"  {topics[number]}")

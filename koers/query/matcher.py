@@ -54,8 +54,7 @@ def compile_node(node: Node) -> Predicate:
         key = KIND_PREFIX[node.kind] + node.text
         return lambda post: key in post.keys
     if isinstance(node, Wildcard):
-        key_test = _wildcard_key_test(node)
-        return lambda post: next(filter(key_test, post.keys), None) is not None
+        return _wildcard_predicate(node)
     if isinstance(node, Phrase):
         return _phrase_predicate(node)
     if isinstance(node, Field):
@@ -134,44 +133,48 @@ def _token_test(item: PhraseItem) -> TokenTest:
     if isinstance(item, Term):
         text = item.text
         return lambda token, kind: token == text and kind_ok(kind)
-    prefix = item.pattern[:-1]
-    if item.pattern.endswith("*") and "*" not in prefix and "?" not in prefix:
+    if _is_plain_prefix(item.pattern):
+        prefix = item.pattern[:-1]
         return lambda token, kind: token.startswith(prefix) and kind_ok(kind)
     fullmatch = _pattern_regex(item.pattern).fullmatch
     return lambda token, kind: fullmatch(token) is not None and kind_ok(kind)
 
 
-def _wildcard_key_test(node: Wildcard) -> Callable[[str], bool]:
-    """Test on post keys: a plain-word pattern is tried on the plain keys (which include the
-    hashtags' text), a #/@ pattern on its marked keys."""
-    marker = KIND_PREFIX[node.kind]
-    prefix = node.pattern[:-1]
-    if node.pattern.endswith("*") and "*" not in prefix and "?" not in prefix:
-        return _starts_with_test(marker + prefix)
-    guard = "" if marker else "(?![#@])"
-    fullmatch = re.compile(
-        guard + re.escape(marker) + _pattern_regex(node.pattern).pattern
-    ).fullmatch
-    return lambda key: fullmatch(key) is not None
+def _is_plain_prefix(pattern: str) -> bool:
+    head = pattern[:-1]
+    return pattern.endswith("*") and "*" not in head and "?" not in head
 
 
-def _starts_with_test(prefix: str) -> Callable[[str], bool]:
-    """``lambda key: key.startswith(prefix)``, named for readable tracebacks."""
+def _wildcard_keys_regex(node: Wildcard) -> re.Pattern[str]:
+    """Finds the keys matching the wildcard inside :attr:`Post.joined_keys`.
 
-    def starts_with(key: str) -> bool:
-        return key.startswith(prefix)
+    A plain-word pattern must not match a ``#``/``@`` key (those hold hashtags and mentions; the
+    hashtags' text is also present as a plain key); a #/@ pattern carries its marker.
+    """
+    parts = [
+        "[^\0]*" if ch == "*" else "[^\0]" if ch == "?" else re.escape(ch) for ch in node.pattern
+    ]
+    guard = "(?![#@])" if node.kind is WORD else re.escape(KIND_PREFIX[node.kind])
+    return re.compile("\0(" + guard + "".join(parts) + ")(?=\0)")
 
-    return starts_with
+
+def _wildcard_predicate(node: Wildcard) -> Predicate:
+    if _is_plain_prefix(node.pattern):
+        # The most common wildcard: a substring test on the joined keys, in C.
+        needle = "\0" + KIND_PREFIX[node.kind] + node.pattern[:-1]
+        return lambda post: needle in post.joined_keys
+    search = _wildcard_keys_regex(node).search
+    return lambda post: search(post.joined_keys) is not None
 
 
 def _wildcard_positions(node: Wildcard) -> Callable[[Post], list[int]]:
     """Sorted positions of the tokens matching the wildcard."""
-    key_test = _wildcard_key_test(node)
+    findall = _wildcard_keys_regex(node).findall
 
     def positions(post: Post) -> list[int]:
         found: list[int] = []
         index = post.index
-        for key in filter(key_test, post.keys):
+        for key in findall(post.joined_keys):
             found.extend(index[key])
         if len(found) > 1:
             found.sort()

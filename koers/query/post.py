@@ -39,6 +39,7 @@ class Post:
         "kinds",
         "keys",
         "_index",
+        "_joined",
         "_hosts",
     )
 
@@ -67,6 +68,7 @@ class Post:
         self.tokens: list[str] = tokens
         self.kinds: list[Kind] = kinds
         self._index: dict[str, list[int]] | None = None
+        self._joined: str | None = None
         if MENTION in kinds or HASHTAG in kinds:
             keys = {token for token, kind in zip(tokens, kinds, strict=True) if kind is not MENTION}
             keys.update(
@@ -108,6 +110,14 @@ class Post:
         if self._index is None:
             self._index = _build_index(self.tokens, self.kinds)
         return self._index
+
+    @property
+    def joined_keys(self) -> str:
+        """The keys as one string ``"\0key1\0key2…\0"`` (keys never contain NUL), so that
+        wildcards and the topic prefilter can search all keys in one C-level call."""
+        if self._joined is None:
+            self._joined = "\0" + "\0".join(self.keys) + "\0"
+        return self._joined
 
     @property
     def hosts(self) -> frozenset[str]:

@@ -100,9 +100,8 @@ def _or_options(node: Or) -> list[Anchors]:
 class PrefixIndex:
     """Finds the topics whose wildcard prefix starts any key of a post, in one C-level pass.
 
-    The keys of a post are joined as ``\0key1\0key2…`` (keys never contain NUL: they are
-    letters and digits, plus a #/@ marker) and an Aho-Corasick automaton holding ``\0prefix``
-    for every wildcard prefix reports each key that starts with a prefix.
+    An Aho-Corasick automaton holding ``\0prefix`` for every wildcard prefix runs over
+    :attr:`Post.joined_keys` (``\0key1\0key2…\0``) and reports each key that starts with one.
     """
 
     def __init__(self, prefixes: Mapping[str, list[int]]) -> None:
@@ -111,10 +110,10 @@ class PrefixIndex:
             self._automaton.add_word("\0" + prefix, tuple(numbers))
         self._automaton.make_automaton()
 
-    def hits(self, keys: set[str]) -> set[int]:
-        """Topic numbers whose prefix starts one of ``keys``."""
+    def hits(self, post: Post) -> set[int]:
+        """Topic numbers whose prefix starts one of the post's keys."""
         found: set[int] = set()
-        for _end, numbers in self._automaton.iter("\0" + "\0".join(keys)):
+        for _end, numbers in self._automaton.iter(post.joined_keys):
             found.update(numbers)
         return found
 
@@ -164,7 +163,7 @@ class TopicSet[TopicId: Hashable]:
         for key in self._exact_keys.intersection(post.keys):
             found.update(exact[key])
         if self._prefixes is not None:
-            found.update(self._prefixes.hits(post.keys))
+            found.update(self._prefixes.hits(post))
         return found
 
     def match(self, post: Post | Mapping[str, object]) -> set[TopicId]:
