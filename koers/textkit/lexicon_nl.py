@@ -109,7 +109,8 @@ PHRASES: Final[dict[tuple[str, str], float]] = {
     ("viel", "tegen"): -0.5, ("valt", "tegen"): -0.5, ("zwaar", "klote"): -0.9,
     ("geen", "aanrader"): -0.6, ("niet", "normaal"): 0.0, ("de", "moeite"): 0.3,
     ("in", "orde"): 0.3, ("op", "tijd"): 0.3, ("te", "laat"): -0.5, ("te", "duur"): -0.5,
-    ("nog", "steeds"): -0.2, ("al", "weken"): -0.3, ("al", "dagen"): -0.3,
+    ("nog", "steeds"): -0.2, ("klaar", "mee"): -0.5, ("voor", "niks"): -0.8,
+    ("al", "weken"): -0.3, ("al", "dagen"): -0.3,
 }  # fmt: skip
 # Homographs and function words that the adjective lexicon scores but that are mostly
 # neutral in posts: "naar" (to / nasty), "laat" (late / lets), "erg" (very / bad), "gelezen"
@@ -219,6 +220,7 @@ def score_tokens(toks: list[Token]) -> float:
     valences: list[float] = []
     texts = [t.text for t in toks]
     skip = 0  # words already scored as part of a phrase
+    phrase_end = -1  # last index of the latest phrase: its words negate nothing after it
     contrast_at: int | None = None
     for i, tok in enumerate(toks):
         if skip:
@@ -239,11 +241,14 @@ def score_tokens(toks: list[Token]) -> float:
         after = texts[i + 2] if i + 2 < len(toks) else ""
         if phrase is not None:
             value, skip = phrase, 1
+            phrase_end = i + skip
         elif nxt in BOOSTERS and (tok.text, after) in PHRASES:
             # "viel erg tegen": a booster inside a two-word phrase.
             value, skip = PHRASES[(tok.text, after)] * (1.0 + BOOSTERS[nxt]), 2
+            phrase_end = i + skip
         elif tok.text in NEGATORS and (wanted := _wanted_thing_at(texts, i + 1)):
             value, skip = -0.5, wanted
+            phrase_end = i + skip
         elif tok.text in BOOSTERS and _next_word_scores(toks, i):
             value = 0.0  # it modifies the next word (handled there), it is not scored itself
         else:
@@ -254,7 +259,7 @@ def score_tokens(toks: list[Token]) -> float:
                 value *= CAPS_FACTOR
             if tok.elongated:
                 value *= ELONGATION_FACTOR
-            if _negated(toks, i) and phrase is None:
+            if phrase_end < i and _negated(toks, i, phrase_end):
                 value *= NEGATION_FACTOR
         valences.append(value)
     if contrast_at is not None:
@@ -296,8 +301,10 @@ def _boost_before(toks: list[Token], i: int) -> float:
     return boost
 
 
-def _negated(toks: list[Token], i: int) -> bool:
-    for tok in reversed(toks[max(0, i - NEGATION_WINDOW) : i]):
+def _negated(toks: list[Token], i: int, phrase_end: int = -1) -> bool:
+    """A negator within NEGATION_WINDOW words before ``i``, in the same clause, and not part
+    of a phrase ending at ``phrase_end`` ("niet normaal hoe goed" is not a negated "goed")."""
+    for tok in reversed(toks[max(0, i - NEGATION_WINDOW, phrase_end + 1) : i]):
         if tok.kind == "punct" and _SENTENCE_END.search(tok.text):
             return False
         if tok.text in CONTRAST:

@@ -96,3 +96,12 @@ def test_the_lexicon_comes_from_pattern_and_our_supplement() -> None:
     assert len(words) > 2500
     assert words["prachtig"] > 0.5
     assert words["storing"] < 0
+
+
+def test_a_negator_inside_a_phrase_does_not_negate_what_follows() -> None:
+    assert label("Echt niet normaal hoe goed dit is") == "positive"
+
+
+def test_common_complaint_phrases_are_negative() -> None:
+    assert label("Ik ben er helemaal klaar mee") == "negative"
+    assert label("De voorstelling viel erg tegen") == "negative"
