@@ -1,0 +1,45 @@
+"""Build a network publisher for a stored channel (the only place credentials are decrypted).
+
+Bluesky: the session string the SDK hands back after a login or token refresh is stored
+encrypted on the channel, so a worker never logs in per post; the app password is only used
+when the stored session can no longer be refreshed.
+"""
+
+from __future__ import annotations
+
+from koers.core.crypto import encrypt
+from koers.networks.base import Publisher
+from koers.publishing.models import Channel, Network
+
+# Shorter than the adapters' defaults: a worker should not hang on one slow instance.
+TIMEOUT_SECONDS = 20.0
+
+
+def _session_saver(channel_id: int):  # noqa: ANN202 - a callback
+    def save(session_string: str) -> None:
+        Channel.objects.filter(pk=channel_id).update(session_enc=encrypt(session_string))
+
+    return save
+
+
+def publisher_for(channel: Channel, *, timeout: float | None = None) -> Publisher:
+    timeout = timeout or TIMEOUT_SECONDS
+    if channel.network == Network.MASTODON:
+        from koers.networks.mastodon import MastodonPublisher
+
+        return MastodonPublisher(channel.endpoint, channel.secret, timeout=timeout)
+    if channel.network == Network.BLUESKY:
+        from koers.networks.bluesky import BlueskyPublisher, BlueskySession
+
+        session = BlueskySession(
+            channel.handle,
+            channel.secret,
+            service_url=channel.endpoint,
+            session_string=channel.session,
+            on_session_change=_session_saver(channel.pk),
+            timeout=timeout,
+        )
+        return BlueskyPublisher(session)
+    from koers.networks.webhook import WebhookPublisher
+
+    return WebhookPublisher(channel.endpoint, channel.secret.encode(), timeout=timeout)

@@ -1,0 +1,432 @@
+"""Exactly-once publishing: due deliveries are queued, claimed by one worker, sent with a stable
+idempotency key, and settled — or recovered when a worker dies.
+
+Delivery states::
+
+    pending ──(due, item scheduled)──▶ queued ──claim──▶ sending ──▶ published
+       │                                  ▲               │  ├──▶ retry ──(backoff)──▶ queued
+       └─(too late: past grace)─▶ missed  │               │  ├──▶ failed
+                                          │               │  └──▶ unknown ──lookup──▶ published
+                                          └───────────────┴──────(not found)──▶ retry
+
+* The claim is one conditional ``UPDATE … WHERE id = … AND state IN (queued, retry)``: of any
+  number of workers (threads or processes, SQLite or PostgreSQL) exactly one touches the row.
+* Every try sends the delivery's ``idempotency_key`` (fixed when the delivery was created).
+* A timeout after sending is "unknown": the network is asked (``lookup``) before anything is
+  sent again. A worker that dies mid-send leaves a claim whose lease runs out; ``recover``
+  turns it into "unknown" and resolves it the same way.
+* Only retryable errors are retried, with exponential backoff (or the network's Retry-After).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from koers.core.actions import audit
+from koers.core.crypto import DecryptionError
+from koers.networks.base import (
+    AuthError,
+    MediaItem,
+    NetworkError,
+    OutgoingPost,
+    PermanentError,
+    Publisher,
+    PublishResult,
+    RetryableError,
+    UnknownOutcomeError,
+)
+from koers.publishing import actions, policy
+from koers.publishing.adapters import publisher_for
+from koers.publishing.models import (
+    Attempt,
+    ContentItem,
+    Delivery,
+    DeliveryState,
+    Flag,
+    PublishingSettings,
+    State,
+    StateChange,
+)
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 6
+BATCH = 500
+ACTIVE = (
+    DeliveryState.PENDING,
+    DeliveryState.QUEUED,
+    DeliveryState.SENDING,
+    DeliveryState.RETRY,
+    DeliveryState.UNKNOWN,
+)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{threading.get_ident() % 100000}"
+
+
+def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
+    """30 s, 1 min, 2 min, … capped at an hour; the network's Retry-After wins when longer."""
+    seconds = min(30 * 2 ** max(attempts - 1, 0), 3600)
+    if retry_after is not None:
+        seconds = max(seconds, int(retry_after))
+    return timedelta(seconds=seconds)
+
+
+# ---------------------------------------------------------------------------------------------
+# Scheduler side: queue what is due
+# ---------------------------------------------------------------------------------------------
+def _grace(workspace_ids: set[int]) -> dict[int, timedelta]:
+    found = {
+        s.workspace_id: timedelta(minutes=s.grace_minutes)
+        for s in PublishingSettings.objects.filter(workspace_id__in=workspace_ids)
+    }
+    default = timedelta(minutes=PublishingSettings._meta.get_field("grace_minutes").default)
+    return {ws: found.get(ws, default) for ws in workspace_ids}
+
+
+def _lock_due(now: datetime) -> list[Delivery]:
+    due = (
+        Delivery.objects.filter(
+            Q(state=DeliveryState.PENDING, due_at__lte=now, item__state=State.SCHEDULED)
+            | Q(
+                state=DeliveryState.PENDING,
+                due_at__lte=now,
+                item__state=State.PUBLISHING,
+            )
+            | Q(state=DeliveryState.RETRY, next_try_at__lte=now)
+        )
+        .select_for_update(skip_locked=True, of=("self",))
+        .only("id", "state", "due_at", "workspace_id", "item_id")
+        .order_by("due_at", "id")
+    )
+    return list(due[:BATCH])
+
+
+def queue_due(now: datetime | None = None) -> int:
+    """Queue every due delivery (once) and enqueue its publish task; flag missed ones.
+
+    Runs in batches; each batch is one transaction holding row locks with SKIP LOCKED, so two
+    schedulers never queue the same delivery and never wait for each other.
+    """
+    now = now or timezone.now()
+    total = 0
+    while True:
+        with transaction.atomic():
+            batch = _lock_due(now)
+            if not batch:
+                return total
+            grace = _grace({d.workspace_id for d in batch})
+            missed = [
+                d
+                for d in batch
+                if d.state == DeliveryState.PENDING and d.due_at < now - grace[d.workspace_id]
+            ]
+            ready = [d.pk for d in batch if d not in missed]
+            if missed:
+                _mark_missed(missed, now)
+            Delivery.objects.filter(pk__in=ready).update(state=DeliveryState.QUEUED)
+            _start_publishing({d.item_id for d in batch if d not in missed})
+            transaction.on_commit(lambda ids=ready: _enqueue(ids))
+            total += len(ready)
+        if len(batch) < BATCH:
+            return total
+
+
+def _enqueue(ids: list[int]) -> None:
+    from koers.publishing.tasks import publish_delivery
+
+    for delivery_id in ids:
+        publish_delivery.enqueue(delivery_id)
+
+
+def _start_publishing(item_ids: set[int]) -> None:
+    items = ContentItem.objects.filter(pk__in=item_ids, state=State.SCHEDULED)
+    changes = [
+        StateChange(item_id=pk, from_state=State.SCHEDULED, to_state=State.PUBLISHING)
+        for pk in items.values_list("pk", flat=True)
+    ]
+    StateChange.objects.bulk_create(changes)
+    items.update(state=State.PUBLISHING, updated_at=timezone.now())
+
+
+def _mark_missed(missed: list[Delivery], now: datetime) -> None:
+    Delivery.objects.filter(pk__in=[d.pk for d in missed]).update(
+        state=DeliveryState.MISSED,
+        error="The planned time passed more than the grace window ago (koers was down?).",
+    )
+    for item_id in {d.item_id for d in missed}:
+        settle_item(item_id)
+
+
+def flag_overdue(now: datetime | None = None) -> int:
+    """Items whose time came without approval: they never publish; flag them for the team."""
+    now = now or timezone.now()
+    overdue = ContentItem.objects.filter(
+        state__in=[State.DRAFT, State.IN_REVIEW, State.APPROVED],
+        scheduled_at__lte=now,
+        flag=Flag.NONE,
+    )
+    count = 0
+    for item in overdue.select_related("workspace")[:BATCH]:
+        with transaction.atomic():
+            if ContentItem.objects.filter(pk=item.pk, flag=Flag.NONE).update(flag=Flag.OVERDUE):
+                audit(item.workspace, None, "item.overdue", f"{item.title}: time passed", item)
+                count += 1
+    return count
+
+
+# ---------------------------------------------------------------------------------------------
+# Worker side: claim, send, settle
+# ---------------------------------------------------------------------------------------------
+def claim(delivery_id: int, worker: str, now: datetime | None = None) -> bool:
+    """Take the delivery for sending. True for exactly one caller; touches exactly one row."""
+    now = now or timezone.now()
+    claimed = (
+        Delivery.objects.filter(
+            pk=delivery_id, state__in=[DeliveryState.QUEUED, DeliveryState.RETRY]
+        )
+        .filter(Q(next_try_at__isnull=True) | Q(next_try_at__lte=now))
+        .update(
+            state=DeliveryState.SENDING,
+            lease_until=now + LEASE,
+            claimed_by=worker[:100],
+            attempts=F("attempts") + 1,
+        )
+    )
+    return claimed == 1
+
+
+def build_post(delivery: Delivery) -> OutgoingPost:
+    item = delivery.item
+    media = []
+    for m in item.media.all():
+        with m.file.open("rb") as handle:
+            data = handle.read()
+        media.append(MediaItem(data, m.mime_type, m.alt_text, m.file.name.rsplit("/", 1)[-1]))
+    return OutgoingPost(
+        text=policy.outgoing_text(delivery),
+        media=tuple(media),
+        language=item.workspace.language,
+        link_card_url=item.link or None,
+    )
+
+
+def _load(delivery_id: int) -> Delivery:
+    return Delivery.objects.select_related(
+        "item__workspace", "item__campaign", "channel", "workspace"
+    ).get(pk=delivery_id)
+
+
+def _finish(delivery: Delivery, worker: str, **fields: object) -> bool:
+    """Write the outcome only if this worker still holds the claim (its lease may have run out)."""
+    return (
+        Delivery.objects.filter(
+            pk=delivery.pk, state=DeliveryState.SENDING, claimed_by=worker[:100]
+        ).update(lease_until=None, **fields)
+        == 1
+    )
+
+
+def _log(attempt: Attempt, outcome: str, message: str = "") -> None:
+    attempt.outcome, attempt.message, attempt.finished_at = outcome, message[:500], timezone.now()
+    attempt.save(update_fields=["outcome", "message", "finished_at"])
+
+
+def publish_delivery(
+    delivery_id: int, *, worker: str | None = None, publisher: Publisher | None = None
+) -> str:
+    """Claim and send one delivery; returns the outcome (``not-claimed``: someone else has it)."""
+    worker = worker or worker_name()
+    if not claim(delivery_id, worker):
+        return "not-claimed"
+    delivery = _load(delivery_id)
+    attempt = Attempt.objects.create(
+        delivery=delivery, number=delivery.attempts, worker=worker[:100]
+    )
+    item = delivery.item
+    if item.state != State.PUBLISHING:
+        # Taken off the schedule after it was queued: nothing was sent.
+        _finish(delivery, worker, state=DeliveryState.PENDING, attempts=F("attempts") - 1)
+        _log(attempt, "cancelled")
+        return "cancelled"
+    blockers = [f for f in policy.findings(item, [delivery]) if f.blocks]
+    if blockers:
+        reason = "; ".join(f.message(item.workspace.language) for f in blockers)
+        return _fail(delivery, worker, attempt, f"Blocked by policy: {reason}")
+    started = time.monotonic()
+    try:
+        post = build_post(delivery)
+        publisher = publisher or publisher_for(delivery.channel)
+        result = publisher.publish(post, delivery.idempotency_key)
+    except UnknownOutcomeError as error:
+        _finish(delivery, worker, state=DeliveryState.UNKNOWN, error=error.message[:500])
+        _log(attempt, "unknown", error.message)
+        return resolve_unknown(delivery_id, worker=worker, publisher=publisher)
+    except RetryableError as error:
+        return _retry(delivery, worker, attempt, error.message, error.retry_after)
+    except AuthError as error:
+        actions.mark_channel_broken(delivery.channel, error.message)
+        return _fail(delivery, worker, attempt, error.message)
+    except (PermanentError, DecryptionError, OSError) as error:
+        return _fail(delivery, worker, attempt, str(error))
+    logger.info(
+        "published delivery %s in %.0f ms", delivery_id, (time.monotonic() - started) * 1000
+    )
+    return _succeed(delivery, worker, attempt, result)
+
+
+def _succeed(delivery: Delivery, worker: str, attempt: Attempt, result: PublishResult) -> str:
+    fields = {
+        "state": DeliveryState.PUBLISHED,
+        "remote_id": result.remote_id[:300],
+        "remote_url": result.url[:500],
+        "published_at": result.published_at,
+        "error": "",
+    }
+    if not _finish(delivery, worker, **fields):
+        # Our lease ran out and recovery took over; the post exists, so record it anyway.
+        Delivery.objects.filter(
+            pk=delivery.pk, state__in=[DeliveryState.UNKNOWN, DeliveryState.RETRY]
+        ).update(lease_until=None, **fields)
+    _log(attempt, "published", result.url)
+    audit(
+        delivery.workspace,
+        None,
+        "delivery.published",
+        f"published {delivery.item.title} on {delivery.channel.name}",
+        delivery.item,
+        remote_id=result.remote_id,
+    )
+    settle_item(delivery.item_id)
+    return "published"
+
+
+def _retry(
+    delivery: Delivery, worker: str, attempt: Attempt, message: str, retry_after: float | None
+) -> str:
+    if delivery.attempts >= MAX_ATTEMPTS:
+        return _fail(
+            delivery, worker, attempt, f"Gave up after {delivery.attempts} tries: {message}"
+        )
+    wait = backoff(delivery.attempts, retry_after)
+    _finish(
+        delivery,
+        worker,
+        state=DeliveryState.RETRY,
+        next_try_at=timezone.now() + wait,
+        error=message[:500],
+    )
+    _log(attempt, "retry", message)
+    return "retry"
+
+
+def _fail(delivery: Delivery, worker: str, attempt: Attempt, message: str) -> str:
+    _finish(delivery, worker, state=DeliveryState.FAILED, error=message[:500])
+    _log(attempt, "failed", message)
+    audit(
+        delivery.workspace,
+        None,
+        "delivery.failed",
+        f"{delivery.item.title} on {delivery.channel.name} failed",
+        delivery.item,
+        reason=message[:300],
+    )
+    settle_item(delivery.item_id)
+    return "failed"
+
+
+def resolve_unknown(
+    delivery_id: int, *, worker: str | None = None, publisher: Publisher | None = None
+) -> str:
+    """Ask the network whether an attempt with this key created the post; never post blindly."""
+    worker = worker or worker_name()
+    now = timezone.now()
+    taken = Delivery.objects.filter(pk=delivery_id, state=DeliveryState.UNKNOWN).update(
+        state=DeliveryState.SENDING, lease_until=now + LEASE, claimed_by=worker[:100]
+    )
+    if taken != 1:
+        return "not-claimed"
+    delivery = _load(delivery_id)
+    attempt = Attempt.objects.create(
+        delivery=delivery, number=delivery.attempts, worker=worker[:100], outcome="lookup"
+    )
+    try:
+        publisher = publisher or publisher_for(delivery.channel)
+        found = publisher.lookup(delivery.idempotency_key, build_post(delivery))
+    except (NetworkError, DecryptionError, OSError) as error:
+        message = getattr(error, "message", str(error))
+        _finish(
+            delivery,
+            worker,
+            state=DeliveryState.UNKNOWN,
+            next_try_at=now + backoff(delivery.attempts),
+            error=message[:500],
+        )
+        _log(attempt, "unknown", message)
+        return "unknown"
+    if found is not None:
+        return _succeed(delivery, worker, attempt, found)
+    # Not there: sending again with the same key is safe.
+    _finish(delivery, worker, state=DeliveryState.RETRY, next_try_at=now)
+    _log(attempt, "not-found")
+    return publish_delivery(delivery_id, worker=worker, publisher=publisher)
+
+
+def settle_item(item_id: int) -> None:
+    """Move the item to published/failed once none of its deliveries is still under way."""
+    with transaction.atomic():
+        item = ContentItem.objects.select_for_update().get(pk=item_id)
+        states = set(item.deliveries.values_list("state", flat=True))
+        if not states or states & set(ACTIVE):
+            return
+        if states == {DeliveryState.PUBLISHED}:
+            target, flag = State.PUBLISHED, item.flag
+        else:
+            target = State.FAILED
+            flag = Flag.MISSED if DeliveryState.MISSED in states else item.flag
+        if item.state == target:
+            return
+        StateChange.objects.create(item=item, from_state=item.state, to_state=target)
+        item.state, item.flag, item.updated_at = target, flag, timezone.now()
+        item.save(update_fields=["state", "flag", "updated_at"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Recovery
+# ---------------------------------------------------------------------------------------------
+def recover(now: datetime | None = None) -> dict[str, int]:
+    """Expired claims become "unknown"; unknown outcomes are resolved by lookup."""
+    now = now or timezone.now()
+    expired = list(
+        Delivery.objects.filter(state=DeliveryState.SENDING, lease_until__lt=now).values_list(
+            "pk", flat=True
+        )[:BATCH]
+    )
+    recovered = 0
+    for pk in expired:
+        recovered += Delivery.objects.filter(
+            pk=pk, state=DeliveryState.SENDING, lease_until__lt=now
+        ).update(
+            state=DeliveryState.UNKNOWN,
+            next_try_at=None,
+            error="The worker stopped while sending; checking with the network.",
+        )
+    unknown = Delivery.objects.filter(state=DeliveryState.UNKNOWN).filter(
+        Q(next_try_at__isnull=True) | Q(next_try_at__lte=now)
+    )
+    resolved = 0
+    for pk in list(unknown.values_list("pk", flat=True)[:BATCH]):
+        if resolve_unknown(pk) != "not-claimed":
+            resolved += 1
+    return {"expired": recovered, "resolved": resolved}

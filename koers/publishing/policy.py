@@ -1,0 +1,150 @@
+"""Gather what the pure rules in :mod:`koers.publishing.rules` need for one content item.
+
+Called before scheduling (shown inline) and again by the dispatcher right before sending.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils.translation import get_language
+
+from koers.networks.text import find_urls
+from koers.publishing import rules
+from koers.publishing.links import compose
+from koers.publishing.models import (
+    ContentItem,
+    Delivery,
+    LinkCheck,
+    PublishingSettings,
+    State,
+)
+from koers.publishing.timing import local_day_bounds
+
+PLANNED = (State.SCHEDULED, State.PUBLISHING, State.PUBLISHED)
+
+
+def outgoing_text(delivery: Delivery) -> str:
+    """The exact text a delivery sends: its own or the shared text, link tagged with UTM."""
+    item = delivery.item
+    campaign = item.campaign.slug if item.campaign else ""
+    return compose(delivery.text(), item.link, source=delivery.channel.network, campaign=campaign)
+
+
+def channel_texts(deliveries: list[Delivery]) -> list[rules.ChannelText]:
+    texts = []
+    for delivery in deliveries:
+        max_chars, url_length = delivery.channel.limit()
+        texts.append(
+            rules.ChannelText(
+                channel=delivery.channel.name,
+                network=delivery.channel.network,
+                text=outgoing_text(delivery),
+                max_chars=max_chars,
+                url_length=url_length,
+            )
+        )
+    return texts
+
+
+def _frequency(item: ContentItem, deliveries: list[Delivery]) -> list[rules.Finding]:
+    policy = PublishingSettings.for_workspace(item.workspace)
+    start, end = local_day_bounds(item.local_date, item.zone)  # type: ignore[arg-type]
+    counts = {}
+    for delivery in deliveries:
+        counts[delivery.channel.name] = (
+            Delivery.objects.filter(
+                channel=delivery.channel,
+                item__state__in=PLANNED,
+                item__scheduled_at__gte=start,
+                item__scheduled_at__lt=end,
+            )
+            .exclude(item=item)
+            .count()
+        )
+    return rules.check_frequency(counts, policy.max_per_day, item.local_date.isoformat())  # type: ignore[union-attr]
+
+
+def _mix(item: ContentItem, policy: PublishingSettings) -> list[rules.Finding]:
+    monday = item.local_date - timedelta(days=item.local_date.weekday())  # type: ignore[operator]
+    start, _ = local_day_bounds(monday, item.zone)
+    _, end = local_day_bounds(monday + timedelta(days=6), item.zone)
+    week = ContentItem.objects.filter(
+        workspace=item.workspace,
+        state__in=PLANNED,
+        scheduled_at__gte=start,
+        scheduled_at__lt=end,
+    ).exclude(pk=item.pk)
+    counts: dict[str, int] = {}
+    for category in week.values_list("category", flat=True):
+        counts[category] = counts.get(category, 0) + 1
+    return rules.check_content_mix(counts, item.category, policy.mix_targets)
+
+
+def _duplicates(item: ContentItem, policy: PublishingSettings) -> list[rules.Finding]:
+    since = item.scheduled_at - timedelta(days=policy.duplicate_days)  # type: ignore[operator]
+    others = (
+        ContentItem.objects.filter(workspace=item.workspace, state__in=PLANNED)
+        .filter(scheduled_at__gte=since, scheduled_at__lte=item.scheduled_at)
+        .exclude(pk=item.pk)
+        .values_list("scheduled_at", "text")
+    )
+    recent = [(when.date().isoformat(), text) for when, text in others]
+    return rules.check_duplicate(item.text, recent, policy.duplicate_days)
+
+
+def _links(item: ContentItem, texts: list[rules.ChannelText]) -> list[rules.Finding]:
+    urls = set(item_urls(item))
+    checks = LinkCheck.objects.filter(workspace=item.workspace, url__in=urls)
+    return rules.check_links((c.url, c.ok, c.reason) for c in checks)
+
+
+def item_urls(item: ContentItem) -> list[str]:
+    """The links to check: the item's link and every URL typed in a text (untagged)."""
+    found = [item.link] if item.link else []
+    texts = [item.text] + [d.text_override for d in item.deliveries.all()]
+    for text in texts:
+        found += [url for _s, _e, url in find_urls(text) if url not in found]
+    return found
+
+
+def findings(item: ContentItem, deliveries: list[Delivery] | None = None) -> list[rules.Finding]:
+    """All findings for ``item``, weighed by the workspace's rule modes (``off`` dropped)."""
+    policy = PublishingSettings.for_workspace(item.workspace)
+    if deliveries is None:
+        deliveries = list(item.deliveries.select_related("channel", "item__campaign"))
+    modes = {rule: policy.mode(rule) for rule in rules.RULES}
+    texts = channel_texts(deliveries)
+    found: list[rules.Finding] = []
+    on = {rule for rule, mode in modes.items() if mode != "off"}
+    if "length" in on:
+        found += rules.check_length(texts)
+    if "alt_text" in on:
+        found += rules.check_alt_text([m.alt_text for m in item.media.all()])
+    if "watched_hashtag" in on:
+        watch = rules.parse_watch_list(policy.watch_hashtags)
+        found += rules.check_hashtags([t.text for t in texts] or [item.text], watch)
+    if item.scheduled_at is not None:
+        if "frequency" in on:
+            found += _frequency(item, deliveries)
+        if "content_mix" in on:
+            found += _mix(item, policy)
+        if "duplicate" in on:
+            found += _duplicates(item, policy)
+    if "broken_link" in on:
+        found += _links(item, texts)
+    return rules.apply_modes(found, modes)
+
+
+def messages(found: list[rules.Finding]) -> list[dict[str, object]]:
+    """Findings ready for a template: message in the active language, severity, rule."""
+    language = get_language() or "nl"
+    return [
+        {
+            "rule": f.rule,
+            "blocks": f.blocks,
+            "message": f.message(language),
+            "tag": f.params.get("tag", ""),
+        }
+        for f in found
+    ]

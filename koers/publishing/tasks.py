@@ -1,0 +1,118 @@
+"""Background work of the publishing app; tasks take ids, never objects.
+
+Periodic (via ``koers.core.scheduler``): queue due posts, recover lost claims, check channel
+health and warn before credentials expire. On demand: publish one delivery, check one
+channel, check an item's links.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import httpx
+from django.tasks import task
+from django.utils import timezone
+
+from koers.core.crypto import DecryptionError
+from koers.core.scheduler import periodic
+from koers.networks.base import ConnectionStatus
+from koers.publishing import actions, dispatch
+from koers.publishing.adapters import publisher_for
+from koers.publishing.models import Channel, ContentItem, Health, LinkCheck
+from koers.publishing.policy import item_urls
+
+logger = logging.getLogger(__name__)
+
+EXPIRY_WARNING = timedelta(days=7)
+LINK_TIMEOUT = 10.0
+
+
+@task(queue_name="publishing")
+def publish_delivery(delivery_id: int) -> str:
+    return dispatch.publish_delivery(delivery_id)
+
+
+@periodic(every=timedelta(seconds=20))
+@task(queue_name="publishing")
+def queue_due_posts() -> int:
+    dispatch.flag_overdue()
+    return dispatch.queue_due()
+
+
+@periodic(every=timedelta(minutes=1))
+@task(queue_name="publishing")
+def recover_publishing() -> dict[str, int]:
+    return dispatch.recover()
+
+
+def check_channel_now(channel: Channel) -> ConnectionStatus:
+    """Ask the network (outside any transaction); never raises for network trouble."""
+    try:
+        status = publisher_for(channel).check_connection()
+    except DecryptionError as error:
+        status = ConnectionStatus(ok=False, reason=str(error))
+    return status
+
+
+@task
+def check_channel(channel_id: int) -> bool:
+    channel = Channel.objects.select_related("workspace").filter(pk=channel_id).first()
+    if channel is None or channel.is_demo:
+        return False
+    status = check_channel_now(channel)
+    actions.record_channel_check(channel, status)
+    return status.ok
+
+
+@periodic(every=timedelta(hours=1))
+@task
+def check_channels() -> int:
+    """Health of every channel; e-mail the owners when one breaks or expires within a week."""
+    checked = 0
+    for channel in Channel.objects.select_related("workspace").filter(is_demo=False):
+        actions.record_channel_check(channel, check_channel_now(channel))
+        checked += 1
+    soon = timezone.now() + EXPIRY_WARNING
+    expiring = Channel.objects.filter(
+        expires_at__isnull=False, expires_at__lte=soon, warned_at__isnull=True, is_demo=False
+    ).exclude(health=Health.BROKEN)
+    for channel in expiring.select_related("workspace"):
+        actions.warn_expiry(channel)
+    return checked
+
+
+def check_url(url: str, client: httpx.Client) -> tuple[bool, str]:
+    """HEAD (then GET when HEAD is not allowed), following redirects: 2xx/3xx end = works."""
+    if not url.lower().startswith(("http://", "https://")):
+        return False, "not a web address"
+    try:
+        response = client.head(url)
+        if response.status_code in (403, 405, 501):
+            response = client.get(url)
+    except httpx.TimeoutException:
+        return False, "no answer in time"
+    except httpx.HTTPError as error:
+        return False, type(error).__name__
+    if response.status_code >= 400:
+        return False, f"HTTP {response.status_code}"
+    return True, ""
+
+
+@task
+def check_links(item_id: int) -> int:
+    item = ContentItem.objects.filter(pk=item_id).first()
+    if item is None:
+        return 0
+    urls = item_urls(item)
+    with httpx.Client(
+        timeout=LINK_TIMEOUT, follow_redirects=True, headers={"User-Agent": "koers link check"}
+    ) as client:
+        for url in urls:
+            ok, reason = check_url(url, client)
+            LinkCheck.objects.update_or_create(
+                workspace_id=item.workspace_id,
+                url=url[:500],
+                defaults={"ok": ok, "reason": reason, "checked_at": timezone.now()},
+            )
+    return len(urls)
