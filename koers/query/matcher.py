@@ -2,8 +2,9 @@
 
 Contract: ``compile_query(q).matches(post)`` is true exactly when the post satisfies the query as
 described in :mod:`koers.query`. Compilation happens once; matching does no parsing and no
-tokenising, only dictionary look-ups on ``post.index`` and, for phrases and NEAR, comparisons of
-token positions. Operands of AND are evaluated cheapest first (they have no side effects).
+tokenising, only set look-ups on ``post.keys``, C-level searches of ``post.joined_keys`` for
+wildcards and, for phrases and NEAR, comparisons of token positions from ``post.index``.
+Operands of AND and OR are evaluated cheapest first (they have no side effects).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable, Mapping
 
 from koers.query.nodes import And, Field, Near, Node, Not, Or, Phrase, PhraseItem, Term, Wildcard
 from koers.query.normalize import normalize
-from koers.query.parser import parse
+from koers.query.parser import ensure_node
 from koers.query.post import Post
 from koers.query.text import KIND_PREFIX, MENTION, WORD, Kind
 
@@ -44,8 +45,8 @@ class Matcher:
 
 
 def compile_query(query: str | Node) -> Matcher:
-    """Parse (if given text) and compile a query; raises QueryError for invalid text."""
-    return Matcher(parse(query) if isinstance(query, str) else query)
+    """Parse (if given text) and compile a query; raises QueryError for an invalid query."""
+    return Matcher(ensure_node(query))
 
 
 def compile_node(node: Node) -> Predicate:

@@ -94,6 +94,16 @@ def parse(query: str) -> Node:
     return node
 
 
+def ensure_node(query: str | Node) -> Node:
+    """Parse text, or check a tree built by hand: a tree must require a positive search term
+    too (otherwise a topic would match the whole stream); raises QueryError."""
+    if isinstance(query, str):
+        return parse(query)
+    if not requires_term(query):
+        raise QueryError("no_positive_term", first_termless(query))
+    return query
+
+
 def _lex(query: str) -> list[_Lexeme]:
     lexemes: list[_Lexeme] = []
     i, n = 0, len(query)

@@ -25,7 +25,7 @@ import ahocorasick
 from koers.query.errors import QueryError
 from koers.query.matcher import Predicate, compile_node
 from koers.query.nodes import And, Near, Node, Or, Phrase, Term, Wildcard
-from koers.query.parser import parse
+from koers.query.parser import ensure_node
 from koers.query.post import Post
 from koers.query.text import KIND_PREFIX
 
@@ -132,7 +132,7 @@ class TopicSet[TopicId: Hashable]:
         always: list[int] = []
         for topic_id, query in topics.items():
             try:
-                node = parse(query) if isinstance(query, str) else query
+                node = ensure_node(query)
             except QueryError as error:
                 error.topic_id = topic_id
                 raise

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from koers.query import Post, compile_topics, parse
+import pytest
+
+from koers.query import (
+    Field,
+    Not,
+    Post,
+    QueryError,
+    Term,
+    compile_query,
+    compile_topics,
+    parse,
+)
 from koers.query.topics import Anchors, anchors
 
 
@@ -65,3 +76,11 @@ def test_topics_may_be_given_as_parsed_trees() -> None:
 
 def test_an_empty_topic_set_matches_nothing() -> None:
     assert compile_topics({}).match(Post("p", "koffie")) == set()
+
+
+def test_a_hand_built_tree_without_a_positive_term_is_rejected() -> None:
+    with pytest.raises(QueryError) as caught:
+        compile_topics({"all": Not(Term("spam"))})
+    assert (caught.value.code, caught.value.topic_id) == ("no_positive_term", "all")
+    with pytest.raises(QueryError):
+        compile_query(Field("lang", "nl"))
