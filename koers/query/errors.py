@@ -51,12 +51,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         " bijvoorbeeld {example}.",
     },
     "no_positive_term": {
-        "en": "From character {col} on, the query can match posts without any of its search"
-        " terms (only NOT or fields), so it would match the whole stream. Add a word, phrase or"
-        " hashtag that must occur.",
-        "nl": "Vanaf teken {col} kan de zoekopdracht berichten vinden zonder een van de"
-        " zoektermen (alleen NOT of velden), en zou dus de hele stroom opleveren. Voeg een woord,"
-        " woordgroep of hashtag toe die moet voorkomen.",
+        "en": "The part of the query at character {col} uses only NOT or fields, so it would"
+        " match posts without any search term: the whole stream. Add at least one search term"
+        " that must occur (a word, phrase or hashtag).",
+        "nl": "Het deel van de zoekopdracht bij teken {col} bestaat alleen uit NOT of velden en"
+        " zou dus berichten zonder zoekterm vinden: de hele stroom. Voeg minstens één zoekterm"
+        " toe die moet voorkomen (een woord, woordgroep of hashtag).",
     },
     "wildcard_prefix": {
         "en": 'The wildcard "{term}" at character {col} needs at least 3 letters or digits'
