@@ -19,6 +19,7 @@ Idempotency (why it is safe to retry):
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
@@ -27,7 +28,7 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
-from mastodon import Mastodon
+from mastodon import Mastodon, StreamListener
 from mastodon.errors import (
     MastodonAPIError,
     MastodonNetworkError,
@@ -59,6 +60,8 @@ from koers.networks.text import (
     html_to_text,
     mastodon_length,
 )
+
+logger = logging.getLogger(__name__)
 
 NETWORK = "mastodon"
 # Mastodon's own defaults, used only when the instance does not publish its configuration.
@@ -523,3 +526,105 @@ class MastodonSource(_MastodonBase):
         next_cursor = str(max(collected)) if collected else cursor
         posts = tuple(status_to_incoming(s, self._host) for s in ordered)
         return Batch(posts=posts, cursor=next_cursor)
+
+
+# ---------------------------------------------------------------------------------------------
+# Listening: streaming (push)
+# ---------------------------------------------------------------------------------------------
+class _Listener(StreamListener):
+    """Mastodon.py callback object → ``on_post(IncomingPost)``; remembers the last failure."""
+
+    def __init__(self, on_post: Callable[[IncomingPost], None], host: str) -> None:
+        super().__init__()
+        self._on_post = on_post
+        self._host = host
+        self.last_error = ""
+        self.stopped = False
+
+    def on_update(self, status: Any) -> None:
+        if not self.stopped:
+            self._on_post(status_to_incoming(status, self._host))
+
+    def handle_heartbeat(self) -> None:
+        # The way out of Mastodon.py's blocking read loop: closing the connection from
+        # another thread blocks until the read returns, so the stream thread ends itself at
+        # the next heartbeat (Mastodon sends one every 15 s) with an error the handle treats
+        # as "closed".
+        if self.stopped:
+            raise MastodonNetworkError("Stream closed by koers.")
+
+    def on_abort(self, err: Exception) -> None:
+        # Mastodon.py reconnects by itself; keep the reason for the channel's health view.
+        self.last_error = str(err)
+        logger.info("Mastodon stream interrupted on %s: %s", self._host, type(err).__name__)
+
+    def on_unknown_event(self, name: str, unknown_event: Any = None) -> None:
+        return  # new event types from a newer Mastodon must not break the stream
+
+
+class StreamHandle:
+    """A running stream: :meth:`close` stops it; ``last_error`` explains the last break."""
+
+    def __init__(self, handle: Any, listener: _Listener) -> None:
+        self._handle = handle
+        self._listener = listener
+
+    @property
+    def last_error(self) -> str:
+        return self._listener.last_error
+
+    def is_alive(self) -> bool:
+        return bool(self._handle.is_alive())
+
+    def close(self) -> None:
+        """Stop without blocking; the stream thread exits at its next heartbeat or event."""
+        self._listener.stopped = True
+        self._handle.closed = True  # Mastodon.py's flag: do not reconnect
+
+
+class MastodonStream(_MastodonBase):
+    """Low-latency push of new public statuses (a hashtag, or the public timeline).
+
+    Mastodon's streaming API does not replay what was posted while disconnected, so a stream
+    alone can have gaps. Use it next to :class:`MastodonSource`: poll from the stored cursor
+    after :meth:`start` and every few minutes; the caller's dedupe by ``remote_id`` merges
+    both. Mastodon.py runs the stream in its own thread and reconnects every
+    ``reconnect_wait`` seconds after a break.
+    """
+
+    def __init__(
+        self,
+        instance_url: str,
+        access_token: str | None = None,
+        *,
+        hashtag: str | None = None,
+        public: bool = False,
+        local: bool = False,
+        reconnect_wait: float = 5.0,
+        timeout: float = 20.0,
+        silence_timeout: float = 60.0,
+    ) -> None:
+        if (hashtag is not None) == public:
+            raise ValueError("Give exactly one of hashtag or public=True.")
+        super().__init__(instance_url, access_token, timeout=timeout)
+        self.hashtag = hashtag.lstrip("#") if hashtag else None
+        self.local = local
+        self.reconnect_wait = reconnect_wait
+        # No byte (not even a heartbeat) for this long = a dead connection: reconnect.
+        self.silence_timeout = silence_timeout
+
+    def start(self, on_post: Callable[[IncomingPost], None]) -> StreamHandle:
+        """Start streaming in a background thread; ``on_post`` runs in that thread."""
+        listener = _Listener(on_post, self._host)
+        options = {
+            "run_async": True,
+            "reconnect_async": True,
+            "reconnect_async_wait_sec": self.reconnect_wait,
+        }
+        if self.hashtag is not None:
+            handle = self._call(
+                self._client.stream_hashtag, self.hashtag, listener, local=self.local, **options
+            )
+        else:
+            handle = self._call(self._client.stream_public, listener, local=self.local, **options)
+        return StreamHandle(handle, listener)

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import html
 import itertools
+import json
+import queue
 import re
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -68,12 +71,25 @@ class FakeMastodon(FakeServer):
         }
         self._ids = itertools.count(113_000_000_000_000_000)
         self._id_lock = threading.Lock()
+        # One queue per open streaming connection: (tag filter or None, queue of statuses).
+        self._streams: list[tuple[str | None, queue.Queue[dict[str, Any] | None]]] = []
+        #: Seconds between heartbeat comments on streaming connections (Mastodon: 15).
+        self.heartbeat_interval = 0.2
 
     # -- test helpers -------------------------------------------------------------------------
     def start(self) -> FakeMastodon:
         super().start()
         self.account["url"] = f"{self.url}/@koers"
         return self
+
+    def stop(self) -> None:
+        for _tag, pending in list(self._streams):
+            pending.put(None)  # ends the streaming responses so their threads finish
+        super().stop()
+
+    @property
+    def open_streams(self) -> int:
+        return len(self._streams)
 
     def revoke_token(self, reason: str = "The access token was revoked") -> None:
         """Every authenticated request now answers 401 with Mastodon's error body."""
@@ -143,6 +159,9 @@ class FakeMastodon(FakeServer):
         ):
             error = self.token_error or "The access token is invalid"
             return Response.json({"error": error}, 401)
+        if path in ("/api/v1/streaming/hashtag", "/api/v1/streaming/public"):
+            tag = request.query.get("tag", [None])[0] if path.endswith("hashtag") else None
+            return self._stream(tag.lower() if tag else None)
         if path == "/api/v1/accounts/verify_credentials":
             return Response.json({**self.account, "source": {"privacy": "public"}})
         if path == "/api/v1/statuses" and method == "POST":
@@ -253,6 +272,11 @@ class FakeMastodon(FakeServer):
         }
         status.update(extra)
         self.statuses[status_id] = status
+        if status["visibility"] == "public":
+            tags = {t["name"].lower() for t in status["tags"]}
+            for tag, pending in list(self._streams):
+                if tag is None or tag in tags:
+                    pending.put(status)
         return status
 
     def _post_status(self, request: Request) -> Response:
@@ -300,6 +324,29 @@ class FakeMastodon(FakeServer):
             del self.statuses[status_id]
             return Response.json({**status, "text": html.unescape(status["content"])})
         return Response.json(status)
+
+    def _stream(self, tag: str | None) -> Response:
+        """Server-sent events: ``update`` for each new public status (matching ``tag``)."""
+        pending: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        entry = (tag, pending)
+        self._streams.append(entry)
+
+        def events() -> Iterator[bytes]:
+            try:
+                yield b":)\n"  # Mastodon's streaming server greets with a comment line
+                while True:
+                    try:
+                        status = pending.get(timeout=self.heartbeat_interval)
+                    except queue.Empty:
+                        yield b":thump\n"  # heartbeat, as Mastodon sends every 15 s
+                        continue
+                    if status is None:
+                        return
+                    yield b"event: update\ndata: " + json.dumps(status).encode() + b"\n\n"
+            finally:
+                self._streams.remove(entry)
+
+        return Response(200, headers={"Content-Type": "text/event-stream"}, stream=events)
 
     def _upload_media(self, request: Request) -> Response:
         fields = request.multipart()

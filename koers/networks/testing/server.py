@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -61,9 +61,13 @@ class Request:
 
 @dataclass
 class Response:
+    """A response. With ``stream`` set, its chunks are written as they come (then the
+    connection closes) instead of ``body``: for server-sent events."""
+
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    stream: Callable[[], Iterator[bytes]] | None = None
 
     @classmethod
     def json(cls, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -218,6 +222,15 @@ def _make_handler(
                 self.send_response(response.status)
                 for name, value in response.headers.items():
                     self.send_header(name, value)
+                if response.stream is not None:
+                    # No length: the body ends when the connection closes (like SSE).
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    self.close_connection = True
+                    for chunk in response.stream():
+                        self.wfile.write(chunk)
+                        self.wfile.flush()
+                    return
                 self.send_header("Content-Length", str(len(response.body)))
                 self.end_headers()
                 if self.command != "HEAD":

@@ -94,3 +94,35 @@ def test_bluesky_search_pages_with_the_cursor_and_resumes_from_the_watermark():
     assert post.author_handle == "@bram.bsky.social"
     assert post.url.startswith("https://bsky.app/profile/bram.bsky.social/post/")
     assert post.lang == "nl"
+
+
+def test_the_mastodon_stream_pushes_new_tagged_statuses_as_they_arrive(mastodon):
+    import threading
+    import time
+
+    from koers.networks.mastodon import MastodonStream
+
+    received = []
+    arrived = threading.Event()
+
+    def on_post(post):
+        received.append(post)
+        arrived.set()
+
+    handle = MastodonStream(mastodon.url, mastodon.token, hashtag="koffie").start(on_post)
+    try:
+        deadline = time.monotonic() + 5
+        while mastodon.open_streams == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        mastodon.add_remote_status("Andere tag #thee", tags=["thee"])
+        mastodon.add_remote_status("Verse #koffie", tags=["koffie"])
+        assert arrived.wait(5)
+    finally:
+        handle.close()
+    deadline = time.monotonic() + 3
+    while handle.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+    assert not handle.is_alive()
+    assert [p.text for p in received] == ["Verse #koffie"]
+    assert received[0].hashtags == ("koffie",)
