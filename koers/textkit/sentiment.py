@@ -186,7 +186,7 @@ def analyse(
     if backend not in _BACKENDS:
         raise TextkitError("unknown_backend", backend=backend, choices=", ".join(sorted(_BACKENDS)))
     chosen: Backend = EmbeddingBackend(head) if head is not None else _BACKENDS[backend]
-    texts = [t if isinstance(t, str) else str(t) for t in texts]
+    texts = [t if isinstance(t, str) else ("" if t is None else str(t)) for t in texts]
     langs = _hints(lang_hint, len(texts))
     blank = [not t.strip() for t in texts]
     to_detect = [i for i, lang in enumerate(langs) if lang is None and not blank[i]]
