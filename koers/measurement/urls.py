@@ -1,13 +1,26 @@
-"""URLs of the measurement section (namespace "measurement"); `index` is the navigation target."""
+"""URLs under /w/<slug>/measure/ (included with the namespace "measurement")."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from koers.core import views as core_views
+from koers.measurement import views
 
 app_name = "measurement"
 urlpatterns = [
-    # Replaced by the app's own index view once the section is built.
-    path("", core_views.section, {"key": "measurement"}, name="index"),
+    path("", views.index, name="index"),
+    path("kpis/", views.kpi_catalogue, name="catalogue"),
+    path("posts/", views.posts, name="posts"),
+    path("objectives/", views.objectives, name="objectives"),
+    path("inputs/", views.inputs, name="inputs"),
+    path("inputs/add/", views.input_add, name="input-add"),
+    path("inputs/import/", views.input_import, name="input-import"),
+    path("inputs/<int:entry_id>/delete/", views.input_delete, name="input-delete"),
+    path("report/", views.report_view, name="report"),
+    path("report/schedules/", views.schedule_add, name="schedule-add"),
+    path(
+        "report/schedules/<int:schedule_id>/delete/",
+        views.schedule_delete,
+        name="schedule-delete",
+    ),
 ]
