@@ -123,6 +123,8 @@ class FakeJetstream:
         #: Refuse the next n handshakes with HTTP 503 (Jetstream restarting).
         self.fail_connections = fail_connections
         self.cursors: list[int | None] = []
+        #: Listening port; 0 = any free port (set before ``start`` to pin one).
+        self.port = 0
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
         self.url = ""
@@ -163,7 +165,9 @@ class FakeJetstream:
         return None
 
     def start(self) -> FakeJetstream:
-        self._server = serve(self._handler, "127.0.0.1", 0, process_request=self._process_request)
+        self._server = serve(
+            self._handler, "127.0.0.1", self.port, process_request=self._process_request
+        )
         host, port = self._server.socket.getsockname()[:2]
         self.url = f"ws://{host}:{port}/subscribe"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

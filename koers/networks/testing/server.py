@@ -15,7 +15,10 @@ the others and never blocks shutdown.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -112,14 +115,17 @@ class FakeServer:
         self._failures: list[_Failure] = []
         self._delays: list[_Delay] = []
         self.requests: list[Request] = []
+        #: Listening port; 0 = any free port (set before ``start`` to pin one, e.g. for a demo).
+        self.port = 0
+        self._open_connections: set[socket.socket] = set()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.url = ""
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self) -> FakeServer:
-        handler = _make_handler(self._dispatch)
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        handler = _make_handler(self._dispatch, self._open_connections)
+        httpd = _QuietServer(("127.0.0.1", self.port), handler)
         # A handler stalled by delay_after_handling must not block server_close().
         httpd.daemon_threads = True
         httpd.block_on_close = False
@@ -134,10 +140,14 @@ class FakeServer:
         return self
 
     def stop(self) -> None:
+        """Stop listening AND drop open keep-alive connections, like a server that went away."""
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
             self._httpd = None
+        for connection in list(self._open_connections):
+            with contextlib.suppress(OSError):  # already closed by the client
+                connection.shutdown(socket.SHUT_RDWR)
 
     def __enter__(self) -> FakeServer:
         return self.start()
@@ -198,11 +208,34 @@ class FakeServer:
         return response, delay
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Drops connection errors silently (clients time out on purpose in tests) but still
+    prints real handler bugs."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)
+
+
 def _make_handler(
     dispatch: Callable[[Request], tuple[Response, float]],
+    open_connections: set[socket.socket],
 ) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            open_connections.add(self.connection)
+
+        def finish(self) -> None:
+            try:
+                super().finish()
+            except OSError:
+                pass  # the connection was dropped by stop() or by the client
+            finally:
+                open_connections.discard(self.connection)
 
         def _serve(self) -> None:
             split = urlsplit(self.path)

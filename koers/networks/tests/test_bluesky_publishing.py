@@ -315,3 +315,12 @@ def test_a_dead_refresh_token_falls_back_to_one_password_login_and_reports_the_s
     assert server.calls("com.atproto.server.createSession") == 2
     assert len(stored) == 2
     assert len(server.posts()) == 1
+
+
+def test_a_pds_that_went_away_before_the_post_was_sent_is_retryable_not_unknown(server):
+    publisher = publisher_for(server)
+    publisher.session.ensure()
+    server.stop()
+
+    with pytest.raises(RetryableError):
+        publisher.publish(OutgoingPost(text="Hallo"), "attempt-gone")

@@ -213,3 +213,12 @@ def test_deleting_twice_is_not_an_error(server):
     publisher.delete(result.remote_id)
 
     assert server.own_statuses() == []
+
+
+def test_an_instance_that_went_away_before_the_post_was_sent_is_retryable_not_unknown(server):
+    publisher = publisher_for(server)
+    publisher.limits()  # a pooled keep-alive connection now exists
+    server.stop()
+
+    with pytest.raises(RetryableError):
+        publisher.publish(OutgoingPost(text="Hallo"), "attempt-gone")

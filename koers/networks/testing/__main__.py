@@ -1,0 +1,67 @@
+"""Run every fake network locally for a demo: ``python -m koers.networks.testing``.
+
+Prints each server's URL and credentials, seeds a little content, and runs until Ctrl-C.
+``--port-base 8100`` pins the ports (Mastodon 8100, Bluesky 8101, feed 8102, webhook
+8103, pages 8104, Jetstream 8105) so a demo configuration can point at them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+
+from koers.networks.testing.bluesky import FakeBluesky
+from koers.networks.testing.jetstream import FakeJetstream, sample_events
+from koers.networks.testing.mastodon import FakeMastodon
+from koers.networks.testing.pages import FakePages
+from koers.networks.testing.rss import FakeFeed
+from koers.networks.testing.server import FakeServer
+from koers.networks.testing.webhook import FakeWebhookReceiver
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port-base", type=int, default=0, help="0 = any free ports")
+    parser.add_argument("--webhook-secret", default="demo-secret")
+    args = parser.parse_args()
+
+    mastodon = FakeMastodon()
+    bluesky = FakeBluesky()
+    feed = FakeFeed()
+    webhook = FakeWebhookReceiver(args.webhook_secret.encode())
+    pages = FakePages()
+    http_servers: list[FakeServer] = [mastodon, bluesky, feed, webhook, pages]
+    for offset, server in enumerate(http_servers):
+        server.port = args.port_base + offset if args.port_base else 0
+        server.start()
+    jetstream = FakeJetstream(sample_events(20))
+    jetstream.port = args.port_base + 5 if args.port_base else 0
+    jetstream.start()
+
+    mastodon.add_remote_status("Lekker #koffie bij Café de Zon ☕", tags=["koffie"])
+    bluesky.add_account("anna.bsky.social", display_name="Anna")
+    bluesky.add_post("anna.bsky.social", "Koers zetten met je social-media strategie")
+    feed.add_item("Koers gaat live", "https://voorbeeld.nl/1", "<p>Eerste bericht</p>")
+    pages.add_html(
+        "/artikel", title="Koers zetten", description="Een voorbeeldpagina", image="/plaatje.png"
+    )
+
+    print(f"Mastodon  {mastodon.url}  token={mastodon.token}")
+    print(f"Bluesky   {bluesky.url}  handle={bluesky.handle} password={bluesky.password}")
+    print(f"RSS       {feed.url}/feed.xml")
+    print(f"Webhook   {webhook.url}/hook  secret={args.webhook_secret}")
+    print(f"Pages     {pages.url}/artikel")
+    print(f"Jetstream {jetstream.url}  (replays from cursor {sample_events(1)[0]['time_us']})")
+    print("Ctrl-C stops.")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for server in http_servers:
+            server.stop()
+        jetstream.stop()
+
+
+if __name__ == "__main__":
+    main()
