@@ -471,10 +471,28 @@ class BlueskyPublisher:
         return LIMITS
 
     def validate(self, post: OutgoingPost) -> list[Problem]:
-        """300 graphemes and 3000 UTF-8 bytes; image size is not a problem (we recompress)."""
+        """300 graphemes, 3000 UTF-8 bytes, public only, no content warning.
+
+        Image size is not a problem: :func:`prepare_image` recompresses.
+        """
         problems = validate_against_limits(post, LIMITS, grapheme_count(post.text))
         if len(post.text.encode("utf-8")) > MAX_TEXT_BYTES:
             problems.append(Problem("too_long", f"The text is over {MAX_TEXT_BYTES} bytes."))
+        # Refused rather than silently dropped: the author chose them for a reason.
+        if post.visibility != "public":
+            problems.append(
+                Problem(
+                    "visibility_unsupported", "Bluesky posts are always public.", field="visibility"
+                )
+            )
+        if post.content_warning:
+            problems.append(
+                Problem(
+                    "content_warning_unsupported",
+                    "Bluesky has no content warning with text; remove it for Bluesky.",
+                    field="content_warning",
+                )
+            )
         return problems
 
     # -- publish ------------------------------------------------------------------------------

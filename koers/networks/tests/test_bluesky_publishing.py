@@ -324,3 +324,13 @@ def test_a_pds_that_went_away_before_the_post_was_sent_is_retryable_not_unknown(
 
     with pytest.raises(RetryableError):
         publisher.publish(OutgoingPost(text="Hallo"), "attempt-gone")
+
+
+def test_visibility_and_content_warnings_bluesky_cannot_honour_are_problems_not_dropped(server):
+    publisher = publisher_for(server)
+
+    problems = publisher.validate(
+        OutgoingPost(text="Alleen volgers", visibility="private", content_warning="spoiler")
+    )
+
+    assert [p.code for p in problems] == ["visibility_unsupported", "content_warning_unsupported"]
