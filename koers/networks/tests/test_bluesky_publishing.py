@@ -19,9 +19,9 @@ from koers.networks.bluesky import (
     BlueskyPublisher,
     BlueskySession,
     build_facets,
-    prepare_image,
     record_key_for,
 )
+from koers.networks.media import prepare_image
 from koers.networks.testing.bluesky import FakeBluesky
 
 TID = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
@@ -211,7 +211,7 @@ def test_a_large_image_is_recompressed_under_the_blob_limit():
     original = noisy_jpeg(1200)
     assert len(original) > 1_000_000
 
-    prepared = prepare_image(original, "image/png")
+    prepared = prepare_image(original, "image/png", 1_000_000)
 
     assert len(prepared.data) <= 1_000_000
     assert prepared.mime_type == "image/jpeg"
