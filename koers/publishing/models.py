@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -171,6 +172,9 @@ class ContentItem(models.Model):
     def set_from_instant(self, instant: datetime, zone: str) -> None:
         day, at = utc_to_local(instant, zone)
         self.plan(day, at, zone)
+
+    def zone_info(self) -> ZoneInfo:
+        return ZoneInfo(self.zone or "UTC")
 
     @property
     def is_planned(self) -> bool:
