@@ -279,6 +279,18 @@ def delete_report_schedule(schedule: ReportSchedule, actor: AbstractBaseUser) ->
     schedule.delete()
 
 
+REPORT_LEASE = timedelta(minutes=30)
+
+
+def claim_report_schedule(schedule: ReportSchedule, now: datetime) -> bool:
+    """Take a due schedule for sending: only the process whose conditional update touches the
+    row sends; a crash retries after ``REPORT_LEASE``."""
+    claimed = ReportSchedule.objects.filter(
+        pk=schedule.pk, active=True, next_run_at=schedule.next_run_at, next_run_at__lte=now
+    ).update(next_run_at=now + REPORT_LEASE)
+    return claimed == 1
+
+
 @transaction.atomic
 def mark_report_sent(schedule: ReportSchedule, sent_at: datetime, period: str) -> None:
     schedule.last_sent_at = sent_at

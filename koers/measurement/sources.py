@@ -4,19 +4,29 @@ Apps depend downward (ARCHITECTURE.md): measurement reads strategy, publishing, 
 network adapters; they never read measurement. Everything measurement needs from them goes
 through the small typed functions here, so a change in another app's models touches one file.
 
-What is connected so far is documented per function; a function whose source app has no models
-yet returns "nothing known" (``None`` or an empty list), which the KPI layer shows as "no value".
+Connected: listening (``HourlyRollup`` → share of voice, net sentiment) and publishing
+(published ``Delivery`` rows → followed posts; ``Channel`` + ``publisher_for`` → metric
+collection). Not connected yet (documented per function): strategy objectives and funnel
+targets, the inbox. Those return "nothing known" (``None`` or an empty list), which the KPI
+layer shows as "no value".
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Sum
 
 from koers.core.models import Workspace
+from koers.listening.models import HourlyRollup, Topic, TopicKind
 from koers.measurement.periods import Period
-from koers.networks.base import AccountMetrics, PostMetrics
+from koers.networks.base import Publisher
+from koers.publishing.adapters import publisher_for
+from koers.publishing.models import Channel, Delivery, DeliveryState
+from koers.publishing.models import Network as PublishingNetwork
 
 
 @dataclass(frozen=True)
@@ -57,14 +67,13 @@ class PublishedPost:
 
 @dataclass(frozen=True)
 class ConnectedAccount:
-    """A connected channel with a way to reach its network adapter."""
+    """A connected channel; ``publisher()`` builds its network adapter (decrypting secrets)."""
 
     workspace_id: int
     network: str
     channel_key: str
     channel_name: str
-    fetch_post_metrics: Callable[[list[str]], list[PostMetrics]]
-    fetch_account_metrics: Callable[[], AccountMetrics]
+    publisher: Callable[[], Publisher]
 
 
 @dataclass(frozen=True)
@@ -82,12 +91,62 @@ class ObjectiveRef:
     campaign: str = ""
 
 
-def mention_totals(workspace: Workspace, period: Period) -> MentionTotals | None:
-    """Brand/competitor and sentiment counts from the listening rollups.
+def utc_bounds(workspace: Workspace, period: Period) -> tuple[datetime, datetime]:
+    """The period as a half-open UTC interval: local midnight of ``start`` to the day after
+    ``end`` (DST-safe: each bound is converted on its own date)."""
+    zone = ZoneInfo(workspace.time_zone)
+    first = datetime.combine(period.start, time(0), tzinfo=zone)
+    after = datetime.combine(period.end + timedelta(days=1), time(0), tzinfo=zone)
+    return first, after
 
-    Not connected yet: the listening app has no rollup model on ``main``. Returns ``None``.
+
+def mention_totals(workspace: Workspace, period: Period) -> MentionTotals | None:
+    """Brand and competitor mentions and brand sentiment from the listening ``HourlyRollup``.
+
+    Topics of kind "brand" count as the brand, "competitor" topics each as one competitor;
+    only topics marked "counts for share of voice". A mention matching two brand topics is
+    counted in both (the rollups count per topic). ``None`` when there is no brand topic.
+    Two queries, independent of the number of mentions.
     """
-    return None
+    topics = list(
+        Topic.objects.filter(
+            workspace=workspace,
+            kind__in=[TopicKind.BRAND, TopicKind.COMPETITOR],
+            counts_for_share_of_voice=True,
+        ).values_list("pk", "name", "kind")
+    )
+    if not any(kind == TopicKind.BRAND for _pk, _name, kind in topics):
+        return None
+    first, after = utc_bounds(workspace, period)
+    cells = (
+        HourlyRollup.objects.filter(
+            workspace=workspace,
+            hour__gte=first,
+            hour__lt=after,
+            topic_id__in=[pk for pk, _name, _kind in topics],
+        )
+        .values("topic_id", "sentiment")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    kinds = {pk: (name, kind) for pk, name, kind in topics}
+    brand, competitors = 0, {name: 0 for name, kind in kinds.values() if kind != TopicKind.BRAND}
+    sentiment = {"positive": 0, "neutral": 0, "negative": 0}
+    for cell in cells:
+        name, kind = kinds[cell["topic_id"]]
+        if kind == TopicKind.BRAND:
+            brand += cell["n"]
+            sentiment[cell["sentiment"]] = sentiment.get(cell["sentiment"], 0) + cell["n"]
+        else:
+            competitors[name] += cell["n"]
+    return MentionTotals(
+        brand=brand,
+        competitors=competitors,
+        positive=sentiment["positive"],
+        neutral=sentiment["neutral"],
+        negative=sentiment["negative"],
+        total=brand,
+    )
 
 
 def responses(workspace: Workspace, period: Period) -> Responses | None:
@@ -95,20 +154,51 @@ def responses(workspace: Workspace, period: Period) -> Responses | None:
     return None
 
 
-def published_posts(workspace: Workspace | None = None) -> list[PublishedPost]:
-    """Successfully published posts with their remote ids (all workspaces when ``None``).
+METRIC_NETWORKS = (PublishingNetwork.MASTODON, PublishingNetwork.BLUESKY)
+"""Networks whose adapters report post and account metrics (webhooks don't)."""
 
-    Not connected yet: the publishing app has no publish-attempt model on ``main``.
-    """
-    return []
+
+def published_posts(workspace: Workspace | None = None) -> list[PublishedPost]:
+    """Deliveries the publishing app published on a network with metrics, with remote ids."""
+    deliveries = (
+        Delivery.objects.filter(state=DeliveryState.PUBLISHED, channel__network__in=METRIC_NETWORKS)
+        .exclude(remote_id="")
+        .exclude(published_at=None)
+        .select_related("channel", "item", "item__campaign")
+    )
+    if workspace is not None:
+        deliveries = deliveries.filter(workspace=workspace)
+    return [
+        PublishedPost(
+            workspace_id=d.workspace_id,
+            network=d.channel.network,
+            channel_key=str(d.channel_id),
+            channel_name=d.channel.name,
+            remote_id=d.remote_id,
+            url=d.remote_url,
+            published_at=d.published_at,
+            campaign=d.item.campaign.name if d.item.campaign else "",
+            excerpt=(d.text() or d.item.title)[:200],
+        )
+        for d in deliveries
+    ]
 
 
 def connected_accounts(workspace: Workspace | None = None) -> list[ConnectedAccount]:
-    """Channels with credentials, each with its network adapter's metric calls.
-
-    Not connected yet: the publishing app has no channel model on ``main``.
-    """
-    return []
+    """Mastodon and Bluesky channels (not demo channels, which point nowhere)."""
+    channels = Channel.objects.filter(network__in=METRIC_NETWORKS, is_demo=False)
+    if workspace is not None:
+        channels = channels.filter(workspace=workspace)
+    return [
+        ConnectedAccount(
+            workspace_id=c.workspace_id,
+            network=c.network,
+            channel_key=str(c.pk),
+            channel_name=c.name,
+            publisher=lambda channel=c: publisher_for(channel),
+        )
+        for c in channels
+    ]
 
 
 def objectives(workspace: Workspace) -> list[ObjectiveRef]:
