@@ -54,7 +54,7 @@ from koers.networks.base import (
     UnknownOutcomeError,
     validate_against_limits,
 )
-from koers.networks.media import fetch_link_card, prepare_image
+from koers.networks.media import card_http_client, fetch_link_card, prepare_image
 from koers.networks.text import (
     BSKY_MENTION_RE,
     find_hashtags,
@@ -329,14 +329,15 @@ class BlueskyPublisher:
         *,
         web_url: str = "https://bsky.app",
         link_card_timeout: float = 5.0,
+        allow_private_link_hosts: bool = False,
         http: httpx.Client | None = None,
     ) -> None:
         self.session = session
         self.web_url = web_url.rstrip("/")
-        self._http = http or httpx.Client(
-            timeout=httpx.Timeout(link_card_timeout),
-            follow_redirects=True,
-            headers={"User-Agent": "koers (link preview)"},
+        # Cards fetch URLs anyone can write in a post: public hosts only, unless a test or a
+        # closed-network install says otherwise.
+        self._http = http or card_http_client(
+            link_card_timeout, allow_private_hosts=allow_private_link_hosts
         )
         self._did_cache: dict[str, str | None] = {}
 

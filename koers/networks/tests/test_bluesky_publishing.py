@@ -252,7 +252,7 @@ def test_a_link_card_is_built_from_the_pages_opengraph_tags(server):
             description="Hoe je een strategie maakt",
             image="/plaatje.png",
         )
-        publisher = publisher_for(server)
+        publisher = BlueskyPublisher(session_for(server), allow_private_link_hosts=True)
         url = f"{pages.url}/artikel"
 
         publisher.publish(OutgoingPost(text=f"Lees dit: {url}"), "attempt-card")
@@ -265,8 +265,22 @@ def test_a_link_card_is_built_from_the_pages_opengraph_tags(server):
     assert external["thumb"]["mimeType"] == "image/png"
 
 
+def test_a_card_is_never_fetched_from_a_private_address_by_default(server):
+    from koers.networks.testing.pages import FakePages
+
+    with FakePages() as pages:
+        pages.add_html("/intern", title="Intranet beheer")
+        publisher = publisher_for(server)  # default: public hosts only
+
+        publisher.publish(OutgoingPost(text=f"Kijk {pages.url}/intern"), "attempt-ssrf")
+
+        assert pages.requests == []
+    [record] = server.posts()
+    assert record.get("embed") is None
+
+
 def test_a_page_that_does_not_answer_gives_no_card_but_the_post_goes_out(server, closed_port_url):
-    publisher = publisher_for(server)
+    publisher = BlueskyPublisher(session_for(server), allow_private_link_hosts=True)
 
     publisher.publish(OutgoingPost(text=f"Kijk {closed_port_url}/weg"), "attempt-nocard")
 
