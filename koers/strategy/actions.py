@@ -1,0 +1,633 @@
+"""Every change to a strategy cycle goes through a function here.
+
+Each action runs in one transaction and writes one audit row. Locks come from the pure rules:
+an action refuses with :class:`StepLocked` (a ``PermissionDenied`` carrying the rules' reasons)
+and a cycle that is no longer active refuses every change with :class:`CycleReadOnly`.
+Who may call what (editor, admin for go/no-go) is checked by the views' access helper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from koers.core.actions import audit
+from koers.core.models import Workspace
+from koers.strategy import rules
+from koers.strategy import status as cycle_status
+from koers.strategy import technographics as tg
+from koers.strategy.models import (
+    MODEL_VERSIONS,
+    Channel,
+    Cycle,
+    CycleStatus,
+    FunnelStage,
+    GroundswellChoice,
+    Influencer,
+    KerkhofsStep,
+    Objective,
+    ObjectiveKpi,
+    ProfileSource,
+    Roos,
+    RoosPetal,
+    TacticOverride,
+    TechnographicsProfile,
+)
+
+
+class CycleReadOnly(PermissionDenied):
+    """The cycle is closed or archived: it is kept for comparison, not edited."""
+
+
+class StepLocked(PermissionDenied):
+    """A rule locks this part of the cycle; ``reasons`` say why (bilingual)."""
+
+    def __init__(self, reasons: Sequence[rules.Reason]) -> None:
+        self.reasons = tuple(reasons)
+        super().__init__(" ".join(r.message["en"] for r in self.reasons))
+
+
+def _editable(cycle: Cycle) -> None:
+    if not cycle.is_active:
+        raise CycleReadOnly(_("This cycle is closed; it can be read but not changed."))
+
+
+def _actor_name(actor: AbstractBaseUser) -> str:
+    full = getattr(actor, "get_full_name", lambda: "")()
+    return full or actor.get_username()
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _set_fields(obj: Any, fields: Mapping[str, Any]) -> list[str]:
+    """Set and save ``fields`` on ``obj`` (a bound ModelForm may already have set them in
+    memory, so comparing with the instance can't tell what changed); returns the names."""
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    if fields and obj.pk is not None:
+        obj.save(update_fields=list(fields))
+    return list(fields)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cycles
+
+
+@transaction.atomic
+def create_cycle(
+    workspace: Workspace,
+    actor: AbstractBaseUser,
+    *,
+    name: str,
+    period_start: date,
+    period_end: date,
+) -> Cycle:
+    """Start a new active cycle. The previous active cycle is archived (kept read-only) and its
+    evaluated objectives become this cycle's baselines (Kerkhofs: the evaluation is the next
+    cycle's nulmeting)."""
+    previous = (
+        Cycle.objects.select_for_update()
+        .filter(workspace=workspace, status=CycleStatus.ACTIVE)
+        .first()
+    )
+    if previous is not None:
+        previous.status = CycleStatus.ARCHIVED
+        previous.save(update_fields=["status"])
+    cycle = Cycle.objects.create(
+        workspace=workspace,
+        name=name,
+        period_start=period_start,
+        period_end=period_end,
+        created_by=actor,
+        model_versions=MODEL_VERSIONS,
+    )
+    KerkhofsStep.objects.bulk_create(
+        KerkhofsStep(workspace=workspace, cycle=cycle, step=info.step.value)
+        for info in rules.KERKHOFS_STEPS
+        if info.step is not rules.KerkhofsStep.GO_NO_GO
+    )
+    language = workspace.language if workspace.language in ("nl", "en") else "nl"
+    FunnelStage.objects.bulk_create(
+        FunnelStage(workspace=workspace, cycle=cycle, position=i, name=stage.name[language])
+        for i, stage in enumerate(rules.DEFAULT_FUNNEL_STAGES)
+    )
+    Roos.objects.create(workspace=workspace, cycle=cycle)
+    RoosPetal.objects.bulk_create(
+        RoosPetal(workspace=workspace, cycle=cycle, petal=p.value) for p in rules.Petal
+    )
+    carried = _carry_baselines(previous, cycle) if previous is not None else 0
+    audit(
+        workspace,
+        actor,
+        "strategy.cycle_create",
+        f"started strategy cycle {name}",
+        cycle,
+        previous=previous.pk if previous else None,
+        baselines_carried=carried,
+    )
+    return cycle
+
+
+def _carry_baselines(previous: Cycle, cycle: Cycle) -> int:
+    carried = 0
+    for old in previous.objectives.prefetch_related("kpis"):
+        if old.result is None or old.result_date is None:
+            continue
+        nxt = rules.next_cycle_objective(
+            cycle_status.smart_objective(old), old.result, old.result_date
+        )
+        new = Objective.objects.create(
+            workspace=cycle.workspace,
+            cycle=cycle,
+            title=nxt.title,
+            groundswell=old.groundswell,
+            level=old.level,
+            metric=nxt.metric or "",
+            channel=nxt.channel or "",
+            target_group=nxt.target_group or "",
+            unit=nxt.unit or "",
+            baseline=nxt.baseline,
+            baseline_date=nxt.baseline_date,
+            owner=nxt.owner or "",
+        )
+        ObjectiveKpi.objects.bulk_create(
+            ObjectiveKpi(
+                workspace=cycle.workspace, objective=new, kpi_id=k.kpi_id, variant=k.variant
+            )
+            for k in old.kpis.all()
+        )
+        carried += 1
+    return carried
+
+
+# ---------------------------------------------------------------------------------------------
+# POST: People
+
+
+@transaction.atomic
+def update_people(cycle: Cycle, actor: AbstractBaseUser, *, audience_description: str) -> Cycle:
+    _editable(cycle)
+    _set_fields(cycle, {"audience_description": audience_description})
+    audit(cycle.workspace, actor, "strategy.people", "updated the audience description", cycle)
+    return cycle
+
+
+@transaction.atomic
+def add_influencer(cycle: Cycle, actor: AbstractBaseUser, **fields: Any) -> Influencer:
+    _editable(cycle)
+    influencer = Influencer.objects.create(workspace=cycle.workspace, cycle=cycle, **fields)
+    audit(
+        cycle.workspace, actor, "strategy.influencer_add", f"added influencer {influencer}", cycle
+    )
+    return influencer
+
+
+@transaction.atomic
+def remove_influencer(influencer: Influencer, actor: AbstractBaseUser) -> None:
+    _editable(influencer.cycle)
+    audit(
+        influencer.workspace,
+        actor,
+        "strategy.influencer_remove",
+        f"removed influencer {influencer}",
+        influencer.cycle,
+    )
+    influencer.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# Social Technographics
+
+
+def _profile_numbers(profile: tg.TechnographicsProfile) -> tuple[dict, dict]:
+    percentages = {r.value: profile.rungs[r].percentage for r in tg.Rung}
+    members = {r.value: profile.rungs[r].members for r in tg.Rung}
+    return percentages, members
+
+
+@transaction.atomic
+def save_survey_profile(
+    cycle: Cycle, actor: AbstractBaseUser, *, filename: str, profile: tg.TechnographicsProfile
+) -> TechnographicsProfile:
+    """Store the profile of an uploaded survey (parsed and validated by the form)."""
+    _editable(cycle)
+    percentages, members = _profile_numbers(profile)
+    warnings = [
+        {"code": w.code, "message": dict(w.message)}
+        for w in profile.warnings + tg.sanity_warnings(profile)
+    ]
+    row, _created = TechnographicsProfile.objects.update_or_create(
+        cycle=cycle,
+        defaults={
+            "workspace": cycle.workspace,
+            "source": ProfileSource.SURVEY,
+            "benchmark_id": "",
+            "filename": filename[:200],
+            "respondents": profile.respondents,
+            "percentages": percentages,
+            "members": members,
+            "warnings": warnings,
+            "updated_at": timezone.now(),
+        },
+    )
+    audit(
+        cycle.workspace,
+        actor,
+        "strategy.technographics_survey",
+        f"uploaded survey {filename} ({profile.respondents} respondents)",
+        cycle,
+        respondents=profile.respondents,
+    )
+    return row
+
+
+@transaction.atomic
+def use_benchmark(
+    cycle: Cycle, actor: AbstractBaseUser, *, benchmark_id: str
+) -> TechnographicsProfile:
+    """Use a published benchmark as the audience profile (when there is no survey)."""
+    _editable(cycle)
+    benchmark = tg.BENCHMARKS[benchmark_id]
+    percentages = {r.value: benchmark.percentages.get(r) for r in tg.Rung}
+    row, _created = TechnographicsProfile.objects.update_or_create(
+        cycle=cycle,
+        defaults={
+            "workspace": cycle.workspace,
+            "source": ProfileSource.BENCHMARK,
+            "benchmark_id": benchmark_id,
+            "filename": "",
+            "respondents": benchmark.sample_size or 0,
+            "percentages": percentages,
+            "members": {},
+            "warnings": [],
+            "updated_at": timezone.now(),
+        },
+    )
+    audit(
+        cycle.workspace,
+        actor,
+        "strategy.technographics_benchmark",
+        f"used benchmark {benchmark_id} as the audience profile",
+        cycle,
+    )
+    return row
+
+
+@transaction.atomic
+def set_comparison(
+    cycle: Cycle, actor: AbstractBaseUser, *, benchmark_id: str
+) -> TechnographicsProfile:
+    _editable(cycle)
+    row = TechnographicsProfile.objects.select_for_update().get(cycle=cycle)
+    row.compare_with = benchmark_id
+    row.save(update_fields=["compare_with"])
+    audit(
+        cycle.workspace,
+        actor,
+        "strategy.technographics_compare",
+        f"compare the profile with {benchmark_id or 'nothing'}",
+        cycle,
+    )
+    return row
+
+
+@transaction.atomic
+def set_tactics(workspace: Workspace, actor: AbstractBaseUser, *, rung: str, text: str) -> None:
+    """The workspace's own tactics for a rung; empty text restores the default heuristic."""
+    if text.strip():
+        TacticOverride.objects.update_or_create(
+            workspace=workspace, rung=rung, defaults={"text": text.strip()}
+        )
+        summary = f"set own tactics for {rung}"
+    else:
+        TacticOverride.objects.filter(workspace=workspace, rung=rung).delete()
+        summary = f"restored default tactics for {rung}"
+    audit(workspace, actor, "strategy.tactics", summary, rung=rung)
+
+
+# ---------------------------------------------------------------------------------------------
+# POST: Objectives
+
+
+@transaction.atomic
+def set_groundswell(
+    cycle: Cycle, actor: AbstractBaseUser, *, roles: Mapping[str, str]
+) -> list[GroundswellChoice]:
+    """``roles`` maps Groundswell objective ids to "primary", "secondary" or "" (not chosen)."""
+    _editable(cycle)
+    GroundswellChoice.objects.filter(cycle=cycle).delete()
+    chosen = GroundswellChoice.objects.bulk_create(
+        GroundswellChoice(workspace=cycle.workspace, cycle=cycle, objective=obj, role=role)
+        for obj, role in roles.items()
+        if role
+    )
+    audit(
+        cycle.workspace,
+        actor,
+        "strategy.groundswell",
+        "chose Groundswell objectives",
+        cycle,
+        roles={k: v for k, v in roles.items() if v},
+    )
+    return chosen
+
+
+OBJECTIVE_FIELDS = (
+    "title",
+    "groundswell",
+    "level",
+    "metric",
+    "channel",
+    "target_group",
+    "unit",
+    "baseline",
+    "baseline_date",
+    "target",
+    "start",
+    "deadline",
+    "owner",
+    "result",
+    "result_date",
+)
+
+
+@transaction.atomic
+def save_objective(
+    cycle: Cycle,
+    actor: AbstractBaseUser,
+    objective: Objective | None,
+    fields: Mapping[str, Any],
+    kpis: Iterable[Mapping[str, Any]],
+) -> Objective:
+    """Create or update a SMART objective and replace its KPIs (``kpi_id``, ``variant``,
+    ``target``)."""
+    _editable(cycle)
+    values = {name: fields[name] for name in OBJECTIVE_FIELDS if name in fields}
+    if objective is None:
+        objective = Objective.objects.create(workspace=cycle.workspace, cycle=cycle, **values)
+        verb = "added"
+        changes = {k: _json(v) for k, v in values.items()}
+    else:
+        _set_fields(objective, values)
+        changes = {k: _json(v) for k, v in values.items()}
+        verb = "changed"
+    objective.kpis.all().delete()
+    ObjectiveKpi.objects.bulk_create(
+        ObjectiveKpi(
+            workspace=cycle.workspace,
+            objective=objective,
+            kpi_id=k["kpi_id"],
+            variant=k.get("variant") or "",
+            target=k.get("target"),
+        )
+        for k in kpis
+    )
+    audit(
+        cycle.workspace,
+        actor,
+        "strategy.objective",
+        f"{verb} objective {objective.title}",
+        objective,
+        changes=changes,
+    )
+    return objective
+
+
+@transaction.atomic
+def delete_objective(objective: Objective, actor: AbstractBaseUser) -> None:
+    _editable(objective.cycle)
+    audit(
+        objective.workspace,
+        actor,
+        "strategy.objective_delete",
+        f"deleted objective {objective.title}",
+        objective.cycle,
+    )
+    objective.delete()
+
+
+@transaction.atomic
+def add_example_objective(cycle: Cycle, actor: AbstractBaseUser, *, index: int) -> Objective:
+    """One click: an example objective from the seeds as a starting point (to be made SMART)."""
+    _editable(cycle)
+    example = rules.EXAMPLE_OBJECTIVES[index]
+    language = cycle_status.lang()
+    objective = Objective.objects.create(
+        workspace=cycle.workspace,
+        cycle=cycle,
+        title=example.text[language],
+        groundswell=example.groundswell.value,
+        level=example.level.value,
+    )
+    ObjectiveKpi.objects.bulk_create(
+        ObjectiveKpi(workspace=cycle.workspace, objective=objective, kpi_id=kpi_id)
+        for kpi_id in example.kpi_ids
+    )
+    audit(
+        cycle.workspace,
+        actor,
+        "strategy.objective",
+        f"added example objective {index + 1}",
+        objective,
+    )
+    return objective
+
+
+# ---------------------------------------------------------------------------------------------
+# POST: Strategy and Technology
+
+
+@transaction.atomic
+def update_strategy(cycle: Cycle, actor: AbstractBaseUser, **fields: str) -> Cycle:
+    """``current_relationship``, ``target_relationship``, ``key_messages``, ``ambassadors``."""
+    _editable(cycle)
+    changes = _set_fields(cycle, fields)
+    audit(
+        cycle.workspace, actor, "strategy.strategy", "updated the strategy", cycle, fields=changes
+    )
+    return cycle
+
+
+def _check_technology(cycle: Cycle) -> None:
+    lock = rules.technology_lock(cycle_status.post_plan(cycle))
+    if lock.locked:
+        raise StepLocked(lock.reasons)
+
+
+@transaction.atomic
+def add_channel(cycle: Cycle, actor: AbstractBaseUser, **fields: Any) -> Channel:
+    """Technology is decided last: refused while People, Objectives or Strategy is incomplete."""
+    _editable(cycle)
+    _check_technology(cycle)
+    channel = Channel.objects.create(workspace=cycle.workspace, cycle=cycle, **fields)
+    audit(cycle.workspace, actor, "strategy.channel_add", f"added channel {channel}", cycle)
+    return channel
+
+
+@transaction.atomic
+def remove_channel(channel: Channel, actor: AbstractBaseUser) -> None:
+    _editable(channel.cycle)
+    _check_technology(channel.cycle)
+    audit(
+        channel.workspace,
+        actor,
+        "strategy.channel_remove",
+        f"removed channel {channel}",
+        channel.cycle,
+    )
+    channel.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# Kerkhofs
+
+
+@transaction.atomic
+def update_kerkhofs_step(
+    step: KerkhofsStep, actor: AbstractBaseUser, *, status: str, notes: str, owner: str
+) -> KerkhofsStep:
+    """Steps 4–8 are refused unless the go/no-go decision is a complete "go"."""
+    cycle = step.cycle
+    _editable(cycle)
+    state = rules.kerkhofs_state(cycle_status.go_no_go(cycle))
+    lock = state.lock(rules.KerkhofsStep(step.step))
+    if lock.locked:
+        raise StepLocked(lock.reasons)
+    changes = _set_fields(step, {"status": status, "notes": notes, "owner": owner})
+    audit(
+        cycle.workspace,
+        actor,
+        "strategy.kerkhofs_step",
+        f"updated Kerkhofs step {step.step}",
+        step,
+        fields=changes,
+    )
+    return step
+
+
+@transaction.atomic
+def record_go_no_go(
+    cycle: Cycle,
+    actor: AbstractBaseUser,
+    *,
+    decision: str,
+    decided_on: date,
+    rationale: str,
+) -> Cycle:
+    """Record the uitstapmoment. A "no-go" is a valid outcome: it closes the cycle, which then
+    reports why; a "go" opens steps 4–8."""
+    _editable(cycle)
+    cycle.decision = decision
+    cycle.decided_on = decided_on
+    cycle.decision_rationale = rationale
+    cycle.decided_by = actor
+    cycle.decided_by_name = _actor_name(actor)
+    fields = ["decision", "decided_on", "decision_rationale", "decided_by", "decided_by_name"]
+    if decision == rules.Decision.NO_GO:
+        cycle.status = CycleStatus.CLOSED_NO_GO
+        fields.append("status")
+    cycle.save(update_fields=fields)
+    audit(
+        cycle.workspace,
+        actor,
+        "strategy.go_no_go",
+        f"decided {decision} for {cycle.name}",
+        cycle,
+        decision=decision,
+        decided_on=decided_on.isoformat(),
+    )
+    return cycle
+
+
+# ---------------------------------------------------------------------------------------------
+# Funnel, roos, maturity
+
+
+@transaction.atomic
+def save_funnel(
+    cycle: Cycle, actor: AbstractBaseUser, *, stages: Sequence[tuple[str, int | None]]
+) -> list[FunnelStage]:
+    """Replace the funnel's stages (names are editable) and their target counts."""
+    _editable(cycle)
+    FunnelStage.objects.filter(cycle=cycle).delete()
+    saved = FunnelStage.objects.bulk_create(
+        FunnelStage(workspace=cycle.workspace, cycle=cycle, position=i, name=name, count=count)
+        for i, (name, count) in enumerate(stages)
+    )
+    audit(
+        cycle.workspace,
+        actor,
+        "strategy.funnel",
+        "updated the funnel targets",
+        cycle,
+        stages=[[name, count] for name, count in stages],
+    )
+    return saved
+
+
+@transaction.atomic
+def save_organiseren(cycle: Cycle, actor: AbstractBaseUser, **fields: str) -> Roos:
+    _editable(cycle)
+    centre, _created = Roos.objects.get_or_create(cycle=cycle, workspace=cycle.workspace)
+    changes = _set_fields(centre, fields)
+    audit(
+        cycle.workspace,
+        actor,
+        "strategy.roos_organiseren",
+        "updated Organiseren",
+        cycle,
+        fields=changes,
+    )
+    return centre
+
+
+@transaction.atomic
+def save_petal(cycle: Cycle, actor: AbstractBaseUser, *, petal: str, **fields: Any) -> RoosPetal:
+    """A petal can only be marked active when the rules allow it (Organiseren first)."""
+    _editable(cycle)
+    row, _created = RoosPetal.objects.get_or_create(
+        cycle=cycle, petal=petal, defaults={"workspace": cycle.workspace}
+    )
+    for name, value in fields.items():
+        setattr(row, name, value)
+    if row.active:
+        others = [p for p in cycle.petals.all() if p.petal != petal]
+        centre = Roos.objects.filter(cycle=cycle).first()
+        activation = rules.roos_status(cycle_status.roos_from(centre, [*others, row])).activation
+        lock = activation[rules.Petal(petal)]
+        if lock.locked:
+            raise StepLocked(lock.reasons)
+    row.save(update_fields=list(fields))
+    audit(cycle.workspace, actor, "strategy.roos_petal", f"updated petal {petal}", row)
+    return row
+
+
+@transaction.atomic
+def save_maturity(cycle: Cycle, actor: AbstractBaseUser, *, checked: Sequence[str]) -> Cycle:
+    _editable(cycle)
+    cycle.maturity_checked = sorted(set(checked))
+    cycle.save(update_fields=["maturity_checked"])
+    stage = rules.assess_maturity(cycle.maturity_checked).current_stage
+    audit(
+        cycle.workspace,
+        actor,
+        "strategy.maturity",
+        f"listening maturity assessed at stage {stage}",
+        cycle,
+        checked=cycle.maturity_checked,
+    )
+    return cycle

@@ -1,0 +1,278 @@
+"""Forms validate what people type; the rules judge completeness, the actions store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from koers.measurement.formulas import KPI_CATALOGUE
+from koers.strategy import rules
+from koers.strategy import technographics as tg
+from koers.strategy.models import (
+    Channel,
+    Cycle,
+    Decision,
+    GroundswellRole,
+    Influencer,
+    KerkhofsStep,
+    Objective,
+    Roos,
+    RoosPetal,
+)
+from koers.strategy.status import lang, pick
+
+MAX_SURVEY_BYTES = 5 * 1024 * 1024
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CycleForm(forms.ModelForm):
+    class Meta:
+        model = Cycle
+        fields = ["name", "period_start", "period_end"]
+        widgets = {"period_start": DATE, "period_end": DATE}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end <= start:
+            self.add_error("period_end", _("The period must end after it starts."))
+        return data
+
+
+class PeopleForm(forms.ModelForm):
+    class Meta:
+        model = Cycle
+        fields = ["audience_description"]
+        widgets = {"audience_description": forms.Textarea(attrs={"rows": 5})}
+
+
+class InfluencerForm(forms.ModelForm):
+    class Meta:
+        model = Influencer
+        fields = ["name", "handle", "network", "reach", "notes"]
+
+
+class SurveyForm(forms.Form):
+    survey = forms.FileField(
+        label=_("Survey file (CSV)"),
+        help_text=_(
+            "Comma- or semicolon-separated, UTF-8 or Windows-1252; one column per activity "
+            "(for example publish_blog or “video’s bekijken”)."
+        ),
+    )
+
+    def clean_survey(self) -> Any:
+        upload = self.cleaned_data["survey"]
+        if upload.size > MAX_SURVEY_BYTES:
+            raise ValidationError(_("The file is larger than 5 MB."))
+        try:
+            self.profile = tg.profile_from_bytes(upload.read())
+        except tg.SurveyError as error:
+            # The message names the row and column; shown inline next to the upload field.
+            raise ValidationError(error.message(lang())) from None
+        return upload
+
+
+def _benchmark_choices() -> list[tuple[str, str]]:
+    return [(b.id, f"{pick(b.label)} — {b.source}") for b in tg.BENCHMARKS.values()]
+
+
+class BenchmarkForm(forms.Form):
+    benchmark = forms.ChoiceField(label=_("Published benchmark"), choices=_benchmark_choices)
+
+
+class CompareForm(forms.Form):
+    benchmark = forms.ChoiceField(
+        label=_("Compare with"),
+        choices=lambda: [("", _("(no comparison)")), *_benchmark_choices()],
+        required=False,
+    )
+
+
+class TacticForm(forms.Form):
+    rung = forms.ChoiceField(choices=[(r.value, r.value) for r in tg.ACTIVE_RUNGS])
+    text = forms.CharField(
+        label=_("Tactics (one per line; empty restores the default)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class GroundswellForm(forms.Form):
+    """One choice per Groundswell objective: not chosen, primary or secondary."""
+
+    def __init__(self, *args: Any, initial_roles: dict[str, str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        roles = initial_roles or {}
+        for objective, info in rules.GROUNDSWELL_OBJECTIVES.items():
+            self.fields[objective.value] = forms.ChoiceField(
+                label=f"{pick(info.name)} · {pick(info.business_function)}",
+                help_text=pick(info.meaning),
+                choices=[("", _("Not chosen")), *GroundswellRole.choices],
+                required=False,
+                initial=roles.get(objective.value, ""),
+            )
+
+    def roles(self) -> dict[str, str]:
+        return {obj.value: self.cleaned_data.get(obj.value, "") for obj in rules.Objective}
+
+
+class ObjectiveForm(forms.ModelForm):
+    class Meta:
+        model = Objective
+        fields = [
+            "title",
+            "groundswell",
+            "level",
+            "metric",
+            "channel",
+            "target_group",
+            "unit",
+            "baseline",
+            "baseline_date",
+            "target",
+            "start",
+            "deadline",
+            "owner",
+            "result",
+            "result_date",
+        ]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "baseline_date": DATE,
+            "start": DATE,
+            "deadline": DATE,
+            "result_date": DATE,
+        }
+        help_texts = {
+            "metric": _("What you count, for example “answered questions”."),
+            "result": _("Filled in at the evaluation; it becomes the next cycle's baseline."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["groundswell"].choices = [
+            ("", "—"),
+            *((o.value, pick(i.name)) for o, i in rules.GROUNDSWELL_OBJECTIVES.items()),
+        ]
+
+
+def kpi_choices() -> list[tuple[str, str]]:
+    """Every KPI of the catalogue, and each of its variants, as ``kpi_id:variant``."""
+    choices: list[tuple[str, str]] = [("", "—")]
+    for kpi in KPI_CATALOGUE.values():
+        level = pick(rules.LEVELS[kpi.level]["name"])
+        if not kpi.variants:
+            choices.append((f"{kpi.id}:", f"{pick(kpi.name)} ({level})"))
+        for variant in kpi.variants:
+            choices.append(
+                (f"{kpi.id}:{variant.id}", f"{pick(kpi.name)} — {pick(variant.name)} ({level})")
+            )
+    return choices
+
+
+class KpiForm(forms.Form):
+    kpi = forms.ChoiceField(label=_("KPI"), choices=kpi_choices, required=False)
+    target = forms.DecimalField(
+        label=_("KPI target"), max_digits=14, decimal_places=2, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("target") is not None and not data.get("kpi"):
+            self.add_error("kpi", _("Choose the KPI this target belongs to."))
+        return data
+
+    def kpi_row(self) -> dict[str, Any] | None:
+        if not self.cleaned_data.get("kpi"):
+            return None
+        kpi_id, _sep, variant = self.cleaned_data["kpi"].partition(":")
+        return {"kpi_id": kpi_id, "variant": variant, "target": self.cleaned_data.get("target")}
+
+
+KpiFormSet = forms.formset_factory(KpiForm, extra=2)
+
+
+def kpi_initial(objective: Objective | None) -> list[dict[str, Any]]:
+    if objective is None:
+        return []
+    rows = []
+    for kpi in objective.kpis.all():
+        definition = KPI_CATALOGUE.get(kpi.kpi_id)
+        variant = kpi.variant or (definition.default_variant if definition else "") or ""
+        rows.append({"kpi": f"{kpi.kpi_id}:{variant}", "target": kpi.target})
+    return rows
+
+
+class StrategyForm(forms.ModelForm):
+    class Meta:
+        model = Cycle
+        fields = ["current_relationship", "target_relationship", "key_messages", "ambassadors"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+
+
+class ChannelForm(forms.ModelForm):
+    class Meta:
+        model = Channel
+        fields = ["network", "purpose", "posts_per_week"]
+
+
+class KerkhofsStepForm(forms.ModelForm):
+    class Meta:
+        model = KerkhofsStep
+        fields = ["status", "owner", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class GoNoGoForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect
+    )
+    decided_on = forms.DateField(label=_("Date of the decision"), widget=DATE)
+    rationale = forms.CharField(
+        label=_("Rationale"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Why go on, or why stop here? A no-go closes the cycle with this report."),
+    )
+
+
+class FunnelStageForm(forms.Form):
+    name = forms.CharField(label=_("Stage"), max_length=80, required=False)
+    count = forms.IntegerField(label=_("Target count"), min_value=0, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("count") is not None and not (data.get("name") or "").strip():
+            self.add_error("name", _("Name the stage this count belongs to."))
+        return data
+
+
+FunnelFormSet = forms.formset_factory(FunnelStageForm, extra=1, max_num=12)
+
+
+class OrganiserenForm(forms.ModelForm):
+    class Meta:
+        model = Roos
+        fields = ["roles", "processes", "guidelines", "internal", "external"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+
+class PetalForm(forms.ModelForm):
+    class Meta:
+        model = RoosPetal
+        fields = ["activities", "channels", "owner", "effort_hours_per_week", "active"]
+        widgets = {
+            "activities": forms.Textarea(attrs={"rows": 3}),
+            "channels": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class MaturityForm(forms.Form):
+    checked = forms.MultipleChoiceField(
+        choices=[(i.id, i.id) for s in rules.MATURITY_STAGES for i in s.checklist],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

@@ -1,0 +1,336 @@
+"""What the rules say about a stored cycle: rows → the pure rules' dataclasses → one report.
+
+Nothing here decides a rule itself; it only translates models into the inputs of ``rules.py`` and
+``technographics.py`` and gathers their answers, so views, the wizard and the plan document show
+the same locks, warnings and completeness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils.translation import get_language
+
+from koers.measurement.formulas import KPI_CATALOGUE
+from koers.strategy import rules
+from koers.strategy import technographics as tg
+from koers.strategy.models import (
+    Cycle,
+    FunnelStage,
+    GroundswellRole,
+    Objective,
+    ProfileSource,
+    Roos,
+    RoosPetal,
+    TacticOverride,
+)
+from koers.strategy.models import TechnographicsProfile as ProfileRow
+
+
+def lang() -> str:
+    """The active product language for the bilingual dicts of the pure modules."""
+    code = (get_language() or "nl")[:2]
+    return code if code in ("nl", "en") else "en"
+
+
+def pick(text: Mapping[str, str] | None) -> str:
+    if not text:
+        return ""
+    return text.get(lang()) or text.get("en", "")
+
+
+def smart_objective(objective: Objective) -> rules.SmartObjective:
+    return rules.SmartObjective(
+        title=objective.title,
+        metric=objective.metric,
+        channel=objective.channel,
+        target_group=objective.target_group,
+        target=objective.target,
+        unit=objective.unit,
+        baseline=objective.baseline,
+        baseline_date=objective.baseline_date,
+        owner=objective.owner,
+        start=objective.start,
+        deadline=objective.deadline,
+        kpi_ids=tuple(k.kpi_id for k in objective.kpis.all()),
+        groundswell=rules.Objective(objective.groundswell) if objective.groundswell else None,
+    )
+
+
+def profile(row: ProfileRow | None) -> tg.TechnographicsProfile | None:
+    """Rebuild the pure profile from its stored numbers (``None`` stays unknown)."""
+    if row is None:
+        return None
+    results = {}
+    for rung in tg.Rung:
+        members = row.members.get(rung.value)
+        pct = row.percentages.get(rung.value)
+        results[rung] = tg.RungResult(rung, members, pct, tg.RUNG_ACTIVITIES.get(rung, ()))
+    return tg.TechnographicsProfile(row.respondents, results)
+
+
+def post_plan(cycle: Cycle) -> rules.PostPlan:
+    return rules.PostPlan(
+        has_technographics_profile=_profile_row(cycle) is not None,
+        audience_description=cycle.audience_description,
+        influencers=tuple(i.name for i in cycle.influencers.all()),
+        objectives=tuple(
+            rules.ObjectiveChoice(rules.Objective(c.objective), c.role == GroundswellRole.PRIMARY)
+            for c in cycle.groundswell.all()
+        ),
+        smart_objectives=tuple(smart_objective(o) for o in cycle.objectives.all()),
+        current_relationship=cycle.current_relationship,
+        target_relationship=cycle.target_relationship,
+        key_messages=tuple(cycle.lines("key_messages")),
+        ambassadors=tuple(cycle.lines("ambassadors")),
+        channels=tuple(
+            rules.Channel(c.network, float(c.posts_per_week) if c.posts_per_week else None)
+            for c in cycle.channels.all()
+        ),
+    )
+
+
+def go_no_go(cycle: Cycle) -> rules.GoNoGo:
+    return rules.GoNoGo(
+        decision=rules.Decision(cycle.decision) if cycle.decision else None,
+        decided_on=cycle.decided_on,
+        rationale=cycle.decision_rationale,
+        decided_by=cycle.decided_by_name,
+    )
+
+
+def roos(cycle: Cycle) -> rules.Roos:
+    return roos_from(getattr(cycle, "roos", None), list(cycle.petals.all()))
+
+
+def roos_from(centre: Roos | None, rows: list[RoosPetal]) -> rules.Roos:
+    organiseren = rules.Organiseren()
+    if centre is not None:
+        organiseren = rules.Organiseren(
+            roles=tuple(_lines(centre.roles)),
+            processes=tuple(_lines(centre.processes)),
+            guidelines=tuple(_lines(centre.guidelines)),
+            internal=centre.internal,
+            external=centre.external,
+        )
+    petals = {
+        rules.Petal(p.petal): rules.PetalPlan(
+            activities=tuple(_lines(p.activities)),
+            channels=tuple(_lines(p.channels)),
+            owner=p.owner,
+            effort_hours_per_week=(
+                float(p.effort_hours_per_week) if p.effort_hours_per_week is not None else None
+            ),
+            active=p.active,
+        )
+        for p in rows
+    }
+    return rules.Roos(organiseren, petals)
+
+
+def funnel(stages: list[FunnelStage]) -> rules.FunnelAnalysis | None:
+    if not stages:
+        return None
+    return rules.analyse_funnel(
+        [s.count for s in stages],
+        [rules.FunnelStage({"en": s.name, "nl": s.name}) for s in stages],
+    )
+
+
+def tactic_rules(workspace_id: int) -> dict[tg.Rung, tuple[Mapping[str, str], ...]]:
+    """The default rung → tactics heuristic with the workspace's own texts in place."""
+    result = dict(tg.DEFAULT_TACTICS)
+    for override in TacticOverride.objects.filter(workspace_id=workspace_id):
+        lines = _lines(override.text)
+        result[tg.Rung(override.rung)] = tuple({"en": line, "nl": line} for line in lines)
+    return result
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _profile_row(cycle: Cycle) -> ProfileRow | None:
+    try:
+        return cycle.technographics
+    except ProfileRow.DoesNotExist:
+        return None
+
+
+@dataclass
+class Completeness:
+    """One row of the overview: a model of the cycle and how far it is filled in."""
+
+    key: str
+    done: bool
+    summary: str
+    reasons: list[rules.Reason] = field(default_factory=list)
+    warnings: list[rules.Reason] = field(default_factory=list)
+    locked: bool = False
+
+
+@dataclass
+class CycleReport:
+    cycle: Cycle
+    plan: rules.PostPlan
+    post: dict[rules.PostStep, rules.StepStatus]
+    technology_lock: rules.Lock
+    kerkhofs: rules.KerkhofsState
+    profile_row: ProfileRow | None
+    profile: tg.TechnographicsProfile | None
+    smart: dict[int, rules.SmartResult]
+    funnel: rules.FunnelAnalysis | None
+    roos: rules.RoosStatus
+    maturity: rules.MaturityAssessment
+
+    @property
+    def warnings(self) -> list[rules.Reason]:
+        """Every open warning of the cycle, for the overview and the plan document."""
+        found = [w for status in self.post.values() for w in status.warnings]
+        found += list(self.funnel.warnings) if self.funnel else []
+        found += list(self.roos.violations)
+        if self.profile_row is not None:
+            found += [
+                rules.Reason(w.get("code", ""), w["message"]) for w in self.profile_row.warnings
+            ]
+        return found
+
+
+def prefetched(cycles: QuerySet[Cycle], cycle_id: int) -> Cycle:
+    """The cycle (from an already scoped queryset) with everything the report reads, in a
+    fixed number of queries."""
+    return (
+        cycles.select_related("technographics", "roos", "decided_by")
+        .prefetch_related(
+            "influencers",
+            "groundswell",
+            "objectives__kpis",
+            "channels",
+            "kerkhofs_steps",
+            "funnel_stages",
+            "petals",
+        )
+        .get(pk=cycle_id)
+    )
+
+
+def cycle_report(cycle: Cycle) -> CycleReport:
+    plan = post_plan(cycle)
+    row = _profile_row(cycle)
+    return CycleReport(
+        cycle=cycle,
+        plan=plan,
+        post=rules.post_status(plan),
+        technology_lock=rules.technology_lock(plan),
+        kerkhofs=rules.kerkhofs_state(go_no_go(cycle)),
+        profile_row=row,
+        profile=profile(row),
+        smart={o.pk: rules.check_smart(smart_objective(o)) for o in cycle.objectives.all()},
+        funnel=funnel(list(cycle.funnel_stages.all())),
+        roos=rules.roos_status(roos(cycle)),
+        maturity=rules.assess_maturity(cycle.maturity_checked),
+    )
+
+
+def completeness(report: CycleReport) -> list[Completeness]:
+    """Per model of the cycle: done or not, a one-line summary and why."""
+    post = report.post
+    cycle = report.cycle
+    steps_done = sum(1 for s in cycle.kerkhofs_steps.all() if s.status == "done")
+    petals_active = sum(1 for p in cycle.petals.all() if p.active)
+    source = report.profile_row.source if report.profile_row else ""
+    rows = [
+        Completeness(
+            "people",
+            post[rules.PostStep.PEOPLE].complete,
+            f"{len(report.plan.influencers)}",
+            list(post[rules.PostStep.PEOPLE].missing),
+            list(post[rules.PostStep.PEOPLE].warnings),
+        ),
+        Completeness("technographics", report.profile_row is not None, source),
+        Completeness(
+            "objectives",
+            post[rules.PostStep.OBJECTIVES].complete,
+            f"{len(report.plan.smart_objectives)}",
+            list(post[rules.PostStep.OBJECTIVES].missing),
+            list(post[rules.PostStep.OBJECTIVES].warnings),
+        ),
+        Completeness(
+            "strategy",
+            post[rules.PostStep.STRATEGY].complete,
+            f"{len(report.plan.key_messages)}",
+            list(post[rules.PostStep.STRATEGY].missing),
+            list(post[rules.PostStep.STRATEGY].warnings),
+        ),
+        Completeness(
+            "decision",
+            report.kerkhofs.state is not rules.CycleState.UNDECIDED,
+            report.kerkhofs.state.value,
+            list(report.kerkhofs.reasons) if not report.kerkhofs.cycle_closed else [],
+        ),
+        Completeness(
+            "technology",
+            post[rules.PostStep.TECHNOLOGY].complete and not report.technology_lock.locked,
+            f"{len(report.plan.channels)}",
+            list(report.technology_lock.reasons or post[rules.PostStep.TECHNOLOGY].missing),
+            locked=report.technology_lock.locked,
+        ),
+        Completeness(
+            "kerkhofs",
+            steps_done == len(rules.KERKHOFS_STEPS) - 1,
+            f"{steps_done}/{len(rules.KERKHOFS_STEPS) - 1}",
+        ),
+        Completeness(
+            "funnel",
+            report.funnel is not None and all(r.count is not None for r in report.funnel.rows),
+            "",
+            warnings=list(report.funnel.warnings) if report.funnel else [],
+        ),
+        Completeness(
+            "roos",
+            report.roos.organiseren_ready and petals_active > 0,
+            f"{petals_active}/4",
+            list(report.roos.organiseren_missing),
+            list(report.roos.violations),
+        ),
+        Completeness(
+            "maturity",
+            bool(cycle.maturity_checked),
+            f"{report.maturity.current_stage}/5",
+        ),
+    ]
+    return rows
+
+
+def kpi_label(kpi_id: str) -> str:
+    definition = KPI_CATALOGUE.get(kpi_id)
+    return pick(definition.name) if definition else kpi_id
+
+
+def profile_source_label(row: ProfileRow) -> str:
+    if row.source == ProfileSource.BENCHMARK and row.benchmark_id in tg.BENCHMARKS:
+        return pick(tg.BENCHMARKS[row.benchmark_id].label)
+    return row.filename
+
+
+@dataclass(frozen=True)
+class TacticRow:
+    rung: tg.Rung
+    name: str
+    default: tuple[str, ...]
+    override: str
+
+
+def tactic_rows(overrides: Mapping[str, str]) -> list[TacticRow]:
+    """Per active rung: the default tactics and the workspace's own text (if any)."""
+    return [
+        TacticRow(
+            rung,
+            pick(tg.RUNG_NAMES[rung]),
+            tuple(pick(t) for t in tg.DEFAULT_TACTICS.get(rung, ())),
+            overrides.get(rung.value, ""),
+        )
+        for rung in tg.ACTIVE_RUNGS
+    ]

@@ -1,0 +1,81 @@
+"""Strategy fixtures: a cycle in Acme, and the complete Duinwijk demo cycle."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pytest
+
+from koers.core.demo import DemoContext
+from koers.strategy import actions, demo
+from koers.strategy.models import Cycle, CycleStatus
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The cast's accounts are hashed with PBKDF2 (~1 s each); these tests never check passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def cycle(acme, anna) -> Cycle:
+    """A fresh, empty active cycle in Anna's workspace Acme."""
+    return actions.create_cycle(
+        acme, anna, name="Plan 2026", period_start=date(2026, 1, 1), period_end=date(2026, 12, 31)
+    )
+
+
+@pytest.fixture
+def duinwijk(acme, anna) -> Cycle:
+    """Acme filled with the complete demo strategy (the active cycle, decision "go")."""
+    demo.build(DemoContext(workspace=acme, owner=anna, rng=random.Random(2026)))
+    return Cycle.objects.get(workspace=acme, status=CycleStatus.ACTIVE)
+
+
+def url(name: str, cycle: Cycle, *args: object) -> str:
+    from django.urls import reverse
+
+    return reverse(f"strategy:{name}", args=[cycle.workspace.slug, cycle.pk, *args])
+
+
+@pytest.fixture
+def ready_cycle(cycle, anna) -> Cycle:
+    """A cycle whose People, Objectives and Strategy are complete (Technology unlocked)."""
+    fill_post(cycle, anna)
+    return cycle
+
+
+def fill_post(cycle: Cycle, user) -> None:
+    from decimal import Decimal
+
+    actions.update_people(cycle, user, audience_description="Fietsers in de regio Utrecht.")
+    actions.use_benchmark(cycle, user, benchmark_id="netherlands-2007")
+    actions.set_groundswell(cycle, user, roles={"talking": "primary"})
+    actions.save_objective(
+        cycle,
+        user,
+        None,
+        {
+            "title": "Meer bereik",
+            "metric": "bereik",
+            "channel": "Mastodon",
+            "target_group": "forensen",
+            "unit": "accounts",
+            "baseline": Decimal("1000"),
+            "baseline_date": date(2025, 12, 1),
+            "target": Decimal("2000"),
+            "start": date(2026, 1, 1),
+            "deadline": date(2026, 6, 30),
+            "owner": "Anna",
+        },
+        [{"kpi_id": "reach", "variant": "", "target": Decimal("2000")}],
+    )
+    actions.update_strategy(
+        cycle,
+        user,
+        current_relationship="Zenden",
+        target_relationship="In gesprek",
+        key_messages="Fiets vaker",
+        ambassadors="",
+    )

@@ -1,0 +1,136 @@
+"""Strategy cycles: one active per workspace, earlier ones read-only, baselines carried over."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from koers.core.models import AuditEvent
+from koers.strategy import actions
+from koers.strategy.models import Cycle, CycleStatus, KerkhofsStep, Objective
+from koers.strategy.tests.conftest import url
+
+
+def test_strategy_index_offers_to_start_the_first_cycle(client_for, anna, acme):
+    response = client_for(anna).get(reverse("strategy:index", args=[acme.slug]))
+    assert response.status_code == 200
+    assert b'name="period_start"' in response.content
+
+
+def test_editor_starts_a_cycle_and_lands_on_the_people_step(client_for, bram, acme):
+    response = client_for(bram).post(
+        reverse("strategy:cycle-new", args=[acme.slug]),
+        {"name": "Plan 2026", "period_start": "2026-01-01", "period_end": "2026-12-31"},
+    )
+    cycle = Cycle.objects.get(workspace=acme)
+    assert response.status_code == 302
+    assert response["Location"] == url("people", cycle)
+    assert cycle.status == CycleStatus.ACTIVE
+    assert KerkhofsStep.objects.filter(cycle=cycle).count() == 8
+    assert cycle.funnel_stages.count() == 6
+    assert AuditEvent.objects.filter(workspace=acme, action="strategy.cycle_create").count() == 1
+
+
+def test_period_must_end_after_it_starts(client_for, anna, acme):
+    response = client_for(anna).post(
+        reverse("strategy:cycle-new", args=[acme.slug]),
+        {"name": "Plan", "period_start": "2026-06-01", "period_end": "2026-01-01"},
+    )
+    assert response.status_code == 200
+    assert not Cycle.objects.exists()
+
+
+def test_a_new_cycle_archives_the_old_one_and_carries_evaluated_results_as_baselines(
+    cycle, anna, acme
+):
+    actions.save_objective(
+        cycle,
+        anna,
+        None,
+        {"title": "Sneller antwoorden", "unit": "%", "result": Decimal("71"),
+         "result_date": date(2026, 12, 31)},
+        [{"kpi_id": "response_rate", "variant": "", "target": None}],
+    )  # fmt: skip
+    actions.save_objective(cycle, anna, None, {"title": "Niet geëvalueerd"}, [])
+    new = actions.create_cycle(
+        acme, anna, name="Plan 2027", period_start=date(2027, 1, 1), period_end=date(2027, 12, 31)
+    )
+    cycle.refresh_from_db()
+    assert cycle.status == CycleStatus.ARCHIVED
+    carried = Objective.objects.get(cycle=new)
+    assert carried.title == "Sneller antwoorden"
+    assert carried.baseline == Decimal("71")
+    assert carried.baseline_date == date(2026, 12, 31)
+    assert carried.target is None
+    assert [k.kpi_id for k in carried.kpis.all()] == ["response_rate"]
+
+
+def test_an_archived_cycle_can_be_read_but_not_changed(client_for, cycle, anna, acme):
+    actions.create_cycle(
+        acme, anna, name="Plan 2027", period_start=date(2027, 1, 1), period_end=date(2027, 12, 31)
+    )
+    client = client_for(anna)
+    assert client.get(url("people", cycle)).status_code == 200
+    response = client.post(url("people", cycle), {"audience_description": "Nieuw"})
+    assert response.status_code == 403
+    cycle.refresh_from_db()
+    assert cycle.audience_description == ""
+
+
+def test_cycles_page_compares_the_active_and_earlier_cycles(client_for, duinwijk, anna, acme):
+    response = client_for(anna).get(reverse("strategy:cycles", args=[acme.slug]))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Webcare op orde 2025" in text
+    assert "Duinwijk in gesprek 2026" in text
+
+
+@pytest.mark.parametrize("step", ["people", "objectives", "strategy", "decision", "plan"])
+def test_each_wizard_step_shows_the_progress_of_all_steps(client_for, anna, cycle, step):
+    response = client_for(anna).get(url(step, cycle))
+    assert response.status_code == 200
+    assert response.content.count(b'<span class="num">') == 11
+    assert b'aria-current="step"' in response.content
+
+
+def test_save_and_continue_goes_to_the_next_step_and_keeps_what_was_saved(client_for, anna, cycle):
+    client = client_for(anna)
+    response = client.post(
+        url("people", cycle), {"audience_description": "Forensen", "continue": ""}
+    )
+    assert response["Location"] == url("technographics", cycle)
+    cycle.refresh_from_db()
+    assert cycle.audience_description == "Forensen"
+    response = client.post(url("people", cycle), {"audience_description": "Forensen 2"})
+    assert response["Location"] == url("people", cycle)
+
+
+def test_overview_shows_completeness_of_each_model(client_for, anna, cycle):
+    response = client_for(anna).get(url("overview", cycle))
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert text.count('class="badge badge-todo"') + text.count("badge badge-locked") == 10
+
+
+def test_the_demo_cycle_is_complete_apart_from_unfinished_kerkhofs_steps(duinwijk):
+    from koers.strategy import status
+
+    report = status.cycle_report(duinwijk)
+    rows = {row.key: row.done for row in status.completeness(report)}
+    assert rows == {
+        "people": True,
+        "technographics": True,
+        "objectives": True,
+        "strategy": True,
+        "decision": True,
+        "technology": True,
+        "kerkhofs": False,  # steps 7 and 8 run during the cycle
+        "funnel": True,
+        "roos": True,
+        "maturity": True,
+    }
+    assert duinwijk.decision == "go"
+    assert report.maturity.current_stage == 2

@@ -1,0 +1,565 @@
+"""Strategy pages: the cycle overview, one page per wizard step, and the plan document.
+
+Every view reads the cycle through :func:`get_cycle_for_member` (404 outside the workspace, 403
+for a POST below editor or on a closed cycle) and changes it only through ``actions``. Locks
+from the rules come back as :class:`actions.StepLocked` and are shown by :func:`shows_locks`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from koers.core.access import get_scoped_or_404, scoped, workspace_view
+from koers.core.models import Role, Workspace
+from koers.strategy import actions, charts, forms, plan, rules, status, wizard
+from koers.strategy import technographics as tg
+from koers.strategy.models import (
+    Channel,
+    Cycle,
+    CycleStatus,
+    Influencer,
+    KerkhofsStep,
+    Objective,
+    RoosPetal,
+    TacticOverride,
+)
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def get_cycle_for_member(
+    request: HttpRequest, workspace: Workspace, cycle_id: int, *, need: str = Role.EDITOR
+) -> Cycle:
+    """The cycle with everything its pages read. A POST needs ``need`` and an active cycle."""
+    try:
+        cycle = status.prefetched(scoped(Cycle.objects, workspace), cycle_id)
+    except Cycle.DoesNotExist:
+        raise Http404 from None
+    if request.method == "POST":
+        if not request.membership.can(need):  # type: ignore[attr-defined]
+            raise PermissionDenied(_("Your role may not change the strategy."))
+        if not cycle.is_active:
+            raise actions.CycleReadOnly(_("This cycle is closed; it can be read but not changed."))
+    return cycle
+
+
+def shows_locks(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Turn a refused change (a rule's lock, a closed cycle) into a 403 page that says why."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except actions.StepLocked as locked:
+            context = {"reasons": locked.reasons, "active": "strategy"}
+            return render(request, "strategy/locked.html", context, status=403)
+        except actions.CycleReadOnly as closed:
+            context = {"message": str(closed), "active": "strategy"}
+            return render(request, "strategy/locked.html", context, status=403)
+
+    return wrapper
+
+
+def _page(request: HttpRequest, cycle: Cycle, key: str, **extra: Any) -> dict[str, Any]:
+    report = status.cycle_report(cycle)
+    membership = request.membership  # type: ignore[attr-defined]
+    return {
+        "workspace": cycle.workspace,
+        "cycle": cycle,
+        "report": report,
+        "rows": {row.key: row for row in status.completeness(report)},
+        "steps": wizard.STEPS,
+        "step": key,
+        "next_step": wizard.next_step(key) if key in wizard.STEP_KEYS else None,
+        "previous_step": wizard.previous_step(key) if key in wizard.STEP_KEYS else None,
+        "can_edit": cycle.is_active and membership.can(Role.EDITOR),
+        "can_decide": cycle.is_active and membership.can(Role.ADMIN),
+        "active": "strategy",
+        **extra,
+    }
+
+
+def _saved(request: HttpRequest, cycle: Cycle, key: str) -> HttpResponse:
+    """After a save: on to the next wizard step ("save and continue"), or back to this one."""
+    messages.success(request, _("Saved."))
+    target = wizard.next_step(key) if "continue" in request.POST else None
+    return redirect(f"strategy:{target or key}", slug=cycle.workspace.slug, cycle_id=cycle.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cycles
+
+
+@workspace_view()
+@require_GET
+def index(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    """The overview of the active cycle, or how to start the first one."""
+    active = scoped(Cycle.objects, workspace).filter(status=CycleStatus.ACTIVE).first()
+    if active is None:
+        context = {
+            "workspace": workspace,
+            "cycles": scoped(Cycle.objects, workspace),
+            "form": forms.CycleForm(),
+            "can_edit": request.membership.can(Role.EDITOR),  # type: ignore[attr-defined]
+            "active": "strategy",
+        }
+        return render(request, "strategy/start.html", context)
+    cycle = get_cycle_for_member(request, workspace, active.pk)
+    return render(request, "strategy/overview.html", _page(request, cycle, "overview"))
+
+
+@workspace_view()
+@require_GET
+def overview(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    return render(request, "strategy/overview.html", _page(request, cycle, "overview"))
+
+
+@workspace_view(need=Role.EDITOR)
+@GET_POST
+def cycle_new(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    form = forms.CycleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cycle = actions.create_cycle(workspace, request.user, **form.cleaned_data)
+        messages.success(request, _("Cycle started. Begin with the audience."))
+        return redirect("strategy:people", slug=workspace.slug, cycle_id=cycle.pk)
+    context = {"workspace": workspace, "form": form, "active": "strategy"}
+    return render(request, "strategy/cycle_new.html", context)
+
+
+@workspace_view()
+@require_GET
+def cycles(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    """All cycles side by side: the active one and the earlier, read-only ones."""
+    reports = [
+        status.cycle_report(status.prefetched(scoped(Cycle.objects, workspace), c.pk))
+        for c in scoped(Cycle.objects, workspace)
+    ]
+    context = {
+        "workspace": workspace,
+        "reports": reports,
+        "rungs": [(r.value, status.pick(tg.RUNG_NAMES[r])) for r in tg.Rung],
+    }
+    return render(request, "strategy/cycles.html", context | {"active": "strategy"})
+
+
+# ---------------------------------------------------------------------------------------------
+# POST: People, Strategy, Technology
+
+
+@workspace_view()
+@GET_POST
+@shows_locks
+def people(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    form = forms.PeopleForm(request.POST or None, instance=cycle)
+    if request.method == "POST" and form.is_valid():
+        actions.update_people(cycle, request.user, **form.cleaned_data)
+        return _saved(request, cycle, "people")
+    context = _page(request, cycle, "people", form=form, influencer_form=forms.InfluencerForm())
+    return render(request, "strategy/step_people.html", context)
+
+
+@workspace_view()
+@require_POST
+@shows_locks
+def influencer_add(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    form = forms.InfluencerForm(request.POST)
+    if not form.is_valid():
+        context = _page(request, cycle, "people", form=forms.PeopleForm(instance=cycle))
+        context["influencer_form"] = form
+        return render(request, "strategy/step_people.html", context, status=400)
+    actions.add_influencer(cycle, request.user, **form.cleaned_data)
+    return _saved(request, cycle, "people")
+
+
+@workspace_view()
+@require_POST
+@shows_locks
+def influencer_remove(
+    request: HttpRequest, workspace: Workspace, cycle_id: int, influencer_id: int
+) -> HttpResponse:
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    influencer = get_scoped_or_404(Influencer.objects, workspace, pk=influencer_id, cycle=cycle)
+    actions.remove_influencer(influencer, request.user)
+    return _saved(request, cycle, "people")
+
+
+@workspace_view()
+@GET_POST
+@shows_locks
+def strategy(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    form = forms.StrategyForm(request.POST or None, instance=cycle)
+    if request.method == "POST" and form.is_valid():
+        actions.update_strategy(cycle, request.user, **form.cleaned_data)
+        return _saved(request, cycle, "strategy")
+    return render(
+        request, "strategy/step_strategy.html", _page(request, cycle, "strategy", form=form)
+    )
+
+
+@workspace_view()
+@GET_POST
+@shows_locks
+def technology(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
+    """Networks and tools; locked (with the reasons) until People, Objectives, Strategy are done."""
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    form = forms.ChannelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.add_channel(cycle, request.user, **form.cleaned_data)
+        return _saved(request, cycle, "technology")
+    context = _page(request, cycle, "technology", form=form)
+    return render(request, "strategy/step_technology.html", context)
+
+
+@workspace_view()
+@require_POST
+@shows_locks
+def channel_remove(
+    request: HttpRequest, workspace: Workspace, cycle_id: int, channel_id: int
+) -> HttpResponse:
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    channel = get_scoped_or_404(Channel.objects, workspace, pk=channel_id, cycle=cycle)
+    actions.remove_channel(channel, request.user)
+    return _saved(request, cycle, "technology")
+
+
+# ---------------------------------------------------------------------------------------------
+# Social Technographics
+
+
+def _technographics_page(request: HttpRequest, cycle: Cycle, **forms_: Any) -> dict[str, Any]:
+    context = _page(request, cycle, "technographics")
+    report = context["report"]
+    row = report.profile_row
+    benchmark = tg.BENCHMARKS.get(row.compare_with) if row else None
+    overrides = {t.rung: t.text for t in TacticOverride.objects.filter(workspace=cycle.workspace)}
+    context |= {
+        "survey_form": forms.SurveyForm(),
+        "benchmark_form": forms.BenchmarkForm(),
+        "compare_form": forms.CompareForm(initial={"benchmark": row.compare_with if row else ""}),
+        "benchmarks": list(tg.BENCHMARKS.values()),
+        "compare_benchmark": benchmark,
+        "tactic_rows": status.tactic_rows(overrides),
+        **forms_,
+    }
+    if report.profile is not None:
+        context["ladder"] = charts.ladder(report.profile, benchmark)
+        context["comparison"] = tg.compare(report.profile, benchmark) if benchmark else None
+        context["advice"] = tg.suggest_tactics(
+            report.profile, status.tactic_rules(cycle.workspace_id)
+        )
+        context["source_label"] = status.profile_source_label(row)
+    return context
+
+
+@workspace_view()
+@require_GET
+def technographics(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    context = _technographics_page(request, cycle)
+    return render(request, "strategy/step_technographics.html", context)
+
+
+@workspace_view()
+@require_POST
+@shows_locks
+def survey_upload(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
+    """Classify an uploaded survey; a bad file is shown inline, naming row and column."""
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    form = forms.SurveyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        context = _technographics_page(request, cycle, survey_form=form)
+        return render(request, "strategy/step_technographics.html", context, status=400)
+    name = form.cleaned_data["survey"].name
+    actions.save_survey_profile(cycle, request.user, filename=name, profile=form.profile)
+    return _saved(request, cycle, "technographics")
+
+
+@workspace_view()
+@require_POST
+@shows_locks
+def benchmark_use(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    form = forms.BenchmarkForm(request.POST)
+    if not form.is_valid():
+        context = _technographics_page(request, cycle, benchmark_form=form)
+        return render(request, "strategy/step_technographics.html", context, status=400)
+    actions.use_benchmark(cycle, request.user, benchmark_id=form.cleaned_data["benchmark"])
+    return _saved(request, cycle, "technographics")
+
+
+@workspace_view()
+@require_POST
+@shows_locks
+def benchmark_compare(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    form = forms.CompareForm(request.POST)
+    if not form.is_valid() or getattr(cycle, "technographics", None) is None:
+        raise Http404
+    actions.set_comparison(cycle, request.user, benchmark_id=form.cleaned_data["benchmark"])
+    return _saved(request, cycle, "technographics")
+
+
+@workspace_view()
+@require_POST
+@shows_locks
+def tactics(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
+    """The workspace's own tactics text for one rung (the heuristic is editable)."""
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    form = forms.TacticForm(request.POST)
+    if not form.is_valid():
+        context = _technographics_page(request, cycle)
+        return render(request, "strategy/step_technographics.html", context, status=400)
+    actions.set_tactics(workspace, request.user, **form.cleaned_data)
+    return _saved(request, cycle, "technographics")
+
+
+# ---------------------------------------------------------------------------------------------
+# Objectives
+
+
+@workspace_view()
+@GET_POST
+@shows_locks
+def objectives(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
+    """Groundswell objectives (primary and secondaries) and the list of SMART objectives."""
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    roles = {c.objective: c.role for c in cycle.groundswell.all()}
+    form = forms.GroundswellForm(request.POST or None, initial_roles=roles)
+    if request.method == "POST" and form.is_valid():
+        actions.set_groundswell(cycle, request.user, roles=form.roles())
+        return _saved(request, cycle, "objectives")
+    context = _page(request, cycle, "objectives", form=form, examples=rules.EXAMPLE_OBJECTIVES)
+    context["secondaries"] = [o for o, r in roles.items() if r == "secondary"]
+    return render(request, "strategy/step_objectives.html", context)
+
+
+@workspace_view()
+@GET_POST
+@shows_locks
+def objective_edit(
+    request: HttpRequest, workspace: Workspace, cycle_id: int, objective_id: int | None = None
+) -> HttpResponse:
+    """Add or edit one SMART objective with its baseline, target, deadline, owner and KPIs."""
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    objective = None
+    if objective_id is not None:
+        objective = get_scoped_or_404(Objective.objects, workspace, pk=objective_id, cycle=cycle)
+    data = request.POST if request.method == "POST" else None
+    form = forms.ObjectiveForm(data, instance=objective)
+    kpis = forms.KpiFormSet(data, initial=forms.kpi_initial(objective), prefix="kpi")
+    if request.method == "POST" and form.is_valid() and kpis.is_valid():
+        rows = [row for f in kpis if (row := f.kpi_row()) is not None]
+        actions.save_objective(cycle, request.user, objective, form.cleaned_data, rows)
+        return _saved(request, cycle, "objectives")
+    context = _page(request, cycle, "objectives", form=form, kpis=kpis, objective=objective)
+    return render(request, "strategy/objective_form.html", context)
+
+
+@workspace_view()
+@require_POST
+@shows_locks
+def objective_delete(
+    request: HttpRequest, workspace: Workspace, cycle_id: int, objective_id: int
+) -> HttpResponse:
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    objective = get_scoped_or_404(Objective.objects, workspace, pk=objective_id, cycle=cycle)
+    actions.delete_objective(objective, request.user)
+    return _saved(request, cycle, "objectives")
+
+
+@workspace_view()
+@require_POST
+@shows_locks
+def objective_example(
+    request: HttpRequest, workspace: Workspace, cycle_id: int, index: int
+) -> HttpResponse:
+    """One click: an example objective from the seeds, opened for editing to make it SMART."""
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    if not 0 <= index < len(rules.EXAMPLE_OBJECTIVES):
+        raise Http404
+    objective = actions.add_example_objective(cycle, request.user, index=index)
+    messages.success(request, _("Example added. Make it SMART: fill in the missing parts."))
+    return redirect(
+        "strategy:objective-edit", slug=workspace.slug, cycle_id=cycle.pk, objective_id=objective.pk
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Kerkhofs: steps and the uitstapmoment
+
+
+def _step_forms(cycle: Cycle, numbers: range) -> list[tuple[Any, Any]]:
+    by_step = {s.step: s for s in cycle.kerkhofs_steps.all()}
+    pairs = []
+    for info in rules.KERKHOFS_STEPS:
+        if info.number in numbers and info.step.value in by_step:
+            record = by_step[info.step.value]
+            pairs.append((info, forms.KerkhofsStepForm(instance=record, prefix=info.step.value)))
+    return pairs
+
+
+@workspace_view()
+@GET_POST
+@shows_locks
+def decision(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
+    """Steps 1–3 and the go/no-go decision (admins and owners decide)."""
+    cycle = get_cycle_for_member(request, workspace, cycle_id, need=Role.ADMIN)
+    initial = {"decision": cycle.decision, "decided_on": cycle.decided_on}
+    initial["rationale"] = cycle.decision_rationale
+    form = forms.GoNoGoForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.record_go_no_go(cycle, request.user, **form.cleaned_data)
+        if not cycle.is_active:
+            messages.info(request, _("No-go recorded: the cycle is closed with this report."))
+            return redirect("strategy:overview", slug=workspace.slug, cycle_id=cycle.pk)
+        return _saved(request, cycle, "decision")
+    context = _page(
+        request, cycle, "decision", form=form, step_forms=_step_forms(cycle, range(1, 4))
+    )
+    return render(request, "strategy/step_decision.html", context)
+
+
+@workspace_view()
+@require_GET
+def kerkhofs(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    context = _page(request, cycle, "kerkhofs", step_forms=_step_forms(cycle, range(4, 9)))
+    return render(request, "strategy/step_kerkhofs.html", context)
+
+
+@workspace_view()
+@require_POST
+@shows_locks
+def kerkhofs_step(
+    request: HttpRequest, workspace: Workspace, cycle_id: int, step: str
+) -> HttpResponse:
+    """Save one Kerkhofs step; steps 4–8 are refused (403, with the reason) before a "go"."""
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    record = get_scoped_or_404(KerkhofsStep.objects, workspace, cycle=cycle, step=step)
+    form = forms.KerkhofsStepForm(request.POST, instance=record, prefix=step)
+    if not form.is_valid():
+        messages.error(request, _("The step could not be saved: check the fields."))
+        return redirect("strategy:decision", slug=workspace.slug, cycle_id=cycle.pk)
+    actions.update_kerkhofs_step(record, request.user, **form.cleaned_data)
+    page = "decision" if rules.KerkhofsStep(step) not in rules.STEPS_AFTER_GO else "kerkhofs"
+    return _saved(request, cycle, page)
+
+
+# ---------------------------------------------------------------------------------------------
+# Funnel, Communicatieroos, listening maturity
+
+
+@workspace_view()
+@GET_POST
+@shows_locks
+def funnel(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    initial = [{"name": s.name, "count": s.count} for s in cycle.funnel_stages.all()]
+    formset = forms.FunnelFormSet(request.POST or None, initial=initial, prefix="stage")
+    if request.method == "POST" and formset.is_valid():
+        stages = [
+            (f.cleaned_data["name"].strip(), f.cleaned_data.get("count"))
+            for f in formset
+            if (f.cleaned_data.get("name") or "").strip()
+        ]
+        actions.save_funnel(cycle, request.user, stages=stages)
+        return _saved(request, cycle, "funnel")
+    context = _page(request, cycle, "funnel", formset=formset)
+    context["chart"] = charts.funnel([(s.name, s.count) for s in cycle.funnel_stages.all()])
+    return render(request, "strategy/step_funnel.html", context)
+
+
+def _petal_forms(cycle: Cycle, bound: Any = None) -> list[tuple[Any, Any]]:
+    rows = {p.petal: p for p in cycle.petals.all()}
+    pairs = []
+    for petal in rules.Petal:
+        row = rows.get(petal.value) or RoosPetal(cycle=cycle, petal=petal.value)
+        form = bound if bound is not None and bound.prefix == petal.value else None
+        form = form or forms.PetalForm(instance=row, prefix=petal.value)
+        pairs.append((petal, status.pick(rules.PETAL_NAMES[petal]), form))
+    return pairs
+
+
+@workspace_view()
+@GET_POST
+@shows_locks
+def roos(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
+    """Organiseren (the centre) is saved here; the petals post to :func:`petal`."""
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    form = forms.OrganiserenForm(request.POST or None, instance=getattr(cycle, "roos", None))
+    if request.method == "POST" and form.is_valid():
+        actions.save_organiseren(cycle, request.user, **form.cleaned_data)
+        return _saved(request, cycle, "roos")
+    context = _page(request, cycle, "roos", form=form, petal_forms=_petal_forms(cycle))
+    return render(request, "strategy/step_roos.html", context)
+
+
+@workspace_view()
+@require_POST
+@shows_locks
+def petal(request: HttpRequest, workspace: Workspace, cycle_id: int, petal: str) -> HttpResponse:
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    row = get_scoped_or_404(RoosPetal.objects, workspace, cycle=cycle, petal=petal)
+    form = forms.PetalForm(request.POST, instance=row, prefix=petal)
+    if form.is_valid():
+        try:
+            actions.save_petal(cycle, request.user, petal=petal, **form.cleaned_data)
+        except actions.StepLocked as locked:
+            form.add_error("active", [status.pick(r.message) for r in locked.reasons])
+        else:
+            return _saved(request, cycle, "roos")
+    context = _page(request, cycle, "roos", form=forms.OrganiserenForm(instance=cycle.roos))
+    context["petal_forms"] = _petal_forms(cycle, bound=form)
+    return render(request, "strategy/step_roos.html", context, status=400)
+
+
+@workspace_view()
+@GET_POST
+@shows_locks
+def maturity(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    form = forms.MaturityForm(request.POST or None, initial={"checked": cycle.maturity_checked})
+    if request.method == "POST" and form.is_valid():
+        actions.save_maturity(cycle, request.user, checked=form.cleaned_data["checked"])
+        return _saved(request, cycle, "maturity")
+    context = _page(request, cycle, "maturity", form=form, stages=rules.MATURITY_STAGES)
+    return render(request, "strategy/step_maturity.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan document
+
+
+@workspace_view()
+@require_GET
+def plan_page(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
+    """The wizard's last step: the plan's formats, and the document itself as HTML below."""
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    first = plan.language_for(workspace, None)
+    languages = sorted([("nl", "Nederlands"), ("en", "English")], key=lambda x: x[0] != first)
+    context = _page(request, cycle, "plan", plan_languages=languages)
+    return render(request, "strategy/step_plan.html", context)
+
+
+@workspace_view()
+@require_GET
+def plan_document(
+    request: HttpRequest, workspace: Workspace, cycle_id: int, fmt: str
+) -> HttpResponse:
+    """The whole cycle as ``html``, ``pdf`` or ``md``, in the report language (``?lang=``)."""
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    language = plan.language_for(workspace, request.GET.get("lang"))
+    return plan.response(request, cycle, fmt, language)
