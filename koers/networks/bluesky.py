@@ -515,7 +515,7 @@ class BlueskyPublisher:
         self.session.call(
             self.session.client.com.atproto.repo.delete_record,
             models.ComAtprotoRepoDeleteRecord.Data(repo=repo, collection=collection, rkey=rkey),
-            write=True,
+            # Not write=True: deleteRecord is idempotent, so a timeout is simply retryable.
         )
 
     # -- metrics & connection -----------------------------------------------------------------

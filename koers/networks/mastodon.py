@@ -355,7 +355,8 @@ class MastodonPublisher(_MastodonBase):
 
     def delete(self, remote_id: str) -> None:
         try:
-            self._call(self._client.status_delete, remote_id, write=True)
+            # write=False: deleting again is harmless, so a timeout is simply retryable.
+            self._call(self._client.status_delete, remote_id)
         except PermanentError as error:
             if error.status != 404:
                 raise
