@@ -217,21 +217,20 @@ class BlueskySession:
         """Log in if needed: from the stored session string, else with the app password."""
         if self._logged_in:
             return
-        try:
-            if self._session_string:
+        if self._session_string:
+            try:
                 # Import only: no request. The SDK refreshes on the first call if expired.
                 self.client.login(session_string=self._session_string, fetch_bsky_profile=False)
-            else:
-                self.client.login(self.handle, self._password, fetch_bsky_profile=False)
-        except (AtProtocolError, ValueError) as error:
-            if isinstance(error, AtProtocolError):
-                raise _classify(error, write=False) from None
-            raise AuthError("The stored Bluesky session is unreadable.", network=NETWORK) from None
+            except ValueError:  # Session.decode of a damaged string: start a new session
+                logger.warning("Stored Bluesky session for %s is unreadable", self.handle)
+                self._relogin()
+        else:
+            self._relogin()
         self._logged_in = True
 
     def _relogin(self) -> None:
-        """The session is dead (refresh token expired/revoked): one login with the password."""
-        logger.info("Bluesky session for %s could not be refreshed; logging in again", self.handle)
+        """Log in with the app password (first use, or the stored session is dead)."""
+        logger.info("Logging in to Bluesky as %s", self.handle)
         try:
             self.client.login(self.handle, self._password, fetch_bsky_profile=False)
         except AtProtocolError as error:
@@ -240,15 +239,17 @@ class BlueskySession:
     def call(self, function: Callable[..., T], *args: Any, write: bool = False, **kwargs: Any) -> T:
         """Run one SDK call with session repair and error classification.
 
-        An ``ExpiredToken`` answer (the server expired the token before its JWT said so)
-        triggers one refresh and one retry; a refresh that fails triggers one password login.
-        A write is never retried after a transport error (that is the caller's decision).
+        An ``ExpiredToken``/``InvalidToken`` answer (the server ended the token before its JWT
+        said so, or the SDK's own refresh was refused) triggers one refresh and one retry; a
+        refresh that fails triggers one password login. Both answers mean the request was
+        refused, so retrying a write here cannot duplicate it. A write is never retried after
+        a transport error (that is the caller's decision).
         """
         self.ensure()
         try:
             return function(*args, **kwargs)
-        except BadRequestError as error:
-            if _xrpc_error(error)[0] != "ExpiredToken":
+        except (BadRequestError, UnauthorizedError) as error:
+            if _xrpc_error(error)[0] not in ("ExpiredToken", "InvalidToken"):
                 raise _classify(error, write=write) from None
         except AtProtocolError as error:
             raise _classify(error, write=write) from None

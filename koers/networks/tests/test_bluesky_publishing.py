@@ -348,3 +348,20 @@ def test_visibility_and_content_warnings_bluesky_cannot_honour_are_problems_not_
     )
 
     assert [p.code for p in problems] == ["visibility_unsupported", "content_warning_unsupported"]
+
+
+def test_a_damaged_stored_session_falls_back_to_a_password_login(server):
+    stored: list[str] = []
+    publisher = BlueskyPublisher(
+        BlueskySession(
+            server.handle,
+            server.password,
+            service_url=server.url,
+            session_string="kapot",
+            on_session_change=stored.append,
+        )
+    )
+
+    assert publisher.fetch_account_metrics().followers == 250
+    assert server.calls("com.atproto.server.createSession") == 1
+    assert len(stored) == 1
