@@ -114,7 +114,7 @@ def plan(acme, anna):
             title=fields.pop("title", text[:40]),
             text=text,
             day=when.date(),
-            at=when.time().replace(microsecond=0),
+            at=when.time().replace(second=0, microsecond=0),
             channel_texts={c.pk: "" for c in channels},
             **fields,
         )
