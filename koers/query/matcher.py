@@ -10,6 +10,7 @@ Operands of AND and OR are evaluated cheapest first (they have no side effects).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Mapping
 
 from koers.query.nodes import And, Field, Near, Node, Not, Or, Phrase, PhraseItem, Term, Wildcard
@@ -196,10 +197,14 @@ def _item_positions(item: PhraseItem) -> Callable[[Post], list[int]]:
 
 
 def _phrase_predicate(node: Phrase) -> Predicate:
-    spans = phrase_spans(node)
+    if node.slop is None:
+        spans = phrase_spans(node)
+        found: Predicate = lambda post: bool(spans(post))  # noqa: E731
+    else:
+        found = _window_exists(node.items, len(node.items) + node.slop)
     # Cheap necessary condition first, on the key set: every item occurs somewhere.
     present = _all_of([compile_node(item) for item in sorted(node.items, key=cost)])
-    return lambda post: present(post) and bool(spans(post))
+    return lambda post: present(post) and found(post)
 
 
 def phrase_spans(node: Phrase) -> Spans:
@@ -232,40 +237,79 @@ def phrase_spans(node: Phrase) -> Spans:
     return spans
 
 
+def _window_exists(items: tuple[PhraseItem, ...], window: int) -> Predicate:
+    """Whether some ``window`` tokens hold every item at a distinct position.
+
+    Any such occurrence starts at one of the items' positions, so trying each position as the
+    window's start with a full (backtracking) search inside the window is exact.
+    """
+    item_positions = [_item_positions(item) for item in items]
+
+    def exists(post: Post) -> bool:
+        lists = [positions(post) for positions in item_positions]
+        if not all(lists):
+            return False
+        for start in sorted({p for positions in lists for p in positions}):
+            end = start + window - 1
+            choices = [[p for p in positions if start <= p <= end] for positions in lists]
+            if _distinct_choice(choices, 0, set()):
+                return True
+        return False
+
+    return exists
+
+
+def _distinct_choice(choices: list[list[int]], i: int, used: set[int]) -> bool:
+    """Whether one position per item can be chosen, all different (phrases are short)."""
+    if i == len(choices):
+        return True
+    for position in choices[i]:
+        if position in used:
+            continue
+        used.add(position)
+        found = _distinct_choice(choices, i + 1, used)
+        used.discard(position)
+        if found:
+            return True
+    return False
+
+
 def _window_spans(items: tuple[PhraseItem, ...], window: int) -> Spans:
-    """Spans of ``window`` tokens or fewer that hold every item at a distinct position."""
+    """Every distinct (first, last) span of an occurrence: distinct positions, one per item,
+    spanning at most ``window`` tokens. NEAR needs them all, not just one per start: the
+    occurrence that is close enough to the other operand may be a longer one."""
     item_positions = [_item_positions(item) for item in items]
 
     def spans(post: Post) -> list[Span]:
         lists = [positions(post) for positions in item_positions]
         if not all(lists):
             return []
-        found: list[Span] = []
-        starts = sorted({p for positions in lists for p in positions})
-        for start in starts:
-            end = start + window - 1
-            choices = [[p for p in positions if start <= p <= end] for positions in lists]
-            chosen = _distinct_choice(choices, 0, set())
-            if chosen is not None:
-                found.append((min(chosen), max(chosen)))
-        return found
+        found: set[Span] = set()
+        _collect_spans(lists, 0, set(), sys.maxsize, -1, window, found)
+        return sorted(found)
 
     return spans
 
 
-def _distinct_choice(choices: list[list[int]], i: int, used: set[int]) -> list[int] | None:
-    """One position per item, all different (tiny backtracking search: phrases are short)."""
-    if i == len(choices):
-        return []
-    for position in choices[i]:
-        if position in used:
+def _collect_spans(
+    lists: list[list[int]],
+    i: int,
+    used: set[int],
+    low: int,
+    high: int,
+    window: int,
+    found: set[Span],
+) -> None:
+    if i == len(lists):
+        found.add((low, high))
+        return
+    for position in lists[i]:
+        new_low, new_high = min(low, position), max(high, position)
+        if position in used or new_high - new_low >= window:
             continue
         used.add(position)
-        rest = _distinct_choice(choices, i + 1, used)
+        _collect_spans(lists, i + 1, used, new_low, new_high, window, found)
         used.discard(position)
-        if rest is not None:
-            return [position, *rest]
-    return None
 
 
 def operand_spans(node: Node) -> Spans:

@@ -3,6 +3,8 @@ results; tokenisation is stable under its own output."""
 
 from __future__ import annotations
 
+import itertools
+import re
 import string
 
 from hypothesis import assume, given, settings
@@ -174,3 +176,89 @@ def test_topic_set_matches_exactly_the_topics_single_matchers_match(
         post = Post("p", " ".join(words), lang=lang)
         expected = {number for number, matcher in enumerate(matchers) if matcher.matches(post)}
         assert topic_set.match(post) == expected
+
+
+# --- a deliberately naive reference evaluator: the compiled matcher must agree with it ---------
+
+
+def _token_matches(item: Term | Wildcard, token: str, kind: Kind) -> bool:
+    if item.kind is Kind.WORD:
+        if kind is Kind.MENTION:
+            return False
+    elif kind is not item.kind:
+        return False
+    if isinstance(item, Term):
+        return token == item.text
+    pattern = "".join(
+        "." if ch == "?" else ".*" if ch == "*" else re.escape(ch) for ch in item.pattern
+    )
+    return re.fullmatch(pattern, token, re.DOTALL) is not None
+
+
+def _reference_spans(node: Node, tokens: list[tuple[str, Kind]]) -> set[tuple[int, int]]:
+    if isinstance(node, Term | Wildcard):
+        return {(i, i) for i, (tok, kind) in enumerate(tokens) if _token_matches(node, tok, kind)}
+    if isinstance(node, Phrase) and node.slop is None:
+        size = len(node.items)
+        return {
+            (start, start + size - 1)
+            for start in range(len(tokens) - size + 1)
+            if all(
+                _token_matches(item, *tokens[start + offset])
+                for offset, item in enumerate(node.items)
+            )
+        }
+    if isinstance(node, Phrase):
+        window = len(node.items) + (node.slop or 0)
+        per_item = [sorted(p for p, _ in _reference_spans(item, tokens)) for item in node.items]
+        return {
+            (min(choice), max(choice))
+            for choice in itertools.product(*per_item)
+            if len(set(choice)) == len(choice) and max(choice) - min(choice) < window
+        }
+    if isinstance(node, Or):
+        return set().union(*(_reference_spans(child, tokens) for child in node.children))
+    raise AssertionError(node)
+
+
+def _reference(node: Node, tokens: list[tuple[str, Kind]], lang: str) -> bool:
+    if isinstance(node, Term | Wildcard | Phrase):
+        return bool(_reference_spans(node, tokens))
+    if isinstance(node, Field):
+        return lang == node.value
+    if isinstance(node, Not):
+        return not _reference(node.child, tokens, lang)
+    if isinstance(node, And):
+        return all(_reference(child, tokens, lang) for child in node.children)
+    if isinstance(node, Or):
+        return any(_reference(child, tokens, lang) for child in node.children)
+    if isinstance(node, Near):
+        for left in _reference_spans(node.left, tokens):
+            for right in _reference_spans(node.right, tokens):
+                if left[1] < right[0] and right[0] - left[1] - 1 <= node.distance:
+                    return True
+                if (
+                    not node.ordered
+                    and right[1] < left[0]
+                    and left[0] - right[1] - 1 <= node.distance
+                ):
+                    return True
+        return False
+    raise AssertionError(node)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    SMALL_TREES,
+    st.lists(
+        st.tuples(st.lists(POST_WORDS, max_size=14), st.sampled_from(["nl", "en"])), max_size=6
+    ),
+)
+def test_compiled_matcher_agrees_with_a_naive_reference_evaluator(
+    tree: Node, posts: list[tuple[list[str], str]]
+) -> None:
+    matcher = compile_query(tree)
+    for words, lang in posts:
+        text = " ".join(words)
+        expected = _reference(tree, tokenize(text), lang)
+        assert matcher.matches(Post("p", text, lang=lang)) is expected, (normalize(tree), text)
