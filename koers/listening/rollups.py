@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncHour
 
@@ -34,49 +34,40 @@ def lock_workspace(workspace: Workspace) -> None:
 
 
 def apply_deltas(workspace: Workspace, deltas: Mapping[Cell, int]) -> None:
-    """Add ``deltas`` to the stored cells; cells that reach 0 are removed."""
+    """Add ``deltas`` to the stored cells in one upsert per 500 cells
+    (``INSERT … ON CONFLICT DO UPDATE SET count = count + excluded.count``, the same SQL on
+    SQLite and PostgreSQL); cells that reach 0 are removed."""
     deltas = {cell: d for cell, d in deltas.items() if d}
     if not deltas:
         return
-    topics = {c[0] for c in deltas}
-    hours = {c[1] for c in deltas}
-    existing: dict[Cell, HourlyRollup] = {}
-    hour_list = sorted(hours)
-    for start in range(0, len(hour_list), 500):
-        rows = HourlyRollup.objects.filter(
-            workspace=workspace, topic_id__in=topics, hour__in=hour_list[start : start + 500]
-        )
-        for row in rows:
-            existing[(row.topic_id, row.hour, row.network, row.lang, row.sentiment)] = row
-    to_update, to_create, to_delete = [], [], []
-    for cell, delta in deltas.items():
-        row = existing.get(cell)
-        if row is None:
-            if delta < 0:
-                raise ValueError(f"rollup cell {cell} would go below zero")
-            topic_id, hour, network, lang, sentiment = cell
-            to_create.append(
-                HourlyRollup(
-                    workspace=workspace,
-                    topic_id=topic_id,
-                    hour=hour,
-                    network=network,
-                    lang=lang,
-                    sentiment=sentiment,
-                    count=delta,
-                )
+    table = connection.ops.quote_name(HourlyRollup._meta.db_table)
+    hour_field = HourlyRollup._meta.get_field("hour")
+    cells = list(deltas.items())
+    for start in range(0, len(cells), 500):
+        chunk = cells[start : start + 500]
+        params: list[object] = []
+        for (topic_id, hour, network, lang, sentiment), delta in chunk:
+            params += [
+                workspace.pk,
+                topic_id,
+                hour_field.get_db_prep_value(hour, connection),
+                network,
+                lang,
+                sentiment,
+                delta,
+            ]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (workspace_id, topic_id, hour, network, lang, sentiment,"  # noqa: S608 - table name from the model, values are parameters
+                f" count) VALUES {values} ON CONFLICT (topic_id, hour, network, lang, sentiment)"
+                f" DO UPDATE SET count = {table}.count + excluded.count",
+                params,
             )
-            continue
-        row.count += delta
-        if row.count < 0:
-            raise ValueError(f"rollup cell {cell} would go below zero")
-        (to_update if row.count else to_delete).append(row)
-    if to_create:
-        HourlyRollup.objects.bulk_create(to_create, batch_size=500)
-    if to_update:
-        HourlyRollup.objects.bulk_update(to_update, ["count"], batch_size=500)
-    if to_delete:
-        HourlyRollup.objects.filter(pk__in=[r.pk for r in to_delete]).delete()
+    if any(d < 0 for d in deltas.values()):
+        touched = {(c[0], c[1]) for c, d in deltas.items() if d < 0}
+        for topic_id, hour in touched:
+            HourlyRollup.objects.filter(topic_id=topic_id, hour=hour, count__lte=0).delete()
 
 
 def recount(workspace: Workspace) -> dict[Cell, int]:

@@ -178,3 +178,18 @@ def test_a_run_is_recorded_with_its_counts(acme, acme_topics, post):
 
     assert IngestRun.objects.get() == run
     assert (run.received, run.stored, run.failed) == (2, 1, 1)
+
+
+def test_posts_stored_by_another_writer_after_the_check_are_not_counted_twice(
+    acme, acme_topics, post, monkeypatch
+):
+    posts = [post(f"acme {i}") for i in range(5)]
+    Pipeline(acme).ingest(posts)
+    cells = rollup_cells(acme)
+    # As if another worker stored them between our check and our insert.
+    monkeypatch.setattr(Pipeline, "_drop_stored", lambda self, candidates, report: candidates)
+
+    report = Pipeline(acme).ingest(posts)
+
+    assert (report.stored, report.duplicates) == (0, 5)
+    assert rollup_cells(acme) == cells == recount(acme)
