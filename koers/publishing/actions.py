@@ -516,3 +516,19 @@ def delete_item(item: ContentItem, actor: AbstractBaseUser) -> None:
         raise ValidationError(_("A post that is being published can't be deleted now."))
     audit(item.workspace, actor, "item.delete", f"deleted {item.title}", item)
     item.delete()
+
+
+@transaction.atomic
+def rotate_credentials() -> int:
+    """Re-encrypt every channel's secret and session with the newest key (all or nothing)."""
+    from koers.core.crypto import rotate
+
+    count = 0
+    for channel in Channel.objects.select_for_update().order_by("pk"):
+        channel.secret_enc = rotate(channel.secret_enc)
+        if channel.session_enc:
+            channel.session_enc = rotate(channel.session_enc)
+        channel.save(update_fields=["secret_enc", "session_enc"])
+        count += 1
+    audit(None, None, "channel.rotate_keys", f"re-encrypted {count} channel credentials")
+    return count
