@@ -159,7 +159,8 @@ Daily = list[tuple[date, int, float | None]]
 
 
 def _daily(workspace: Workspace, period: Period, campaign: str) -> Daily:
-    """(day, posts, engagements) for every day of the period; days without posts have None."""
+    """(day, posts, engagements) for every day of the period. A day without posts has 0
+    engagements; a day whose posts have no engagement counts at all has ``None``."""
     found = {
         row["local_date"]: (row["n"], row["engagements"])
         for row in kpis._posts(workspace, period, campaign)
@@ -168,8 +169,7 @@ def _daily(workspace: Workspace, period: Period, campaign: str) -> Daily:
         .order_by()
     }
     return [
-        (day, found.get(day, (0, None))[0], _f(found.get(day, (0, None))[1]))
-        for day in period.dates()
+        (day, found.get(day, (0, 0))[0], _f(found.get(day, (0, 0))[1])) for day in period.dates()
     ]
 
 

@@ -1,0 +1,102 @@
+"""The period report: PDF checked page by page, CSV of every number, scheduled e-mail."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from koers.measurement import actions, report, tasks
+from koers.measurement.models import ReportSchedule
+from koers.measurement.periods import parse
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_pages(pdf: bytes, tmp_path) -> list[str]:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
+    return text.stdout.decode().split("\f")[:-1]
+
+
+def test_pdf_report_in_dutch_has_its_figures_on_the_expected_pages(
+    acme, anna, october_posts, tmp_path
+):
+    for stage, count in ((1, 1000), (2, 250)):
+        actions.record_manual_metric(
+            acme, anna, metric="funnel_stage", day=date(2026, 10, 31), stage=stage, value=count
+        )
+    pages = pdf_pages(report.render_pdf(acme, parse("2026-10"), "nl"), tmp_path)
+    assert len(pages) == 3
+    assert "Rapportage Acme Fietsen" in pages[0]
+    assert "Periode 1 oktober 2026 – 31 oktober 2026" in pages[0]
+    assert "Engagementratio" in pages[0] and "11,0%" in pages[0]
+    assert "Doelen" in pages[1] and "Interacties per dag" in pages[1]
+    assert "Funnel" in pages[2] and "25,0%" in pages[2]
+    assert "1/3" in pages[0].replace(" ", "")
+
+
+def test_pdf_report_in_english(acme, october_posts, tmp_path):
+    pages = pdf_pages(report.render_pdf(acme, parse("2026-10"), "en"), tmp_path)
+    assert "Report Acme Fietsen" in pages[0]
+    assert "Engagement rate" in pages[0] and "11.0%" in pages[0]
+
+
+def test_report_page_offers_downloads_and_serves_a_pdf(acme, anna, client_for, october_posts):
+    client = client_for(anna)
+    url = reverse("measurement:report", args=[acme.slug])
+    assert "Perioderapportage" in client.get(url).content.decode()
+    response = client.get(url, {"period": "2026-10", "format": "pdf", "language": "en"})
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert 'filename="koers-acme-20261001-20261031-en.pdf"' in response["Content-Disposition"]
+
+
+def test_csv_export_holds_every_kpi_with_empty_cells_for_no_value(
+    acme, anna, client_for, october_posts
+):
+    response = client_for(anna).get(
+        reverse("measurement:report", args=[acme.slug]), {"period": "2026-10", "format": "csv"}
+    )
+    lines = response.content.decode().splitlines()
+    kpi_lines = [line for line in lines if line.startswith("kpi,")]
+    assert len(kpi_lines) == 14
+    assert "kpi,applause_rate,,Applausratio,7,14,2,per_post,,2026-10-01,2026-10-31" in lines
+    assert "kpi,response_rate,,Responspercentage,,,,percent,,2026-10-01,2026-10-31" in lines
+
+
+def test_a_due_schedule_mails_last_months_pdf_and_moves_to_next_month(acme, anna, october_posts):
+    with time_machine.travel(datetime(2026, 10, 15, 12, tzinfo=UTC), tick=False):
+        schedule = actions.create_report_schedule(
+            acme, anna, recipients="pers@duinwijk.nl\nwethouder@duinwijk.nl",
+            frequency="monthly", language="nl", campaign="",
+        )  # fmt: skip
+    assert schedule.next_run_at == datetime(2026, 11, 1, 6, tzinfo=UTC)  # 07:00 Amsterdam
+    with time_machine.travel(datetime(2026, 11, 1, 6, 5, tzinfo=UTC), tick=False):
+        tasks.send_due_reports.call()
+        tasks.send_due_reports.call()  # a second run finds nothing due
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["pers@duinwijk.nl", "wethouder@duinwijk.nl"]
+    assert message.subject == "Acme Fietsen: rapportage 2026-10"
+    ((name, content, mimetype),) = message.attachments
+    assert (name, mimetype) == ("koers-acme-20261001-20261031-nl.pdf", "application/pdf")
+    assert content.startswith(b"%PDF")
+    schedule.refresh_from_db()
+    assert schedule.next_run_at == datetime(2026, 12, 1, 6, tzinfo=UTC)
+    assert schedule.last_sent_at == datetime(2026, 11, 1, 6, 5, tzinfo=UTC)
+
+
+def test_schedule_form_refuses_a_bad_address(acme, bram, client_for):
+    response = client_for(bram).post(
+        reverse("measurement:schedule-add", args=[acme.slug]),
+        {"recipients": "pers@duinwijk.nl, geen-adres", "frequency": "monthly", "language": "nl"},
+        follow=True,
+    )
+    assert "geen-adres is geen geldig e-mailadres." in response.content.decode()
+    assert not ReportSchedule.objects.exists()
