@@ -1,0 +1,75 @@
+"""The plan document: HTML, Markdown and PDF, in Dutch or English."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from koers.strategy import plan
+from koers.strategy.tests.conftest import url
+
+
+def test_plan_html_has_title_page_models_objectives_decision_and_warnings(
+    client_for, anna, duinwijk
+):
+    response = client_for(anna).get(url("plan-html", duinwijk))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert '<html lang="nl">' in text
+    assert 'class="title-page"' in text
+    assert "Duinwijk in gesprek 2026" in text
+    assert 'class="ladder-chart"' in text and 'class="funnel-chart"' in text
+    assert "Laat 15 wijkambassadeurs de campagne Duinwijk Denkt Mee delen" in text
+    assert "Versterkingsratio" in text  # the KPI of that objective, by its catalogue name
+    assert "Het college heeft op 10 februari ingestemd." in text  # the go rationale
+    assert "<style" not in text  # the page obeys the CSP: the stylesheet is linked
+
+
+def test_plan_language_follows_the_workspace_unless_asked(client_for, anna, duinwijk, acme):
+    client = client_for(anna)
+    acme.language = "en"
+    acme.save(update_fields=["language"])
+    assert '<html lang="en">' in client.get(url("plan-html", duinwijk)).content.decode()
+    assert (
+        '<html lang="nl">' in client.get(url("plan-html", duinwijk) + "?lang=nl").content.decode()
+    )
+    assert plan.language_for(acme, "fr") == "en"
+
+
+def test_plan_markdown_is_a_readable_document(client_for, anna, duinwijk):
+    response = client_for(anna).get(url("plan-md", duinwijk) + "?lang=en")
+    assert response["Content-Type"].startswith("text/markdown")
+    assert "attachment;" in response["Content-Disposition"]
+    text = response.content.decode()
+    assert text.startswith("# ")
+    assert "\n\n\n" not in text
+    assert "Webcare op orde" not in text  # only this cycle
+    assert "- **Supporting** (Primary) — Support" in text
+    assert "| Joiners | " in text
+    assert "Response rate" in text
+
+
+def pdf_text(content: bytes, tmp_path) -> tuple[int, str]:
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(content)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    pages = int(next(ln for ln in info.stdout.splitlines() if ln.startswith("Pages:")).split()[1])
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return pages, text
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_plan_pdf_has_the_expected_pages_and_text(client_for, anna, duinwijk, tmp_path, language):
+    response = client_for(anna).get(url("plan-pdf", duinwijk) + f"?lang={language}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    pages, text = pdf_text(response.content, tmp_path)
+    assert pages == 10  # title page + one chapter per page, the objectives over two
+    first_page = text.split("\f")[0]
+    assert "Duinwijk in gesprek 2026" in first_page
+    assert "Acme Fietsen" in text.split("\f")[1]  # running header from page 2
+    assert f"{pages}" in text.split("\f")[1]
+    assert "Versterkingsratio" in text if language == "nl" else "Amplification rate" in text

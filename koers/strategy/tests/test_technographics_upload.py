@@ -1,0 +1,115 @@
+"""Technographics in the cycle: upload a survey, or pick a benchmark; compare; editable tactics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from koers.core.models import AuditEvent
+from koers.strategy.models import TacticOverride, TechnographicsProfile
+from koers.strategy.tests.conftest import url
+
+DATA = Path(__file__).parent / "data"
+
+
+def upload(client, cycle, name: str, content: bytes | None = None, **headers):
+    data = content if content is not None else (DATA / name).read_bytes()
+    return client.post(
+        url("survey-upload", cycle),
+        {"survey": SimpleUploadedFile(name, data, content_type="text/csv")},
+        **headers,
+    )
+
+
+def test_uploaded_survey_is_classified_and_stored_with_counts(client_for, anna, cycle):
+    client = client_for(anna)
+    response = upload(client, cycle, "survey_basic.csv")
+    assert response.status_code == 302
+    profile = TechnographicsProfile.objects.get(cycle=cycle)
+    assert profile.source == "survey"
+    assert profile.respondents == 6
+    assert profile.members["conversationalists"] == 2  # r2 updates status only monthly
+    assert profile.members["inactives"] == 2
+    assert profile.percentages["spectators"] == 50.0
+    assert [w["code"] for w in profile.warnings] == ["unknown_column"]
+    assert AuditEvent.objects.filter(action="strategy.technographics_survey").count() == 1
+
+    page = client.get(url("technographics", cycle)).content.decode()
+    assert "<svg" in page and 'class="ladder-chart"' in page
+    assert "survey_basic.csv" in page
+    assert "33,3" in page  # Creators: 2 of 6, rounded half up, Dutch decimal comma
+    assert "favourite_colour" in page  # the reader's warning is shown
+
+
+def test_dutch_excel_export_is_accepted_and_unmeasured_rungs_show_as_unknown(
+    client_for, anna, cycle
+):
+    client = client_for(anna)
+    assert upload(client, cycle, "survey_nl_excel_cp1252.csv").status_code == 302
+    profile = TechnographicsProfile.objects.get(cycle=cycle)
+    assert profile.percentages["joiners"] is None
+    assert profile.percentages["creators"] == 25.0
+    page = client.get(url("technographics", cycle)).content.decode()
+    assert "onbekend" in page or "unknown" in page
+
+
+def test_a_bad_survey_is_shown_inline_naming_row_and_column_in_dutch(client_for, anna, cycle):
+    response = upload(client_for(anna), cycle, "survey_unknown_word.csv")
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert 'class="error"' in text
+    assert "Rij 3, kolom ‘read_blogs’: onbekende frequentie ‘sometimes’" in text
+    assert not TechnographicsProfile.objects.filter(cycle=cycle).exists()
+
+
+def test_a_bad_survey_error_is_in_english_for_an_english_reader(client_for, anna, cycle):
+    response = upload(client_for(anna), cycle, "survey_unknown_word.csv", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Row 3, column “read_blogs”: unknown frequency “sometimes”" in response.content.decode()
+
+
+def test_a_wrong_field_count_names_the_row(client_for, anna, cycle):
+    content = b"publish_blog;read_blogs\nmonthly;daily\nweekly\n"
+    response = upload(client_for(anna), cycle, "kort.csv", content)
+    assert response.status_code == 400
+    assert "Rij 3 heeft 1 velden" in response.content.decode()
+
+
+def test_a_published_benchmark_can_stand_in_and_is_labelled_with_year_and_source(
+    client_for, anna, cycle
+):
+    client = client_for(anna)
+    response = client.post(url("benchmark-use", cycle), {"benchmark": "us-2009q4"})
+    assert response.status_code == 302
+    profile = TechnographicsProfile.objects.get(cycle=cycle)
+    assert profile.source == "benchmark"
+    assert profile.percentages["conversationalists"] == 33
+    page = client.get(url("technographics", cycle)).content.decode()
+    assert "Q4 2009" in page
+    assert "Forrester Research" in page
+
+
+def test_audience_is_compared_with_a_benchmark_in_percentage_points(client_for, anna, cycle):
+    client = client_for(anna)
+    upload(client, cycle, "survey_basic.csv")
+    client.post(url("benchmark-compare", cycle), {"benchmark": "us-2007"})
+    page = client.get(url("technographics", cycle)).content.decode()
+    # Spectators: 50.0% in the survey against 48% in 2007: +2.0 points.
+    assert '<td class="num">48</td><td class="num">2,0</td>' in page
+
+
+def test_tactics_follow_the_dominant_rung_and_the_workspace_can_reword_them(
+    client_for, anna, cycle, acme
+):
+    client = client_for(anna)
+    client.post(url("benchmark-use", cycle), {"benchmark": "us-2009q4"})
+    page = client.get(url("technographics", cycle)).content.decode()
+    assert "Video, blogs en podcasts" in page  # Spectators (70%) dominate
+
+    client.post(url("tactics", cycle), {"rung": "spectators", "text": "Wijkvideo's op Instagram"})
+    assert TacticOverride.objects.get(workspace=acme, rung="spectators").text.startswith("Wijk")
+    page = client.get(url("technographics", cycle)).content.decode()
+    assert "Wijkvideo&#x27;s op Instagram" in page
+
+    client.post(url("tactics", cycle), {"rung": "spectators", "text": ""})
+    assert not TacticOverride.objects.filter(workspace=acme).exists()
