@@ -6,9 +6,9 @@ through the small typed functions here, so a change in another app's models touc
 
 Connected: listening (``HourlyRollup`` → share of voice, net sentiment) and publishing
 (published ``Delivery`` rows → followed posts; ``Channel`` + ``publisher_for`` → metric
-collection). Not connected yet (documented per function): strategy objectives and funnel
-targets, the inbox. Those return "nothing known" (``None`` or an empty list), which the KPI
-layer shows as "no value".
+collection), strategy (the active cycle's SMART objectives with their KPIs, funnel stages
+with target counts). Not connected yet: the inbox (engagement app; response rate and time):
+``responses`` returns ``None``, which the KPI layer shows as "no value".
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import Sum
@@ -27,6 +28,8 @@ from koers.networks.base import Publisher
 from koers.publishing.adapters import publisher_for
 from koers.publishing.models import Channel, Delivery, DeliveryState
 from koers.publishing.models import Network as PublishingNetwork
+from koers.strategy.models import Cycle, CycleStatus, ObjectiveKpi
+from koers.strategy.models import FunnelStage as StrategyFunnelStage
 
 
 @dataclass(frozen=True)
@@ -201,17 +204,50 @@ def connected_accounts(workspace: Workspace | None = None) -> list[ConnectedAcco
     ]
 
 
-def objectives(workspace: Workspace) -> list[ObjectiveRef]:
-    """SMART objectives of the workspace's current cycle.
+def _active_cycle(workspace: Workspace) -> Cycle | None:
+    return Cycle.objects.filter(workspace=workspace, status=CycleStatus.ACTIVE).first()
 
-    Not connected yet: the strategy app has no objective model on ``main``.
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def objectives(workspace: Workspace) -> list[ObjectiveRef]:
+    """One row per KPI of each SMART objective of the active strategy cycle.
+
+    The KPI's own target wins over the objective's; the baseline is the objective's
+    (nulmeting). Objectives without a KPI are left out (they are incomplete, DOMAIN.md §1).
     """
-    return []
+    cycle = _active_cycle(workspace)
+    if cycle is None:
+        return []
+    kpis = (
+        ObjectiveKpi.objects.filter(workspace=workspace, objective__cycle=cycle)
+        .select_related("objective")
+        .order_by("objective__created_at", "objective_id", "id")
+    )
+    return [
+        ObjectiveRef(
+            id=k.objective_id,
+            title=k.objective.title,
+            kpi=k.kpi_id,
+            variant=k.variant or None,
+            baseline=_float(k.objective.baseline),
+            target=_float(k.target if k.target is not None else k.objective.target),
+            start=k.objective.start or cycle.period_start,
+            deadline=k.objective.deadline or cycle.period_end,
+        )
+        for k in kpis
+    ]
 
 
 def funnel_targets(workspace: Workspace) -> list[tuple[dict[str, str], int | None]] | None:
-    """The strategy's funnel stages (bilingual names) with target counts, or ``None``.
-
-    Not connected yet: the strategy app has no funnel model on ``main``.
-    """
-    return None
+    """The active cycle's funnel stages (names as entered, in both languages) with target
+    counts, or ``None`` without an active cycle."""
+    cycle = _active_cycle(workspace)
+    if cycle is None:
+        return None
+    stages = StrategyFunnelStage.objects.filter(workspace=workspace, cycle=cycle).order_by(
+        "position"
+    )
+    return [({"en": s.name, "nl": s.name}, s.count) for s in stages] or None
