@@ -121,7 +121,10 @@ class Source(models.Model):
 class Mention(models.Model):
     """A post that matched at least one topic; unique per (workspace, network, remote_id)."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="mentions")
+    # Not indexed on its own: the unique (workspace, network, remote_id) index starts with it.
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="mentions", db_index=False
+    )
     source = models.ForeignKey(
         Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="mentions"
     )
@@ -165,11 +168,18 @@ class Mention(models.Model):
 
 class MentionTopic(models.Model):
     """Which topics a mention matched. ``published_at`` is copied so per-topic periods need
-    no join on the mention table."""
+    no join on the mention table. The foreign keys are covered by the composite indexes below
+    (fewer indexes = faster ingest)."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="topic_links")
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="mention_links")
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    mention = models.ForeignKey(
+        Mention, on_delete=models.CASCADE, related_name="topic_links", db_index=False
+    )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, related_name="mention_links", db_index=False
+    )
     published_at = models.DateTimeField()
 
     class Meta:
@@ -186,8 +196,13 @@ class MentionTopic(models.Model):
 class HourlyRollup(models.Model):
     """Mentions per topic × UTC hour × network × language × sentiment."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="rollups")
+    # Both keys are the first column of an index below.
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, related_name="rollups", db_index=False
+    )
     hour = models.DateTimeField()
     network = models.CharField(max_length=16)
     lang = models.CharField(max_length=8)

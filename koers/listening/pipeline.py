@@ -442,7 +442,7 @@ def _insert(
     columns: tuple[str, ...],
     rows: list[tuple],
     suffix: str,
-    chunk: int = 200,
+    chunk: int = 1000,
 ) -> list[tuple]:
     """INSERT the rows (in chunks); returns what ``suffix``'s RETURNING gives, if anything."""
     table = connection.ops.quote_name(model._meta.db_table)
@@ -485,7 +485,7 @@ def insert_mentions(rows: list[tuple]) -> dict[tuple[str, str], int]:
 
 def insert_links(rows: list[tuple]) -> None:
     """Insert mention→topic links; an existing link is left alone (a replay adds nothing)."""
-    _insert(MentionTopic, LINK_COLUMNS, rows, "ON CONFLICT (mention_id, topic_id) DO NOTHING", 500)
+    _insert(MentionTopic, LINK_COLUMNS, rows, "ON CONFLICT (mention_id, topic_id) DO NOTHING")
 
 
 def record_run(
