@@ -10,7 +10,7 @@ Operands of AND and OR are evaluated cheapest first (they have no side effects).
 from __future__ import annotations
 
 import re
-import sys
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
 
 from koers.query.nodes import And, Field, Near, Node, Not, Or, Phrase, PhraseItem, Term, Wildcard
@@ -201,16 +201,15 @@ def _phrase_predicate(node: Phrase) -> Predicate:
         spans = phrase_spans(node)
         found: Predicate = lambda post: bool(spans(post))  # noqa: E731
     else:
-        found = _window_exists(node.items, len(node.items) + node.slop)
+        window = _window_bounds(node.items, len(node.items) + node.slop, with_ends=False)
+        found = lambda post: bool(window(post)[0])  # noqa: E731
     # Cheap necessary condition first, on the key set: every item occurs somewhere.
     present = _all_of([compile_node(item) for item in sorted(node.items, key=cost)])
     return lambda post: present(post) and found(post)
 
 
 def phrase_spans(node: Phrase) -> Spans:
-    """Spans where the phrase occurs (exact) or where all its items fit in the window (slop)."""
-    if node.slop is not None:
-        return _window_spans(node.items, len(node.items) + node.slop)
+    """Spans where the exact phrase (``slop is None``) occurs, in order."""
     length = len(node.items)
     tests = [_token_test(item) for item in node.items]
     # Start from a plain term if there is one: its positions come straight from the index.
@@ -237,97 +236,141 @@ def phrase_spans(node: Phrase) -> Spans:
     return spans
 
 
-def _window_exists(items: tuple[PhraseItem, ...], window: int) -> Predicate:
-    """Whether some ``window`` tokens hold every item at a distinct position.
+# An occurrence of a NEAR operand is a set of token positions; NEAR only needs where
+# occurrences can start and where they can end: a before b within n holds exactly when some
+# occurrence of a ends at e and some occurrence of b starts at s with e < s <= e + 1 + n
+# (then the two cannot overlap).
+Bounds = tuple[list[int], list[int]]  # sorted possible starts, sorted possible ends
 
-    Any such occurrence starts at one of the items' positions, so trying each position as the
-    window's start with a full (backtracking) search inside the window is exact.
+
+def _window_bounds(
+    items: tuple[PhraseItem, ...], window: int, *, with_ends: bool = True
+) -> Callable[[Post], Bounds]:
+    """Starts and ends of the occurrences of a windowed phrase: distinct positions, one per
+    item, spanning at most ``window`` tokens.
+
+    Polynomial even for spam that repeats a word hundreds of times: items with the same
+    position list (a repeated word) form one group, and when the groups do not share positions
+    an occurrence fits a range exactly when every group has enough positions in it (counted
+    with bisect). Otherwise (``klant`` with ``klant*``) bipartite matching decides.
     """
     item_positions = [_item_positions(item) for item in items]
 
-    def exists(post: Post) -> bool:
+    def bounds(post: Post) -> Bounds:
         lists = [positions(post) for positions in item_positions]
         if not all(lists):
+            return [], []
+        groups: dict[int, tuple[list[int], int]] = {}
+        for positions in lists:
+            # The same word's items share one position list object (from post.index).
+            _, count = groups.get(id(positions), (positions, 0))
+            groups[id(positions)] = (positions, count + 1)
+        every = sorted({p for positions, _ in groups.values() for p in positions})
+        disjoint = len(every) == sum(len(positions) for positions, _ in groups.values())
+        if disjoint:
+            needs = list(groups.values())
+            starts = [p for p in every if _enough(needs, p, p + window - 1)]
+            ends = [p for p in every if _enough(needs, p - window + 1, p)] if with_ends else []
+        else:
+            starts = [p for p in every if _fits_with(lists, p, p, p + window - 1)]
+            ends = (
+                [p for p in every if _fits_with(lists, p, p - window + 1, p)] if with_ends else []
+            )
+        return starts, ends
+
+    return bounds
+
+
+def _enough(needs: list[tuple[list[int], int]], low: int, high: int) -> bool:
+    """Whether every group has at least as many positions in [low, high] as it has items."""
+    for positions, count in needs:
+        if bisect_right(positions, high) - bisect_left(positions, low) < count:
             return False
-        for start in sorted({p for positions in lists for p in positions}):
-            end = start + window - 1
-            choices = [[p for p in positions if start <= p <= end] for positions in lists]
-            if _distinct_choice(choices, 0, set()):
+    return True
+
+
+def _fits_with(lists: list[list[int]], forced: int, low: int, high: int) -> bool:
+    """Whether an occurrence inside [low, high] can use position ``forced``."""
+    for i, positions in enumerate(lists):
+        at = bisect_left(positions, forced)
+        if at < len(positions) and positions[at] == forced:
+            rest = lists[:i] + lists[i + 1 :]
+            if _assignable(rest, low, high, forced):
+                return True
+    return False
+
+
+def _assignable(lists: list[list[int]], low: int, high: int, blocked: int) -> bool:
+    """Whether every item can have its own position within [low, high], other than
+    ``blocked`` (bipartite matching by augmenting paths)."""
+    ranges = [
+        positions[bisect_left(positions, low) : bisect_right(positions, high)]
+        for positions in lists
+    ]
+    owner: dict[int, int] = {blocked: -1}
+
+    def augment(item: int, seen: set[int]) -> bool:
+        for position in ranges[item]:
+            if position in seen:
+                continue
+            seen.add(position)
+            holder = owner.get(position)
+            if holder is None or (holder >= 0 and augment(holder, seen)):
+                owner[position] = item
                 return True
         return False
 
-    return exists
+    return all(augment(item, set()) for item in range(len(ranges)))
 
 
-def _distinct_choice(choices: list[list[int]], i: int, used: set[int]) -> bool:
-    """Whether one position per item can be chosen, all different (phrases are short)."""
-    if i == len(choices):
-        return True
-    for position in choices[i]:
-        if position in used:
-            continue
-        used.add(position)
-        found = _distinct_choice(choices, i + 1, used)
-        used.discard(position)
-        if found:
+def operand_bounds(node: Node) -> Callable[[Post], Bounds]:
+    """Starts and ends of the occurrences of a NEAR operand (term, wildcard, phrase, OR)."""
+    if isinstance(node, Term | Wildcard):
+        positions = _item_positions(node)
+
+        def single(post: Post) -> Bounds:
+            found = positions(post)
+            return found, found
+
+        return single
+    if isinstance(node, Phrase) and node.slop is None:
+        spans = phrase_spans(node)
+
+        def exact(post: Post) -> Bounds:
+            found = spans(post)
+            return [start for start, _ in found], [end for _, end in found]
+
+        return exact
+    if isinstance(node, Phrase) and node.slop is not None:
+        return _window_bounds(node.items, len(node.items) + node.slop)
+    if isinstance(node, Or):
+        parts = [operand_bounds(child) for child in node.children]
+
+        def union(post: Post) -> Bounds:
+            starts: set[int] = set()
+            ends: set[int] = set()
+            for part in parts:
+                part_starts, part_ends = part(post)
+                starts.update(part_starts)
+                ends.update(part_ends)
+            return sorted(starts), sorted(ends)
+
+        return union
+    raise TypeError(f"not a NEAR operand: {node!r}")
+
+
+def _precedes(ends: list[int], starts: list[int], distance: int) -> bool:
+    """Whether some end is followed by some start with at most ``distance`` tokens between."""
+    for end in ends:
+        after = bisect_right(starts, end)
+        if after < len(starts) and starts[after] - end - 1 <= distance:
             return True
     return False
 
 
-def _window_spans(items: tuple[PhraseItem, ...], window: int) -> Spans:
-    """Every distinct (first, last) span of an occurrence: distinct positions, one per item,
-    spanning at most ``window`` tokens. NEAR needs them all, not just one per start: the
-    occurrence that is close enough to the other operand may be a longer one."""
-    item_positions = [_item_positions(item) for item in items]
-
-    def spans(post: Post) -> list[Span]:
-        lists = [positions(post) for positions in item_positions]
-        if not all(lists):
-            return []
-        found: set[Span] = set()
-        _collect_spans(lists, 0, set(), sys.maxsize, -1, window, found)
-        return sorted(found)
-
-    return spans
-
-
-def _collect_spans(
-    lists: list[list[int]],
-    i: int,
-    used: set[int],
-    low: int,
-    high: int,
-    window: int,
-    found: set[Span],
-) -> None:
-    if i == len(lists):
-        found.add((low, high))
-        return
-    for position in lists[i]:
-        new_low, new_high = min(low, position), max(high, position)
-        if position in used or new_high - new_low >= window:
-            continue
-        used.add(position)
-        _collect_spans(lists, i + 1, used, new_low, new_high, window, found)
-        used.discard(position)
-
-
-def operand_spans(node: Node) -> Spans:
-    """Spans of a NEAR operand: a term, wildcard, phrase or an OR group of those."""
-    if isinstance(node, Term | Wildcard):
-        positions = _item_positions(node)
-        return lambda post: [(p, p) for p in positions(post)]
-    if isinstance(node, Phrase):
-        return phrase_spans(node)
-    if isinstance(node, Or):
-        parts = [operand_spans(child) for child in node.children]
-        return lambda post: [span for part in parts for span in part(post)]
-    raise TypeError(f"not a NEAR operand: {node!r}")
-
-
 def _near_predicate(node: Near) -> Predicate:
-    left_spans = operand_spans(node.left)
-    right_spans = operand_spans(node.right)
+    left_bounds = operand_bounds(node.left)
+    right_bounds = operand_bounds(node.right)
     left_present = compile_node(node.left)
     right_present = compile_node(node.right)
     distance, ordered = node.distance, node.ordered
@@ -335,16 +378,11 @@ def _near_predicate(node: Near) -> Predicate:
     def predicate(post: Post) -> bool:
         if not (left_present(post) and right_present(post)):
             return False
-        rights = right_spans(post)
-        for left_start, left_end in left_spans(post):
-            for right_start, right_end in rights:
-                # Gap = number of other tokens strictly between the two spans.
-                if left_end < right_start:
-                    if right_start - left_end - 1 <= distance:
-                        return True
-                elif not ordered and right_end < left_start <= right_end + 1 + distance:
-                    return True
-        return False
+        left_starts, left_ends = left_bounds(post)
+        right_starts, right_ends = right_bounds(post)
+        if _precedes(left_ends, right_starts, distance):
+            return True
+        return not ordered and _precedes(right_ends, left_starts, distance)
 
     return predicate
 
