@@ -39,19 +39,25 @@ ACTIVITY_ODDS: dict[str, tuple[float, float]] = {
 
 
 def survey_csv(rng: random.Random, respondents: int = 312) -> bytes:
-    """A semicolon-separated Dutch survey export (Windows-1252, as Excel writes it)."""
+    """A semicolon-separated Dutch survey export (Windows-1252, as Excel writes it).
+
+    Each resident gets an overall activeness, so activities go together as in real panels;
+    about one in seven residents is offline altogether.
+    """
     header = ["respondent", *ACTIVITY_ODDS]
     rows = [";".join(header)]
     for number in range(1, respondents + 1):
+        offline = rng.random() < 0.15
+        activeness = 0.7 * (0.4 + rng.random())
         cells = [f"R{number:04d}"]
         for weekly, monthly in ACTIVITY_ODDS.values():
             roll = rng.random()
-            if roll < weekly:
+            if not offline and roll < weekly * activeness:
                 cells.append(rng.choice(["dagelijks", "wekelijks"]))
-            elif roll < monthly:
+            elif not offline and roll < monthly * activeness:
                 cells.append("maandelijks")
             else:
-                cells.append(rng.choice(["minder vaak", "nooit", "nooit"]))
+                cells.append(rng.choice(["minder vaak", "nooit"]))
         rows.append(";".join(cells))
     return ("\r\n".join(rows) + "\r\n").encode("cp1252")
 
@@ -99,10 +105,10 @@ def build(ctx: DemoContext) -> str:
         decision=rules.Decision.GO.value,
         decided_on=date(2026, 2, 10),
         rationale=(
-            "Het profiel laat zien dat 70% van de inwoners sociale netwerken bezoekt en een derde "
-            "wekelijks statusupdates plaatst; de klantcontactcijfers tonen 1.900 vragen per "
-            "kwartaal via sociale media. De directie stelt 0,8 fte en € 12.000 beschikbaar. "
-            "Het college heeft op 10 februari ingestemd."
+            "Het profiel laat zien dat ruim de helft van de inwoners op sociale netwerken actief "
+            "is en bijna een kwart wekelijks meepraat; de klantcontactcijfers tonen 1.900 "
+            "vragen per kwartaal via sociale media. De directie stelt 0,8 fte en € 12.000 "
+            "beschikbaar. Het college heeft op 10 februari ingestemd."
         ),
     )
     _kerkhofs(ctx, cycle, range(4, 9))
@@ -313,7 +319,7 @@ KERKHOFS_NOTES = {
         "Strateeg",
     ),
     rules.KerkhofsStep.ONLINE_BEHAVIOUR: (
-        "Inwonerspanel (312 respondenten) ingevuld: veel Joiners en Spectators, een derde "
+        "Inwonerspanel (312 respondenten) ingevuld: veel Joiners en Spectators, bijna een kwart "
         "Conversationalists.",
         "Onderzoeker",
     ),
