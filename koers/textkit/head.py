@@ -104,8 +104,8 @@ def train_head(
     embeddings: np.ndarray,
     labels: Sequence[str],
     *,
-    l2: float = 1e-3,
-    steps: int = 400,
+    l2: float = 1e-2,
+    steps: int = 300,
     learning_rate: float = 0.05,
     balanced: bool = True,
     seed: int = 0,
@@ -118,18 +118,25 @@ def train_head(
     """
     np_ = require_numpy()
     classes = tuple(label for label in LABELS if label in set(labels))
-    x = np_.asarray(embeddings, dtype=np_.float64)
+    f32 = np_.float32  # half the memory traffic of float64; plenty for a linear head
+    raw = np_.asarray(embeddings, dtype=f32)
+    # Standardise features: e5 vectors are normalised but share a large common direction
+    # (unrelated sentences have cosine ~0.8), which makes plain gradient descent crawl. The
+    # scaling is folded back into the weights at the end, so a Head is still just (W, b).
+    mean = raw.mean(axis=0)
+    scale = raw.std(axis=0) + f32(1e-6)
+    x = (raw - mean) / scale
     index = {label: i for i, label in enumerate(classes)}
     y = np_.array([index[label] for label in labels])
     n, d = x.shape
     k = len(classes)
-    onehot = np_.eye(k)[y]
+    onehot = np_.eye(k, dtype=f32)[y]
     counts = onehot.sum(axis=0)
-    sample_weight = (n / (k * counts))[y] if balanced else np_.ones(n)
-    sample_weight = sample_weight / sample_weight.sum()
+    sample_weight = (n / (k * counts))[y] if balanced else np_.ones(n, dtype=f32)
+    sample_weight = (sample_weight / sample_weight.sum()).astype(f32)
     rng = np_.random.default_rng(seed)
-    weights = rng.normal(0.0, 0.01, size=(d, k))
-    bias = np_.zeros(k)
+    weights = rng.normal(0.0, 0.01, size=(d, k)).astype(f32)
+    bias = np_.zeros(k, dtype=f32)
     # Adam: robust to the scale of e5 embeddings without tuning a schedule.
     m_w, v_w, m_b, v_b = (np_.zeros_like(weights), np_.zeros_like(weights),
                           np_.zeros_like(bias), np_.zeros_like(bias))  # fmt: skip
@@ -146,6 +153,9 @@ def train_head(
         correction1, correction2 = 1 - beta1**step, 1 - beta2**step
         weights -= learning_rate * (m_w / correction1) / (np_.sqrt(v_w / correction2) + eps)
         bias -= learning_rate * (m_b / correction1) / (np_.sqrt(v_b / correction2) + eps)
+    # ((x - mean) / scale) @ W + b  ==  x @ (W / scale) + (b - mean @ (W / scale))
+    weights = weights / scale[:, None]
+    bias = bias - mean @ weights
     info = {"n": int(n), "counts": {c: int(v) for c, v in zip(classes, counts, strict=True)}}
     info.update({"l2": l2, "steps": steps, "seed": seed, "balanced": balanced})
     info.update(meta or {})

@@ -30,7 +30,7 @@ from koers.textkit.evaluate import metrics
 from koers.textkit.head import DEFAULT_HEAD_PATH, Head, train_head
 
 DUTCH_POSTS = Path(__file__).parent / "tests" / "data" / "sentiment_nl.tsv"
-L2_GRID = (1e-4, 1e-3, 1e-2)
+L2_GRID = (1e-3, 1e-2, 1e-1)
 
 
 def load_vader(eval_dir: Path) -> dict[str, tuple[list[str], list[str], list[bool], Any]]:
