@@ -169,6 +169,12 @@ CASES: list[tuple[str, PostSpec, bool | Err]] = [
     ("#koffie NEAR/1 lekker", "koffie lekker", False),
     ("#koffie NEAR/1 lekker", "#koffie lekker", True),
     ('"a b"~1 NEAR/0 c', "b x a c", True),
+    ('"a b"~3 NEAR/0 c', "a b x b c", True),  # the longer occurrence a..b ends next to c
+    ('"a b"~3 NEAR/0 c', "a b x y b z c", False),
+    ('c NEAR/0 "a b"~3', "c a x a b", True),
+    ('"a b" NEAR/0 "b c"', "a b c", False),  # operands may not share a token
+    ('"a b" NEAR/0 "b c"', "a b b c", True),
+    ('#koffie NEAR/0 "koffie bar"~1', "#koffie bar", False),
     ("x NEAR/5 y OR z", "z", True),
     ("NOT x NEAR/1 y z", "z x y", False),
     ("NOT x NEAR/1 y z", "z x a b y", True),
