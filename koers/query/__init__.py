@@ -10,13 +10,16 @@ Public API
 ``normalize(query_or_node: str | Node) -> str``
     Canonical text; ``parse(normalize(t)) == t`` and ``normalize`` is idempotent.
 ``compile_query(query: str | Node) -> Matcher``
-    ``Matcher.matches(post: Post | Mapping) -> bool``; ``Matcher.query`` is the normalised text.
+    ``Matcher.matches(post: Post | Mapping) -> bool``; ``Matcher.query`` is the normalised text,
+    ``Matcher.node`` the tree. A hand-built tree is checked like text (it must require a
+    positive search term).
 ``Post(id, text, *, lang=None, author=None, network=None, links=(), country=None)`` and
 ``Post.from_dict({"id", "text", "lang"?, "author"?, "network"?, "links"?, "country"?})``
     A post tokenised once; pass the same object to every matcher.
 ``compile_topics(topics: Mapping[TopicId, str | Node]) -> TopicSet``  (alias ``MultiMatcher``)
     Compile all topics of a workspace once; ``TopicSet.match(post) -> set[TopicId]`` evaluates
-    only topics whose required tokens occur in the post (inverted-index prefilter).
+    only topics whose required tokens occur in the post (inverted index on whole tokens plus an
+    Aho-Corasick automaton for wildcard prefixes); ``len(topic_set)``, ``topic_set.nodes``.
 ``QueryError(code, position, **params)``
     ``.code`` (key of ``MESSAGES``), ``.position`` (0-based character index),
     ``.message(lang)`` with lang ``"en"`` or ``"nl"``, ``.topic_id`` (set by compile_topics).
