@@ -72,11 +72,14 @@ def shows_locks(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 def _page(request: HttpRequest, cycle: Cycle, key: str, **extra: Any) -> dict[str, Any]:
     report = status.cycle_report(cycle)
     membership = request.membership  # type: ignore[attr-defined]
+    rows = {row.key: row for row in status.completeness(report)}
+    first_open = next((k for k, r in rows.items() if not r.done and not r.locked), "plan")
     return {
         "workspace": cycle.workspace,
         "cycle": cycle,
         "report": report,
-        "rows": {row.key: row for row in status.completeness(report)},
+        "rows": rows,
+        "first_open": first_open,
         "steps": wizard.STEPS,
         "step": key,
         "next_step": wizard.next_step(key) if key in wizard.STEP_KEYS else None,

@@ -134,3 +134,13 @@ def test_the_demo_cycle_is_complete_apart_from_unfinished_kerkhofs_steps(duinwij
     }
     assert duinwijk.decision == "go"
     assert report.maturity.current_stage == 2
+
+
+def test_overview_of_a_full_cycle_uses_a_fixed_number_of_queries(
+    client_for, anna, duinwijk, django_assert_max_num_queries
+):
+    client = client_for(anna)
+    with django_assert_max_num_queries(25):
+        assert client.get(url("overview", duinwijk)).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(url("objectives", duinwijk)).status_code == 200

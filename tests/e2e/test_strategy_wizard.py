@@ -1,0 +1,146 @@
+"""A communication adviser walks the strategy wizard in Dutch and downloads the plan as PDF."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from koers.core import actions as core_actions
+from koers.strategy.models import Channel, Cycle, Objective
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SURVEY = Path(__file__).resolve().parents[2] / "koers/strategy/tests/data/survey_basic.csv"
+PASSWORD = "een-lang-geheim-wachtwoord"
+
+
+def log_in(page, username: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def test_wizard_in_dutch_ends_with_a_pdf_plan(page, screenshot, tmp_path):
+    user = get_user_model().objects.create_user("anna", "anna@example.nl", PASSWORD)
+    core_actions.create_workspace(user, name="Gemeente Noord", slug="noord")
+    log_in(page, "anna")
+
+    page.goto("/w/noord/strategy/")
+    page.get_by_label("Naam").fill("Noord in gesprek 2026")
+    page.get_by_label("Start van de periode").fill("2026-01-01")
+    page.get_by_label("Einde van de periode").fill("2026-12-31")
+    page.get_by_role("button", name="Cyclus starten").click()
+
+    # 1. People
+    expect(page.get_by_role("heading", name="1. Mensen")).to_be_visible()
+    page.get_by_label("Doelgroep en online gedrag").fill("Inwoners van Noord, vooral gezinnen.")
+    page.get_by_role("button", name="Opslaan en verder").click()
+
+    # 2. Technographics: upload the survey
+    expect(page.get_by_role("heading", name="2. Technographics")).to_be_visible()
+    page.get_by_label("Enquêtebestand (CSV)").set_input_files(str(SURVEY))
+    page.get_by_role("button", name="Enquête indelen").click()
+    expect(page.locator("svg.ladder-chart")).to_be_visible()
+    expect(page.get_by_text("Enquête ‘survey_basic.csv’: 6 respondenten")).to_be_visible()
+    screenshot("strategy-technographics-nl")
+    page.get_by_role("link", name="Volgende stap").click()
+
+    # 3. Objectives: a primary Groundswell objective and an example made SMART
+    page.get_by_label("Ondersteunen · Klantenservice").select_option("primary")
+    page.get_by_role("button", name="Keuze opslaan").click()
+    page.get_by_role("button", name="Dit voorbeeld gebruiken").first.click()
+    expect(page.get_by_role("heading", name="SMART-doelstelling bewerken")).to_be_visible()
+    for label, value in (
+        ("Maatstaf", "vragen beantwoord binnen 4 uur"),
+        ("Kanaal", "Facebook en Mastodon"),
+        ("Doelgroep", "inwoners met een vraag"),
+        ("Eenheid", "%"),
+        ("Nulmeting", "60"),
+        ("Datum nulmeting", "2025-12-01"),
+        ("Start", "2026-03-01"),
+        ("Deadline", "2026-05-31"),
+        ("Eigenaar", "Teamleider KCC"),
+    ):
+        page.get_by_label(re.compile(rf"^{re.escape(label)}:?$")).fill(value)
+    page.get_by_label(re.compile(r"^Streefwaarde:?$")).fill("90")
+    page.get_by_role("button", name="Doelstelling opslaan").click()
+    expect(page.locator("tr.smart-passed")).to_have_count(5)
+    screenshot("strategy-objectives-nl")
+    page.get_by_role("link", name="Volgende stap").click()
+
+    # 4. Strategy
+    page.get_by_label("Huidige relatie").fill("Wij zenden, inwoners bellen.")
+    page.get_by_label("Gewenste relatie").fill("Inwoners krijgen snel antwoord online.")
+    page.get_by_label("Kernboodschappen").fill("Noord luistert.")
+    page.get_by_role("button", name="Opslaan en verder").click()
+
+    # 5. Go/no-go (Anna owns the workspace, so she decides)
+    page.get_by_label("Go", exact=True).check()
+    page.get_by_label("Datum van het besluit").fill("2026-02-01")
+    page.get_by_label("Onderbouwing").fill("Genoeg vragen online en budget voor webcare.")
+    page.get_by_role("button", name="Besluit vastleggen").click()
+
+    # 6. Technology is open now
+    expect(page.get_by_role("heading", name="6. Technologie")).to_be_visible()
+    page.get_by_label("Netwerk of hulpmiddel").fill("Mastodon")
+    page.get_by_label("Berichten per week").fill("5")
+    page.get_by_role("button", name="Opslaan en verder").click()
+    expect(page.get_by_role("heading", name="7. Stap 4–8")).to_be_visible()
+
+    cycle = Cycle.objects.get(workspace__slug="noord")
+    assert cycle.decision == "go"
+    assert Objective.objects.get(cycle=cycle).kpis.count() == 2
+    assert Channel.objects.get(cycle=cycle).network == "Mastodon"
+
+    page.get_by_role("link", name="Strategiecyclus", exact=True).click()
+    expect(page.get_by_role("heading", name="Volledigheid")).to_be_visible()
+    screenshot("strategy-overview-nl")
+
+    # The plan, as PDF
+    page.get_by_role("navigation", name="Stappen van de strategiecyclus").get_by_role(
+        "link", name=re.compile("Plandocument")
+    ).click()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="PDF").first.click()
+    download = download_info.value
+    assert download.suggested_filename == "gemeente-noord-noord-in-gesprek-2026-nl.pdf"
+    pdf = tmp_path / "plan.pdf"
+    download.save_as(pdf)
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Socialemediastrategie" in text
+    assert "Noord in gesprek 2026" in text
+    assert "Genoeg vragen online en budget voor webcare." in text
+
+    # The same pages in English
+    page.get_by_role("button", name="EN").click()
+    expect(page.get_by_role("heading", name="11. Plan document")).to_be_visible()
+    page.get_by_role("link", name=re.compile("Technographics")).first.click()
+    expect(page.get_by_role("heading", name="2. Technographics")).to_be_visible()
+    screenshot("strategy-technographics-en")
+    page.get_by_role("link", name="Strategy cycle").click()
+    expect(page.get_by_role("heading", name="Completeness")).to_be_visible()
+    screenshot("strategy-overview-en")
+
+
+def test_technology_is_locked_with_an_explanation_in_english(page, screenshot):
+    user = get_user_model().objects.create_user("bram", "bram@example.nl", PASSWORD)
+    core_actions.create_workspace(user, name="Stichting Kust", slug="kust")
+    log_in(page, "bram")
+    page.get_by_role("button", name="EN").click()
+    page.goto("/w/kust/strategy/")
+    page.get_by_label("Name").fill("Coast 2026")
+    page.get_by_label("Start of the period").fill("2026-01-01")
+    page.get_by_label("End of the period").fill("2026-12-31")
+    page.get_by_role("button", name="Start the cycle").click()
+    page.get_by_role("link", name=re.compile("Technology")).first.click()
+    expect(page.get_by_role("heading", name="Technology is locked")).to_be_visible()
+    expect(page.get_by_text("Technology is decided last: complete People first.")).to_be_visible()
+    screenshot("strategy-technology-locked-en")
