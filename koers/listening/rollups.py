@@ -1,9 +1,10 @@
 """Hourly rollups per topic × network × language × sentiment: incremental and rebuildable.
 
 Contract: after any sequence of pipeline runs, replays and sentiment corrections,
-``rollup_cells(ws) == recount(ws)``. ``apply_deltas`` must run inside the transaction that
-changed the mentions, while the workspace row is locked (see ``lock_workspace``), so two
-writers never read the same old count.
+``rollup_cells(ws) == recount(ws)``. ``apply_deltas`` runs inside the transaction that changed
+the mentions; its increments are atomic upserts in the database, so concurrent writers never
+lose a count. ``rebuild_rollups`` and the pipeline take the workspace lock so a rebuild never
+interleaves with a batch.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncHour
 
 from koers.core.models import Workspace
@@ -37,7 +38,9 @@ def apply_deltas(workspace: Workspace, deltas: Mapping[Cell, int]) -> None:
     """Add ``deltas`` to the stored cells in one upsert per 500 cells
     (``INSERT … ON CONFLICT DO UPDATE SET count = count + excluded.count``, the same SQL on
     SQLite and PostgreSQL); cells that reach 0 are removed."""
-    deltas = {cell: d for cell, d in deltas.items() if d}
+    decrements = {cell: d for cell, d in deltas.items() if d < 0}
+    deltas = {cell: d for cell, d in deltas.items() if d > 0}
+    _decrement(decrements)
     if not deltas:
         return
     table = connection.ops.quote_name(HourlyRollup._meta.db_table)
@@ -64,10 +67,17 @@ def apply_deltas(workspace: Workspace, deltas: Mapping[Cell, int]) -> None:
                 f" DO UPDATE SET count = {table}.count + excluded.count",
                 params,
             )
-    if any(d < 0 for d in deltas.values()):
-        touched = {(c[0], c[1]) for c, d in deltas.items() if d < 0}
-        for topic_id, hour in touched:
-            HourlyRollup.objects.filter(topic_id=topic_id, hour=hour, count__lte=0).delete()
+
+
+def _decrement(decrements: Mapping[Cell, int]) -> None:
+    """Subtract from existing cells (sentiment corrections); a cell reaching 0 is removed."""
+    for (topic_id, hour, network, lang, sentiment), delta in decrements.items():
+        cell = HourlyRollup.objects.filter(
+            topic_id=topic_id, hour=hour, network=network, lang=lang, sentiment=sentiment
+        )
+        if cell.filter(count__gte=-delta).update(count=F("count") + delta) != 1:
+            raise ValueError(f"rollup cell {topic_id}/{hour}/{sentiment} would go below zero")
+        cell.filter(count=0).delete()
 
 
 def recount(workspace: Workspace) -> dict[Cell, int]:

@@ -1,0 +1,213 @@
+"""Forms of the listening pages: topics (query checked by koers.query), sources, mention filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from koers.core.models import Workspace
+from koers.listening.models import (
+    COLOURS,
+    Network,
+    Sentiment,
+    Source,
+    SourceKind,
+    Topic,
+    TopicKind,
+)
+from koers.listening.stats import PERIODS
+from koers.query import QueryError, parse
+
+
+def ui_lang() -> str:
+    return (get_language() or "en")[:2]
+
+
+def query_error(query: str) -> QueryError | None:
+    """The first problem of ``query``, or None when it is valid."""
+    try:
+        parse(query)
+    except QueryError as error:
+        return error
+    return None
+
+
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ["name", "kind", "query", "colour", "counts_for_share_of_voice", "is_active"]
+        widgets = {
+            "query": forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+            "colour": forms.Select(choices=[(c, c) for c in COLOURS]),
+        }
+        help_texts = {
+            "query": _(
+                'Words, "exact phrases", #hashtags and @names with AND, OR, NOT, NEAR/n and '
+                "brackets; klant* for word beginnings; lang:nl, network:mastodon, site:…"
+            ),
+            "counts_for_share_of_voice": _(
+                "Brands and competitors with this on form the set for share of voice."
+            ),
+        }
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workspace = workspace
+        self.fields["kind"].choices = TopicKind.choices
+        self.fields["query"].widget.attrs["aria-describedby"] = "query-feedback"
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        others = Topic.objects.filter(workspace=self.workspace, name=name)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise ValidationError(_("There is already a topic with this name."))
+        return name
+
+    def clean_query(self) -> str:
+        query = self.cleaned_data["query"]
+        error = query_error(query)
+        if error is not None:
+            raise ValidationError(error.message(ui_lang()), code=error.code)
+        return query
+
+
+class QueryTestForm(forms.Form):
+    query = forms.CharField(max_length=4000, required=False)
+
+
+PERIOD_CHOICES = [(str(d), _("last %(days)s days") % {"days": d}) for d in PERIODS]
+
+
+class PeriodForm(forms.Form):
+    period = forms.TypedChoiceField(
+        label=_("Period"), choices=PERIOD_CHOICES, coerce=int, required=False
+    )
+
+    def days(self) -> int:
+        if self.is_valid() and self.cleaned_data.get("period"):
+            return self.cleaned_data["period"]
+        return 30
+
+
+class MentionFilterForm(PeriodForm):
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.none(), required=False)
+    network = forms.ChoiceField(
+        label=_("Network"), choices=[("", _("All"))] + Network.choices, required=False
+    )
+    lang = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("nl", _("Dutch")),
+            ("en", _("English")),
+            ("de", _("German")),
+            ("fr", _("French")),
+            ("es", _("Spanish")),
+            ("unknown", _("Unknown")),
+        ],
+    )
+    sentiment = forms.ChoiceField(
+        label=_("Sentiment"), choices=[("", _("All"))] + Sentiment.choices, required=False
+    )
+    q = forms.CharField(label=_("Text contains"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = Topic.objects.filter(workspace=workspace)
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters (an invalid value is ignored, never an error page)."""
+        if not self.is_valid():
+            return {"period": 30}
+        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        data["period"] = self.days()
+        return data
+
+
+class SentimentForm(forms.Form):
+    sentiment = forms.ChoiceField(choices=Sentiment.choices)
+
+
+class SourceForm(forms.Form):
+    """One form for every kind; ``clean`` keeps the settings the chosen kind needs."""
+
+    name = forms.CharField(label=_("Name"), max_length=80)
+    kind = forms.ChoiceField(label=_("Kind"), choices=SourceKind.choices)
+    language = forms.CharField(
+        label=_("Language of the posts"),
+        max_length=8,
+        required=False,
+        help_text=_("For feeds that don't say it themselves, e.g. nl. Empty: detect."),
+    )
+    poll_every_seconds = forms.IntegerField(
+        label=_("Check every (seconds)"), min_value=60, initial=300
+    )
+    instance_url = forms.URLField(label=_("Mastodon server"), required=False)
+    hashtag = forms.CharField(label=_("Hashtag"), max_length=100, required=False)
+    search = forms.CharField(label=_("Search words"), max_length=200, required=False)
+    feed_url = forms.URLField(label=_("Feed address"), required=False)
+    stream_url = forms.URLField(
+        label=_("Jetstream address"),
+        required=False,
+        help_text=_("Empty: Bluesky's public Jetstream."),
+    )
+    handle = forms.CharField(label=_("Bluesky handle"), max_length=200, required=False)
+    access_token = forms.CharField(
+        label=_("Access token"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Stored encrypted. Leave empty to keep the stored one."),
+    )
+    app_password = forms.CharField(
+        label=_("App password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Stored encrypted. Leave empty to keep the stored one."),
+    )
+
+    NEEDS: dict[str, tuple[str, ...]] = {
+        SourceKind.MASTODON: ("instance_url",),
+        SourceKind.BLUESKY_SEARCH: ("search", "handle"),
+        SourceKind.BLUESKY_JETSTREAM: (),
+        SourceKind.RSS: ("feed_url",),
+        SourceKind.FILE: (),
+    }
+    CONFIG = ("instance_url", "hashtag", "search", "feed_url", "stream_url", "handle")
+
+    def __init__(self, *args: Any, workspace: Workspace, instance: Source | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        self.workspace, self.instance = workspace, instance
+        if instance is not None:
+            self.fields["kind"].disabled = True
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        others = Source.objects.filter(workspace=self.workspace, name=name)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise ValidationError(_("There is already a source with this name."))
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kind = data.get("kind")
+        for field in self.NEEDS.get(kind or "", ()):
+            if not data.get(field):
+                self.add_error(field, _("This kind of source needs this."))
+        if kind == SourceKind.MASTODON and not (data.get("hashtag") or data.get("search")):
+            self.add_error("hashtag", _("Give a hashtag or search words (or both)."))
+        return data
+
+    def config(self) -> dict[str, str]:
+        return {k: self.cleaned_data[k] for k in self.CONFIG if self.cleaned_data.get(k)}
+
+    def credentials(self) -> dict[str, str]:
+        return {k: self.cleaned_data.get(k) or "" for k in ("access_token", "app_password")}

@@ -1,0 +1,149 @@
+"""Numbers for the listening pages, read from the rollups (volumes, sentiment, share of voice)
+and from the raw mentions of one topic (top authors, hashtags, links, rising terms).
+
+Every function takes the workspace and filters by it first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from koers.core.models import Workspace
+from koers.listening import rules
+from koers.listening.models import HourlyRollup, Mention, MentionTopic, Topic, TopicKind
+
+PERIODS = (7, 30, 90)
+SAMPLE = 5000  # texts per period for rising terms, hashtags and links
+
+
+@dataclass(frozen=True)
+class Period:
+    days: int
+    start: datetime
+    end: datetime
+
+    @property
+    def previous(self) -> Period:
+        return Period(self.days, self.start - timedelta(days=self.days), self.start)
+
+    def dates(self) -> list[date]:
+        first = timezone.localtime(self.start).date()
+        return [first + timedelta(days=i) for i in range(self.days)]
+
+
+def period_of(days: int, now: datetime | None = None) -> Period:
+    """The last ``days`` whole local days including today (in the active time zone)."""
+    local = timezone.localtime(now or timezone.now())
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    end = midnight + timedelta(days=1)
+    return Period(days, end - timedelta(days=days), end)
+
+
+def _rollups(workspace: Workspace, period: Period, **filters: Any):
+    return HourlyRollup.objects.filter(
+        workspace=workspace, hour__gte=period.start, hour__lt=period.end, **filters
+    )
+
+
+def daily_volume(
+    workspace: Workspace, topics: list[Topic], period: Period
+) -> tuple[list[str], list[tuple[str, str, list[int]]]]:
+    """Labels (local dates) and per topic (name, colour, mentions per local day)."""
+    days = period.dates()
+    index = {d: i for i, d in enumerate(days)}
+    values: dict[int, list[int]] = {t.pk: [0] * len(days) for t in topics}
+    rows = (
+        _rollups(workspace, period, topic__in=topics)
+        .values_list("topic_id", "hour")
+        .annotate(n=Sum("count"))
+    )
+    for topic_id, hour, n in rows:
+        i = index.get(timezone.localtime(hour).date())
+        if i is not None:
+            values[topic_id][i] += n
+    labels = [d.strftime("%d-%m") for d in days]
+    return labels, [(t.name, t.colour, values[t.pk]) for t in topics]
+
+
+def sentiment_by_topic(workspace: Workspace, period: Period) -> dict[int, dict[str, int]]:
+    out: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = _rollups(workspace, period).values_list("topic_id", "sentiment").annotate(n=Sum("count"))
+    for topic_id, sentiment, n in rows:
+        out[topic_id][sentiment] = n
+    return out
+
+
+def share_of_voice(
+    topics: list[Topic], totals: dict[int, int]
+) -> list[tuple[Topic, int, float | None]]:
+    """DOMAIN.md §8: brand / (brand + competitors) · 100 for each topic of the set (brands and
+    competitors that count for share of voice), with ``koers.measurement.formulas``."""
+    from koers.measurement.formulas import share_of_voice as formula
+
+    members = [
+        t
+        for t in topics
+        if t.counts_for_share_of_voice and t.kind in (TopicKind.BRAND, TopicKind.COMPETITOR)
+    ]
+    rows = []
+    for topic in members:
+        own = totals.get(topic.pk, 0)
+        others = [totals.get(o.pk, 0) for o in members if o.pk != topic.pk]
+        rows.append((topic, own, formula(own, others).value))
+    return rows
+
+
+def topic_totals(workspace: Workspace, period: Period) -> dict[int, int]:
+    rows = _rollups(workspace, period).values_list("topic_id").annotate(n=Sum("count"))
+    return dict(rows)
+
+
+def _links_in(workspace: Workspace, topic: Topic, period: Period):
+    return MentionTopic.objects.filter(
+        workspace=workspace,
+        topic=topic,
+        published_at__gte=period.start,
+        published_at__lt=period.end,
+    )
+
+
+def top_authors(workspace: Workspace, topic: Topic, period: Period, limit: int = 10) -> list:
+    return list(
+        _links_in(workspace, topic, period)
+        .values("mention__author_handle", "mention__author_name", "mention__network")
+        .annotate(n=Count("id"))
+        .order_by("-n", "mention__author_handle")[:limit]
+    )
+
+
+def _sample(workspace: Workspace, topic: Topic, period: Period, *fields: str) -> list[tuple]:
+    return list(
+        Mention.objects.filter(
+            workspace=workspace,
+            topic_links__topic=topic,
+            published_at__gte=period.start,
+            published_at__lt=period.end,
+        )
+        .order_by("-published_at")
+        .values_list(*fields)[:SAMPLE]
+    )
+
+
+def topic_insights(workspace: Workspace, topic: Topic, period: Period) -> dict[str, Any]:
+    """Top hashtags and links, and the terms that rose most vs the previous period."""
+    rows = _sample(workspace, topic, period, "text", "hashtags", "links")
+    before = _sample(workspace, topic, period.previous, "text")
+    query_words = rules.terms(topic.query)
+    return {
+        "hashtags": rules.top_counts(r[1] for r in rows),
+        "links": rules.top_counts(r[2] for r in rows),
+        "rising": rules.rising_terms(
+            (r[0] for r in rows), (r[0] for r in before), exclude=query_words
+        ),
+    }

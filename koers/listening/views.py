@@ -1,0 +1,394 @@
+"""Listening pages: overview (volume, share of voice, sentiment), topics with a live query test,
+one topic's insights, the mention stream with filters and export, and sources."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from koers.core.access import get_scoped_or_404, scoped, workspace_view
+from koers.core.models import Role, Workspace
+from koers.listening import actions, rules, stats
+from koers.listening.forms import (
+    MentionFilterForm,
+    PeriodForm,
+    QueryTestForm,
+    SentimentForm,
+    SourceForm,
+    TopicForm,
+    query_error,
+    ui_lang,
+)
+from koers.listening.models import IngestRun, Mention, Source, Topic
+from koers.query import compile_query
+
+STREAM_PAGE = 50
+TEST_SAMPLE = 2000  # recent stored mentions the live query test searches
+
+
+# ---------------------------------------------------------------------------------------------
+# Object helpers (404 for other workspaces)
+# ---------------------------------------------------------------------------------------------
+def get_topic_for_member(workspace: Workspace, topic_id: int) -> Topic:
+    return get_scoped_or_404(Topic.objects, workspace, pk=topic_id)
+
+
+def get_source_for_member(workspace: Workspace, source_id: int) -> Source:
+    return get_scoped_or_404(Source.objects, workspace, pk=source_id)
+
+
+def get_mention_for_member(workspace: Workspace, mention_id: int) -> Mention:
+    return get_scoped_or_404(Mention.objects, workspace, pk=mention_id)
+
+
+def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    return render(request, f"listening/{template}", {"active": "listening", **context})
+
+
+# ---------------------------------------------------------------------------------------------
+# Overview
+# ---------------------------------------------------------------------------------------------
+@require_GET
+@workspace_view()
+def index(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    period = stats.period_of(PeriodForm(request.GET).days())
+    topics = list(scoped(Topic.objects, workspace))
+    labels, series = stats.daily_volume(workspace, topics, period)
+    totals = stats.topic_totals(workspace, period)
+    sentiment = stats.sentiment_by_topic(workspace, period)
+    rows = [
+        (t, totals.get(t.pk, 0), rules.sentiment_split(sentiment.get(t.pk, {}))) for t in topics
+    ]
+    return _page(
+        request,
+        "index.html",
+        {
+            "workspace": workspace,
+            "period": period,
+            "period_form": PeriodForm(request.GET or {"period": period.days}),
+            "chart": rules.line_chart(series, labels),
+            "rows": rows,
+            "sov": stats.share_of_voice(topics, totals),
+            "sources": scoped(Source.objects, workspace).count(),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Topics
+# ---------------------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+@workspace_view(need=Role.EDITOR)
+def topic_new(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    form = TopicForm(request.POST or None, workspace=workspace)
+    if request.method == "POST" and form.is_valid():
+        topic = actions.create_topic(workspace, request.user, **form.cleaned_data)
+        messages.success(request, _("Topic “%(name)s” is being tracked.") % {"name": topic.name})
+        return redirect("listening:topic", slug=workspace.slug, topic_id=topic.pk)
+    return _page(request, "topic_form.html", {"workspace": workspace, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view(need=Role.EDITOR)
+def topic_edit(request: HttpRequest, workspace: Workspace, topic_id: int) -> HttpResponse:
+    topic = get_topic_for_member(workspace, topic_id)
+    form = TopicForm(request.POST or None, instance=topic, workspace=workspace)
+    if request.method == "POST" and form.is_valid():
+        actions.update_topic(
+            get_topic_for_member(workspace, topic_id), request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Topic saved."))
+        return redirect("listening:topic", slug=workspace.slug, topic_id=topic.pk)
+    return _page(request, "topic_form.html", {"workspace": workspace, "form": form, "topic": topic})
+
+
+@require_POST
+@workspace_view(need=Role.EDITOR)
+def topic_delete(request: HttpRequest, workspace: Workspace, topic_id: int) -> HttpResponse:
+    topic = get_topic_for_member(workspace, topic_id)
+    actions.delete_topic(topic, request.user)
+    messages.success(request, _("Topic “%(name)s” deleted.") % {"name": topic.name})
+    return redirect("listening:index", slug=workspace.slug)
+
+
+@require_GET
+@workspace_view(need=Role.EDITOR)
+def query_test(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    """The live test panel: recent stored mentions the typed query matches, or its error."""
+    form = QueryTestForm(request.GET)
+    query = form.cleaned_data["query"].strip() if form.is_valid() else ""
+    context: dict[str, Any] = {"workspace": workspace, "query": query}
+    error = query_error(query) if query else None
+    if error is not None:
+        context |= {"error": error.message(ui_lang()), "before": query[: error.position]}
+        context |= {"at": query[error.position : error.position + 1] or " "}
+        context["after"] = query[error.position + 1 :]
+    elif query:
+        context |= _test_matches(workspace, query)
+    return render(request, "listening/partials/query_test.html", context)
+
+
+def _test_matches(workspace: Workspace, query: str) -> dict[str, Any]:
+    matcher = compile_query(query)
+    recent = scoped(Mention.objects, workspace).order_by("-published_at", "-id")[:TEST_SAMPLE]
+    rows = recent.values_list("id", "text", "lang", "author_handle", "network", "published_at")
+    matches = [
+        row
+        for row in rows
+        if matcher.matches(
+            {"id": row[0], "text": row[1], "lang": row[2], "author": row[3], "network": row[4]}
+        )
+    ]
+    return {"matches": matches[:20], "match_count": len(matches), "searched": len(rows)}
+
+
+@require_GET
+@workspace_view()
+def topic_detail(request: HttpRequest, workspace: Workspace, topic_id: int) -> HttpResponse:
+    topic = get_topic_for_member(workspace, topic_id)
+    period = stats.period_of(PeriodForm(request.GET).days())
+    labels, series = stats.daily_volume(workspace, [topic], period)
+    sentiment = stats.sentiment_by_topic(workspace, period).get(topic.pk, {})
+    split = rules.sentiment_split(sentiment)
+    return _page(
+        request,
+        "topic_detail.html",
+        {
+            "workspace": workspace,
+            "topic": topic,
+            "period": period,
+            "period_form": PeriodForm(request.GET or {"period": period.days}),
+            "chart": rules.line_chart(series, labels),
+            "total": sum(series[0][2]),
+            "sentiment": split,
+            "negative_from": (split["positive"] or 0) + (split["neutral"] or 0),
+            "sentiment_counts": sentiment,
+            "authors": stats.top_authors(workspace, topic, period),
+            "can_add_influencer": _influencer_cycle(workspace) is not None,
+            **stats.topic_insights(workspace, topic, period),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Mention stream and export
+# ---------------------------------------------------------------------------------------------
+def filtered_mentions(workspace: Workspace, filters: dict[str, Any]) -> QuerySet[Mention]:
+    period = stats.period_of(filters["period"])
+    mentions = scoped(Mention.objects, workspace).filter(
+        published_at__gte=period.start, published_at__lt=period.end
+    )
+    if "topic" in filters:
+        mentions = mentions.filter(topic_links__topic=filters["topic"])
+    for name in ("network", "lang", "sentiment"):
+        if name in filters:
+            mentions = mentions.filter(**{name: filters[name]})
+    if "q" in filters:
+        mentions = mentions.filter(
+            Q(text__icontains=filters["q"]) | Q(author_handle__icontains=filters["q"])
+        )
+    return mentions.order_by("-published_at", "-id")
+
+
+@require_GET
+@workspace_view()
+def mentions(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    form = MentionFilterForm(request.GET or None, workspace=workspace)
+    page = Paginator(filtered_mentions(workspace, form.filters()), STREAM_PAGE).get_page(
+        request.GET.get("page")
+    )
+    items = list(page.object_list.prefetch_related("topics"))
+    hashes = {m.text_hash for m in items}
+    similar = dict(
+        scoped(Mention.objects, workspace)
+        .filter(text_hash__in=hashes)
+        .values_list("text_hash")
+        .annotate(n=Count("id"))
+    )
+    for m in items:
+        m.similar = similar.get(m.text_hash, 1)  # near-identical reposts stored
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"workspace": workspace, "form": form, "page": page, "items": items}
+    context["query"] = query.urlencode()
+    template = "partials/stream.html" if request.htmx else "mentions.html"
+    return _page(request, template, context)
+
+
+def _export_rows(mentions: QuerySet[Mention]) -> Iterator[dict[str, Any]]:
+    for m in mentions.prefetch_related("topics").iterator(chunk_size=1000):
+        yield {
+            "id": m.pk,
+            "published_at": timezone.localtime(m.published_at).isoformat(),
+            "network": m.network,
+            "remote_id": m.remote_id,
+            "url": m.url,
+            "author": m.author_handle,
+            "author_name": m.author_name,
+            "lang": m.lang,
+            "sentiment": m.sentiment,
+            "topics": [t.name for t in m.topics.all()],
+            "text": m.text,
+        }
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_GET
+@workspace_view()
+def mentions_export(request: HttpRequest, workspace: Workspace, fmt: str) -> HttpResponse:
+    """The filtered stream as CSV or JSONL (only this workspace's mentions, all pages)."""
+    form = MentionFilterForm(request.GET or None, workspace=workspace)
+    rows = _export_rows(filtered_mentions(workspace, form.filters()))
+    if fmt == "jsonl":
+        lines = (json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        response = StreamingHttpResponse(lines, content_type="application/x-ndjson")
+    else:
+        writer = csv.writer(_Echo())
+        header = ["id", "published_at", "network", "remote_id", "url", "author", "author_name"]
+        header += ["lang", "sentiment", "topics", "text"]
+
+        def lines_csv() -> Iterator[str]:
+            yield writer.writerow(header)
+            for r in rows:
+                yield writer.writerow(
+                    [*(r[h] for h in header[:9]), "|".join(r["topics"]), r["text"]]
+                )
+
+        response = StreamingHttpResponse(lines_csv(), content_type="text/csv; charset=utf-8")
+    name = f"koers-mentions-{workspace.slug}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_POST
+@workspace_view(need=Role.CONTRIBUTOR)
+def mention_sentiment(request: HttpRequest, workspace: Workspace, mention_id: int) -> HttpResponse:
+    mention = get_mention_for_member(workspace, mention_id)
+    form = SentimentForm(request.POST)
+    if form.is_valid():
+        actions.correct_sentiment(mention, request.user, form.cleaned_data["sentiment"])
+        mention.refresh_from_db(fields=["sentiment"])
+    if request.htmx:
+        context = {"workspace": workspace, "m": mention, "corrected": form.is_valid()}
+        return render(request, "listening/partials/sentiment.html", context)
+    return redirect(request.POST.get("next") or "listening:mentions", slug=workspace.slug)
+
+
+# ---------------------------------------------------------------------------------------------
+# Influencer candidates → the strategy's influencer list
+# ---------------------------------------------------------------------------------------------
+def _influencer_cycle(workspace: Workspace) -> Any:
+    from koers.strategy.models import Cycle, CycleStatus
+
+    active = scoped(Cycle.objects, workspace).filter(status=CycleStatus.ACTIVE)
+    return active.order_by("-pk").first()
+
+
+@require_POST
+@workspace_view(need=Role.EDITOR)
+def influencer_add(request: HttpRequest, workspace: Workspace, topic_id: int) -> HttpResponse:
+    from koers.strategy import actions as strategy_actions
+
+    topic = get_topic_for_member(workspace, topic_id)
+    handle = request.POST.get("handle", "")[:120]
+    author = scoped(Mention.objects, workspace).filter(author_handle=handle).first()
+    cycle = _influencer_cycle(workspace)
+    if author is None or cycle is None:
+        messages.error(request, _("Start a strategy cycle first; then add influencers."))
+    else:
+        strategy_actions.add_influencer(
+            cycle,
+            request.user,
+            name=(author.author_name or handle)[:120],
+            handle=handle,
+            network=author.get_network_display(),
+            notes=_("Found by listening (topic %(topic)s)") % {"topic": topic.name},
+        )
+        messages.success(request, _("%(who)s added to the influencer list.") % {"who": handle})
+    return redirect("listening:topic", slug=workspace.slug, topic_id=topic.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sources
+# ---------------------------------------------------------------------------------------------
+@require_GET
+@workspace_view()
+def sources(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    rows = scoped(Source.objects, workspace).order_by("name")
+    runs = scoped(IngestRun.objects, workspace).select_related("source")[:10]
+    context = {"workspace": workspace, "sources": rows, "runs": runs}
+    return _page(request, "sources.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view(need=Role.EDITOR)
+def source_new(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    form = SourceForm(request.POST or None, workspace=workspace)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        actions.create_source(
+            workspace,
+            request.user,
+            name=data["name"],
+            kind=data["kind"],
+            config=form.config(),
+            credentials=form.credentials(),
+            language=data["language"],
+            poll_every_seconds=data["poll_every_seconds"],
+        )
+        return redirect("listening:sources", slug=workspace.slug)
+    return _page(request, "source_form.html", {"workspace": workspace, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view(need=Role.EDITOR)
+def source_edit(request: HttpRequest, workspace: Workspace, source_id: int) -> HttpResponse:
+    source = get_source_for_member(workspace, source_id)
+    initial = {"name": source.name, "kind": source.kind, "language": source.language}
+    initial |= {"poll_every_seconds": source.poll_every_seconds, **source.config}
+    form = SourceForm(request.POST or None, workspace=workspace, instance=source, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        actions.update_source(
+            source,
+            request.user,
+            name=data["name"],
+            config=form.config(),
+            credentials=form.credentials(),
+            language=data["language"],
+            poll_every_seconds=data["poll_every_seconds"],
+        )
+        return redirect("listening:sources", slug=workspace.slug)
+    return _page(
+        request, "source_form.html", {"workspace": workspace, "form": form, "source": source}
+    )
+
+
+@require_POST
+@workspace_view(need=Role.EDITOR)
+def source_pause(request: HttpRequest, workspace: Workspace, source_id: int) -> HttpResponse:
+    source = get_source_for_member(workspace, source_id)
+    actions.set_source_paused(source, request.user, paused=request.POST.get("paused") == "1")
+    return redirect("listening:sources", slug=workspace.slug)
+
+
+@require_POST
+@workspace_view(need=Role.EDITOR)
+def source_delete(request: HttpRequest, workspace: Workspace, source_id: int) -> HttpResponse:
+    actions.delete_source(get_source_for_member(workspace, source_id), request.user)
+    return redirect("listening:sources", slug=workspace.slug)
