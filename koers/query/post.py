@@ -24,6 +24,33 @@ from koers.query.text import HASHTAG, KIND_PREFIX, MENTION, WORD, Kind, site_hos
 _URL_RE = re.compile(r"https?://[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
 
 
+_POST_PROBLEMS = {
+    "missing": {"en": 'the post has no "{key}"', "nl": 'het bericht heeft geen "{key}"'},
+    "not_text": {
+        "en": 'the field "{key}" must be text',
+        "nl": 'het veld "{key}" moet tekst zijn',
+    },
+    "not_url_list": {
+        "en": 'the field "{key}" must be a list of URLs',
+        "nl": 'het veld "{key}" moet een lijst met URL\'s zijn',
+    },
+}
+
+
+class PostError(ValueError):
+    """A post mapping that cannot be matched; ``message(lang)`` in English or Dutch."""
+
+    def __init__(self, problem: str, key: str) -> None:
+        self.problem = problem
+        self.key = key
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "en") -> str:
+        """The problem as a phrase in ``lang`` ("en" or "nl"; anything else gives English)."""
+        templates = _POST_PROBLEMS[self.problem]
+        return templates.get(lang, templates["en"]).format(key=self.key)
+
+
 class Post:
     """One post prepared for matching; build it once and pass it to every matcher."""
 
@@ -85,23 +112,21 @@ class Post:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> Post:
-        """Build a post from a JSON-like mapping; raises ValueError naming a bad or missing key."""
+        """Build a post from a JSON-like mapping; raises PostError naming a bad or missing key."""
         if "id" not in data:
-            raise ValueError('post has no "id"')
+            raise PostError("missing", "id")
         text = data.get("text")
         if not isinstance(text, str):
-            raise ValueError('post has no "text" string')
+            raise PostError("missing" if text is None else "not_text", "text")
         optional: dict[str, str | None] = {}
         for key in ("lang", "author", "network", "country"):
             value = data.get(key)
             if value is not None and not isinstance(value, str):
-                raise ValueError(f'post field "{key}" must be a string')
+                raise PostError("not_text", key)
             optional[key] = value
         links = data.get("links") or ()
-        if isinstance(links, str) or not isinstance(links, list | tuple):
-            raise ValueError('post field "links" must be a list of URLs')
-        if not all(isinstance(link, str) for link in links):
-            raise ValueError('post field "links" must be a list of URLs')
+        if not isinstance(links, list | tuple) or not all(isinstance(x, str) for x in links):
+            raise PostError("not_url_list", "links")
         return cls(data["id"], text, links=links, **optional)
 
     @property

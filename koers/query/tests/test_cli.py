@@ -96,7 +96,7 @@ def test_match_names_the_line_of_a_post_without_text(tmp_path: Path) -> None:
     path.write_text('{"id": 1, "text": "cafe"}\n{"id": 2}\n[1, 2]\n', encoding="utf-8")
     code, _, err = run("match", "cafe", str(path), "--lang", "nl")
     assert code == 2
-    assert f"{path}, regel 2:" in err and '"text"' in err
+    assert f'{path}, regel 2: het bericht heeft geen "text"' in err
 
 
 def test_match_rejects_a_line_that_is_not_an_object(tmp_path: Path) -> None:
