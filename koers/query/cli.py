@@ -26,7 +26,7 @@ from typing import TextIO
 from koers.query.errors import QueryError
 from koers.query.matcher import Matcher, compile_query
 from koers.query.normalize import normalize
-from koers.query.post import Post
+from koers.query.post import Post, PostError
 
 EXIT_MATCH = 0
 EXIT_NO_MATCH = 1
@@ -162,12 +162,13 @@ def _parse_line(line: str, path: str, number: int, lang: str) -> Post:
         raise InputError(
             _LINE_ERROR[lang].format(path=path, line=number, problem=problem)
         ) from None
+    if not isinstance(data, dict):
+        problem = _NOT_AN_OBJECT[lang]
+        raise InputError(_LINE_ERROR[lang].format(path=path, line=number, problem=problem))
     try:
-        if not isinstance(data, dict):
-            raise ValueError(_NOT_AN_OBJECT[lang])
         return Post.from_dict(data)
-    except ValueError as error:
-        problem = str(error)
+    except PostError as error:
+        problem = error.message(lang)
         raise InputError(
             _LINE_ERROR[lang].format(path=path, line=number, problem=problem)
         ) from None
