@@ -102,13 +102,13 @@ def _extend(inner: st.SearchStrategy[Node]) -> st.SearchStrategy[Node]:
 TREES = st.recursive(st.one_of(LEAVES, FIELDS, NEARS), _extend, max_leaves=8).filter(requires_term)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(TREES)
 def test_normalized_text_parses_back_to_the_same_tree(tree: Node) -> None:
     assert parse(normalize(tree)) == tree
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(TREES)
 def test_normalize_is_idempotent(tree: Node) -> None:
     text = normalize(tree)
@@ -250,7 +250,7 @@ def _reference(node: Node, tokens: list[tuple[str, Kind]], lang: str) -> bool:
     raise AssertionError(node)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     SMALL_TREES,
     st.lists(
