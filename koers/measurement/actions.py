@@ -7,16 +7,20 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from koers.core.actions import audit
 from koers.core.models import Workspace
+from koers.measurement import sources
 from koers.measurement.models import (
     POST_COUNTS,
     AccountSnapshot,
     ManualMetric,
     MeasuredPost,
+    ObjectiveEvaluation,
     PostSnapshot,
     ReportSchedule,
 )
@@ -304,3 +308,50 @@ def mark_report_sent(schedule: ReportSchedule, sent_at: datetime, period: str) -
         schedule,
         period=period,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation and the next cycle
+
+
+@transaction.atomic
+def evaluate_objective(
+    workspace: Workspace,
+    actor: AbstractBaseUser,
+    *,
+    objective_id: int,
+    kpi_id: str,
+    variant: str,
+    value: float | None,
+    reached: bool,
+    learnings: str,
+    evaluated_on: date,
+) -> ObjectiveEvaluation:
+    """Record (or replace) the evaluation of one objective of the active cycle; its value
+    becomes the objective's result, the next cycle's baseline."""
+    if not sources.objective_in_active_cycle(workspace, objective_id):
+        raise ValidationError(_("Only objectives of the active cycle can be evaluated."))
+    evaluation, _created = ObjectiveEvaluation.objects.update_or_create(
+        objective_id=objective_id,
+        defaults={
+            "workspace": workspace,
+            "kpi_id": kpi_id,
+            "variant": variant,
+            "value": value,
+            "reached": reached,
+            "learnings": learnings,
+            "evaluated_on": evaluated_on,
+            "evaluated_by": actor,
+        },
+    )
+    sources.record_objective_result(workspace, objective_id, value, evaluated_on)
+    audit(
+        workspace,
+        actor,
+        "measurement.evaluate",
+        f"objective {objective_id}: {'reached' if reached else 'not reached'}",
+        evaluation,
+        value=value,
+        reached=reached,
+    )
+    return evaluation

@@ -233,3 +233,27 @@ class ReportRequestForm(forms.Form):
             raise forms.ValidationError(
                 _("Use a month (2026-10), a quarter (2026-Q4) or 2026-10-01..2026-10-15.")
             ) from None
+
+
+class EvaluationForm(forms.Form):
+    value = forms.FloatField(
+        label=_("Evaluated value"),
+        required=False,
+        help_text=_("Filled in with the measured value; correct it if you know better."),
+    )
+    reached = forms.BooleanField(label=_("Target reached"), required=False)
+    learnings = forms.CharField(
+        label=_("Learnings"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class NextCycleForm(forms.Form):
+    name = forms.CharField(label=_("Name of the next cycle"), max_length=120)
+    start = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("End"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("The end must be after the start."))
+        return data

@@ -201,3 +201,31 @@ class ReportSchedule(models.Model):
     def recipient_list(self) -> list[str]:
         lines = self.recipients.replace(",", "\n").replace(";", "\n").splitlines()
         return [address for address in (line.strip() for line in lines) if address]
+
+
+class ObjectiveEvaluation(models.Model):
+    """The end-of-cycle evaluation of one SMART objective: reached or not, and what we learned.
+
+    The evaluated value also becomes the strategy objective's result, which the strategy app
+    carries over as the next cycle's baseline (Kerkhofs: the evaluation is the nulmeting).
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    objective = models.OneToOneField(
+        "strategy.Objective", on_delete=models.CASCADE, related_name="evaluation"
+    )
+    kpi_id = models.CharField(_("KPI"), max_length=40)
+    variant = models.CharField(max_length=40, blank=True)
+    value = models.FloatField(_("evaluated value"), null=True, blank=True)
+    reached = models.BooleanField(_("target reached"))
+    learnings = models.TextField(_("learnings"), blank=True)
+    evaluated_on = models.DateField(_("evaluated on"))
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["objective_id"]
+
+    def __str__(self) -> str:
+        return f"evaluation of objective {self.objective_id}: {self.reached}"

@@ -28,7 +28,8 @@ from koers.networks.base import Publisher
 from koers.publishing.adapters import publisher_for
 from koers.publishing.models import Channel, Delivery, DeliveryState
 from koers.publishing.models import Network as PublishingNetwork
-from koers.strategy.models import Cycle, CycleStatus, ObjectiveKpi
+from koers.strategy import actions as strategy_actions
+from koers.strategy.models import Cycle, CycleStatus, Objective, ObjectiveKpi
 from koers.strategy.models import FunnelStage as StrategyFunnelStage
 
 
@@ -251,3 +252,27 @@ def funnel_targets(workspace: Workspace) -> list[tuple[dict[str, str], int | Non
         "position"
     )
     return [({"en": s.name, "nl": s.name}, s.count) for s in stages] or None
+
+
+def record_objective_result(workspace: Workspace, objective_id: int, value: float | None,
+                            on: date) -> None:  # fmt: skip
+    """The one write into another app: the evaluated value becomes the strategy objective's
+    ``result`` (the strategy app has no action for this yet; it reads ``result``/``result_date``
+    when it starts the next cycle). Call inside the evaluating action's transaction."""
+    Objective.objects.filter(workspace=workspace, pk=objective_id).update(
+        result=None if value is None else Decimal(str(round(value, 2))),
+        result_date=on if value is not None else None,
+    )
+
+
+def start_next_cycle(workspace: Workspace, actor, *, name: str, start: date, end: date) -> Cycle:  # noqa: ANN001
+    """Start the next strategy cycle with the strategy app's own action, which archives the
+    current cycle and carries every evaluated result over as the new baseline."""
+    return strategy_actions.create_cycle(
+        workspace, actor, name=name, period_start=start, period_end=end
+    )
+
+
+def objective_in_active_cycle(workspace: Workspace, objective_id: int) -> bool:
+    cycle = _active_cycle(workspace)
+    return cycle is not None and cycle.objectives.filter(pk=objective_id).exists()

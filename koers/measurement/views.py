@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,10 +12,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from koers.core.access import get_scoped_or_404, scoped, workspace_view
 from koers.core.models import Role, Workspace
-from koers.measurement import actions, catalogue, dashboard, kpis, progress, report
+from koers.measurement import (
+    actions,
+    catalogue,
+    dashboard,
+    evaluation,
+    kpis,
+    progress,
+    report,
+    sources,
+)
 from koers.measurement.forms import (
     CsvUploadForm,
+    EvaluationForm,
     ManualMetricForm,
+    NextCycleForm,
     PeriodForm,
     ReportRequestForm,
     ReportScheduleForm,
@@ -171,3 +183,53 @@ def schedule_delete(request: HttpRequest, workspace: Workspace, schedule_id: int
     actions.delete_report_schedule(schedule, request.user)
     messages.success(request, _("Report schedule removed."))
     return redirect("measurement:report", slug=workspace.slug)
+
+
+@workspace_view()
+def evaluate(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    context = {
+        "workspace": workspace,
+        "rows": evaluation.rows(workspace, timezone.localdate()),
+        "next_form": NextCycleForm(),
+        "can_edit": request.membership.can(Role.EDITOR),
+        "active": "measure",
+    }
+    return render(request, "measurement/evaluate.html", context)
+
+
+@workspace_view(need=Role.EDITOR)
+@require_POST
+def evaluate_objective(
+    request: HttpRequest, workspace: Workspace, objective_id: int
+) -> HttpResponse:
+    found = {r.row.objective.id: r.row for r in evaluation.rows(workspace, timezone.localdate())}
+    if objective_id not in found:
+        raise Http404
+    form = EvaluationForm(request.POST, prefix=f"o{objective_id}")
+    if form.is_valid():
+        row = found[objective_id]
+        actions.evaluate_objective(
+            workspace, request.user, objective_id=objective_id, kpi_id=row.objective.kpi,
+            variant=row.objective.variant or "", evaluated_on=timezone.localdate(),
+            **form.cleaned_data,
+        )  # fmt: skip
+        messages.success(request, _("Evaluation saved."))
+    else:
+        messages.error(request, _("Enter a number as the evaluated value."))
+    return redirect("measurement:evaluate", slug=workspace.slug)
+
+
+@workspace_view(need=Role.EDITOR)
+@require_POST
+def next_cycle(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    form = NextCycleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("measurement:evaluate", slug=workspace.slug)
+    try:
+        sources.start_next_cycle(workspace, request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("measurement:evaluate", slug=workspace.slug)
+    messages.success(request, _("The next cycle has started; evaluated values are its baselines."))
+    return redirect("measurement:evaluate", slug=workspace.slug)
