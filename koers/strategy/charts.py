@@ -59,7 +59,7 @@ def ladder(profile: tg.TechnographicsProfile, benchmark: tg.Benchmark | None = N
                 benchmark_x=(
                     round(LABEL_WIDTH + BAR_WIDTH * bench / 100, 1) if bench is not None else None
                 ),
-                text_x=round(LABEL_WIDTH + width + 6, 1),
+                text_x=LABEL_WIDTH + BAR_WIDTH + 8,
                 rung=rung.value,
             )
         )

@@ -144,3 +144,51 @@ def test_technology_is_locked_with_an_explanation_in_english(page, screenshot):
     expect(page.get_by_role("heading", name="Technology is locked")).to_be_visible()
     expect(page.get_by_text("Technology is decided last: complete People first.")).to_be_visible()
     screenshot("strategy-technology-locked-en")
+
+
+STEPS_NL = [
+    ("people", "1. Mensen"),
+    ("technographics", "2. Technographics"),
+    ("objectives", "3. Doelstellingen"),
+    ("strategy", "4. Strategie"),
+    ("decision", "5. Go/no-go"),
+    ("technology", "6. Technologie"),
+    ("kerkhofs", "7. Stap 4–8"),
+    ("funnel", "8. Trechter"),
+    ("roos", "9. Communicatieroos"),
+    ("maturity", "10. Volwassenheid van luisteren"),
+    ("plan", "11. Plandocument"),
+]
+
+
+def test_demo_strategy_reads_well_in_dutch_and_english(page, screenshot):
+    import random
+
+    from koers.core.demo import DemoContext
+    from koers.strategy import demo
+
+    user = get_user_model().objects.create_user("anna", "anna@example.nl", PASSWORD)
+    workspace = core_actions.create_workspace(user, name="Gemeente Duinwijk", slug="duinwijk")
+    demo.build(DemoContext(workspace=workspace, owner=user, rng=random.Random(2026)))
+    cycle = Cycle.objects.get(workspace=workspace, status="active")
+    log_in(page, "anna")
+    base = f"/w/duinwijk/strategy/c/{cycle.pk}/"
+    for key, heading in STEPS_NL:
+        page.goto(base + f"{key}/")
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+        screenshot(f"strategy-demo-{key}-nl")
+    page.goto(base + "plan.html")
+    expect(page.get_by_role("heading", name="Socialemediastrategie")).to_be_visible()
+    screenshot("strategy-demo-plan-html-nl")
+    page.goto("/w/duinwijk/strategy/cycles/")
+    screenshot("strategy-demo-cycles-nl")
+
+    page.goto(base + "roos/")
+    page.get_by_role("button", name="EN", exact=True).click()
+    expect(page.get_by_role("heading", name="9. Communicatieroos")).to_be_visible()
+    screenshot("strategy-demo-roos-en")
+    for key in ("objectives", "decision", "maturity"):
+        page.goto(base + f"{key}/")
+        screenshot(f"strategy-demo-{key}-en")
+    page.goto(base + "plan.html?lang=en")
+    expect(page.get_by_role("heading", name="Social-media strategy")).to_be_visible()
