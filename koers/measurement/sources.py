@@ -20,9 +20,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy
 
 from koers.core.models import Workspace
-from koers.listening.models import HourlyRollup, Topic, TopicKind
+from koers.listening.models import HourlyRollup, Mention, Topic, TopicKind
 from koers.measurement.periods import Period
 from koers.networks.base import Publisher
 from koers.publishing.adapters import publisher_for
@@ -276,3 +277,58 @@ def start_next_cycle(workspace: Workspace, actor, *, name: str, start: date, end
 def objective_in_active_cycle(workspace: Workspace, objective_id: int) -> bool:
     cycle = _active_cycle(workspace)
     return cycle is not None and cycle.objectives.filter(pk=objective_id).exists()
+
+
+@dataclass(frozen=True)
+class MentionRef:
+    published_at: datetime
+    network: str
+    author: str
+    text: str
+    sentiment: str
+    url: str
+    topics: tuple[str, ...]
+
+    @property
+    def sentiment_label(self) -> str:
+        return str(SENTIMENT_LABELS.get(self.sentiment, self.sentiment))
+
+
+SENTIMENT_LABELS = {
+    "positive": gettext_lazy("positive"),
+    "neutral": gettext_lazy("neutral"),
+    "negative": gettext_lazy("negative"),
+}
+
+
+def mentions_behind(
+    workspace: Workspace, period: Period, *, sentiment: str = "", limit: int = 200
+) -> list[MentionRef]:
+    """Drill-down: the newest mentions of brand and competitor topics in the period (the ones
+    share of voice and net sentiment count), optionally of one sentiment."""
+    first, after = utc_bounds(workspace, period)
+    found = (
+        Mention.objects.filter(
+            workspace=workspace,
+            published_at__gte=first,
+            published_at__lt=after,
+            topic_links__topic__kind__in=[TopicKind.BRAND, TopicKind.COMPETITOR],
+        )
+        .distinct()
+        .order_by("-published_at")
+        .prefetch_related("topics")
+    )
+    if sentiment:
+        found = found.filter(sentiment=sentiment)
+    return [
+        MentionRef(
+            published_at=m.published_at,
+            network=m.network,
+            author=m.author_handle,
+            text=m.text[:280],
+            sentiment=m.sentiment,
+            url=m.url,
+            topics=tuple(t.name for t in m.topics.all()),
+        )
+        for m in found[:limit]
+    ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("kpis/", views.kpi_catalogue, name="catalogue"),
     path("posts/", views.posts, name="posts"),
+    path("mentions/", views.mentions, name="mentions"),
     path("objectives/", views.objectives, name="objectives"),
     path("evaluate/", views.evaluate, name="evaluate"),
     path("evaluate/<int:objective_id>/", views.evaluate_objective, name="evaluate-objective"),

@@ -73,6 +73,22 @@ def posts(request: HttpRequest, workspace: Workspace) -> HttpResponse:
 
 
 @workspace_view()
+def mentions(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    """Drill-down: the mentions behind share of voice and net sentiment in the period."""
+    form, period = _period_form(request)
+    sentiment = request.GET.get("sentiment", "")
+    sentiment = sentiment if sentiment in ("positive", "neutral", "negative") else ""
+    context = {
+        "workspace": workspace,
+        "period": period,
+        "sentiment": sentiment,
+        "mentions": sources.mentions_behind(workspace, period, sentiment=sentiment),
+        "active": "measure",
+    }
+    return render(request, "measurement/mentions.html", context)
+
+
+@workspace_view()
 def inputs(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     context = {
         "workspace": workspace,

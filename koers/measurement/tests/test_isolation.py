@@ -29,6 +29,8 @@ def urls(slug, entry_id, schedule_id):
         reverse("measurement:index", args=[slug]),
         reverse("measurement:catalogue", args=[slug]),
         reverse("measurement:posts", args=[slug]),
+        reverse("measurement:mentions", args=[slug]),
+        reverse("measurement:evaluate", args=[slug]),
         reverse("measurement:objectives", args=[slug]),
         reverse("measurement:inputs", args=[slug]),
         reverse("measurement:report", args=[slug]),

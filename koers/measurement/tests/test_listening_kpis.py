@@ -66,3 +66,34 @@ def test_a_brand_without_mentions_has_zero_share_against_competitors(acme, rollu
 
 def test_another_workspace_sees_none_of_these_mentions(bolt, rollups):
     assert kpis.gather(bolt, OCTOBER).mentions is None
+
+
+def test_drill_down_lists_the_brand_mentions_of_the_period(acme, anna, client_for, rollups):
+    from django.urls import reverse
+
+    from koers.listening.models import Mention, MentionTopic
+
+    when = datetime(2026, 10, 10, 9, 30, tzinfo=UTC)
+    for remote_id, text, at in (
+        ("m1", "Duinwijk heeft het strand mooi schoongemaakt", when),
+        ("m2", "Oude vermelding", datetime(2026, 9, 1, tzinfo=UTC)),
+    ):
+        mention = Mention.objects.create(
+            workspace=acme,
+            network="mastodon",
+            remote_id=remote_id,
+            text=text,
+            text_hash=remote_id,
+            lang="nl",
+            sentiment="positive",
+            published_at=at,
+            author_handle="@piet@voorbeeld.nl",
+        )
+        MentionTopic.objects.create(workspace=acme, mention=mention, topic=rollups, published_at=at)
+    response = client_for(anna).get(
+        reverse("measurement:mentions", args=[acme.slug]), {"period": "2026-10"}
+    )
+    text = response.content.decode()
+    assert "Duinwijk heeft het strand mooi schoongemaakt" in text
+    assert "Oude vermelding" not in text
+    assert "positief" in text
