@@ -126,6 +126,7 @@ def document_context(cycle: Cycle) -> dict[str, Any]:
         context["advice"] = tg.suggest_tactics(
             report.profile, status.tactic_rules(cycle.workspace_id)
         )
+        context["suggested_objectives"] = status.suggested_objectives(context["advice"])
         context["source_label"] = status.profile_source_label(row)
         context["source_benchmark"] = tg.BENCHMARKS.get(row.benchmark_id)
     if report.funnel is not None:

@@ -334,3 +334,8 @@ def tactic_rows(overrides: Mapping[str, str]) -> list[TacticRow]:
         )
         for rung in tg.ACTIVE_RUNGS
     ]
+
+
+def suggested_objectives(advice: tg.TacticAdvice) -> list[rules.ObjectiveInfo]:
+    """The Groundswell objectives that suit the dominant rungs (listening first)."""
+    return [rules.GROUNDSWELL_OBJECTIVES[rules.Objective(o)] for o in tg.suggest_objectives(advice)]

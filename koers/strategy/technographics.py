@@ -827,6 +827,29 @@ DEFAULT_TACTICS: Mapping[Rung, tuple[Bilingual, ...]] = {
 }  # fmt: skip
 """Rung → tactics heuristic (DOMAIN.md §2). Editable: pass your own to :func:`suggest_tactics`."""
 
+RUNG_OBJECTIVES: Mapping[Rung, tuple[str, ...]] = {
+    Rung.CREATORS: ("embracing", "energizing"),
+    Rung.CONVERSATIONALISTS: ("talking", "supporting"),
+    Rung.CRITICS: ("energizing", "supporting"),
+    Rung.COLLECTORS: ("listening", "embracing"),
+    Rung.JOINERS: ("talking", "energizing"),
+    Rung.SPECTATORS: ("talking",),
+}
+"""Rung → Groundswell objective ids that suit it (a heuristic after Li & Bernoff, ch. 4–8:
+creators and critics can be energized and help build products, joiners and spectators are
+reached by talking). Listening suits every profile and is always suggested first."""
+
+
+def suggest_objectives(
+    advice: TacticAdvice, rules: Mapping[Rung, Sequence[str]] = RUNG_OBJECTIVES
+) -> tuple[str, ...]:
+    """Groundswell objective ids for the dominant rungs, "listening" first, without repeats."""
+    found = ["listening"]
+    for rung in advice.dominant_rungs:
+        found += [o for o in rules.get(rung, ()) if o not in found]
+    return tuple(found)
+
+
 SMALL_BUDGET_ADVICE: Bilingual = {
     "en": "Most of the audience is inactive online: keep the social-media budget small.",
     "nl": "Het grootste deel van de doelgroep is online inactief: "
@@ -1001,6 +1024,7 @@ __all__ = [
     "PARTICIPATION_90_9_1",
     "RUNG_ACTIVITIES",
     "RUNG_NAMES",
+    "RUNG_OBJECTIVES",
     "RUNG_THRESHOLD",
     "Benchmark",
     "Frequency",
@@ -1030,6 +1054,7 @@ __all__ = [
     "round_pct",
     "rungs_for",
     "sanity_warnings",
+    "suggest_objectives",
     "suggest_tactics",
     "to_json",
 ]

@@ -263,6 +263,7 @@ def _technographics_page(request: HttpRequest, cycle: Cycle, **forms_: Any) -> d
         context["advice"] = tg.suggest_tactics(
             report.profile, status.tactic_rules(cycle.workspace_id)
         )
+        context["suggested_objectives"] = status.suggested_objectives(context["advice"])
         context["source_label"] = status.profile_source_label(row)
     return context
 

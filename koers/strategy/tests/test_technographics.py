@@ -584,3 +584,11 @@ def test_any_computed_profile_satisfies_the_inactives_bound(
         1 for answers in respondents if rungs_for(answers) == {Rung.INACTIVES}
     )
     assert members >= profile.respondents - (profile.rungs[Rung.INACTIVES].members or 0)
+
+
+def test_objectives_are_suggested_for_the_dominant_rungs_with_listening_first() -> None:
+    from koers.strategy.technographics import TacticAdvice, suggest_objectives
+
+    advice = TacticAdvice((Rung.CREATORS, Rung.CRITICS), (), False)
+    assert suggest_objectives(advice) == ("listening", "embracing", "energizing", "supporting")
+    assert suggest_objectives(TacticAdvice((), (), True)) == ("listening",)

@@ -105,6 +105,7 @@ def test_tactics_follow_the_dominant_rung_and_the_workspace_can_reword_them(
     client.post(url("benchmark-use", cycle), {"benchmark": "us-2009q4"})
     page = client.get(url("technographics", cycle)).content.decode()
     assert "Video, blogs en podcasts" in page  # Spectators (70%) dominate
+    assert "<strong>Praten</strong> (Marketing)" in page  # the objective that fits Spectators
 
     client.post(url("tactics", cycle), {"rung": "spectators", "text": "Wijkvideo's op Instagram"})
     assert TacticOverride.objects.get(workspace=acme, rung="spectators").text.startswith("Wijk")
