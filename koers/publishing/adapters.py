@@ -7,6 +7,8 @@ when the stored session can no longer be refreshed.
 
 from __future__ import annotations
 
+import threading
+
 from koers.core.crypto import encrypt
 from koers.networks.base import Publisher
 from koers.publishing.models import Channel, Network
@@ -22,8 +24,28 @@ def _session_saver(channel_id: int):  # noqa: ANN202 - a callback
     return save
 
 
+_cache = threading.local()
+CACHE_SIZE = 256
+
+
 def publisher_for(channel: Channel, *, timeout: float | None = None) -> Publisher:
+    """A publisher for ``channel``, reused per thread while its credentials stay the same.
+
+    Reuse keeps HTTP connections (and TLS contexts) alive across posts: building a new client
+    per post costs more than sending the post.
+    """
     timeout = timeout or TIMEOUT_SECONDS
+    key = (channel.pk, channel.endpoint, channel.handle, channel.secret_enc, timeout)
+    cache: dict = getattr(_cache, "publishers", None) or {}
+    _cache.publishers = cache
+    if key not in cache:
+        if len(cache) >= CACHE_SIZE:
+            cache.clear()
+        cache[key] = _build(channel, timeout)
+    return cache[key]
+
+
+def _build(channel: Channel, timeout: float) -> Publisher:
     if channel.network == Network.MASTODON:
         from koers.networks.mastodon import MastodonPublisher
 

@@ -248,12 +248,13 @@ def publish_delivery(
 ) -> str:
     """Claim and send one delivery; returns the outcome (``not-claimed``: someone else has it)."""
     worker = worker or worker_name()
-    if not claim(delivery_id, worker):
-        return "not-claimed"
-    delivery = _load(delivery_id)
-    attempt = Attempt.objects.create(
-        delivery=delivery, number=delivery.attempts, worker=worker[:100]
-    )
+    with transaction.atomic():  # one commit for the claim and its log row
+        if not claim(delivery_id, worker):
+            return "not-claimed"
+        delivery = _load(delivery_id)
+        attempt = Attempt.objects.create(
+            delivery=delivery, number=delivery.attempts, worker=worker[:100]
+        )
     item = delivery.item
     if item.state != State.PUBLISHING:
         # Taken off the schedule after it was queued: nothing was sent.
@@ -286,6 +287,7 @@ def publish_delivery(
     return _succeed(delivery, worker, attempt, result)
 
 
+@transaction.atomic
 def _succeed(delivery: Delivery, worker: str, attempt: Attempt, result: PublishResult) -> str:
     fields = {
         "state": DeliveryState.PUBLISHED,
@@ -312,6 +314,7 @@ def _succeed(delivery: Delivery, worker: str, attempt: Attempt, result: PublishR
     return "published"
 
 
+@transaction.atomic
 def _retry(
     delivery: Delivery, worker: str, attempt: Attempt, message: str, retry_after: float | None
 ) -> str:
@@ -331,6 +334,7 @@ def _retry(
     return "retry"
 
 
+@transaction.atomic
 def _fail(delivery: Delivery, worker: str, attempt: Attempt, message: str) -> str:
     _finish(delivery, worker, state=DeliveryState.FAILED, error=message[:500])
     _log(attempt, "failed", message)
