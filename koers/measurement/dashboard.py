@@ -95,6 +95,7 @@ class Dashboard:
     top_posts: list[MeasuredPost] = field(default_factory=list)
     funnel: FunnelAnalysis | None = None
     funnel_targets: list[int | None] = field(default_factory=list)
+    campaigns: list[str] = field(default_factory=list)
 
     @property
     def funnel_rows(self) -> list[tuple]:
@@ -152,7 +153,27 @@ def build(
         .order_by("-engagements", "-published_at")[:5]
     )
     board.funnel, board.funnel_targets = _funnel(workspace, inputs)
+    if board.funnel is not None:
+        board.charts.append(_funnel_chart(board))
+    board.campaigns = list(
+        MeasuredPost.objects.filter(workspace=workspace)
+        .exclude(campaign="")
+        .values_list("campaign", flat=True)
+        .distinct()
+        .order_by("campaign")[:50]
+    )
     return board
+
+
+def _funnel_chart(board: Dashboard) -> charts.Chart:
+    rows = board.funnel_rows
+    series = [(_("Count"), [_f(row.count) for _name, row, *_rest in rows])]
+    if any(target is not None for _name, _row, target, *_rest in rows):
+        series.append((_("Target"), [_f(target) for _name, _row, target, *_rest in rows]))
+    return charts.bar_chart(
+        _("Funnel: count per stage"), [name for name, *_rest in rows], series,
+        language=kpis.lang(),
+    )  # fmt: skip
 
 
 Daily = list[tuple[date, int, float | None]]
