@@ -32,3 +32,15 @@ def test_a_workspace_head_replaces_the_default() -> None:
     head = train_head(embed(texts), ["negative", "negative", "positive", "positive"])  # inverted
     [result] = analyse(["fantastic"], lang_hint="en", backend="embedding", head=head)
     assert result.label == "negative"
+
+
+def test_a_workspace_head_can_learn_from_texts() -> None:
+    from koers.textkit.head import train_workspace_head
+
+    positive = ["Top service!", "Heel blij mee", "Love it", "Geweldig, dank je", "Super fijn"]
+    negative = ["Slechte service", "Nooit meer", "Worst ever", "Wat een drama", "Echt waardeloos"]
+    head, report = train_workspace_head(
+        positive + negative, ["positive"] * 5 + ["negative"] * 5, min_count=5, folds=5
+    )
+    assert head.classes == ("negative", "positive")
+    assert report.n == 10 and report.default_macro_f1 is not None
