@@ -185,6 +185,8 @@ def analyse(
     """
     if backend not in _BACKENDS:
         raise TextkitError("unknown_backend", backend=backend, choices=", ".join(sorted(_BACKENDS)))
+    if head is not None and backend != "embedding":
+        raise ValueError("a head is only used by the embedding backend")
     chosen: Backend = EmbeddingBackend(head) if head is not None else _BACKENDS[backend]
     texts = [t if isinstance(t, str) else ("" if t is None else str(t)) for t in texts]
     langs = _hints(lang_hint, len(texts))
