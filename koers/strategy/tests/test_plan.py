@@ -73,3 +73,21 @@ def test_plan_pdf_has_the_expected_pages_and_text(client_for, anna, duinwijk, tm
     assert "Acme Fietsen" in text.split("\f")[1]  # running header from page 2
     assert f"{pages}" in text.split("\f")[1]
     assert "Versterkingsratio" in text if language == "nl" else "Amplification rate" in text
+
+
+def test_a_no_go_plan_reports_why_the_cycle_stopped(client_for, anna, ready_cycle):
+    from datetime import date
+
+    from koers.strategy import actions
+
+    actions.record_go_no_go(
+        ready_cycle,
+        anna,
+        decision="no_go",
+        decided_on=date(2026, 2, 1),
+        rationale="Slechts 4% van de doelgroep is online actief.",
+    )
+    text = client_for(anna).get(url("plan-md", ready_cycle)).content.decode()
+    assert "> **Deze cyclus is gestopt bij het uitstapmoment (no-go)**" in text
+    assert "Slechts 4% van de doelgroep is online actief." in text
+    assert "| Technologie | gestopt (no-go) |" in text
