@@ -7,6 +7,7 @@ otherwise.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,9 @@ from koers.measurement.formulas import KPI_CATALOGUE
 from koers.strategy import charts, rules, status, wizard
 from koers.strategy import technographics as tg
 from koers.strategy.models import Cycle, Objective
+
+# WeasyPrint logs every layout step at INFO; a CLI export or a busy worker only wants problems.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 CSS_PATH = Path(__file__).resolve().parent / "static" / "strategy" / "plan.css"
 LANGUAGES = ("nl", "en")

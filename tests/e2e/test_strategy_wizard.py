@@ -172,6 +172,11 @@ def test_demo_strategy_reads_well_in_dutch_and_english(page, screenshot):
     demo.build(DemoContext(workspace=workspace, owner=user, rng=random.Random(2026)))
     cycle = Cycle.objects.get(workspace=workspace, status="active")
     log_in(page, "anna")
+    csp_errors: list[str] = []
+    page.on(
+        "console",
+        lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     base = f"/w/duinwijk/strategy/c/{cycle.pk}/"
     for key, heading in STEPS_NL:
         page.goto(base + f"{key}/")
@@ -192,3 +197,4 @@ def test_demo_strategy_reads_well_in_dutch_and_english(page, screenshot):
         screenshot(f"strategy-demo-{key}-en")
     page.goto(base + "plan.html?lang=en")
     expect(page.get_by_role("heading", name="Social-media strategy")).to_be_visible()
+    assert csp_errors == []  # charts are plain SVG, the plan's stylesheet is a linked file
