@@ -11,19 +11,20 @@ _OPEN_PREFIXES = ("/setup/", "/static/", "/healthz", "/i18n/")
 
 
 class SetupRequiredMiddleware:
-    """Send every visitor to the setup page until the first owner account exists.
+    """Send anonymous visitors to the setup page while no account exists at all.
 
-    Once a user exists the answer is remembered for the life of the process, so the check costs
-    one query per process, not per request.
+    A logged-in user proves an account exists, so only anonymous requests pay for the check
+    (one indexed ``EXISTS`` query). Nothing is cached: the answer is never stale.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.has_users = False
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_users and not request.path.startswith(_OPEN_PREFIXES):
-            self.has_users = get_user_model().objects.exists()
-            if not self.has_users:
-                return redirect("setup")
+        if (
+            not request.user.is_authenticated
+            and not request.path.startswith(_OPEN_PREFIXES)
+            and not get_user_model().objects.exists()
+        ):
+            return redirect("setup")
         return self.get_response(request)

@@ -7,7 +7,6 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from koers.core.middleware import SetupRequiredMiddleware
 from koers.core.models import Membership, Role, Workspace
 
 SETUP = {
@@ -17,17 +16,6 @@ SETUP = {
     "password2": "een-lang-geheim-wachtwoord",
     "workspace_name": "Gemeente Noord",
 }
-
-
-@pytest.fixture(autouse=True)
-def fresh_setup_middleware(monkeypatch):
-    # The middleware caches "users exist" per process; each test starts with an empty database.
-    monkeypatch.setattr(SetupRequiredMiddleware, "__init__", _init_uncached)
-
-
-def _init_uncached(self, get_response):
-    self.get_response = get_response
-    self.has_users = False
 
 
 @pytest.mark.django_db
