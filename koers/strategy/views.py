@@ -454,11 +454,11 @@ def kerkhofs_step(
     cycle = get_cycle_for_member(request, workspace, cycle_id)
     record = get_scoped_or_404(KerkhofsStep.objects, workspace, cycle=cycle, step=step)
     form = forms.KerkhofsStepForm(request.POST, instance=record, prefix=step)
+    page = "kerkhofs" if rules.KerkhofsStep(step) in rules.STEPS_AFTER_GO else "decision"
     if not form.is_valid():
         messages.error(request, _("The step could not be saved: check the fields."))
-        return redirect("strategy:decision", slug=workspace.slug, cycle_id=cycle.pk)
+        return redirect(f"strategy:{page}", slug=workspace.slug, cycle_id=cycle.pk)
     actions.update_kerkhofs_step(record, request.user, **form.cleaned_data)
-    page = "decision" if rules.KerkhofsStep(step) not in rules.STEPS_AFTER_GO else "kerkhofs"
     return _saved(request, cycle, page)
 
 
