@@ -122,11 +122,14 @@ def index(request: HttpRequest, workspace: Workspace) -> HttpResponse:
 
 
 def _item_context(request: HttpRequest, workspace: Workspace, item: ContentItem) -> dict:
+    deliveries = list(item.deliveries.select_related("channel", "item__campaign"))
+    for delivery in deliveries:
+        delivery.preview = policy.outgoing_text(delivery)  # exactly what will be sent
     return {
         "workspace": workspace,
         "active": "calendar",
         "item": item,
-        "deliveries": item.deliveries.select_related("channel"),
+        "deliveries": deliveries,
         "history": item.history.select_related("actor"),
         "media": item.media.all(),
         "findings": policy.messages(policy.findings(item)),
