@@ -23,7 +23,9 @@ MAX_CSV_ROWS = 10_000
 class ManualMetricForm(forms.Form):
     metric = forms.ChoiceField(label=_("Metric"), choices=ManualMetric.Metric.choices)
     day = forms.DateField(
-        label=_("Date"), input_formats=DATE_FORMATS, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     value = forms.IntegerField(label=_("Value"), min_value=0, max_value=10**15)
     channel = forms.CharField(
@@ -178,10 +180,14 @@ class PeriodForm(forms.Form):
         help_text=_("A month (2026-10), a quarter (2026-Q4) or leave empty and choose dates."),
     )
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     campaign = forms.CharField(label=_("Campaign"), required=False, max_length=120)
 
@@ -249,8 +255,12 @@ class EvaluationForm(forms.Form):
 
 class NextCycleForm(forms.Form):
     name = forms.CharField(label=_("Name of the next cycle"), max_length=120)
-    start = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("End"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("End"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def clean(self) -> dict:
         data = super().clean()

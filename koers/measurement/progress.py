@@ -12,7 +12,9 @@ from koers.measurement.formulas import (
     PROGRESS_STATUS_NAMES,
     KpiValue,
     Progress,
+    ProgressStatus,
     classify_progress,
+    progress_rule,
 )
 from koers.measurement.periods import Period
 
@@ -68,9 +70,16 @@ def measure(
             period = Period(objective.start, end)
             inputs = kpis.gather(workspace, period, objective.campaign)
             value = kpis.compute(inputs, objective.kpi, objective.variant)
+    if objective.baseline is None or objective.target is None:
+        rule = progress_rule()
+        reason = {"en": "A baseline and a target are needed to judge progress.",
+                  "nl": "Voor een oordeel over de voortgang zijn een nulmeting en een "
+                        "streefwaarde nodig."}  # fmt: skip
+        progress = Progress(ProgressStatus.NO_VALUE, None, None, rule, reason)
+        return ObjectiveProgress(objective, period, value, progress)
     progress = classify_progress(
-        baseline=objective.baseline if objective.baseline is not None else 0.0,
-        target=objective.target if objective.target is not None else 0.0,
+        baseline=objective.baseline,
+        target=objective.target,
         start=objective.start or today,
         deadline=objective.deadline or today,
         current=value.value,

@@ -217,8 +217,9 @@ def _float(value: Decimal | None) -> float | None:
 def objectives(workspace: Workspace) -> list[ObjectiveRef]:
     """One row per KPI of each SMART objective of the active strategy cycle.
 
-    The KPI's own target wins over the objective's; the baseline is the objective's
-    (nulmeting). Objectives without a KPI are left out (they are incomplete, DOMAIN.md §1).
+    The objective's baseline (nulmeting) and target are measured in its own metric, which is
+    its first KPI; further KPIs have no baseline of their own (``None``: progress can't be
+    judged) and use their KPI target. Objectives without a KPI are left out (DOMAIN.md §1).
     """
     cycle = _active_cycle(workspace)
     if cycle is None:
@@ -228,19 +229,26 @@ def objectives(workspace: Workspace) -> list[ObjectiveRef]:
         .select_related("objective")
         .order_by("objective__created_at", "objective_id", "id")
     )
-    return [
-        ObjectiveRef(
-            id=k.objective_id,
-            title=k.objective.title,
-            kpi=k.kpi_id,
-            variant=k.variant or None,
-            baseline=_float(k.objective.baseline),
-            target=_float(k.target if k.target is not None else k.objective.target),
-            start=k.objective.start or cycle.period_start,
-            deadline=k.objective.deadline or cycle.period_end,
+    found: list[ObjectiveRef] = []
+    seen: set[int] = set()
+    for k in kpis:
+        first = k.objective_id not in seen
+        seen.add(k.objective_id)
+        found.append(
+            ObjectiveRef(
+                id=k.objective_id,
+                title=k.objective.title,
+                kpi=k.kpi_id,
+                variant=k.variant or None,
+                baseline=_float(k.objective.baseline) if first else None,
+                target=_float(
+                    k.target if k.target is not None or not first else k.objective.target
+                ),
+                start=k.objective.start or cycle.period_start,
+                deadline=k.objective.deadline or cycle.period_end,
+            )
         )
-        for k in kpis
-    ]
+    return found
 
 
 def funnel_targets(workspace: Workspace) -> list[tuple[dict[str, str], int | None]] | None:

@@ -34,6 +34,8 @@ from koers.measurement.forms import (
 )
 from koers.measurement.models import ManualMetric, ReportSchedule
 
+ENTRIES_SHOWN = 60
+
 
 def _period_form(request: HttpRequest) -> tuple[PeriodForm, object]:
     form = PeriodForm(request.GET or None)
@@ -92,7 +94,7 @@ def mentions(request: HttpRequest, workspace: Workspace) -> HttpResponse:
 def inputs(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     context = {
         "workspace": workspace,
-        "entries": scoped(ManualMetric.objects, workspace)[:200],
+        "entries": scoped(ManualMetric.objects, workspace)[:ENTRIES_SHOWN],
         "form": ManualMetricForm(initial={"day": timezone.localdate()}),
         "upload_form": CsvUploadForm(),
         "can_edit": request.membership.can(Role.EDITOR),
@@ -111,7 +113,7 @@ def input_add(request: HttpRequest, workspace: Workspace) -> HttpResponse:
         return redirect("measurement:inputs", slug=workspace.slug)
     context = {
         "workspace": workspace,
-        "entries": scoped(ManualMetric.objects, workspace)[:200],
+        "entries": scoped(ManualMetric.objects, workspace)[:ENTRIES_SHOWN],
         "form": form,
         "upload_form": CsvUploadForm(),
         "can_edit": True,
@@ -134,7 +136,7 @@ def input_import(request: HttpRequest, workspace: Workspace) -> HttpResponse:
             return redirect("measurement:inputs", slug=workspace.slug)
     context = {
         "workspace": workspace,
-        "entries": scoped(ManualMetric.objects, workspace)[:200],
+        "entries": scoped(ManualMetric.objects, workspace)[:ENTRIES_SHOWN],
         "form": ManualMetricForm(),
         "upload_form": form,
         "row_errors": errors,
