@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -92,10 +93,18 @@ def _page(request: HttpRequest, cycle: Cycle, key: str, **extra: Any) -> dict[st
 
 
 def _saved(request: HttpRequest, cycle: Cycle, key: str) -> HttpResponse:
-    """After a save: on to the next wizard step ("save and continue"), or back to this one."""
+    """After a save: on to the next wizard step ("save and continue"), or back to this one.
+    An HTMX autosave (a field changed) gets the small "saved" fragment instead."""
+    if request.htmx:  # type: ignore[attr-defined]
+        return _autosaved(request, ok=True)
     messages.success(request, _("Saved."))
     target = wizard.next_step(key) if "continue" in request.POST else None
     return redirect(f"strategy:{target or key}", slug=cycle.workspace.slug, cycle_id=cycle.pk)
+
+
+def _autosaved(request: HttpRequest, *, ok: bool) -> HttpResponse:
+    context = {"ok": ok, "saved_at": timezone.localtime()}
+    return render(request, "strategy/partials/autosave.html", context)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -168,6 +177,8 @@ def people(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpRes
     if request.method == "POST" and form.is_valid():
         actions.update_people(cycle, request.user, **form.cleaned_data)
         return _saved(request, cycle, "people")
+    if request.htmx:  # type: ignore[attr-defined]
+        return _autosaved(request, ok=False)
     context = _page(request, cycle, "people", form=form, influencer_form=forms.InfluencerForm())
     return render(request, "strategy/step_people.html", context)
 
@@ -207,6 +218,8 @@ def strategy(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpR
     if request.method == "POST" and form.is_valid():
         actions.update_strategy(cycle, request.user, **form.cleaned_data)
         return _saved(request, cycle, "strategy")
+    if request.htmx:  # type: ignore[attr-defined]
+        return _autosaved(request, ok=False)
     return render(
         request, "strategy/step_strategy.html", _page(request, cycle, "strategy", form=form)
     )
@@ -539,6 +552,8 @@ def maturity(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpR
     if request.method == "POST" and form.is_valid():
         actions.save_maturity(cycle, request.user, checked=form.cleaned_data["checked"])
         return _saved(request, cycle, "maturity")
+    if request.htmx:  # type: ignore[attr-defined]
+        return _autosaved(request, ok=False)
     context = _page(request, cycle, "maturity", form=form, stages=rules.MATURITY_STAGES)
     return render(request, "strategy/step_maturity.html", context)
 

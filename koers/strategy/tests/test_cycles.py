@@ -144,3 +144,16 @@ def test_overview_of_a_full_cycle_uses_a_fixed_number_of_queries(
         assert client.get(url("overview", duinwijk)).status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get(url("objectives", duinwijk)).status_code == 200
+
+
+def test_a_changed_field_is_autosaved_and_answered_with_a_small_fragment(client_for, anna, cycle):
+    response = client_for(anna).post(
+        url("strategy", cycle),
+        {"current_relationship": "Wij zenden", "target_relationship": "", "key_messages": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "Automatisch opgeslagen om" in response.content.decode()
+    assert "<html" not in response.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.current_relationship == "Wij zenden"
