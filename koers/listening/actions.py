@@ -242,3 +242,12 @@ def import_posts(
             **{k: v for k, v in report.as_dict().items() if k != "failures"},
         )
     return report
+
+
+def store_session(source_id: int, session_string: str) -> None:
+    """Keep a refreshed Bluesky session (encrypted). Not audited: the network refreshes tokens
+    every few hours and nothing a person decided changed."""
+    source = Source.objects.get(pk=source_id)
+    credentials = source_credentials(source) | {"session": session_string}
+    source.credentials = _encrypt_credentials(credentials)
+    source.save(update_fields=["credentials"])

@@ -1,0 +1,20 @@
+"""Background work of listening: poll due sources (Mastodon, Bluesky search, RSS) every minute.
+
+The Jetstream stream is long-running and runs in ``koers listen`` (foreground), not here.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.tasks import task
+
+from koers.core.scheduler import periodic
+from koers.listening import sources
+
+
+@periodic(every=timedelta(minutes=1), name="listening.poll_sources")
+@task(queue_name="listening")
+def poll_sources() -> int:
+    """Poll every source that is due; each source is claimed so a run never doubles up."""
+    return sources.poll_due()
