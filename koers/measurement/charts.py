@@ -114,7 +114,7 @@ def line_chart(
     step_x = plot_w / max(n - 1, 1)
     every = max(1, math.ceil(n / 10))
     for i, label in enumerate(labels):
-        if i % every == 0 or i == n - 1:
+        if i % every == 0 or (i == n - 1 and i % every >= every / 2):
             body.append(_text(left + i * step_x, bottom + 16, label, size=10))
     for index, (_name, points) in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
@@ -163,9 +163,11 @@ def bar_chart(
     scale_max = _y_axis(body, top, left, right, plot_h, max(values, default=0.0), language)
     group_w = plot_w / max(len(labels), 1)
     bar_w = group_w * 0.7 / max(len(series), 1)
+    fits = max(4, int(group_w / 6.2))  # about 6 px per character at font size 10
     for i, label in enumerate(labels):
         x0 = left + i * group_w + group_w * 0.15
-        body.append(_text(left + (i + 0.5) * group_w, bottom + 16, label, size=10))
+        short = label if len(label) <= fits else label[: fits - 1] + "…"
+        body.append(_text(left + (i + 0.5) * group_w, bottom + 16, short, size=10))
         for s, (_name, points) in enumerate(series):
             value = points[i] if i < len(points) else None
             x = x0 + s * bar_w

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Avg, Count, Max, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koers.core.models import Workspace
@@ -96,6 +97,7 @@ class Dashboard:
     funnel: FunnelAnalysis | None = None
     funnel_targets: list[int | None] = field(default_factory=list)
     campaigns: list[str] = field(default_factory=list)
+    funnel_chart: charts.Chart | None = None
 
     @property
     def funnel_rows(self) -> list[tuple]:
@@ -154,7 +156,7 @@ def build(
     )
     board.funnel, board.funnel_targets = _funnel(workspace, inputs)
     if board.funnel is not None:
-        board.charts.append(_funnel_chart(board))
+        board.funnel_chart = _funnel_chart(board)
     board.campaigns = list(
         MeasuredPost.objects.filter(workspace=workspace)
         .exclude(campaign="")
@@ -181,16 +183,18 @@ Daily = list[tuple[date, int, float | None]]
 
 def _daily(workspace: Workspace, period: Period, campaign: str) -> Daily:
     """(day, posts, engagements) for every day of the period. A day without posts has 0
-    engagements; a day whose posts have no engagement counts at all has ``None``."""
+    engagements; a day whose posts have no engagement counts at all, or a day still to come,
+    has ``None``."""
     found = {
-        row["local_date"]: (row["n"], row["engagements"])
+        row["local_date"]: (row["n"], _f(row["engagements"]))
         for row in kpis._posts(workspace, period, campaign)
         .values("local_date")
         .annotate(n=Count("id"), engagements=Sum("engagements"))
         .order_by()
     }
+    today = timezone.localdate()
     return [
-        (day, found.get(day, (0, 0))[0], _f(found.get(day, (0, 0))[1])) for day in period.dates()
+        (day, *(found.get(day, (0, 0)) if day <= today else (0, None))) for day in period.dates()
     ]
 
 

@@ -32,13 +32,14 @@ def test_pdf_report_in_dutch_has_its_figures_on_the_expected_pages(
             acme, anna, metric="funnel_stage", day=date(2026, 10, 31), stage=stage, value=count
         )
     pages = pdf_pages(report.render_pdf(acme, parse("2026-10"), "nl"), tmp_path)
-    assert len(pages) == 3
+    assert len(pages) == 4
     assert "Rapportage Acme Fietsen" in pages[0]
     assert "Periode 1 oktober 2026 – 31 oktober 2026" in pages[0]
     assert "Engagementratio" in pages[0] and "11,0%" in pages[0]
     assert "Nog geen SMART-doelen" in pages[1] and "Interacties per dag" in pages[1]
     assert "Stapconversie" in pages[2] and "25,0%" in pages[2]
-    assert "1/3" in pages[0].replace(" ", "")
+    assert "1/4" in pages[0].replace(" ", "")
+    assert "Topberichten" in pages[3]
 
 
 def test_pdf_report_in_english(acme, october_posts, tmp_path):
