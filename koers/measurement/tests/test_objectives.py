@@ -86,3 +86,21 @@ def test_funnel_shows_the_strategy_stage_names_and_targets(acme, anna, client_fo
     name, row, target, _step, cumulative = board.funnel_rows[0]
     assert (name, row.count, target, cumulative) == ("Inwoners", 18000, 20000, "100,0%")
     assert board.funnel_rows[1][2] == 3000
+
+
+def test_a_second_kpi_of_an_objective_does_not_borrow_its_baseline(acme, cycle):
+    """The baseline belongs to the objective's own metric (its first KPI)."""
+    obj = objective(cycle, "Sneller antwoord", "response_rate", baseline="71", target="90",
+                    start=date(2026, 10, 1), deadline=date(2026, 10, 31))  # fmt: skip
+    ObjectiveKpi.objects.create(
+        workspace=acme, objective=obj, kpi_id="response_time", variant="median",
+        target=Decimal("7200"),
+    )  # fmt: skip
+    first, second = progress.for_workspace(acme, date(2026, 10, 16))
+    assert (first.objective.baseline, first.objective.target) == (71.0, 90.0)
+    assert (second.objective.baseline, second.objective.target) == (None, 7200.0)
+    assert (
+        second.reason
+        == "Voor een oordeel over de voortgang zijn een nulmeting en een streefwaarde nodig."
+        or second.progress.reason["en"].startswith("A baseline")
+    )
