@@ -631,3 +631,23 @@ def save_maturity(cycle: Cycle, actor: AbstractBaseUser, *, checked: Sequence[st
         checked=cycle.maturity_checked,
     )
     return cycle
+
+
+@transaction.atomic
+def record_objective_result(
+    objective: Objective, actor: AbstractBaseUser | None, *, result: Decimal | None, on: date | None
+) -> Objective:
+    """The evaluation of an objective (e.g. from measurement). It becomes the baseline of the
+    next cycle when that cycle is started (:func:`create_cycle`)."""
+    _editable(objective.cycle)
+    _set_fields(objective, {"result": result, "result_date": on if result is not None else None})
+    audit(
+        objective.workspace,
+        actor,
+        "strategy.objective_result",
+        f"evaluated objective {objective.title}: {result}",
+        objective,
+        result=_json(result),
+        on=_json(on),
+    )
+    return objective

@@ -157,3 +157,11 @@ def test_a_changed_field_is_autosaved_and_answered_with_a_small_fragment(client_
     assert "<html" not in response.content.decode()
     cycle.refresh_from_db()
     assert cycle.current_relationship == "Wij zenden"
+
+
+def test_an_evaluated_result_is_recorded_through_an_action_with_an_audit_row(cycle, anna):
+    objective = actions.save_objective(cycle, anna, None, {"title": "Bereik"}, [])
+    actions.record_objective_result(objective, anna, result=Decimal("1234.5"), on=date(2026, 12, 1))
+    objective.refresh_from_db()
+    assert (objective.result, objective.result_date) == (Decimal("1234.5"), date(2026, 12, 1))
+    assert AuditEvent.objects.filter(action="strategy.objective_result").count() == 1
