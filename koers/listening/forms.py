@@ -96,7 +96,9 @@ class PeriodForm(forms.Form):
 
 
 class MentionFilterForm(PeriodForm):
-    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.none(), required=False)
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), queryset=Topic.objects.none(), required=False, empty_label=_("All")
+    )
     network = forms.ChoiceField(
         label=_("Network"), choices=[("", _("All"))] + Network.choices, required=False
     )
