@@ -81,6 +81,7 @@ def _page(request: HttpRequest, cycle: Cycle, key: str, **extra: Any) -> dict[st
         "report": report,
         "rows": rows,
         "first_open": first_open,
+        "done_count": sum(1 for r in rows.values() if r.done),
         "steps": wizard.STEPS,
         "step": key,
         "next_step": wizard.next_step(key) if key in wizard.STEP_KEYS else None,
