@@ -6,7 +6,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from koers.core.models import Workspace
@@ -81,7 +82,12 @@ class QueryTestForm(forms.Form):
     query = forms.CharField(max_length=4000, required=False)
 
 
-PERIOD_CHOICES = [(str(d), _("last %(days)s days") % {"days": d}) for d in PERIODS]
+def _last_days(days: int) -> str:
+    return gettext("last %(days)s days") % {"days": days}
+
+
+# Lazy labels: the choices are built at import time, the language is chosen per request.
+PERIOD_CHOICES = [(str(d), lazy(_last_days, str)(d)) for d in PERIODS]
 
 
 class PeriodForm(forms.Form):

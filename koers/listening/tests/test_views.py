@@ -210,3 +210,31 @@ def test_correcting_sentiment_is_stored_and_moves_the_rollup_counts(
     assert (correction.original, correction.corrected) == ("negative", "positive")
     assert Mention.objects.get(pk=mention.pk).sentiment == "positive"
     assert rollup_cells(acme) == recount(acme)
+
+
+def test_a_top_author_can_be_added_to_the_strategys_influencer_list(
+    client_for, anna, acme, acme_mentions
+):
+    from datetime import date
+
+    from koers.strategy import actions as strategy_actions
+    from koers.strategy.models import Influencer
+
+    topic = Topic.objects.get(workspace=acme, name="Acme")
+    client = client_for(anna)
+    add_url = url("influencer-add", topic.pk)
+    assert add_url not in client.get(url("topic", topic.pk)).content.decode()
+    strategy_actions.create_cycle(
+        acme, anna, name="2027", period_start=date(2027, 1, 1), period_end=date(2027, 12, 31)
+    )
+    page = client.get(url("topic", topic.pk))
+    response = client.post(add_url, {"handle": "@jan@social.example"})
+
+    assert response.status_code == 302
+    influencer = Influencer.objects.get(workspace=acme)
+    assert (influencer.handle, influencer.name, influencer.network) == (
+        "@jan@social.example",
+        "Jan",
+        "Mastodon",
+    )
+    assert add_url in page.content.decode()
