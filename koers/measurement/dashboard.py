@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from koers.core.models import Workspace
 from koers.measurement import charts, kpis, sources
-from koers.measurement.formulas import KPI_CATALOGUE, KpiDefinition, KpiValue, Unit
+from koers.measurement.formulas import KPI_CATALOGUE, KpiDefinition, KpiValue, Unit, present
 from koers.measurement.models import AccountSnapshot, MeasuredPost
 from koers.measurement.periods import Period
 from koers.strategy.rules import (
@@ -59,6 +59,8 @@ class KpiRow:
         if self.current.value is None or self.previous.value is None:
             return kpis.NO_VALUE
         delta = self.current.value - self.previous.value
+        if present(abs(delta), kpis.places(self.definition)) == 0:
+            delta = 0.0  # a difference that rounds away shows as ±0, not as −0,0
         shown = kpis.display(KpiValue(self.current.kpi, abs(delta)))
         if self.definition.unit is Unit.PERCENT:
             shown = shown.removesuffix("%") + (" pp" if kpis.lang() == "en" else " %-punt")
@@ -68,6 +70,8 @@ class KpiRow:
     def trend(self) -> str:
         if self.current.value is None or self.previous.value is None:
             return "none"
+        if self.change.startswith("±"):
+            return "flat"
         if self.current.value > self.previous.value:
             return "up"
         return "down" if self.current.value < self.previous.value else "flat"

@@ -110,3 +110,15 @@ def test_funnel_uses_the_latest_stage_counts_of_the_period(acme, anna, client_fo
     assert rows[0][3] == "25,0%"  # step 250 / 1000
     assert rows[2][4] == "5,0%"  # cumulative 50 / 1000
     assert rows[3][1].count is None
+
+
+def test_a_difference_that_rounds_to_zero_is_shown_without_a_sign():
+    from koers.measurement.dashboard import KpiRow
+    from koers.measurement.formulas import KPI_CATALOGUE, KpiValue
+
+    row = KpiRow(
+        KPI_CATALOGUE["click_through_rate"],
+        KpiValue("click_through_rate", 1.26),
+        KpiValue("click_through_rate", 1.29),
+    )
+    assert row.change == "±0,0 %-punt"
