@@ -42,6 +42,14 @@ class KpiRow:
         return self.definition.name[kpis.lang()]
 
     @property
+    def variant_name(self) -> str:
+        """The variant in words ("By followers"), only for KPIs that have a choice."""
+        for variant in self.definition.variants:
+            if variant.id == self.current.variant and len(self.definition.variants) > 1:
+                return variant.name[kpis.lang()]
+        return ""
+
+    @property
     def level(self) -> str:
         return LEVELS[self.definition.level]["name"][kpis.lang()]
 
