@@ -24,6 +24,10 @@ logger = logging.getLogger(__name__)
 FOLLOW_DAYS = 90
 """Posts are re-measured for this many days after publication; later counts barely change."""
 
+FRESH = timedelta(hours=2)
+"""A post published this recently gets the follower count just measured as "followers at post
+time" when none was known when it was first followed (collection runs hourly)."""
+
 
 @dataclass
 class CollectResult:
@@ -70,6 +74,13 @@ def collect_account(
         taken_at=now,
     )
     result.account_snapshots += 1
+    if followers.followers is not None:
+        MeasuredPost.objects.filter(
+            workspace=workspace,
+            channel_key=account.channel_key,
+            followers_at_post=None,
+            published_at__gte=now - FRESH,
+        ).update(followers_at_post=followers.followers)
     result.post_snapshots += actions.record_post_metrics(
         workspace, metrics, network=account.network, taken_at=now
     )

@@ -37,7 +37,7 @@ def channel(workspace, network, name, endpoint, secret, handle="") -> Channel:
     return c
 
 
-def published(workspace, chan, remote_id, text="Afvalkalender 2027 staat online"):
+def published(workspace, chan, remote_id, text="Afvalkalender 2027 staat online", at=None):
     item = ContentItem.objects.create(workspace=workspace, title=text[:40], text=text)
     return Delivery.objects.create(
         workspace=workspace,
@@ -46,7 +46,7 @@ def published(workspace, chan, remote_id, text="Afvalkalender 2027 staat online"
         state=DeliveryState.PUBLISHED,
         remote_id=remote_id,
         remote_url=f"https://example.social/{remote_id}",
-        published_at=datetime(2026, 10, 19, 9, tzinfo=UTC),
+        published_at=at or datetime(2026, 10, 19, 9, tzinfo=UTC),
     )
 
 
@@ -115,3 +115,25 @@ def test_collection_is_a_periodic_task():
     from koers.core.scheduler import REGISTRY
 
     assert any(job.task is tasks.collect_metrics for job in REGISTRY.values())
+
+
+def test_a_fresh_post_gets_the_follower_count_just_measured(acme, mastodon_server):
+    from datetime import timedelta
+
+    status = MastodonPublisher(mastodon_server.url, mastodon_server.token).publish(
+        OutgoingPost(text="Vers bericht"), "key-3"
+    )
+    chan = channel(acme, Network.MASTODON, "Mastodon", mastodon_server.url, mastodon_server.token)
+    published(acme, chan, status.remote_id, at=NOW - timedelta(minutes=30))
+    collect.collect_all(NOW)
+    assert MeasuredPost.objects.get().followers_at_post == 120
+
+
+def test_an_old_post_gets_no_guessed_follower_count(acme, mastodon_server):
+    status = MastodonPublisher(mastodon_server.url, mastodon_server.token).publish(
+        OutgoingPost(text="Oud bericht"), "key-4"
+    )
+    chan = channel(acme, Network.MASTODON, "Mastodon", mastodon_server.url, mastodon_server.token)
+    published(acme, chan, status.remote_id)
+    collect.collect_all(NOW)
+    assert MeasuredPost.objects.get().followers_at_post is None
