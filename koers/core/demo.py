@@ -32,7 +32,9 @@ class DemoContext:
 def demo_builders() -> list:
     builders = []
     for config in apps.get_app_configs():
-        if config.name.startswith("koers.") and module_has_submodule(config.module, "demo"):
+        # koers.core.demo is this module: it orchestrates, it builds nothing itself.
+        is_app = config.name.startswith("koers.") and config.name != "koers.core"
+        if is_app and module_has_submodule(config.module, "demo"):
             builders.append(importlib.import_module(f"{config.name}.demo").build)
     return builders
 

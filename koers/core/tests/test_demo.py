@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from koers.core.demo import DEMO_NAME, build_demo, demo_builders
+from koers.core.models import Membership, Role
+
+
+def test_every_app_demo_part_is_found_and_core_is_not_one_of_them():
+    modules = {builder.__module__ for builder in demo_builders()}
+    assert "koers.core.demo" not in modules
+    assert "koers.strategy.demo" in modules
+
+
+def test_demo_builds_a_workspace_owned_by_the_given_user(anna):
+    workspace, summaries = build_demo(anna, "duinwijk")
+    assert workspace.name == DEMO_NAME
+    assert Membership.objects.get(workspace=workspace).role == Role.OWNER
+    assert len(summaries) == len(demo_builders())
