@@ -12,7 +12,6 @@ from koers.core.demo import DemoContext
 from koers.listening import actions
 from koers.listening.importing import row_to_post
 from koers.listening.models import COLOURS, SourceKind, TopicKind
-from koers.listening.pipeline import Pipeline, record_run
 from koers.listening.sample import Subject, generate_posts
 
 POSTS = 3000
@@ -64,9 +63,8 @@ def build(ctx: DemoContext) -> str:
     start = end - timedelta(days=90)
     spikes = [end - timedelta(days=d) for d in (64, 30, 6)]
     rows = generate_posts(ctx.rng, SUBJECTS, POSTS, start, end, spikes)
-    started = timezone.now()
-    report = Pipeline(workspace, archive).ingest(row_to_post(row, {}) for row in rows)
-    record_run(workspace, archive, report, started_at=started)
+    pairs = ((f"row {i}", row_to_post(row, {})) for i, row in enumerate(rows, start=1))
+    report = actions.import_posts(workspace, owner, archive, pairs)
     return (
         f"listening: {len(TOPICS)} topics, {report.stored} mentions "
         f"({report.unmatched} posts about nothing tracked)"
