@@ -13,8 +13,9 @@ What it does:
    Idempotency-Key), and schedules ``--items`` posts spread over them, all due now;
 2. the scheduler step (``dispatch.queue_due``) queues every due delivery and enqueues one
    ``publish_delivery`` task each (django-tasks-db, the production queue);
-3. ``--workers`` processes run ``db_worker --batch`` (claims with SELECT … FOR UPDATE SKIP LOCKED,
-   then our own conditional-UPDATE claim per delivery) until the queue is empty;
+3. ``--workers`` forked processes run django-tasks-db's worker loop in batch mode (claims with
+   SELECT … FOR UPDATE SKIP LOCKED, then our own conditional-UPDATE claim per delivery) until the
+   queue is empty;
 4. prints items/s and checks: every delivery published, zero duplicate sends (one request per
    idempotency key at the receiver), zero lost.
 """
@@ -22,8 +23,8 @@ What it does:
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -82,7 +83,7 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "koers.settings",
         "KOERS_DATA_DIR": data_dir,
         "KOERS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "KOERS_LOG_LEVEL": "WARNING",
+        "KOERS_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
         "PYTHONPATH": str(ROOT),
     }
     os.environ.update(env)
@@ -93,6 +94,25 @@ def main() -> int:
 
         connections.close_all()
         _admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _work(worker_id: str) -> None:
+    import logging
+
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    logging.getLogger("django.tasks").setLevel(logging.WARNING)  # one line per task otherwise
+
+    Worker(
+        queue_names=["publishing"],
+        interval=0.1,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    ).run()
 
 
 def run(args: argparse.Namespace, env: dict[str, str]) -> int:
@@ -166,44 +186,40 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
         import cProfile
         import pstats
 
-        ids = list(Delivery.objects.values_list("pk", flat=True)[:20])
-        profile = cProfile.Profile()
-        profile.enable()
-        for pk in ids:
-            dispatch.publish_delivery(pk)
-        profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+        from django_tasks_db.management.commands.db_worker import Worker
 
-    # Worker logs go to files: a full, unread pipe would block the workers.
-    logs = [
-        open(Path(env["KOERS_DATA_DIR"]) / f"worker-{n}.log", "w+b")  # noqa: SIM115
-        for n in range(args.workers)
-    ]
-    started = time.perf_counter()
-    workers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "django",
-                "db_worker",
-                "--batch",
-                "--no-startup-delay",
-                "--queue-name",
-                "publishing",
-                "--worker-id",
-                f"bench-{n}",
-                "--interval",
-                "0.1",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+        worker = Worker(
+            queue_names=["publishing"],
+            interval=0.1,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=50,
+            worker_id="profile",
+            excluded_queue_names=[],
         )
-        for n in range(args.workers)
-    ]
-    failed = [w for w in workers if w.wait(timeout=1800) != 0]
+        profile = cProfile.Profile()
+        t0 = time.perf_counter()
+        profile.enable()
+        worker.run()
+        profile.disable()
+        print(f"50 tasks in-process: {time.perf_counter() - t0:.2f} s")
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+
+    # Worker processes: forked children running django-tasks-db's worker loop until the queue
+    # is empty (the same loop ``koers worker`` runs). Connections are closed before forking so
+    # each child opens its own.
+    from django.db import connections
+
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    started = time.perf_counter()
+    workers = [context.Process(target=_work, args=(f"bench-{n}",)) for n in range(args.workers)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=3600)
+    failed = [w for w in workers if w.exitcode != 0]
     dispatch_s = time.perf_counter() - started
     receiver.stop()
 
@@ -223,11 +239,8 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
         f"published {published}, requests {len(receiver.requests)}, distinct keys {len(keys)}, "
         f"duplicates {duplicates}, lost {lost}"
     )
-    for n, worker in enumerate(workers):
-        logs[n].seek(0)
-        tail = logs[n].read().decode(errors="replace")[-1500:]
-        if worker in failed or tail.strip():
-            print(f"worker {n} (exit {worker.returncode}) log tail:\n{tail}")
+    for worker in failed:
+        print(f"worker {worker.name} failed with exit code {worker.exitcode}")
     ok = not failed and duplicates == 0 and lost == 0 and len(keys) == total
     print("OK" if ok else "FAILED")
     return 0 if ok else 1
