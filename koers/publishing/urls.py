@@ -21,6 +21,7 @@ urlpatterns = [
     path("items/<int:item_id>/delete/", views.item_delete, name="item-delete"),
     path("items/<int:item_id>/move/", views.item_move, name="item-move"),
     path("items/<int:item_id>/media/", views.media_add, name="media-add"),
+    path("media/<int:media_id>/", views.media_file, name="media-file"),
     path("media/<int:media_id>/remove/", views.media_remove, name="media-remove"),
     path("channels/", views.channels, name="channels"),
     path("channels/new/<str:network>/", views.channel_connect, name="channel-connect"),

@@ -7,7 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -296,6 +296,14 @@ def media_add(request: HttpRequest, workspace: Workspace, item_id: int) -> HttpR
             for error in errors:
                 messages.error(request, error)
     return redirect("publishing:item", slug=workspace.slug, item_id=item.pk)
+
+
+@workspace_view(need=Role.VIEWER)
+@require_GET
+def media_file(request: HttpRequest, workspace: Workspace, media_id: int) -> FileResponse:
+    """Images are served to members only (no public MEDIA_URL needed)."""
+    media = get_media_for_member(workspace, media_id)
+    return FileResponse(media.file.open("rb"), content_type=media.mime_type)
 
 
 @workspace_view(need=Role.CONTRIBUTOR)

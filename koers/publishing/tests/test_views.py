@@ -37,6 +37,7 @@ def every_url(item, hook, media_id=1):
         url("item-delete", item.pk),
         url("item-move", item.pk),
         url("media-add", item.pk),
+        url("media-file", media_id),
         url("media-remove", media_id),
         url("channels"),
         url("channel-connect", "mastodon"),
@@ -224,3 +225,40 @@ def test_every_page_renders_for_the_owner(client_for, anna, item, hook):
         ("export", []),
     ]:
         assert client.get(url(name, *args)).status_code == 200, name
+
+
+def test_an_uploaded_image_with_alt_text_is_shown_to_members_only(
+    client_for, anna, carla, bolt, item
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from koers.networks.tests.conftest import make_png
+
+    upload = SimpleUploadedFile("fiets.png", make_png(), content_type="image/png")
+    client = client_for(anna)
+    client.post(url("media-add", item.pk), {"file": upload, "alt_text": "Een rode fiets"})
+    media = item.media.get()
+    assert media.alt_text == "Een rode fiets"
+    assert media.mime_type == "image/png"
+    assert client.get(url("media-file", media.pk)).status_code == 200
+    assert client_for(carla).get(url("media-file", media.pk)).status_code == 404
+
+
+def test_an_image_without_alt_text_is_flagged_by_the_policy_check(client_for, anna, item):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from koers.networks.tests.conftest import make_png
+
+    upload = SimpleUploadedFile("fiets.png", make_png(), content_type="image/png")
+    client = client_for(anna)
+    client.post(url("media-add", item.pk), {"file": upload, "alt_text": ""})
+    page = client.get(url("item", item.pk)).content.decode()
+    assert "Afbeelding 1 heeft geen alt-tekst" in page
+
+
+def test_a_file_that_is_not_an_image_is_refused(client_for, anna, item):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
+    client_for(anna).post(url("media-add", item.pk), {"file": upload, "alt_text": "x"})
+    assert not item.media.exists()
