@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import errno
+import multiprocessing
 import socket
 
 from django.conf import settings
@@ -62,6 +63,10 @@ class Command(BaseCommand):
             self.stdout.write(f"First visit: open {url} and create the owner account there.")
         self.stdout.write("Stop with Ctrl+C.")
 
+        # Web workers must start as fresh interpreters: a forked child would inherit this
+        # process's threads and open SQLite handles, and closing those in the child drops the
+        # parent's file locks (SQLite's documented way to corrupt a database).
+        multiprocessing.set_start_method("spawn", force=True)
         runner = None
         if not no_background:
             runner = Runner(concurrency=task_workers)
