@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -68,6 +69,8 @@ def main() -> int:
     if not server.startswith("postgres"):
         print("bench_publishing: DATABASE_URL is not PostgreSQL; skipped")
         return 0
+    # A timeout or Ctrl+C must still drop the throwaway database (the ``finally`` below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     name = f"koers_bench_{os.getpid()}"
     try:
         _admin(server, f"CREATE DATABASE {name}")

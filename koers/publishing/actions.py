@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from koers.core.actions import audit
 from koers.core.models import Membership, Role, Workspace, role_at_least
-from koers.networks.base import ConnectionStatus
+from koers.networks.base import ConnectionStatus, Limits
 from koers.publishing import policy
 from koers.publishing.models import (
     Campaign,
@@ -136,7 +136,11 @@ def _mail_managers(workspace: Workspace, subject: str, body: str) -> None:
 
 @transaction.atomic
 def record_channel_check(
-    channel: Channel, status: ConnectionStatus, actor: AbstractBaseUser | None = None
+    channel: Channel,
+    status: ConnectionStatus,
+    actor: AbstractBaseUser | None = None,
+    *,
+    limits: Limits | None = None,
 ) -> Channel:
     """Store a connection check's result; warn the owners when the channel just broke."""
     channel = Channel.objects.select_for_update().get(pk=channel.pk)
@@ -148,6 +152,9 @@ def record_channel_check(
     if status.ok and status.account:
         channel.account = status.account[:200]
         fields.append("account")
+    if limits is not None:  # the instance's real limits (Mastodon: max_characters, URL length)
+        channel.max_chars, channel.url_length = limits.max_chars, limits.url_length
+        fields += ["max_chars", "url_length"]
     channel.save(update_fields=fields)
     audit(
         channel.workspace,

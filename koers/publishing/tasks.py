@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from koers.core.crypto import DecryptionError
 from koers.core.scheduler import periodic
-from koers.networks.base import ConnectionStatus
+from koers.networks.base import ConnectionStatus, Limits, NetworkError
 from koers.publishing import actions, dispatch
 from koers.publishing.adapters import publisher_for
 from koers.publishing.models import Channel, ContentItem, Health, LinkCheck
@@ -46,13 +46,20 @@ def recover_publishing() -> dict[str, int]:
     return dispatch.recover()
 
 
-def check_channel_now(channel: Channel) -> ConnectionStatus:
-    """Ask the network (outside any transaction); never raises for network trouble."""
+def check_channel_now(channel: Channel) -> tuple[ConnectionStatus, Limits | None]:
+    """Ask the network (outside any transaction) if the channel works, and its real limits.
+
+    Never raises for network trouble: it is reported in the status instead.
+    """
     try:
-        status = publisher_for(channel).check_connection()
+        publisher = publisher_for(channel)
+        status = publisher.check_connection()
+        limits = publisher.limits() if status.ok else None
     except DecryptionError as error:
-        status = ConnectionStatus(ok=False, reason=str(error))
-    return status
+        return ConnectionStatus(ok=False, reason=str(error)), None
+    except NetworkError:  # limits() of a working account failed: keep the status
+        return status, None
+    return status, limits
 
 
 @task
@@ -60,8 +67,8 @@ def check_channel(channel_id: int) -> bool:
     channel = Channel.objects.select_related("workspace").filter(pk=channel_id).first()
     if channel is None or channel.is_demo:
         return False
-    status = check_channel_now(channel)
-    actions.record_channel_check(channel, status)
+    status, limits = check_channel_now(channel)
+    actions.record_channel_check(channel, status, limits=limits)
     return status.ok
 
 
@@ -71,7 +78,8 @@ def check_channels() -> int:
     """Health of every channel; e-mail the owners when one breaks or expires within a week."""
     checked = 0
     for channel in Channel.objects.select_related("workspace").filter(is_demo=False):
-        actions.record_channel_check(channel, check_channel_now(channel))
+        status, limits = check_channel_now(channel)
+        actions.record_channel_check(channel, status, limits=limits)
         checked += 1
     soon = timezone.now() + EXPIRY_WARNING
     expiring = Channel.objects.filter(

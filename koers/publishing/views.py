@@ -362,8 +362,8 @@ def channel_reconnect(request: HttpRequest, workspace: Workspace, channel_id: in
 @require_POST
 def channel_check(request: HttpRequest, workspace: Workspace, channel_id: int) -> HttpResponse:
     channel = get_channel_for_member(workspace, channel_id)
-    status = check_channel_now(channel)
-    actions.record_channel_check(channel, status, request.user)
+    status, limits = check_channel_now(channel)
+    actions.record_channel_check(channel, status, request.user, limits=limits)
     if status.ok:
         messages.success(request, _("Connection works: %(account)s") % {"account": status.account})
     else:

@@ -110,3 +110,16 @@ def test_the_demo_fills_the_calendar_with_dutch_posts_in_several_states(acme, an
     states = set(ContentItem.objects.values_list("state", flat=True))
     assert {State.PUBLISHED, State.SCHEDULED, State.DRAFT} <= states
     assert Channel.objects.filter(is_demo=True).count() == 3
+
+
+def test_checking_a_mastodon_channel_stores_the_instance_s_real_character_limit(acme, anna):
+    from koers.networks.testing.mastodon import FakeMastodon
+
+    with FakeMastodon(max_characters=1000, characters_reserved_per_url=30) as server:
+        channel = actions.connect_channel(
+            acme, anna, network="mastodon", name="Groot", endpoint=server.url, secret=server.token
+        )
+        assert tasks.check_channel.call(channel.pk) is True
+    channel.refresh_from_db()
+    assert (channel.max_chars, channel.url_length) == (1000, 30)
+    assert channel.limit() == (1000, 30)
