@@ -1,5 +1,10 @@
 """Reading CSV/JSONL files of posts for ``koers import``: rows → IncomingPost, or a reason.
 
+Why not ``koers.networks.files.import_rows``: it reads the whole file and returns every post
+at once (fine for an upload in the browser); the CLI must stream files of hundreds of thousands
+of rows with a progress bar at constant memory. Dates are parsed by the networks parser, so
+both accept the same formats.
+
 ``read_posts(path, fmt, mapping)`` yields ``(row_number, IncomingPost | Rejected)``: a row that
 can't be read is *reported*, never skipped. ``mapping`` maps koers' field names to the file's
 column names (``{"text": "message"}``); unmapped fields use their own name. A row without an
@@ -19,6 +24,7 @@ from typing import Any, BinaryIO
 
 from koers.listening.normalise import Rejected
 from koers.networks.base import IncomingPost
+from koers.networks.files import parse_date
 
 FIELDS = ("id", "text", "created_at", "author", "author_name", "url", "lang", "links", "network")
 FORMATS = ("csv", "jsonl")
@@ -30,6 +36,8 @@ def parse_mapping(text: str) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         field, sep, column = part.partition("=")
+        # koers.networks.files calls the date field "date"; accept both names.
+        field = "created_at" if field.strip() == "date" else field
         if not sep or field.strip() not in FIELDS or not column.strip():
             raise ValueError(f"{part!r}: use FIELD=COLUMN with FIELD one of {', '.join(FIELDS)}")
         mapping[field.strip()] = column.strip()
@@ -41,17 +49,19 @@ def guess_format(path: Path) -> str:
 
 
 def parse_time(value: Any) -> datetime | None:
-    """ISO 8601 (a trailing Z allowed) or a Unix timestamp; naive times are read as UTC."""
+    """A Unix timestamp, or any date text ``koers.networks.files.parse_date`` reads (ISO 8601,
+    day-first European formats, export formats); naive times are read as UTC."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return datetime.fromtimestamp(value, tz=UTC)
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        # The common case first, at C speed; the networks parser for everything else.
+        moment = datetime.fromisoformat(text)
     except ValueError:
         try:
-            return datetime.fromtimestamp(float(text), tz=UTC)
+            return parse_date(text)
         except ValueError:
             return None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

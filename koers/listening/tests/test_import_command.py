@@ -98,3 +98,13 @@ def test_an_unknown_workspace_or_bad_mapping_is_a_clear_error(acme, jsonl):
         call_command(
             "import", str(jsonl), "--workspace", "acme", "--source-name", "A", "--map", "tekst=x"
         )
+
+
+def test_dates_in_european_formats_are_read_like_the_networks_importer(acme, acme_topics, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("text,date\nAcme fietsen,25-11-2026 14:30\nAcme!,1764081000\n")
+    summary = _run(str(path), "--workspace", "acme", "--source-name", "CSV", "--map", "date=date")
+
+    assert summary["imported"] == 2
+    stamps = sorted(m.published_at.isoformat() for m in Mention.objects.all())
+    assert stamps[-1] == "2026-11-25T14:30:00+00:00"
