@@ -18,7 +18,7 @@ RULE_LABELS = {
     "length": _("Length per network"),
     "alt_text": _("Images without alt text"),
     "watched_hashtag": _("Hashtags on the watch-list"),
-    "frequency": _("Posts per channel per day"),
+    "frequency": _("Frequency limit per channel"),
     "content_mix": _("Content mix per week"),
     "duplicate": _("Same text posted recently"),
     "broken_link": _("Links that don't work"),

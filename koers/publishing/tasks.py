@@ -53,13 +53,15 @@ def check_channel_now(channel: Channel) -> tuple[ConnectionStatus, Limits | None
     """
     try:
         publisher = publisher_for(channel)
-        status = publisher.check_connection()
-        limits = publisher.limits() if status.ok else None
     except DecryptionError as error:
         return ConnectionStatus(ok=False, reason=str(error)), None
-    except NetworkError:  # limits() of a working account failed: keep the status
+    status = publisher.check_connection()
+    if not status.ok:
         return status, None
-    return status, limits
+    try:
+        return status, publisher.limits()
+    except NetworkError:  # the account works but the limits could not be read: keep the last
+        return status, None
 
 
 @task
