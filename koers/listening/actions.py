@@ -45,7 +45,15 @@ def create_topic(workspace: Workspace, actor: AbstractBaseUser | None, **values:
     values["query"] = normalize(values["query"])
     topic = Topic.objects.create(workspace=workspace, **values)
     audit(workspace, actor, "listening.topic.create", f"created topic {topic.name}", topic)
+    _queue_backfill(topic)
     return topic
+
+
+def _queue_backfill(topic: Topic) -> None:
+    """After commit, let a worker link the topic to matching mentions already stored."""
+    from koers.listening.tasks import backfill_topic
+
+    transaction.on_commit(lambda: backfill_topic.enqueue(topic.pk))
 
 
 @transaction.atomic
@@ -70,6 +78,8 @@ def update_topic(topic: Topic, actor: AbstractBaseUser | None, **values: Any) ->
             topic,
             **changes,
         )
+        if "query" in changes:
+            _queue_backfill(topic)
     return topic
 
 

@@ -13,8 +13,10 @@ Steps per batch (``Pipeline.ingest``):
 4. **language**: the post's own language, else the source's, else detected (only for matched
    posts, unless a topic query filters on ``lang:``, which needs it before matching).
 5. **sentiment** (textkit) only for matched, new posts; once per distinct text hash.
-6. **store** mentions, topic links and rollup deltas in one transaction with the workspace
-   locked, so the incremental rollups always equal a recount.
+6. **store** mentions, topic links and rollup deltas in one transaction. The mention insert
+   is ``ON CONFLICT DO NOTHING RETURNING``: only rows this insert created get links and
+   count in the rollups (atomic ``count = count + n`` upserts), so concurrent writers and
+   replays never double-count, and the incremental rollups always equal a recount.
 """
 
 from __future__ import annotations
@@ -509,3 +511,60 @@ def record_run(
         failed=report.failed,
         failures=report.failures,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Backfill: a new or changed topic also finds the mentions already stored
+# ---------------------------------------------------------------------------------------------
+BACKFILL_LIMIT = 50_000
+
+
+def backfill_topic(topic: Topic, limit: int = BACKFILL_LIMIT) -> int:
+    """Link ``topic`` to the workspace's stored mentions (newest ``limit``) its query matches;
+    returns how many links were added. Idempotent: existing links are kept, and only links
+    this call created count in the rollups."""
+    from koers.query import compile_query
+
+    try:
+        matcher = compile_query(topic.query)
+    except QueryError:
+        return 0
+    rows = (
+        Mention.objects.filter(workspace_id=topic.workspace_id)
+        .order_by("-published_at", "-id")
+        .values_list("id", "text", "lang", "author_handle", "network", "published_at", "links")[
+            :limit
+        ]
+    )
+    found = [
+        row
+        for row in rows.iterator(chunk_size=2000)
+        if matcher.matches(
+            Post(row[0], row[1], lang=row[2], author=row[3], network=row[4], links=row[6])
+        )
+    ]
+    return _link_found(topic, found)
+
+
+def _link_found(topic: Topic, found: list[tuple]) -> int:
+    if not found:
+        return 0
+    by_id = {row[0]: row for row in found}
+    with transaction.atomic():
+        rollups.lock_workspace(topic.workspace)
+        created = _insert(
+            MentionTopic,
+            LINK_COLUMNS,
+            [(topic.workspace_id, row[0], topic.pk, row[5]) for row in found],
+            "ON CONFLICT (mention_id, topic_id) DO NOTHING RETURNING mention_id",
+        )
+        deltas: Counter = Counter()
+        for chunk in _chunks((r[0] for r in created), 500):
+            cells = Mention.objects.filter(pk__in=chunk).values_list(
+                "pk", "network", "lang", "sentiment"
+            )
+            for pk, network, lang, sentiment in cells:
+                hour = rollups.hour_of(by_id[pk][5])
+                deltas[(topic.pk, hour, network, lang, sentiment)] += 1
+        rollups.apply_deltas(topic.workspace, deltas)
+    return len(created)

@@ -18,3 +18,13 @@ from koers.listening import sources
 def poll_sources() -> int:
     """Poll every source that is due; each source is claimed so a run never doubles up."""
     return sources.poll_due()
+
+
+@task(queue_name="listening")
+def backfill_topic(topic_id: int) -> int:
+    """Link a new or changed topic to the matching mentions already stored."""
+    from koers.listening.models import Topic
+    from koers.listening.pipeline import backfill_topic as backfill
+
+    topic = Topic.objects.filter(pk=topic_id).first()
+    return backfill(topic) if topic is not None else 0

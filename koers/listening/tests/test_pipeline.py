@@ -193,3 +193,41 @@ def test_posts_stored_by_another_writer_after_the_check_are_not_counted_twice(
 
     assert (report.stored, report.duplicates) == (0, 5)
     assert rollup_cells(acme) == cells == recount(acme)
+
+
+def test_a_new_topic_is_backfilled_from_stored_mentions_once(acme, acme_topics, post):
+    Pipeline(acme).ingest([post("acme kapot"), post("acme prima"), post("gazelle kapot")])
+    broken = Topic.objects.create(workspace=acme, name="Kapot", kind="campaign", query="kapot")
+
+    first = pipeline.backfill_topic(broken)
+    again = pipeline.backfill_topic(broken)
+
+    assert (first, again) == (2, 0)
+    assert Mention.objects.filter(topics=broken).count() == 2
+    assert rollup_cells(acme) == recount(acme)
+
+
+def test_creating_or_requerying_a_topic_queues_a_backfill(
+    acme, anna, django_capture_on_commit_callbacks, monkeypatch
+):
+    from koers.listening import actions, tasks
+
+    queued = []
+
+    class FakeTask:
+        @staticmethod
+        def enqueue(topic_id):
+            queued.append(topic_id)
+
+    monkeypatch.setattr(tasks, "backfill_topic", FakeTask)
+    with django_capture_on_commit_callbacks(execute=True):
+        topic = actions.create_topic(
+            acme, anna, name="X", kind="brand", query="x", colour="#1f6feb",
+            counts_for_share_of_voice=True, is_active=True,
+        )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.update_topic(topic, anna, colour="#d1242f")
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.update_topic(topic, anna, query="x OR y")
+
+    assert queued == [topic.pk, topic.pk]
