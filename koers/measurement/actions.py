@@ -344,7 +344,7 @@ def evaluate_objective(
             "evaluated_by": actor,
         },
     )
-    sources.record_objective_result(workspace, objective_id, value, evaluated_on)
+    sources.record_objective_result(workspace, actor, objective_id, value, evaluated_on)
     audit(
         workspace,
         actor,

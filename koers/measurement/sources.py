@@ -263,15 +263,14 @@ def funnel_targets(workspace: Workspace) -> list[tuple[dict[str, str], int | Non
     return [({"en": s.name, "nl": s.name}, s.count) for s in stages] or None
 
 
-def record_objective_result(workspace: Workspace, objective_id: int, value: float | None,
-                            on: date) -> None:  # fmt: skip
-    """The one write into another app: the evaluated value becomes the strategy objective's
-    ``result`` (the strategy app has no action for this yet; it reads ``result``/``result_date``
-    when it starts the next cycle). Call inside the evaluating action's transaction."""
-    Objective.objects.filter(workspace=workspace, pk=objective_id).update(
-        result=None if value is None else Decimal(str(round(value, 2))),
-        result_date=on if value is not None else None,
-    )
+def record_objective_result(
+    workspace: Workspace, actor, objective_id: int, value: float | None, on: date
+) -> None:  # noqa: ANN001
+    """The evaluated value becomes the strategy objective's ``result`` (the next cycle's
+    baseline), through the strategy app's own action: its lock checks and audit row apply."""
+    objective = Objective.objects.get(workspace=workspace, pk=objective_id)
+    result = None if value is None else Decimal(str(round(value, 2)))
+    strategy_actions.record_objective_result(objective, actor, result=result, on=on)
 
 
 def start_next_cycle(workspace: Workspace, actor, *, name: str, start: date, end: date) -> Cycle:  # noqa: ANN001
