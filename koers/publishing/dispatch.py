@@ -146,8 +146,11 @@ def queue_due(now: datetime | None = None) -> int:
 def _enqueue(ids: list[int]) -> None:
     from koers.publishing.tasks import publish_delivery
 
-    for delivery_id in ids:
-        publish_delivery.enqueue(delivery_id)
+    # One transaction for the batch: one commit instead of one per task row. A task enqueued
+    # twice would be harmless anyway (the claim lets only one run send).
+    with transaction.atomic():
+        for delivery_id in ids:
+            publish_delivery.enqueue(delivery_id)
 
 
 def _start_publishing(item_ids: set[int]) -> None:
