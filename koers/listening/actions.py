@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from koers.core import crypto
 from koers.core.actions import audit
@@ -23,6 +24,7 @@ from koers.listening import rollups
 from koers.listening.models import (
     Mention,
     SentimentCorrection,
+    SentimentModel,
     Source,
     SourceKind,
     SourceStatus,
@@ -261,3 +263,77 @@ def store_session(source_id: int, session_string: str) -> None:
     credentials = source_credentials(source) | {"session": session_string}
     source.credentials = _encrypt_credentials(credentials)
     source.save(update_fields=["credentials"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentiment: the workspace's backend and the head learned from its corrections
+# ---------------------------------------------------------------------------------------------
+def sentiment_model(workspace: Workspace) -> SentimentModel:
+    model, _created = SentimentModel.objects.get_or_create(workspace=workspace)
+    return model
+
+
+@transaction.atomic
+def set_sentiment_backend(
+    workspace: Workspace, actor: AbstractBaseUser | None, *, backend: str, min_per_label: int
+) -> SentimentModel:
+    model = sentiment_model(workspace)
+    model.backend = backend
+    model.min_per_label = min_per_label
+    model.save(update_fields=["backend", "min_per_label"])
+    audit(workspace, actor, "listening.sentiment_backend", f"sentiment backend: {backend}", model)
+    return model
+
+
+def train_sentiment_head(workspace: Workspace, actor: AbstractBaseUser | None) -> SentimentModel:
+    """Train the workspace's head on its corrections; switch it on only if it beats the default.
+
+    The embedding work happens outside any transaction (it takes seconds); the result is stored
+    in one. Too few corrections, or the embedding backend missing, raise ``TrainingError`` with
+    a message in the active language.
+    """
+    from koers.textkit import TextkitError, train_workspace_head
+
+    model = sentiment_model(workspace)
+    rows = list(
+        SentimentCorrection.objects.filter(workspace=workspace)
+        .select_related("mention")
+        .values_list("mention__text", "corrected")
+    )
+    try:
+        head, report = train_workspace_head(
+            [text for text, _label in rows],
+            [label for _text, label in rows],
+            min_count=model.min_per_label,
+        )
+    except TextkitError as exc:
+        raise TrainingError(exc.translated(get_language() or "en")) from None
+    with transaction.atomic():
+        model.head = head.to_bytes()
+        model.head_active = report.better_than_default
+        model.trained_at = timezone.now()
+        model.trained_on = len(rows)
+        model.cv_report = {
+            "n": report.n,
+            "folds": report.folds,
+            "counts": dict(report.counts),
+            "macro_f1": round(report.macro_f1, 3),
+            "default_macro_f1": (
+                None if report.default_macro_f1 is None else round(report.default_macro_f1, 3)
+            ),
+            "margin": report.margin,
+        }
+        model.save(update_fields=["head", "head_active", "trained_at", "trained_on", "cv_report"])
+        audit(
+            workspace,
+            actor,
+            "listening.sentiment_train",
+            f"trained on {len(rows)} corrections: macro-F1 {report.macro_f1:.2f}"
+            f" ({'in use' if model.head_active else 'not better than the default'})",
+            model,
+        )
+    return model
+
+
+class TrainingError(Exception):
+    """Training could not start (too few corrections, backend missing); the message says why."""

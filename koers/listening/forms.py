@@ -15,6 +15,7 @@ from koers.listening.models import (
     COLOURS,
     Network,
     Sentiment,
+    SentimentModel,
     Source,
     SourceKind,
     Topic,
@@ -219,3 +220,18 @@ class SourceForm(forms.Form):
 
     def credentials(self) -> dict[str, str]:
         return {k: self.cleaned_data.get(k) or "" for k in ("access_token", "app_password")}
+
+
+class SentimentModelForm(forms.ModelForm):
+    class Meta:
+        model = SentimentModel
+        fields = ["backend", "min_per_label"]
+        widgets = {"backend": forms.RadioSelect}
+
+    def clean_min_per_label(self) -> int:
+        value = self.cleaned_data["min_per_label"]
+        if value < 5:  # cross-validation uses five folds, each needs every label
+            raise ValidationError(
+                _("At least 5 per sentiment, so each of the 5 test folds has one.")
+            )
+        return value

@@ -226,7 +226,9 @@ class HourlyRollup(models.Model):
 class SentimentCorrection(models.Model):
     """A person's correction of a mention's sentiment (textkit learns from these later)."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="listening_corrections"
+    )
     mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="corrections")
     original = models.CharField(max_length=8, choices=Sentiment.choices)
     corrected = models.CharField(max_length=8, choices=Sentiment.choices)
@@ -265,3 +267,35 @@ class IngestRun(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.started_at:%Y-%m-%d %H:%M}: {self.stored}/{self.received} stored"
+
+
+class SentimentBackend(models.TextChoices):
+    LEXICON = "lexicon", _("Lexicon: fast, for full streams")
+    EMBEDDING = "embedding", _("Language model: more accurate, learns from your corrections")
+
+
+class SentimentModel(models.Model):
+    """A workspace's sentiment backend and the head learned from its team's corrections.
+
+    The learned head is used only while ``head_active``: it is switched on when cross-validation
+    shows it beats the default head (``cv_report`` keeps the figures shown to the team).
+    """
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, related_name="sentiment_model"
+    )
+    backend = models.CharField(
+        _("sentiment backend"),
+        max_length=16,
+        choices=SentimentBackend.choices,
+        default=SentimentBackend.LEXICON,
+    )
+    min_per_label = models.PositiveIntegerField(_("corrections needed per sentiment"), default=20)
+    head = models.BinaryField(null=True, blank=True, editable=False)
+    head_active = models.BooleanField(default=False)
+    trained_at = models.DateTimeField(null=True, blank=True)
+    trained_on = models.PositiveIntegerField(default=0)
+    cv_report = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"sentiment model of workspace {self.workspace_id}: {self.backend}"

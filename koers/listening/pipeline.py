@@ -35,7 +35,14 @@ from django.utils import timezone
 
 from koers.core.models import Workspace
 from koers.listening import rollups
-from koers.listening.models import IngestRun, Mention, MentionTopic, Source, Topic
+from koers.listening.models import (
+    IngestRun,
+    Mention,
+    MentionTopic,
+    SentimentModel,
+    Source,
+    Topic,
+)
 from koers.listening.normalise import Normalised, Rejected, normalise
 from koers.networks.base import IncomingPost
 from koers.query import Field, Node, Post, QueryError, TopicSet, compile_topics
@@ -151,11 +158,40 @@ def topics_for(workspace: Workspace) -> CompiledTopics:
 # ---------------------------------------------------------------------------------------------
 # textkit adapter: the one place the pipeline calls language detection and sentiment
 # ---------------------------------------------------------------------------------------------
-def analyse_texts(texts: list[str], langs: list[str | None]) -> list[tuple[str, str, float]]:
-    """(language, sentiment label, score) per text; a given language wins over detection."""
+def analyse_texts(
+    texts: list[str],
+    langs: list[str | None],
+    backend: str = "lexicon",
+    head: Any = None,
+) -> list[tuple[str, str, float]]:
+    """(language, sentiment label, score) per text; a given language wins over detection.
+
+    ``backend`` is the workspace's choice; ``head`` its learned head (embedding backend only).
+    """
     from koers.textkit import analyse
 
-    return [(r.lang, r.label, r.score) for r in analyse(texts, lang_hint=langs)]
+    results = analyse(texts, lang_hint=langs, backend=backend, head=head)
+    return [(r.lang, r.label, r.score) for r in results]
+
+
+# The learned head of each workspace, loaded once per training (keyed by its time).
+_HEADS: dict[int, tuple[Any, Any]] = {}
+
+
+def sentiment_choice(workspace: Workspace) -> tuple[str, Any]:
+    """The workspace's sentiment backend and, when switched on, its own learned head."""
+    model = SentimentModel.objects.filter(workspace=workspace).first()
+    if model is None:
+        return "lexicon", None
+    if model.backend != "embedding" or not model.head_active or model.head is None:
+        return model.backend, None
+    cached = _HEADS.get(workspace.pk)
+    if cached is None or cached[0] != model.trained_at:
+        from koers.textkit import Head
+
+        cached = (model.trained_at, Head.from_bytes(bytes(model.head)))
+        _HEADS[workspace.pk] = cached
+    return model.backend, cached[1]
 
 
 def detect_langs(texts: list[str]) -> list[str]:
@@ -206,6 +242,7 @@ class Pipeline:
         self.workspace = workspace
         self.source = source
         self.source_lang = (source.language or None) if source is not None else None
+        self.sentiment_backend, self.sentiment_head = sentiment_choice(workspace)
         if connection.vendor == "sqlite":
             # SQLite's default page cache is 2 MB; the mention indexes of a big import are
             # larger, and every miss costs a read. 64 MB for this connection only.
@@ -350,7 +387,7 @@ class Pipeline:
                 keyed[key] = len(texts)
                 texts.append(c.post.text)
                 hints.append(c.lang)
-        results = analyse_texts(texts, hints)
+        results = analyse_texts(texts, hints, self.sentiment_backend, self.sentiment_head)
         for c in candidates:
             lang, label, score = results[keyed[(c.post.text_hash, c.lang)]]
             c.lang = lang or UNKNOWN_LANG

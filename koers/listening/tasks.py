@@ -28,3 +28,29 @@ def backfill_topic(topic_id: int) -> int:
 
     topic = Topic.objects.filter(pk=topic_id).first()
     return backfill(topic) if topic is not None else 0
+
+
+@periodic(every=timedelta(hours=6), name="listening.train_sentiment_heads")
+@task(queue_name="listening")
+def train_sentiment_heads() -> int:
+    """Retrain the head of every workspace that chose the language model and has new
+    corrections since its last training; returns how many were trained."""
+    from django.db.models import Count, F
+
+    from koers.listening import actions
+    from koers.listening.actions import TrainingError
+    from koers.listening.models import SentimentModel
+
+    due = (
+        SentimentModel.objects.filter(backend="embedding")
+        .annotate(corrections=Count("workspace__listening_corrections"))
+        .filter(corrections__gt=F("trained_on"))
+    )
+    trained = 0
+    for model in due.select_related("workspace"):
+        try:
+            actions.train_sentiment_head(model.workspace, None)
+        except TrainingError:
+            continue  # too few corrections yet; the page tells the team how many are needed
+        trained += 1
+    return trained

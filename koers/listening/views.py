@@ -25,12 +25,13 @@ from koers.listening.forms import (
     PeriodForm,
     QueryTestForm,
     SentimentForm,
+    SentimentModelForm,
     SourceForm,
     TopicForm,
     query_error,
     ui_lang,
 )
-from koers.listening.models import IngestRun, Mention, Source, Topic
+from koers.listening.models import IngestRun, Mention, SentimentCorrection, Source, Topic
 from koers.query import compile_query
 
 STREAM_PAGE = 50
@@ -392,3 +393,52 @@ def source_pause(request: HttpRequest, workspace: Workspace, source_id: int) -> 
 def source_delete(request: HttpRequest, workspace: Workspace, source_id: int) -> HttpResponse:
     actions.delete_source(get_source_for_member(workspace, source_id), request.user)
     return redirect("listening:sources", slug=workspace.slug)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentiment model: backend choice and learning from the team's corrections
+# ---------------------------------------------------------------------------------------------
+def _sentiment_page(
+    request: HttpRequest, workspace: Workspace, form: SentimentModelForm
+) -> HttpResponse:
+    counts = dict(
+        scoped(SentimentCorrection.objects, workspace)
+        .values_list("corrected")
+        .annotate(n=Count("id"))
+        .values_list("corrected", "n")
+    )
+    context = {"workspace": workspace, "form": form, "model": form.instance, "counts": counts}
+    return _page(request, "sentiment_model.html", context)
+
+
+@require_GET
+@workspace_view()
+def sentiment_model(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    form = SentimentModelForm(instance=actions.sentiment_model(workspace))
+    return _sentiment_page(request, workspace, form)
+
+
+@require_POST
+@workspace_view(need=Role.EDITOR)
+def sentiment_settings(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    form = SentimentModelForm(request.POST, instance=actions.sentiment_model(workspace))
+    if not form.is_valid():
+        return _sentiment_page(request, workspace, form)
+    actions.set_sentiment_backend(workspace, request.user, **form.cleaned_data)
+    messages.success(request, _("Sentiment settings saved."))
+    return redirect("listening:sentiment-model", slug=workspace.slug)
+
+
+@require_POST
+@workspace_view(need=Role.EDITOR)
+def sentiment_train(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    try:
+        model = actions.train_sentiment_head(workspace, request.user)
+    except actions.TrainingError as exc:
+        messages.error(request, str(exc))
+    else:
+        if model.head_active:
+            messages.success(request, _("Trained: your own model is now in use."))
+        else:
+            messages.info(request, _("Trained, but not better than the default; it stays off."))
+    return redirect("listening:sentiment-model", slug=workspace.slug)

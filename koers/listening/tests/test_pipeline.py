@@ -111,9 +111,9 @@ def test_sentiment_is_asked_only_for_matched_new_posts_once_per_text(
     calls = []
     real = pipeline.analyse_texts
 
-    def spy(texts, langs):
+    def spy(texts, langs, *choice):
         calls.append(list(texts))
-        return real(texts, langs)
+        return real(texts, langs, *choice)
 
     monkeypatch.setattr(pipeline, "analyse_texts", spy)
     posts = [post("Acme!", lang="nl"), post("ACME", lang="nl"), post("niets", lang="nl")]
