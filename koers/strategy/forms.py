@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from koers.measurement.formulas import KPI_CATALOGUE
 from koers.strategy import rules
 from koers.strategy import technographics as tg
+from koers.strategy.actions import OBJECTIVE_FIELDS
 from koers.strategy.models import (
     Channel,
     Cycle,
@@ -123,23 +124,7 @@ class GroundswellForm(forms.Form):
 class ObjectiveForm(forms.ModelForm):
     class Meta:
         model = Objective
-        fields = [
-            "title",
-            "groundswell",
-            "level",
-            "metric",
-            "channel",
-            "target_group",
-            "unit",
-            "baseline",
-            "baseline_date",
-            "target",
-            "start",
-            "deadline",
-            "owner",
-            "result",
-            "result_date",
-        ]
+        fields = list(OBJECTIVE_FIELDS)  # the same list the save action writes
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2}),
             "baseline_date": DATE,
