@@ -36,6 +36,7 @@ from koers.publishing.models import (
     State,
     StateChange,
 )
+from koers.strategy.models import Objective
 
 EDITABLE_BY_CONTRIBUTOR = (State.DRAFT, State.IN_REVIEW)
 
@@ -311,7 +312,7 @@ def save_item(
     link: str = "",
     category: str = "promotion",
     campaign: Campaign | None = None,
-    objective_ref: str = "",
+    objective: Objective | None = None,
     notes: str = "",
     day: date | None = None,
     at: time | None = None,
@@ -328,7 +329,7 @@ def save_item(
     ):
         _transition(item, State.DRAFT, actor, _("Changed after approval: needs a new review."))
     item.title, item.text, item.link, item.category = title, text, link, category
-    item.campaign, item.objective_ref, item.notes = campaign, objective_ref, notes
+    item.campaign, item.objective, item.notes = campaign, objective, notes
     item.plan(day, at, workspace.time_zone)
     item.updated_at = timezone.now()
     item.save()

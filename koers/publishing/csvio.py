@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from koers.core.models import Workspace
 from koers.publishing import actions
 from koers.publishing.models import Campaign, Category, Channel, ContentItem
+from koers.strategy.models import Objective
 
 HEADER = [
     "title",
@@ -59,7 +60,7 @@ class Row:
     category: str = ""
     campaign: Campaign | None = None
     channels: list[Channel] = field(default_factory=list)
-    objective: str = ""
+    objective: Objective | None = None
     notes: str = ""
 
 
@@ -162,9 +163,19 @@ def _own_row(number: int, cells: list[str], lookups: dict, category: str) -> Row
         chosen,
         campaign,
         channels,
-        values["objective"],
+        _objective(values["objective"], lookups),
         values["notes"],
     )
+
+
+def _objective(title: str, lookups: dict) -> Objective | None:
+    """The workspace objective with this title (case-insensitive), or a row error."""
+    if not title:
+        return None
+    found = lookups["objectives"].get(title.casefold())
+    if found is None:
+        raise ValueError(_("unknown objective “%(value)s”") % {"value": title})
+    return found
 
 
 def parse(workspace: Workspace, data: bytes, *, default_category: str = "promotion") -> Report:
@@ -175,6 +186,13 @@ def parse(workspace: Workspace, data: bytes, *, default_category: str = "promoti
     lookups = {
         "campaigns": {c.slug: c for c in Campaign.objects.filter(workspace=workspace)},
         "channels": {c.name: c for c in Channel.objects.filter(workspace=workspace)},
+        # Titles may repeat across cycles: the newest cycle's objective wins (later keys win).
+        "objectives": {
+            o.title.casefold(): o
+            for o in Objective.objects.filter(workspace=workspace).order_by(
+                "cycle__period_start", "pk"
+            )
+        },
     }
     for number, cells in enumerate(records, start=1):
         if own and number == 1:
@@ -218,7 +236,7 @@ def import_file(
                 link=row.link,
                 category=row.category,
                 campaign=row.campaign,
-                objective_ref=row.objective,
+                objective=row.objective,
                 notes=row.notes,
                 day=row.day,
                 at=row.at,
@@ -233,7 +251,7 @@ def export(workspace: Workspace, out: IO[str]) -> None:
     writer.writerow(HEADER)
     items = (
         ContentItem.objects.filter(workspace=workspace)
-        .select_related("campaign")
+        .select_related("campaign", "objective")
         .prefetch_related("deliveries__channel")
         .order_by("scheduled_at", "id")
     )
@@ -248,7 +266,7 @@ def export(workspace: Workspace, out: IO[str]) -> None:
                 item.category,
                 item.campaign.slug if item.campaign else "",
                 "|".join(d.channel.name for d in item.deliveries.all()),
-                item.objective_ref,
+                item.objective.title if item.objective else "",
                 item.notes,
             ]
         )

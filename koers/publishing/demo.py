@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from koers.publishing import actions
 from koers.publishing.models import ContentItem, Delivery, DeliveryState, Network, State
+from koers.strategy.models import Objective
 
 DEMO_URL = "http://127.0.0.1:9"
 # Not a credential: demo channels never connect anywhere.
@@ -126,6 +127,10 @@ def build(ctx) -> str:  # noqa: ANN001 - koers.core.demo.DemoContext
         ),
     ]
     campaign = actions.create_campaign(workspace, owner, name="Winter in Duinwijk", slug="winter")
+    # Interaction posts serve the strategy's objectives (the strategy demo part runs first).
+    objectives = list(
+        Objective.objects.filter(workspace=workspace, cycle__status="active").order_by("pk")
+    )
     today = timezone.localdate()
     start = today - timedelta(days=today.weekday() + 7)
     count = 0
@@ -144,6 +149,9 @@ def build(ctx) -> str:  # noqa: ANN001 - koers.core.demo.DemoContext
                 link=link,
                 category=category,
                 campaign=campaign if index % 2 == 0 else None,
+                objective=objectives[index % len(objectives)]
+                if objectives and category == "interaction"
+                else None,
                 day=day,
                 at=time(rng.choice([8, 9, 12, 16]), rng.choice([0, 30])),
                 channel_texts={c.pk: "" for c in chosen},

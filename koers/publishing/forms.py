@@ -11,6 +11,7 @@ from PIL import Image, UnidentifiedImageError
 
 from koers.publishing import rules
 from koers.publishing.models import Campaign, Category, Channel, ContentItem, PublishingSettings
+from koers.strategy.models import Objective
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 MODE_CHOICES = [("block", _("block")), ("warn", _("warn")), ("off", _("off"))]
@@ -93,7 +94,7 @@ class ItemForm(forms.ModelForm):
 
     class Meta:
         model = ContentItem
-        fields = ["title", "text", "link", "category", "campaign", "objective_ref", "notes"]
+        fields = ["title", "text", "link", "category", "campaign", "objective", "notes"]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 5}),
             "notes": forms.Textarea(attrs={"rows": 2}),
@@ -108,6 +109,10 @@ class ItemForm(forms.ModelForm):
         channels = Channel.objects.filter(workspace=workspace)
         self.fields["channels"].queryset = channels
         self.fields["campaign"].queryset = Campaign.objects.filter(workspace=workspace)
+        # The SMART objectives of the workspace's current (active) strategy cycle.
+        self.fields["objective"].queryset = Objective.objects.filter(
+            workspace=workspace, cycle__status="active"
+        ).order_by("pk")
         self.channel_list = list(channels)
         for channel in self.channel_list:
             self.fields[f"text_{channel.pk}"] = forms.CharField(

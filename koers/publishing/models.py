@@ -138,7 +138,14 @@ class ContentItem(models.Model):
         related_name="items",
     )
     # The strategy app has no objective model yet: a free reference (e.g. "D2" or a title).
-    objective_ref = models.CharField(_("objective"), max_length=120, blank=True)
+    objective = models.ForeignKey(
+        "strategy.Objective",
+        verbose_name=_("objective"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="content_items",
+    )
     notes = models.TextField(_("notes"), blank=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
     flag = models.CharField(max_length=16, choices=Flag.choices, default=Flag.NONE, blank=True)

@@ -167,7 +167,7 @@ def _save_from_form(request: HttpRequest, workspace: Workspace, form: ItemForm, 
         item=item,
         **{
             k: data[k]
-            for k in ("title", "text", "link", "category", "campaign", "objective_ref", "notes")
+            for k in ("title", "text", "link", "category", "campaign", "objective", "notes")
         },
         day=data["day"],
         at=data["at"],

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from django.utils import translation
 
 from koers.publishing import actions, csvio
 from koers.publishing.models import ContentItem, State
+from koers.strategy import actions as strategy_actions
 
 
 def test_bulk_format_rows_are_imported_as_drafts_in_the_workspace_zone(acme, anna):
@@ -58,6 +60,10 @@ def test_a_file_that_is_not_utf8_is_refused_with_a_reason(acme, anna):
 
 def test_export_round_trips_through_import(acme, anna, hook, plan):
     campaign = actions.create_campaign(acme, anna, name="Lente", slug="lente")
+    cycle = strategy_actions.create_cycle(
+        acme, anna, name="2026", period_start=date(2026, 1, 1), period_end=date(2026, 12, 31)
+    )
+    objective = strategy_actions.add_example_objective(cycle, anna, index=0)
     plan(
         [hook],
         text='Tekst met, komma en "quotes"\nen een tweede regel',
@@ -65,7 +71,7 @@ def test_export_round_trips_through_import(acme, anna, hook, plan):
         link="https://acme.example/x",
         category="curated",
         campaign=campaign,
-        objective_ref="D1",
+        objective=objective,
         notes="intern",
         approve=False,
     )
@@ -86,7 +92,7 @@ FIELDS = (
     "link",
     "category",
     "campaign__slug",
-    "objective_ref",
+    "objective__title",
     "notes",
     "local_date",
     "local_time",
@@ -111,6 +117,11 @@ FIELDS = (
         (
             "title,date,time,text,link,category,campaign,channels,objective,notes\nA,2030-01-01,09:00,T,geen-url,,,,,\n",
             "is not a web address",
+        ),
+        (
+            "title,date,time,text,link,category,campaign,channels,objective,notes\n"
+            "A,2030-01-01,09:00,T,,,,,Onbekend doel,\n",
+            "unknown objective “Onbekend doel”",
         ),
     ],
 )
