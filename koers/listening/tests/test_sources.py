@@ -230,3 +230,36 @@ def test_koers_listen_once_polls_the_due_sources_of_one_workspace(acme, topic, b
         call_command("listen", "--workspace", "acme", "--once", "--json", stdout=out)
     assert out.getvalue().strip() == '{"polled": 1}'
     assert Source.objects.get(workspace=bolt).last_polled_at is None
+
+
+# -- Bluesky search ----------------------------------------------------------------------------
+def test_bluesky_search_polls_from_its_cursor_and_keeps_the_session_encrypted(acme, topic):
+    from koers.networks.testing.bluesky import FakeBluesky
+
+    with FakeBluesky() as server:
+        for i in range(3):
+            server.add_post("inwoner.bsky.social", f"Koffie bij het strand van Duinwijk {i}")
+        source = actions.create_source(
+            acme,
+            None,
+            name="Bluesky zoeken",
+            kind="bluesky_search",
+            config={"handle": server.handle, "service_url": server.url, "search": "duinwijk"},
+            credentials={"app_password": server.password},
+        )
+        first = poll_source(source.pk)
+        server.add_post("inwoner.bsky.social", "Festival in Duinwijk dit weekend")
+        second = poll_source(source.pk, now=_later())
+        third = poll_source(source.pk, now=_later(20))
+        logins = server.calls("com.atproto.server.createSession")
+
+    assert first.stored == 3
+    assert second.stored == 1  # the overlapping boundary post is received again, stored once
+    assert third.stored == 0
+    assert logins == 1  # the stored session is reused, never a login per poll
+    assert Mention.objects.filter(network="bluesky").count() == 4
+    source.refresh_from_db()
+    assert source.cursor
+    assert server.password not in source.credentials
+    assert actions.source_credentials(source)["session"]
+    assert rollup_cells(acme) == recount(acme)
