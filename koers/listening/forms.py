@@ -235,3 +235,38 @@ class SentimentModelForm(forms.ModelForm):
                 _("At least 5 per sentiment, so each of the 5 test folds has one.")
             )
         return value
+
+
+IMPORT_FIELD_LABELS = {
+    "text": _("Text (required)"),
+    "created_at": _("Date and time"),
+    "author": _("Author handle"),
+    "author_name": _("Author name"),
+    "url": _("Link to the post"),
+    "lang": _("Language"),
+    "network": _("Network"),
+    "id": _("Post id"),
+    "links": _("Links in the post"),
+}
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"), help_text=_("CSV or JSONL, as exported by another listening tool.")
+    )
+    source_name = forms.CharField(label=_("Source name"), max_length=120, initial="Import")
+
+
+class ImportMappingForm(forms.Form):
+    """One choice per koers field: which column of the file holds it (or none)."""
+
+    def __init__(self, *args: Any, columns: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "—")] + [(c, c) for c in columns]
+        for field, label in IMPORT_FIELD_LABELS.items():
+            self.fields[field] = forms.ChoiceField(
+                label=label, choices=choices, required=field == "text"
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {field: column for field, column in self.cleaned_data.items() if column}

@@ -19,8 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from koers.core.access import get_scoped_or_404, scoped, workspace_view
 from koers.core.models import Role, Workspace
-from koers.listening import actions, rules, stats
+from koers.listening import actions, rules, stats, uploads
 from koers.listening.forms import (
+    ImportMappingForm,
+    ImportUploadForm,
     MentionFilterForm,
     PeriodForm,
     QueryTestForm,
@@ -31,7 +33,10 @@ from koers.listening.forms import (
     query_error,
     ui_lang,
 )
+from koers.listening.importing import read_posts
 from koers.listening.models import IngestRun, Mention, SentimentCorrection, Source, Topic
+from koers.listening.normalise import reason
+from koers.networks.files import FileFormatError
 from koers.query import compile_query
 
 STREAM_PAGE = 50
@@ -442,3 +447,62 @@ def sentiment_train(request: HttpRequest, workspace: Workspace) -> HttpResponse:
         else:
             messages.info(request, _("Trained, but not better than the default; it stays off."))
     return redirect("listening:sentiment-model", slug=workspace.slug)
+
+
+# ---------------------------------------------------------------------------------------------
+# File import in the browser: upload, map the columns, import (same reader as koers import)
+# ---------------------------------------------------------------------------------------------
+_UPLOAD_KEY = "listening_import"
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view(need=Role.EDITOR)
+def import_upload(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            stored = uploads.store(upload.read(), upload.name)
+        except FileFormatError:
+            form.add_error(
+                "file",
+                _("This file can't be read as CSV or JSONL (UTF-8 or Windows-1252) with a header."),
+            )
+        else:
+            request.session[_UPLOAD_KEY] = {
+                "workspace": workspace.pk,
+                "source_name": form.cleaned_data["source_name"],
+                **stored.__dict__,
+            }
+            return redirect("listening:import-map", slug=workspace.slug)
+    return _page(request, "import_upload.html", {"workspace": workspace, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view(need=Role.EDITOR)
+def import_map(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    pending = request.session.get(_UPLOAD_KEY)
+    if not pending or pending["workspace"] != workspace.pk:
+        messages.error(request, _("Upload the file first."))
+        return redirect("listening:import", slug=workspace.slug)
+    form = ImportMappingForm(
+        request.POST or None,
+        columns=pending["columns"],
+        initial=uploads.suggested(pending["columns"]),
+    )
+    if request.method == "POST" and form.is_valid():
+        source = actions.file_source(workspace, request.user, pending["source_name"])
+        with uploads.path_for(pending["token"]).open("rb") as handle:
+            report = actions.import_posts(
+                workspace, request.user, source, read_posts(handle, pending["fmt"], form.mapping())
+            )
+        uploads.discard(pending["token"])
+        del request.session[_UPLOAD_KEY]
+        lang = ui_lang()
+        failures = [
+            (f["ref"].removeprefix("row "), reason(f["reason"], lang)) for f in report.failures
+        ]
+        context = {"workspace": workspace, "report": report, "failures": failures}
+        return _page(request, "import_done.html", context)
+    context = {"workspace": workspace, "form": form, "pending": pending}
+    return _page(request, "import_map.html", context)
