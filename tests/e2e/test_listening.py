@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -55,7 +56,9 @@ def test_a_new_topic_query_is_tested_live_and_saved(page, screenshot, duinwijk):
 
     query.press_sequentially(") AND duinwijk", delay=20)
     expect(feedback).to_contain_text("vermeldingen passen")
-    expect(feedback.locator("li").first).to_contain_text("Parkeren in Duinwijk")
+    # The newest match depends on today's date in the generated demo: check that it matches.
+    expect(feedback.locator("li").first).to_contain_text(re.compile(r"parkeren|parking", re.I))
+    expect(feedback.locator("li").first).to_contain_text(re.compile(r"duinwijk", re.I))
     screenshot("listening-query-test-nl")
 
     page.get_by_role("button", name="Begin met volgen").click()
