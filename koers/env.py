@@ -74,6 +74,22 @@ def env_data_dir(name: str, default: Path) -> Path:
     return path
 
 
+def _create_once(path: Path, value: str) -> str:
+    """Write ``value`` to ``path`` (mode 0600) unless it exists; return what the file holds.
+
+    ``O_EXCL`` makes this safe when several processes start at once: the first one wins.
+    """
+    if path.exists():
+        return path.read_text().strip()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process created it first: use theirs
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
 def env_secret(name: str, data_dir: Path, filename: str) -> str:
     """Return the secret from the environment, or one generated once and kept in the data dir.
 
@@ -85,29 +101,11 @@ def env_secret(name: str, data_dir: Path, filename: str) -> str:
         if len(raw) < 32:
             raise ImproperlyConfigured(f"{name} is too short; use at least 32 random characters.")
         return raw
-    path = data_dir / filename
-    if path.exists():
-        return path.read_text().strip()
-    value = secrets.token_urlsafe(48)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process created it first: use theirs
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value)
-    return value
+    return _create_once(data_dir / filename, secrets.token_urlsafe(48))
 
 
 def env_secret_fernet(data_dir: Path, filename: str) -> str:
     """A Fernet key generated once and kept in the data dir (mode 0600), like ``env_secret``."""
-    path = data_dir / filename
-    if path.exists():
-        return path.read_text().strip()
-    key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+    return _create_once(
+        data_dir / filename, base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    )

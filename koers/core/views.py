@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from koers.core import actions
 from koers.core.access import get_scoped_or_404, scoped, workspace_view
 from koers.core.checks import check_background
+from koers.core.exports import streaming_csv
 from koers.core.forms import (
     AccountForm,
     InviteForm,
@@ -215,28 +214,21 @@ def audit_log(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @workspace_view(need=Role.ADMIN)
 def audit_export(request: HttpRequest, workspace: Workspace) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
     events = scoped(AuditEvent.objects, workspace).select_related("actor").iterator()
-
-    def rows():
-        yield writer.writerow(["time", "actor", "action", "object", "summary"])
-        for e in events:
-            actor = e.actor.get_username() if e.actor else ""
-            when = timezone.localtime(e.created_at).isoformat()
-            yield writer.writerow(
-                [when, actor, e.action, f"{e.object_type}:{e.object_id}", e.summary]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="koers-audit-{workspace.slug}.csv"'
-    return response
+    rows = (
+        [
+            timezone.localtime(e.created_at).isoformat(),
+            e.actor.get_username() if e.actor else "",
+            e.action,
+            f"{e.object_type}:{e.object_id}",
+            e.summary,
+        ]
+        for e in events
+    )
+    header = ["time", "actor", "action", "object", "summary"]
+    return streaming_csv(header, rows, f"koers-audit-{workspace.slug}.csv")
 
 
 @never_cache

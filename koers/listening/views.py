@@ -3,7 +3,6 @@ one topic's insights, the mention stream with filters and export, and sources.""
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from koers.core.access import get_scoped_or_404, scoped, workspace_view
+from koers.core.exports import streaming_csv
 from koers.core.models import Role, Workspace
 from koers.listening import actions, rules, stats, uploads
 from koers.listening.forms import (
@@ -249,34 +249,20 @@ def _export_rows(mentions: QuerySet[Mention]) -> Iterator[dict[str, Any]]:
         }
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @require_GET
 @workspace_view()
 def mentions_export(request: HttpRequest, workspace: Workspace, fmt: str) -> HttpResponse:
     """The filtered stream as CSV or JSONL (only this workspace's mentions, all pages)."""
     form = MentionFilterForm(request.GET or None, workspace=workspace)
     rows = _export_rows(filtered_mentions(workspace, form.filters()))
-    if fmt == "jsonl":
-        lines = (json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-        response = StreamingHttpResponse(lines, content_type="application/x-ndjson")
-    else:
-        writer = csv.writer(_Echo())
+    name = f"koers-mentions-{workspace.slug}.{fmt}"
+    if fmt == "csv":
         header = ["id", "published_at", "network", "remote_id", "url", "author", "author_name"]
         header += ["lang", "sentiment", "topics", "text"]
-
-        def lines_csv() -> Iterator[str]:
-            yield writer.writerow(header)
-            for r in rows:
-                yield writer.writerow(
-                    [*(r[h] for h in header[:9]), "|".join(r["topics"]), r["text"]]
-                )
-
-        response = StreamingHttpResponse(lines_csv(), content_type="text/csv; charset=utf-8")
-    name = f"koers-mentions-{workspace.slug}.{fmt}"
+        csv_rows = ([*(r[h] for h in header[:9]), "|".join(r["topics"]), r["text"]] for r in rows)
+        return streaming_csv(header, csv_rows, name)
+    lines = (json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    response = StreamingHttpResponse(lines, content_type="application/x-ndjson")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
