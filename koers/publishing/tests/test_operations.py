@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from cryptography.fernet import Fernet
@@ -17,6 +17,7 @@ from koers.core.demo import DemoContext
 from koers.networks.testing.server import FakeServer, Response
 from koers.publishing import actions, demo, dispatch, policy, tasks
 from koers.publishing.models import Channel, ContentItem, LinkCheck, PublishingSettings, State
+from koers.publishing.tests.conftest import acme_zone
 
 
 class FakeSite(FakeServer):
@@ -55,10 +56,14 @@ def test_the_frequency_limit_counts_posts_on_the_same_local_day(plan, hook, acme
     settings = PublishingSettings.for_workspace(acme)
     settings.max_per_day = 1
     settings.save()
-    first = plan([hook], text="Eerste")
-    second = plan(
-        [hook], text="Tweede", at=first.scheduled_at + timedelta(minutes=5), approve=False
-    )
+    # A fixed local hour tomorrow: "now + 1 hour" late in the evening would put the two posts
+    # on either side of midnight, and then the limit rightly does not apply.
+    zone = acme_zone(acme)
+    tomorrow = timezone.localtime(timezone.now(), zone).date() + timedelta(days=1)
+    morning = datetime.combine(tomorrow, time(10, 0), tzinfo=zone)
+    first = plan([hook], text="Eerste", at=morning)
+    second = plan([hook], text="Tweede", at=morning + timedelta(minutes=5), approve=False)
+    assert first.local_date == second.local_date
     rules_hit = [f.rule for f in policy.findings(second)]
     assert "frequency" in rules_hit
 
