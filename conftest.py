@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import os
+from datetime import datetime
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 
 from koers.core import actions
 from koers.core.models import Membership, Role, Workspace
 
 PASSWORD = "koers-test-wachtwoord-42"  # noqa: S105 - a test account's password
+
+
+def pytest_configure(config):
+    """``KOERS_TEST_NOW=2026-10-24T23:58+00:00 make test`` runs the suite at that moment.
+
+    The clock starts there and ticks on, in this process only (not in the servers, workers
+    or browser a test starts). It finds tests that pass at noon but fail near midnight, at a
+    month end or on the night the clocks change.
+    """
+    when = os.environ.get("KOERS_TEST_NOW")
+    if when:
+        time_machine.travel(datetime.fromisoformat(when), tick=True).start()
 
 
 @pytest.fixture
