@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from playwright.sync_api import expect
 
 from koers.core import actions as core_actions
 from koers.strategy.models import Channel, Cycle, Objective
+from tests.pdf import pdf_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -114,9 +114,7 @@ def test_wizard_in_dutch_ends_with_a_pdf_plan(page, screenshot, tmp_path):
     assert download.suggested_filename == "gemeente-noord-noord-in-gesprek-2026-nl.pdf"
     pdf = tmp_path / "plan.pdf"
     download.save_as(pdf)
-    text = subprocess.run(
-        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = "\n".join(pdf_pages(pdf))
     assert "Socialemediastrategie" in text
     assert "Noord in gesprek 2026" in text
     assert "Genoeg vragen online en budget voor webcare." in text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from datetime import UTC, date, datetime
 
 import pytest
@@ -13,25 +12,17 @@ from django.urls import reverse
 from koers.measurement import actions, report, tasks
 from koers.measurement.models import ReportSchedule
 from koers.measurement.periods import parse
+from tests.pdf import pdf_pages
 
 pytestmark = pytest.mark.django_db
 
 
-def pdf_pages(pdf: bytes, tmp_path) -> list[str]:
-    path = tmp_path / "report.pdf"
-    path.write_bytes(pdf)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
-    return text.stdout.decode().split("\f")[:-1]
-
-
-def test_pdf_report_in_dutch_has_its_figures_on_the_expected_pages(
-    acme, anna, october_posts, tmp_path
-):
+def test_pdf_report_in_dutch_has_its_figures_on_the_expected_pages(acme, anna, october_posts):
     for stage, count in ((1, 1000), (2, 250)):
         actions.record_manual_metric(
             acme, anna, metric="funnel_stage", day=date(2026, 10, 31), stage=stage, value=count
         )
-    pages = pdf_pages(report.render_pdf(acme, parse("2026-10"), "nl"), tmp_path)
+    pages = pdf_pages(report.render_pdf(acme, parse("2026-10"), "nl"))
     assert len(pages) == 4
     assert "Rapportage Acme Fietsen" in pages[0]
     assert "Periode 1 oktober 2026 – 31 oktober 2026" in pages[0]
@@ -42,8 +33,8 @@ def test_pdf_report_in_dutch_has_its_figures_on_the_expected_pages(
     assert "Topberichten" in pages[3]
 
 
-def test_pdf_report_in_english(acme, october_posts, tmp_path):
-    pages = pdf_pages(report.render_pdf(acme, parse("2026-10"), "en"), tmp_path)
+def test_pdf_report_in_english(acme, october_posts):
+    pages = pdf_pages(report.render_pdf(acme, parse("2026-10"), "en"))
     assert "Report Acme Fietsen" in pages[0]
     assert "Engagement rate" in pages[0] and "11.0%" in pages[0]
 
