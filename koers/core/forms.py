@@ -112,3 +112,36 @@ class InviteForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+# -- choosing rows by id ----------------------------------------------------------------------
+# Django's model choice fields look a submitted id up in the database as typed. An id beyond
+# 64 bits makes SQLite raise OverflowError (and PostgreSQL a DataError for ``IN``) instead of
+# "not one of the choices". These two refuse such ids before the query.
+_LARGEST_KEY = 2**63 - 1
+
+
+def _out_of_range(value: object) -> bool:
+    text = str(value).strip()
+    return text.lstrip("-").isdigit() and abs(int(text)) > _LARGEST_KEY
+
+
+class RowChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):  # noqa: ANN001, ANN201 - Django's signature
+        if self.to_field_name is None and value not in self.empty_values and _out_of_range(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class RowMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):  # noqa: ANN001, ANN201 - Django's signature
+        for pk in value if isinstance(value, list | tuple) else [value]:
+            if self.to_field_name is None and _out_of_range(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(pk)[:30]},
+                )
+        return super()._check_values(value)

@@ -10,6 +10,7 @@ from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from koers.core.forms import RowChoiceField
 from koers.core.models import Workspace
 from koers.listening.models import (
     COLOURS,
@@ -103,7 +104,7 @@ class PeriodForm(forms.Form):
 
 
 class MentionFilterForm(PeriodForm):
-    topic = forms.ModelChoiceField(
+    topic = RowChoiceField(
         label=_("Topic"), queryset=Topic.objects.none(), required=False, empty_label=_("All")
     )
     network = forms.ChoiceField(

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -278,7 +279,10 @@ def mention_sentiment(request: HttpRequest, workspace: Workspace, mention_id: in
     if request.htmx:
         context = {"workspace": workspace, "m": mention, "corrected": form.is_valid()}
         return render(request, "listening/partials/sentiment.html", context)
-    return redirect(request.POST.get("next") or "listening:mentions", slug=workspace.slug)
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)  # only back into koers, never to another site
+    return redirect("listening:mentions", slug=workspace.slug)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -298,9 +302,13 @@ def influencer_add(request: HttpRequest, workspace: Workspace, topic_id: int) ->
 
     topic = get_topic_for_member(workspace, topic_id)
     handle = request.POST.get("handle", "")[:120]
-    author = scoped(Mention.objects, workspace).filter(author_handle=handle).first()
+    # A NUL byte can't be an author's handle (and PostgreSQL refuses it in a query).
+    mentions = scoped(Mention.objects, workspace)
+    author = mentions.filter(author_handle=handle).first() if "\x00" not in handle else None
     cycle = _influencer_cycle(workspace)
-    if author is None or cycle is None:
+    if author is None:
+        messages.error(request, _("No mention of this topic has that author."))
+    elif cycle is None:
         messages.error(request, _("Start a strategy cycle first; then add influencers."))
     else:
         strategy_actions.add_influencer(

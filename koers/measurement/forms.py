@@ -241,10 +241,17 @@ class ReportRequestForm(forms.Form):
             ) from None
 
 
+# The evaluated value becomes the strategy objective's result: a decimal of 14 digits, 2 after
+# the point. A larger number would be stored by SQLite and then fail every page that reads it.
+RESULT_LIMIT = 10**12 - 0.01
+
+
 class EvaluationForm(forms.Form):
     value = forms.FloatField(
         label=_("Evaluated value"),
         required=False,
+        min_value=-RESULT_LIMIT,
+        max_value=RESULT_LIMIT,
         help_text=_("Filled in with the measured value; correct it if you know better."),
     )
     reached = forms.BooleanField(label=_("Target reached"), required=False)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
+from koers.core.forms import RowChoiceField, RowMultipleChoiceField
 from koers.publishing import rules
 from koers.publishing.models import Campaign, Category, Channel, ContentItem, PublishingSettings
 from koers.strategy.models import Objective
@@ -85,7 +86,7 @@ class ItemForm(forms.ModelForm):
     at = forms.TimeField(
         label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
-    channels = forms.ModelMultipleChoiceField(
+    channels = RowMultipleChoiceField(
         label=_("Channels"),
         queryset=Channel.objects.none(),
         required=False,
@@ -95,6 +96,7 @@ class ItemForm(forms.ModelForm):
     class Meta:
         model = ContentItem
         fields = ["title", "text", "link", "category", "campaign", "objective", "notes"]
+        field_classes = {"campaign": RowChoiceField, "objective": RowChoiceField}
         widgets = {
             "text": forms.Textarea(attrs={"rows": 5}),
             "notes": forms.Textarea(attrs={"rows": 2}),

@@ -303,7 +303,12 @@ def media_add(request: HttpRequest, workspace: Workspace, item_id: int) -> HttpR
 def media_file(request: HttpRequest, workspace: Workspace, media_id: int) -> FileResponse:
     """Images are served to members only (no public MEDIA_URL needed)."""
     media = get_media_for_member(workspace, media_id)
-    return FileResponse(media.file.open("rb"), content_type=media.mime_type)
+    try:
+        handle = media.file.open("rb")
+    except FileNotFoundError:
+        # The row outlived its file (restored database, cleaned-up disk): gone, not an error.
+        raise Http404(_("This image is no longer on the server.")) from None
+    return FileResponse(handle, content_type=media.mime_type)
 
 
 @workspace_view(need=Role.CONTRIBUTOR)

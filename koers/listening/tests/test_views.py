@@ -212,6 +212,22 @@ def test_correcting_sentiment_is_stored_and_moves_the_rollup_counts(
     assert rollup_cells(acme) == recount(acme)
 
 
+def test_after_a_correction_the_page_goes_back_only_within_koers(
+    client_for, anna, acme, acme_mentions
+):
+    mention = acme_mentions[0]
+    client = client_for(anna)
+    stream = url("mentions") + "?sentiment=negative"
+    back = client.post(url("sentiment", mention.pk), {"sentiment": "neutral", "next": stream})
+    assert back.status_code == 302 and back["Location"] == stream
+    for elsewhere in ("https://evil.example/", "//evil.example/x", "https:evil.example"):
+        response = client.post(
+            url("sentiment", mention.pk), {"sentiment": "neutral", "next": elsewhere}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == url("mentions")
+
+
 def test_a_top_author_can_be_added_to_the_strategys_influencer_list(
     client_for, anna, acme, acme_mentions
 ):
