@@ -49,7 +49,7 @@ class InboxFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
 
     def __init__(self, data: Any = None, *, workspace: Workspace) -> None:
-        super().__init__(data)
+        super().__init__(data, initial={"status": Status.OPEN})
         self.fields["assignee"].choices = [
             ("", _("Anyone")),
             ("me", _("Me")),

@@ -169,7 +169,8 @@ def _detail(request: HttpRequest, workspace: Workspace, item: InboxItem, **forms
         "replies": item.replies.select_related("channel"),
         "can_act": request.membership.can(Role.CONTRIBUTOR),
         "channels": channels,
-        "assign_form": forms.get("assign_form") or AssignForm(workspace=workspace),
+        "assign_form": forms.get("assign_form")
+        or AssignForm(workspace=workspace, initial={"assignee": item.assignee_id}),
         "close_form": forms.get("close_form") or CloseForm(),
         "answered_form": forms.get("answered_form")
         or AnsweredForm(initial={"answered_at": timezone.localtime(now)}),
