@@ -165,8 +165,13 @@ def test_a_second_reply_while_one_is_on_its_way_is_refused(anna, mastodon, toot_
     assert Reply.objects.count() == 1
 
 
-def test_a_status_on_another_mastodon_server_cannot_be_answered_from_koers(acme, anna, mastodon):
+def test_a_status_on_another_mastodon_server_cannot_be_answered_from_koers(
+    client_for, acme, anna, mastodon
+):
     item, _created = actions.add_manually(make_mention(acme), anna)  # on voorbeeld.social
+    page = client_for(anna).get(reverse("engagement:item", args=[acme.slug, item.pk]))
+    assert "andere Mastodon-server" in page.content.decode()
+    assert reverse("engagement:reply", args=[acme.slug, item.pk]) not in page.content.decode()
     with pytest.raises(ValidationError, match="andere Mastodon-server"):
         replies.compose(item, anna, channel=mastodon, text="Hallo")
     assert not Reply.objects.exists()
