@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "koers.strategy",
     "koers.publishing",
     "koers.listening",
+    "koers.engagement",
     "koers.measurement",
 ]
 
@@ -122,7 +123,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "publishing", "listening"],
+        "QUEUES": ["default", "publishing", "listening", "engagement"],
     }
 }
 

@@ -42,7 +42,6 @@ urlpatterns += [
     path("w/<slug:slug>/strategy/", include("koers.strategy.urls")),
     path("w/<slug:slug>/calendar/", include("koers.publishing.urls")),
     path("w/<slug:slug>/listening/", include("koers.listening.urls")),
+    path("w/<slug:slug>/inbox/", include("koers.engagement.urls")),
     path("w/<slug:slug>/measure/", include("koers.measurement.urls")),
-    # The inbox (engagement) is not built yet: it shows what it will hold.
-    path("w/<slug:slug>/inbox/", views.section, {"key": "inbox"}, name="section-inbox"),
 ]

@@ -48,7 +48,7 @@ SECTIONS: list[Section] = [
     Section(
         "inbox",
         _("Inbox"),
-        "section-inbox",
+        "engagement:index",
         _(
             "Mentions that need an answer, assigned to a colleague, with response-time targets "
             "so nobody waits too long."

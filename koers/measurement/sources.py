@@ -7,8 +7,7 @@ through the small typed functions here, so a change in another app's models touc
 Connected: listening (``HourlyRollup`` → share of voice, net sentiment) and publishing
 (published ``Delivery`` rows → followed posts; ``Channel`` + ``publisher_for`` → metric
 collection), strategy (the active cycle's SMART objectives with their KPIs, funnel stages
-with target counts). Not connected yet: the inbox (engagement app; response rate and time):
-``responses`` returns ``None``, which the KPI layer shows as "no value".
+with target counts), and the inbox (engagement ``InboxItem`` → response rate and time).
 """
 
 from __future__ import annotations
@@ -23,7 +22,10 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy
 
 from koers.core.models import Workspace
+from koers.engagement.models import InboxItem
+from koers.engagement.models import Status as InboxStatus
 from koers.listening.models import HourlyRollup, Mention, Topic, TopicKind
+from koers.measurement import formulas
 from koers.measurement.periods import Period
 from koers.networks.base import Publisher
 from koers.publishing.adapters import publisher_for
@@ -155,8 +157,31 @@ def mention_totals(workspace: Workspace, period: Period) -> MentionTotals | None
 
 
 def responses(workspace: Workspace, period: Period) -> Responses | None:
-    """Inbox response figures. Not connected: the engagement (inbox) app doesn't exist yet."""
-    return None
+    """Inbox response figures of the messages *received* in the period (local days).
+
+    Eligible: every inbox item received in the period except those closed as needing no
+    reply. Answered: the eligible items that are answered (from koers or elsewhere), with
+    ``(received_at, answered_at)`` pairs for the durations. An answer stamped a moment before
+    its message (two clocks: ours and the network's) counts as an immediate answer rather
+    than failing the whole KPI. ``None`` when nothing eligible was received (no value, like
+    a KPI without a source). One query.
+    """
+    first, after = utc_bounds(workspace, period)
+    rows = list(
+        InboxItem.objects.filter(workspace=workspace, received_at__gte=first, received_at__lt=after)
+        .exclude(status=InboxStatus.CLOSED)
+        .values_list("status", "received_at", "answered_at")
+    )
+    if not rows:
+        return None
+    pairs = [
+        (received, max(received, answered))
+        for status, received, answered in rows
+        if status == InboxStatus.ANSWERED and answered is not None
+    ]
+    return Responses(
+        answered=len(pairs), eligible=len(rows), durations=formulas.response_durations(pairs)
+    )
 
 
 METRIC_NETWORKS = (PublishingNetwork.MASTODON, PublishingNetwork.BLUESKY)

@@ -61,8 +61,8 @@ def test_setup_login_workspace_and_language_switch(page, screenshot, live_server
     expect(page.get_by_role("heading", name="Luisteren")).to_be_visible()
     nl_nav = page.get_by_role("navigation", name="Hoofdnavigatie")
     nl_nav.get_by_role("link", name="Inbox").click()
-    # A section that is not built yet says, in Dutch, what it will hold.
-    expect(page.get_by_text("Vermeldingen die een antwoord nodig hebben")).to_be_visible()
+    # The inbox explains, in Dutch, what it holds.
+    expect(page.get_by_text("Vermeldingen van je eigen accounts")).to_be_visible()
 
     nl_nav.get_by_role("link", name="Instellingen").click()
     expect(page.get_by_role("table", name="Leden en hun rollen")).to_contain_text("anna")

@@ -16,7 +16,7 @@ READ_URLS = [
     "strategy:index",
     "publishing:index",
     "listening:index",
-    "section-inbox",
+    "engagement:index",
     "measurement:index",
 ]
 

@@ -1,0 +1,208 @@
+"""The inbox: listening mentions that need an answer, who answers them, and by when.
+
+An :class:`InboxItem` is made once per mention (unique) by the triage job
+(:mod:`koers.engagement.triage`) or by hand. Its ``due_at`` follows from the workspace's
+:class:`InboxSettings` (response-time target, optional office hours; see ``rules.due_at``).
+A :class:`Reply` sent from koers carries its own idempotency key and claim, like a publishing
+delivery, so it is sent exactly once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from koers.core.models import Workspace
+from koers.engagement import rules
+from koers.listening.models import Mention
+from koers.publishing.models import Channel, Delivery
+
+
+def default_days() -> list[int]:
+    return list(rules.WEEKDAYS)
+
+
+class InboxSettings(models.Model):
+    """Per workspace: the response-time target and, optionally, office hours."""
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, related_name="inbox_settings"
+    )
+    target_minutes = models.PositiveIntegerField(_("response-time target (minutes)"), default=240)
+    use_office_hours = models.BooleanField(_("count only office hours"), default=False)
+    office_days = models.JSONField(_("office days"), default=default_days, blank=True)
+    office_start = models.TimeField(_("office opens"), default=time(9))
+    office_end = models.TimeField(_("office closes"), default=time(17))
+
+    def __str__(self) -> str:
+        return f"inbox settings of {self.workspace}"
+
+    @property
+    def hours(self) -> rules.OfficeHours | None:
+        if not self.use_office_hours:
+            return None
+        return rules.OfficeHours(frozenset(self.office_days), self.office_start, self.office_end)
+
+    def due_at(self, received):  # noqa: ANN001, ANN201 - aware datetimes
+        zone = ZoneInfo(self.workspace.time_zone)
+        return rules.due_at(received, self.target_minutes, zone, self.hours)
+
+    @classmethod
+    def for_workspace(cls, workspace: Workspace) -> InboxSettings:
+        found, _created = cls.objects.select_related("workspace").get_or_create(workspace=workspace)
+        return found
+
+
+class TriageCursor(models.Model):
+    """The id watermark of the triage job: mentions with a higher id have not been looked at."""
+
+    name = models.CharField(max_length=40, unique=True)
+    last_mention_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_mention_id}"
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed, no reply needed")
+
+
+class Origin(models.TextChoices):
+    ADDRESSED = "addressed", _("mentions our account")
+    REPLY = "reply", _("reply to our post")
+    MANUAL = "manual", _("added by hand")
+
+
+class CloseReason(models.TextChoices):
+    NO_QUESTION = "no_question", _("Not a question or complaint")
+    SPAM = "spam", _("Spam or abuse")
+    DUPLICATE = "duplicate", _("Duplicate of another message")
+    OTHER = "other", _("Other")
+
+
+class AnsweredHow(models.TextChoices):
+    KOERS = "koers", _("replied from koers")
+    ELSEWHERE = "elsewhere", _("answered elsewhere")
+
+
+class InboxItem(models.Model):
+    """One mention in the inbox. ``received_at`` is the mention's published time."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    mention = models.OneToOneField(Mention, on_delete=models.CASCADE, related_name="inbox_item")
+    origin = models.CharField(max_length=12, choices=Origin.choices)
+    # The own post this mention replies to, when it replies to one.
+    replies_to = models.ForeignKey(
+        Delivery, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    received_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_how = models.CharField(max_length=12, choices=AnsweredHow.choices, blank=True)
+    close_reason = models.CharField(max_length=16, choices=CloseReason.choices, blank=True)
+    close_note = models.CharField(max_length=300, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [
+            # The inbox list: one workspace's items of a status by due time.
+            models.Index(fields=["workspace", "status", "due_at"], name="inbox_list"),
+            # The overdue job: open items whose time ran out, of every workspace.
+            models.Index(fields=["status", "due_at"], name="inbox_due"),
+            # Response KPIs: items received in a period.
+            models.Index(fields=["workspace", "received_at"], name="inbox_received"),
+        ]
+
+    def __str__(self) -> str:
+        return f"inbox item {self.pk} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == Status.OPEN
+
+    def is_overdue(self, now=None) -> bool:  # noqa: ANN001 - aware datetime
+        return self.is_open and self.due_at <= (now or timezone.now())
+
+
+class Note(models.Model):
+    """An internal note on an item: never sent anywhere."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(InboxItem, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("note"), max_length=4000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"note on item {self.item_id}"
+
+
+class ReplyState(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    SENDING = "sending", _("sending")
+    UNKNOWN = "unknown", _("outcome unknown, checking")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
+class Reply(models.Model):
+    """A reply sent from koers through one of the workspace's channels, exactly once."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(InboxItem, on_delete=models.CASCADE, related_name="replies")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("reply"), max_length=5000)
+    in_reply_to = models.CharField(max_length=300)
+    state = models.CharField(max_length=12, choices=ReplyState.choices, default=ReplyState.QUEUED)
+    idempotency_key = models.CharField(max_length=64, unique=True, default="")
+    attempts = models.PositiveIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    remote_id = models.CharField(max_length=300, blank=True)
+    remote_url = models.URLField(max_length=500, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        # Recovery: claims whose lease ran out.
+        indexes = [models.Index(fields=["state", "lease_until"], name="reply_lease")]
+
+    def __str__(self) -> str:
+        return f"reply {self.pk} on item {self.item_id} ({self.state})"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.idempotency_key:
+            self.idempotency_key = uuid.uuid4().hex
+        super().save(*args, **kwargs)

@@ -1,0 +1,37 @@
+"""Background work of the inbox; tasks take ids, never objects.
+
+Periodic (via ``koers.core.scheduler``): triage new mentions into the inbox, warn about overdue
+items, recover reply claims whose worker stopped. On demand: send one reply.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.tasks import task
+
+from koers.core.scheduler import periodic
+from koers.engagement import actions, replies, triage
+
+
+@periodic(every=timedelta(minutes=1))
+@task(queue_name="engagement")
+def triage_mentions() -> int:
+    return triage.run()
+
+
+@periodic(every=timedelta(minutes=1))
+@task(queue_name="engagement")
+def warn_overdue() -> int:
+    return actions.notify_overdue()
+
+
+@periodic(every=timedelta(minutes=1))
+@task(queue_name="engagement")
+def recover_replies() -> dict[str, int]:
+    return replies.recover()
+
+
+@task(queue_name="engagement")
+def send_reply(reply_id: int) -> str:
+    return replies.send(reply_id)

@@ -1,0 +1,86 @@
+"""Inbox fixtures: Acme's own accounts, mentions made to measure, and a viewer and contributor."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from itertools import count
+
+import pytest
+
+from koers.core.models import Membership, Role
+from koers.listening.models import Mention
+from koers.publishing.models import Channel
+
+_numbers = count(1)
+NOON = datetime(2026, 11, 18, 11, 0, tzinfo=UTC)  # a Wednesday, 12:00 in Amsterdam
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_mention(workspace, text: str = "Wanneer wordt het afval opgehaald?", **fields) -> Mention:
+    number = next(_numbers)
+    values = {
+        "network": "mastodon",
+        "remote_id": f"https://voorbeeld.social/users/jan/statuses/{number}",
+        "url": f"https://voorbeeld.social/@jan/{number}",
+        "author_handle": "@jan@voorbeeld.social",
+        "author_name": "Jan",
+        "text": text,
+        "text_hash": f"{number:016x}",
+        "lang": "nl",
+        "sentiment": "neutral",
+        "published_at": NOON,
+    }
+    values.update(fields)
+    values.setdefault("ingested_at", values["published_at"])
+    return Mention.objects.create(workspace=workspace, **values)
+
+
+@pytest.fixture
+def mention():
+    return make_mention
+
+
+def own_channel(workspace, network: str = "mastodon", **fields) -> Channel:
+    values = {
+        "name": f"{network} eigen account",
+        "endpoint": "https://mastodon.nl",
+        "handle": "",
+        "account": "@acme@mastodon.nl" if network == "mastodon" else "",
+        "is_demo": True,
+    }
+    values.update(fields)
+    channel = Channel(workspace=workspace, network=network, **values)
+    channel.set_secret("not-used")
+    channel.save()
+    return channel
+
+
+@pytest.fixture
+def acme_accounts(acme):
+    """Acme's Mastodon account @acme@mastodon.nl and Bluesky account acme.nl."""
+    return {
+        "mastodon": own_channel(acme),
+        "bluesky": own_channel(
+            acme, "bluesky", name="Bluesky", endpoint="https://bsky.social", handle="acme.nl"
+        ),
+    }
+
+
+@pytest.fixture
+def dirk(django_user_model, acme):
+    """A contributor in Acme."""
+    user = django_user_model.objects.create_user("dirk", "dirk@example.nl", "x-pass-123456")
+    Membership.objects.create(workspace=acme, user=user, role=Role.CONTRIBUTOR)
+    return user
+
+
+@pytest.fixture
+def vera(django_user_model, acme):
+    """A viewer in Acme."""
+    user = django_user_model.objects.create_user("vera", "vera@example.nl", "x-pass-123456")
+    Membership.objects.create(workspace=acme, user=user, role=Role.VIEWER)
+    return user
