@@ -36,7 +36,7 @@ from koers.measurement.formulas import (
     share_of_voice,
     share_of_voice_by_brand,
 )
-from koers.strategy.rules import Level
+from koers.strategy.rules.levels import Level
 
 # --- catalogue --------------------------------------------------------------------------------
 

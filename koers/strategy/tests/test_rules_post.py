@@ -5,18 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from koers.strategy.rules import (
+from koers.strategy.rules.groundswell import Objective, ObjectiveChoice, check_primary_objective
+from koers.strategy.rules.post import (
     Channel,
-    Objective,
-    ObjectiveChoice,
     PostPlan,
     PostStep,
-    SmartObjective,
-    check_primary_objective,
     post_status,
     post_step_status,
     technology_lock,
 )
+from koers.strategy.rules.smart import SmartObjective
 
 OBJECTIVE = SmartObjective(
     title="Answer questions fast",

@@ -7,16 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from koers.strategy.rules import (
-    EXAMPLE_OBJECTIVES,
-    GROUNDSWELL_OBJECTIVES,
-    LEVELS,
-    Level,
-    Objective,
-    SmartObjective,
-    SmartStatus,
-    check_smart,
-)
+from koers.strategy.rules.groundswell import GROUNDSWELL_OBJECTIVES, Objective
+from koers.strategy.rules.levels import LEVELS, Level
+from koers.strategy.rules.smart import EXAMPLE_OBJECTIVES, SmartObjective, SmartStatus, check_smart
 
 COMPLETE = SmartObjective(
     title="Answer questions fast",
