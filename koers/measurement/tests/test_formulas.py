@@ -327,7 +327,7 @@ def progress(current: float | None, today: date, **kwargs: float) -> ProgressSta
         deadline=DEADLINE,
         current=current,
         today=today,
-        **options,  # type: ignore[arg-type]
+        **options,
     ).status
 
 

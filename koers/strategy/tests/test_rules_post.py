@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -14,6 +15,7 @@ from koers.strategy.rules.post import (
     post_step_status,
     technology_lock,
 )
+from koers.strategy.rules.reasons import Reason
 from koers.strategy.rules.smart import SmartObjective
 
 OBJECTIVE = SmartObjective(
@@ -48,7 +50,7 @@ READY = PostPlan(
 )
 
 
-def codes(reasons: tuple) -> list[str]:  # type: ignore[type-arg]
+def codes(reasons: Sequence[Reason]) -> list[str]:
     return [r.code for r in reasons]
 
 

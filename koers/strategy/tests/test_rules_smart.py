@@ -29,7 +29,7 @@ COMPLETE = SmartObjective(
 
 
 def replace(**changes: object) -> SmartObjective:
-    return SmartObjective(**{**COMPLETE.__dict__, **changes})  # type: ignore[arg-type]
+    return SmartObjective(**{**COMPLETE.__dict__, **changes})
 
 
 def test_a_complete_objective_passes_every_letter() -> None:
