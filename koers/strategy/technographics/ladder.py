@@ -88,7 +88,7 @@ RUNG_NAMES: Mapping[Rung, Bilingual] = {
     Rung.INACTIVES: {"en": "Inactives", "nl": "Inactives (inactieven)"},
 }
 
-# Keys are normalised with normalise_word(); "less often" / "minder vaak" are the words on
+# Keys are normalised with _normalise_word(); "less often" / "minder vaak" are the words on
 # Forrester's questionnaires, "less" / "minder" the short forms in DOMAIN.md.
 FREQUENCY_WORDS: Mapping[str, Frequency] = {
     "daily": Frequency.DAILY,
@@ -106,7 +106,7 @@ FREQUENCY_WORDS: Mapping[str, Frequency] = {
 }
 
 
-def normalise_word(text: str) -> str:
+def _normalise_word(text: str) -> str:
     return " ".join(text.strip().lower().split())
 
 
@@ -120,7 +120,7 @@ def parse_frequency(word: str) -> Frequency | None:
     Returns ``None`` for a blank cell ("no answer"). Raises :class:`UnknownFrequencyError` for
     any other word, so a typo is never silently read as "never".
     """
-    key = normalise_word(word)
+    key = _normalise_word(word)
     if not key:
         return None
     try:
