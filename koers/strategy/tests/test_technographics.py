@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from koers.strategy.technographics.benchmarks import BENCHMARKS, compare
@@ -565,6 +565,9 @@ def test_a_custom_header_map_replaces_the_dutch_one() -> None:
     assert [w.column for w in survey.warnings] == ["Kijken"]
 
 
+# No deadline: on a loaded CI machine an example can take longer than hypothesis' 200 ms, and
+# tests never judge wall-clock speed.
+@settings(deadline=None)
 @given(
     st.lists(
         st.fixed_dictionaries({a: st.sampled_from(list(F)) for a in sorted(ACTIVITY_IDS)}),
