@@ -20,7 +20,7 @@ ALIASES = {"check": "koers_check"}
 # Tools that need no Django at all: subcommand → module with ``main(argv) -> int``.
 PURE_TOOLS = {
     "query": ("koers.query.cli", False),
-    "technographics": ("koers.strategy.technographics", False),
+    "technographics": ("koers.strategy.technographics.cli", False),
     "eval": ("koers.textkit.cli", True),
     "sentiment": ("koers.textkit.cli", True),
 }

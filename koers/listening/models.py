@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from koers.core.models import Workspace
 
@@ -34,7 +35,7 @@ class Network(models.TextChoices):
     MASTODON = "mastodon", "Mastodon"
     BLUESKY = "bluesky", "Bluesky"
     RSS = "rss", "RSS"
-    IMPORT = "import", _("Import")
+    IMPORT = "import", pgettext_lazy("network", "Import")
 
 
 # A short palette that stays readable on white; the topic form offers these.

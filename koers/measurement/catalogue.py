@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from koers.measurement.formulas import KPI_CATALOGUE, KpiDefinition
-from koers.strategy.rules import LEVELS
+from koers.strategy.rules.levels import LEVELS
 
 
 def entry(definition: KpiDefinition) -> dict:

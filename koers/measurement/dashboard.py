@@ -19,13 +19,13 @@ from koers.measurement import charts, kpis, sources
 from koers.measurement.formulas import KPI_CATALOGUE, KpiDefinition, KpiValue, Unit, present
 from koers.measurement.models import AccountSnapshot, MeasuredPost
 from koers.measurement.periods import Period
-from koers.strategy.rules import (
+from koers.strategy.rules.funnel import (
     DEFAULT_FUNNEL_STAGES,
-    LEVELS,
     FunnelAnalysis,
     FunnelStage,
     analyse_funnel,
 )
+from koers.strategy.rules.levels import LEVELS
 
 BEST_TIME_WINDOW_DAYS = 365
 """Best time to post looks at a year of the workspace's own posts up to the period's end."""

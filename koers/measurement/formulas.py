@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from koers.strategy.rules import Level
+from koers.strategy.rules.levels import Level
 
 Bilingual = Mapping[str, str]
 """A user-facing text in both product languages: ``{"en": ..., "nl": ...}``."""

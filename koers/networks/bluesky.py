@@ -211,7 +211,8 @@ class BlueskySession:
         self.ensure()
         session = self.client._session  # the SDK's public export has no DID accessor
         assert session is not None
-        return session.did
+        did: str = session.did
+        return did
 
     def ensure(self) -> None:
         """Log in if needed: from the stored session string, else with the app password."""

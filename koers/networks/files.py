@@ -115,7 +115,8 @@ class ColumnMapping:
     id: str | None = None
 
     def column(self, name: str) -> str | None:
-        return getattr(self, name)
+        column: str | None = getattr(self, name)
+        return column
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +258,7 @@ def mapping_from(choice: Mapping[str, str | None], columns: tuple[str, ...]) -> 
     for name in REQUIRED:
         if not choice.get(name):
             raise ValueError(f"Choose the column that holds the {name}.")
-    return ColumnMapping(**{k: v for k, v in choice.items() if v is not None})  # type: ignore[arg-type]
+    return ColumnMapping(**{k: v for k, v in choice.items() if v is not None})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -330,9 +330,12 @@ class MastodonPublisher(_MastodonBase):
     ) -> PublishResult | None:
         """Find the status an earlier ``publish`` with this key created (see module docstring)."""
         attempt = self._attempts.get(idempotency_key)
-        if post is None and attempt is None:
+        if post is not None:
+            sent = post
+        elif attempt is not None:
+            sent = attempt[0]
+        else:
             raise ValueError("Mastodon lookup needs the post that was sent (pass post=...).")
-        sent = post if post is not None else attempt[0]  # type: ignore[index]
         # Allow for clock difference between us and the instance.
         not_before = (attempt[1] if attempt else datetime.now(UTC) - timedelta(days=1)) - (
             timedelta(minutes=5)
@@ -617,15 +620,16 @@ class MastodonStream(_MastodonBase):
     def start(self, on_post: Callable[[IncomingPost], None]) -> StreamHandle:
         """Start streaming in a background thread; ``on_post`` runs in that thread."""
         listener = _Listener(on_post, self._host)
-        options = {
-            "run_async": True,
-            "reconnect_async": True,
-            "reconnect_async_wait_sec": self.reconnect_wait,
-        }
+        stream: Callable[..., Any] = self._client.stream_public
+        args: tuple[object, ...] = (listener,)
         if self.hashtag is not None:
-            handle = self._call(
-                self._client.stream_hashtag, self.hashtag, listener, local=self.local, **options
-            )
-        else:
-            handle = self._call(self._client.stream_public, listener, local=self.local, **options)
+            stream, args = self._client.stream_hashtag, (self.hashtag, listener)
+        handle = self._call(
+            stream,
+            *args,
+            local=self.local,
+            run_async=True,
+            reconnect_async=True,
+            reconnect_async_wait_sec=self.reconnect_wait,
+        )
         return StreamHandle(handle, listener)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koers.core.models import Workspace
 from koers.strategy import rules
-from koers.strategy.technographics import Rung
+from koers.strategy.technographics.ladder import Rung
 
 # Which version of each model a cycle was built with (DOMAIN.md: versioned, with a source).
 MODEL_VERSIONS: dict[str, dict[str, str]] = {

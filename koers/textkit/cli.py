@@ -18,7 +18,7 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from koers.textkit.evaluate import (
     evaluate_language,
@@ -37,7 +37,7 @@ class _ArgumentError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise _ArgumentError(f"{self.prog}: {message}")
 
 
@@ -86,8 +86,8 @@ def _table(result: dict[str, Any]) -> str:
 
 def _run(args: argparse.Namespace, stdout: TextIO) -> None:
     if args.command == "sentiment":
-        [result] = analyse([args.text], lang_hint=args.lang, backend=args.backend)
-        stdout.write(json.dumps(dataclasses.asdict(result), ensure_ascii=False) + "\n")
+        [analysed] = analyse([args.text], lang_hint=args.lang, backend=args.backend)
+        stdout.write(json.dumps(dataclasses.asdict(analysed), ensure_ascii=False) + "\n")
         return
     if args.kind == "sentiment":
         if args.backend not in backend_names():

@@ -63,11 +63,15 @@ def available() -> bool:
 def embed(texts: Sequence[str]) -> np.ndarray:
     """L2-normalised embeddings, shape ``(len(texts), 384)``, float32, in input order."""
     np_ = require_numpy()
+    # numpy is imported lazily (require_numpy), so its results are typed here.
+    vectors: np.ndarray
     if not texts:
-        return np_.zeros((0, DIMENSIONS), dtype=np_.float32)
+        vectors = np_.zeros((0, DIMENSIONS), dtype=np_.float32)
+        return vectors
     # An empty string still gets a (meaningless but valid) vector; callers label it neutral.
     cleaned = [t[:MAX_CHARS] if t.strip() else "." for t in texts]
-    return np_.asarray(_model().query(cleaned), dtype=np_.float32).reshape(len(texts), DIMENSIONS)
+    vectors = np_.asarray(_model().query(cleaned), dtype=np_.float32)
+    return vectors.reshape(len(texts), DIMENSIONS)
 
 
 def embed_cached(texts: Sequence[str], cache_dir: Path, name: str) -> np.ndarray:
@@ -77,7 +81,8 @@ def embed_cached(texts: Sequence[str], cache_dir: Path, name: str) -> np.ndarray
     digest = hashlib.sha256("\n\x00".join(texts).encode("utf-8")).hexdigest()[:16]
     path = cache_dir / f"{name}-{digest}.npy"
     if path.exists():
-        return np_.load(path)
+        cached: np.ndarray = np_.load(path)
+        return cached
     vectors = embed(texts)
     cache_dir.mkdir(parents=True, exist_ok=True)
     np_.save(path, vectors)

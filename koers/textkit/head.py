@@ -97,7 +97,9 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     np_ = require_numpy()
     shifted = logits - logits.max(axis=1, keepdims=True)
     exp = np_.exp(shifted)
-    return exp / exp.sum(axis=1, keepdims=True)
+    # numpy is imported lazily (require_numpy), so the result is typed here.
+    probabilities: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
+    return probabilities
 
 
 def train_head(
@@ -126,7 +128,7 @@ def train_head(
     mean = raw.mean(axis=0)
     scale = raw.std(axis=0) + f32(1e-6)
     x = (raw - mean) / scale
-    index = {label: i for i, label in enumerate(classes)}
+    index: dict[str, int] = {label: i for i, label in enumerate(classes)}
     y = np_.array([index[label] for label in labels])
     n, d = x.shape
     k = len(classes)

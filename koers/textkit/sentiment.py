@@ -21,7 +21,7 @@ logistic-regression head; for mentions a person reads). Scores are in [-1, 1].
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final, Protocol
@@ -130,7 +130,7 @@ class EmbeddingBackend:
 
 
 @lru_cache(maxsize=1)
-def _default_head(loader: Any) -> Head:
+def _default_head(loader: Callable[[], Head]) -> Head:
     return loader()
 
 

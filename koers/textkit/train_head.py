@@ -73,7 +73,8 @@ def train(eval_dir: Path, out: Path, seed: int, stdout: TextIO) -> Head:
     np_ = require_numpy()
     datasets.fetch(eval_dir)
     sets = load_vader(eval_dir)
-    xs, ys = [], []
+    xs: list[Any] = []  # embedding arrays, as load_vader returns them
+    ys: list[str] = []
     for texts, labels, held, x in sets.values():
         keep = [i for i in range(len(texts)) if not held[i]]
         xs.append(x[keep])

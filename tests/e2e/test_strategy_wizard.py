@@ -154,7 +154,7 @@ STEPS_NL = [
     ("decision", "5. Go/no-go"),
     ("technology", "6. Technologie"),
     ("kerkhofs", "7. Stap 4–8"),
-    ("funnel", "8. Trechter"),
+    ("funnel", "8. Funnel"),
     ("roos", "9. Communicatieroos"),
     ("maturity", "10. Volwassenheid van luisteren"),
     ("plan", "11. Plandocument"),

@@ -36,7 +36,7 @@ from koers.measurement.formulas import (
     share_of_voice,
     share_of_voice_by_brand,
 )
-from koers.strategy.rules import Level
+from koers.strategy.rules.levels import Level
 
 # --- catalogue --------------------------------------------------------------------------------
 
@@ -327,7 +327,7 @@ def progress(current: float | None, today: date, **kwargs: float) -> ProgressSta
         deadline=DEADLINE,
         current=current,
         today=today,
-        **options,  # type: ignore[arg-type]
+        **options,
     ).status
 
 

@@ -89,9 +89,9 @@ def test_a_csv_with_bad_rows_imports_nothing_and_names_each_row(acme, bram, clie
     assert not ManualMetric.objects.exists()
     assert "Er is niets geïmporteerd." in text
     assert "Rij 3: Datum:" in text
-    assert "Rij 4: Meetwaarde:" in text
+    assert "Rij 4: Maatstaf:" in text
     assert "Rij 5: Waarde:" in text
-    assert "Rij 6: Zelfde datum, meetwaarde, kanaal en fase als rij 2." in text
+    assert "Rij 6: Zelfde datum, maatstaf, kanaal en fase als rij 2." in text
 
 
 def test_row_errors_are_reported_in_english_too(acme, bram, client_for):

@@ -27,7 +27,7 @@ def test_pdf_report_in_dutch_has_its_figures_on_the_expected_pages(acme, anna, o
     assert "Rapportage Acme Fietsen" in pages[0]
     assert "Periode 1 oktober 2026 – 31 oktober 2026" in pages[0]
     assert "Engagementratio" in pages[0] and "11,0%" in pages[0]
-    assert "Nog geen SMART-doelen" in pages[1] and "Interacties per dag" in pages[1]
+    assert "Nog geen SMART-doelstellingen" in pages[1] and "Interacties per dag" in pages[1]
     assert "Stapconversie" in pages[2] and "25,0%" in pages[2]
     assert "1/4" in pages[0].replace(" ", "")
     assert "Topberichten" in pages[3]

@@ -51,7 +51,7 @@ class FakeMastodon(FakeServer):
         self.media_data: dict[str, bytes] = {}
         self._media_polls: dict[str, int] = {}
         self.idempotency: dict[str, str] = {}
-        self.account = {
+        self.account: dict[str, Any] = {
             "id": _ACCOUNT_ID,
             "username": "koers",
             "acct": "koers",
@@ -389,12 +389,12 @@ class FakeMastodon(FakeServer):
         """Newest first; ``since_id``/``min_id``/``max_id`` compare as integers like snowflakes."""
         query = request.query
         chosen = sorted(statuses, key=lambda s: int(s["id"]), reverse=True)
-        if since := (query.get("since_id") or query.get("min_id") or [None])[0]:
+        if since := (query.get("since_id") or query.get("min_id") or [""])[0]:
             chosen = [s for s in chosen if int(s["id"]) > int(since)]
             if query.get("min_id"):
                 # min_id pages forward: the statuses just after the cursor, oldest of them.
                 chosen = chosen[::-1]
-        if max_id := (query.get("max_id") or [None])[0]:
+        if max_id := (query.get("max_id") or [""])[0]:
             chosen = [s for s in chosen if int(s["id"]) < int(max_id)]
         limit = int((query.get("limit") or ["20"])[0])
         page = chosen[:limit]

@@ -57,8 +57,12 @@ class Request:
         fields: dict[str, tuple[bytes, str | None]] = {}
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True) or b""
-            fields[str(name)] = (payload, part.get_filename())
+            # decode=True gives the bytes of a leaf part, or None when it has no body.
+            payload = part.get_payload(decode=True)
+            fields[str(name)] = (
+                payload if isinstance(payload, bytes) else b"",
+                part.get_filename(),
+            )
         return fields
 
 

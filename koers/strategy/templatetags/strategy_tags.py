@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from django import template
 
 from koers.strategy import status
-from koers.strategy.technographics import round_pct
+from koers.strategy.technographics.report import round_pct
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from koers.strategy.rules import DEFAULT_FUNNEL_STAGES, FunnelStage, analyse_funnel
+from koers.strategy.rules.funnel import DEFAULT_FUNNEL_STAGES, FunnelStage, analyse_funnel
 
 
 def test_default_funnel_has_the_six_domain_stages() -> None:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from koers.strategy.rules import (
+from koers.strategy.rules.kerkhofs import (
     KERKHOFS_STEPS,
     STEPS_AFTER_GO,
     CycleState,
     Decision,
     GoNoGo,
     KerkhofsStep,
-    SmartObjective,
     kerkhofs_state,
     next_cycle_objective,
 )
+from koers.strategy.rules.smart import SmartObjective
 
 GO = GoNoGo(Decision.GO, date(2026, 3, 1), "Audience is active on Mastodon.", "anna")
 

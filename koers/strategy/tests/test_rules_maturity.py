@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from koers.strategy.rules import (
+from koers.strategy.rules.maturity import (
     MATURITY_STAGES,
     SHARE_OF_VOICE_ITEM,
     ChecklistItem,

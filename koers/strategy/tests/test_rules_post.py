@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from koers.strategy.rules import (
+from koers.strategy.rules.groundswell import Objective, ObjectiveChoice, check_primary_objective
+from koers.strategy.rules.post import (
     Channel,
-    Objective,
-    ObjectiveChoice,
     PostPlan,
     PostStep,
-    SmartObjective,
-    check_primary_objective,
     post_status,
     post_step_status,
     technology_lock,
 )
+from koers.strategy.rules.reasons import Reason
+from koers.strategy.rules.smart import SmartObjective
 
 OBJECTIVE = SmartObjective(
     title="Answer questions fast",
@@ -50,7 +50,7 @@ READY = PostPlan(
 )
 
 
-def codes(reasons: tuple) -> list[str]:  # type: ignore[type-arg]
+def codes(reasons: Sequence[Reason]) -> list[str]:
     return [r.code for r in reasons]
 
 

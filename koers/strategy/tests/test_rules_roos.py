@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from koers.strategy.rules import Organiseren, Petal, PetalPlan, Roos, roos_status
+from koers.strategy.rules.roos import Organiseren, Petal, PetalPlan, Roos, roos_status
 
 READY_CENTRE = Organiseren(
     roles=("community manager",),

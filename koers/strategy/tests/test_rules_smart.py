@@ -7,16 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from koers.strategy.rules import (
-    EXAMPLE_OBJECTIVES,
-    GROUNDSWELL_OBJECTIVES,
-    LEVELS,
-    Level,
-    Objective,
-    SmartObjective,
-    SmartStatus,
-    check_smart,
-)
+from koers.strategy.rules.groundswell import GROUNDSWELL_OBJECTIVES, Objective
+from koers.strategy.rules.levels import LEVELS, Level
+from koers.strategy.rules.smart import EXAMPLE_OBJECTIVES, SmartObjective, SmartStatus, check_smart
 
 COMPLETE = SmartObjective(
     title="Answer questions fast",
@@ -36,7 +29,7 @@ COMPLETE = SmartObjective(
 
 
 def replace(**changes: object) -> SmartObjective:
-    return SmartObjective(**{**COMPLETE.__dict__, **changes})  # type: ignore[arg-type]
+    return SmartObjective(**{**COMPLETE.__dict__, **changes})
 
 
 def test_a_complete_objective_passes_every_letter() -> None:

@@ -6,36 +6,35 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from koers.strategy.technographics import (
+from koers.strategy.technographics.benchmarks import BENCHMARKS, compare
+from koers.strategy.technographics.cli import main
+from koers.strategy.technographics.ladder import (
     ACTIVITY_IDS,
-    BENCHMARKS,
-    DEFAULT_TACTICS,
-    DUTCH_HEADERS,
-    PARTICIPATION_90_9_1,
     RUNG_ACTIVITIES,
     Frequency,
-    ParticipationRule,
     Rung,
-    SurveyError,
     UnknownFrequencyError,
+    parse_frequency,
+    rungs_for,
+)
+from koers.strategy.technographics.messages import SurveyError
+from koers.strategy.technographics.profile import (
     build_profile,
     check_inactives_bound,
-    compare,
-    expected_participation,
-    format_table,
-    main,
-    map_header,
-    parse_frequency,
     profile_from_bytes,
-    read_survey,
-    round_pct,
-    rungs_for,
     sanity_warnings,
+)
+from koers.strategy.technographics.report import format_table, round_pct, to_json
+from koers.strategy.technographics.survey import DUTCH_HEADERS, map_header, read_survey
+from koers.strategy.technographics.tactics import (
+    DEFAULT_TACTICS,
+    PARTICIPATION_90_9_1,
+    ParticipationRule,
+    expected_participation,
     suggest_tactics,
-    to_json,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -566,6 +565,9 @@ def test_a_custom_header_map_replaces_the_dutch_one() -> None:
     assert [w.column for w in survey.warnings] == ["Kijken"]
 
 
+# No deadline: on a loaded CI machine an example can take longer than hypothesis' 200 ms, and
+# tests never judge wall-clock speed.
+@settings(deadline=None)
 @given(
     st.lists(
         st.fixed_dictionaries({a: st.sampled_from(list(F)) for a in sorted(ACTIVITY_IDS)}),
@@ -587,7 +589,7 @@ def test_any_computed_profile_satisfies_the_inactives_bound(
 
 
 def test_objectives_are_suggested_for_the_dominant_rungs_with_listening_first() -> None:
-    from koers.strategy.technographics import TacticAdvice, suggest_objectives
+    from koers.strategy.technographics.tactics import TacticAdvice, suggest_objectives
 
     advice = TacticAdvice((Rung.CREATORS, Rung.CRITICS), (), False)
     assert suggest_objectives(advice) == ("listening", "embracing", "energizing", "supporting")

@@ -7,11 +7,12 @@ from koers.textkit.head import Head, macro_f1, train_head, train_workspace_head
 from koers.textkit.messages import InputError
 
 
-def clusters(n_per_class: int = 40, d: int = 16, seed: int = 1) -> tuple[object, list[str]]:
+def clusters(n_per_class: int = 40, d: int = 16, seed: int = 1) -> tuple[np.ndarray, list[str]]:
     """Three well-separated Gaussian clusters, one per sentiment label."""
     rng = np.random.default_rng(seed)
     centres = {"negative": -4.0, "neutral": 0.0, "positive": 4.0}
-    xs, labels = [], []
+    xs: list[np.ndarray] = []
+    labels: list[str] = []
     for label, centre in centres.items():
         xs.append(rng.normal(0.0, 0.5, size=(n_per_class, d)) + centre * np.eye(d)[0])
         labels += [label] * n_per_class

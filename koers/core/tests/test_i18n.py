@@ -1,0 +1,142 @@
+"""The translation check: every catalogue complete, and one translation per msgid across them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext
+
+from koers import i18n
+from koers.listening.models import Network
+
+
+def entry(msgid: str, msgstr: str, *, msgctxt: str | None = None) -> polib.POEntry:
+    return polib.POEntry(msgid=msgid, msgstr=msgstr, msgctxt=msgctxt)
+
+
+def catalogue(root: Path, app: str, *entries: polib.POEntry, lang: str = "nl") -> Path:
+    """Write ``root/<app>/locale/<lang>/LC_MESSAGES/django.po`` with ``entries``."""
+    path = root / app / "locale" / lang / "LC_MESSAGES" / "django.po"
+    path.parent.mkdir(parents=True)
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": lang}
+    for item in entries:
+        po.append(item)
+    po.save(str(path))
+    return path
+
+
+def test_one_msgid_translated_differently_fails_naming_the_msgid_and_both_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    measurement = catalogue(
+        tmp_path, "measurement", entry("Objectives", "Doelen"), entry("Show", "Toon")
+    )
+    strategy = catalogue(
+        tmp_path, "strategy", entry("Objectives", "Doelstellingen"), entry("Show", "Toon")
+    )
+
+    assert i18n.check_all([measurement, strategy]) == 1
+
+    [conflict] = i18n.conflicting_translations([measurement, strategy])
+    assert conflict.msgid == "Objectives"
+    assert conflict.msgctxt is None
+    assert conflict.translations == {"Doelen": [measurement], "Doelstellingen": [strategy]}
+    err = capsys.readouterr().err
+    assert "'Objectives' is translated differently" in err
+    assert f"'Doelen' in {measurement}" in err
+    assert f"'Doelstellingen' in {strategy}" in err
+    assert "Show" not in err
+
+
+def test_the_files_that_agree_are_listed_together(tmp_path: Path) -> None:
+    paths = [
+        catalogue(tmp_path, "measurement", entry("Import", "Importeren")),
+        catalogue(tmp_path, "publishing", entry("Import", "Importeren")),
+        catalogue(tmp_path, "listening", entry("Import", "Import")),
+    ]
+    [conflict] = i18n.conflicting_translations(paths)
+    assert conflict.translations == {"Importeren": paths[:2], "Import": paths[2:]}
+
+
+def test_a_context_separates_two_meanings_of_one_word(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = [
+        catalogue(tmp_path, "listening", entry("Import", "Import", msgctxt="network")),
+        catalogue(tmp_path, "publishing", entry("Import", "Importeren")),
+    ]
+    assert i18n.conflicting_translations(paths) == []
+    assert i18n.check_all(paths) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_the_same_context_must_agree_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = [
+        catalogue(tmp_path, "listening", entry("Import", "Import", msgctxt="network")),
+        catalogue(tmp_path, "measurement", entry("Import", "Invoer", msgctxt="network")),
+    ]
+    assert i18n.check_all(paths) == 1
+    assert "'Import' (context 'network') is translated differently" in capsys.readouterr().err
+
+
+def test_plural_forms_are_compared(tmp_path: Path) -> None:
+    def plural(many: str) -> polib.POEntry:
+        return polib.POEntry(
+            msgid="%(n)s objective",
+            msgid_plural="%(n)s objectives",
+            msgstr_plural={0: "%(n)s doelstelling", 1: many},
+        )
+
+    same = [
+        catalogue(tmp_path / "a", "strategy", plural("%(n)s doelstellingen")),
+        catalogue(tmp_path / "a", "measurement", plural("%(n)s doelstellingen")),
+    ]
+    assert i18n.conflicting_translations(same) == []
+    different = [same[0], catalogue(tmp_path / "b", "measurement", plural("%(n)s doelen"))]
+    [conflict] = i18n.conflicting_translations(different)
+    assert set(conflict.translations) == {
+        "%(n)s doelstelling | %(n)s doelstellingen",
+        "%(n)s doelstelling | %(n)s doelen",
+    }
+
+
+def test_an_untranslated_entry_is_reported_as_missing_not_as_a_conflict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = [
+        catalogue(tmp_path, "strategy", entry("Funnel", "Funnel")),
+        catalogue(tmp_path, "measurement", entry("Funnel", "")),
+    ]
+    assert i18n.conflicting_translations(paths) == []
+    assert i18n.check_all(paths) == 1
+    err = capsys.readouterr().err
+    assert "1 untranslated or fuzzy entries" in err
+    assert "translated differently" not in err
+
+
+def test_catalogues_of_different_languages_are_not_compared(tmp_path: Path) -> None:
+    paths = [
+        catalogue(tmp_path, "strategy", entry("Funnel", "Funnel"), lang="nl"),
+        catalogue(tmp_path, "measurement", entry("Funnel", "Trichter"), lang="de"),
+    ]
+    assert i18n.conflicting_translations(paths) == []
+
+
+def test_the_project_catalogues_are_complete_and_consistent() -> None:
+    files = i18n.po_files()
+    assert len(files) >= 5  # koers/locale and the four apps
+    assert i18n.conflicting_translations(files) == []
+    assert all(i18n.untranslated(path) == [] for path in files)
+
+
+def test_import_is_a_verb_on_buttons_and_a_noun_for_the_network() -> None:
+    with translation.override("nl"):
+        assert gettext("Import") == "Importeren"
+        assert str(Network.IMPORT.label) == "Import"
+        assert gettext("Objectives") == "Doelstellingen"
