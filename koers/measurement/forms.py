@@ -64,6 +64,7 @@ HEADER_ALIASES = {
     "metric": "metric",
     "metriek": "metric",
     "meetwaarde": "metric",
+    "maatstaf": "metric",  # the Dutch label of the field
     "value": "value",
     "waarde": "value",
     "aantal": "value",

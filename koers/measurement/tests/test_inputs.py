@@ -55,9 +55,10 @@ def test_a_funnel_count_without_stage_is_refused(acme, bram, client_for):
     assert not ManualMetric.objects.exists()
 
 
-def test_dutch_semicolon_csv_in_windows_1252_is_imported(acme, bram, client_for):
+@pytest.mark.parametrize("metric_header", ["Maatstaf", "Metriek"])
+def test_dutch_semicolon_csv_in_windows_1252_is_imported(acme, bram, client_for, metric_header):
     content = (
-        "Datum;Metriek;Waarde;Kanaal;Fase;Opmerking\n"
+        f"Datum;{metric_header};Waarde;Kanaal;Fase;Opmerking\n"
         "01-10-2026;webbezoeken;1250;;;\n"
         "2026-10-01;funnel_stage;5400;;1;ééntje\n"
         "2026-10-02;clicks;310;Mastodon;;\n"
