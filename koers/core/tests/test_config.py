@@ -76,6 +76,16 @@ def test_koers_check_refuses_a_wrong_private_urls_switch(tmp_path):
     assert "KOERS_ALLOW_PRIVATE_URLS='soms' is not a boolean" in result.stderr
 
 
+def test_koers_check_warns_when_private_urls_are_allowed(settings):
+    from koers.core.checks import check_configuration
+
+    settings.KOERS_ALLOW_PRIVATE_URLS = False
+    assert "config.private_urls" not in {p.code for p in check_configuration()}
+    settings.KOERS_ALLOW_PRIVATE_URLS = True
+    [warning] = [p for p in check_configuration() if p.code == "config.private_urls"]
+    assert warning.level == "warning" and "KOERS_OUTBOUND_ALLOWLIST" in warning.message
+
+
 def test_secret_is_generated_once_and_kept_private(tmp_path, monkeypatch):
     monkeypatch.delenv("KOERS_SECRET_KEY", raising=False)
     first = env_secret("KOERS_SECRET_KEY", tmp_path, "secret_key")
