@@ -215,7 +215,7 @@ class SourceForm(forms.Form):
         data = super().clean()
         kind = data.get("kind")
         for field in self.NEEDS.get(kind or "", ()):
-            if not data.get(field):
+            if not data.get(field) and field not in self.errors:  # one reason per field
                 self.add_error(field, _("This kind of source needs this."))
         if kind == SourceKind.MASTODON and not (data.get("hashtag") or data.get("search")):
             self.add_error("hashtag", _("Give a hashtag or search words (or both)."))

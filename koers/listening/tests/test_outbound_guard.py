@@ -35,6 +35,7 @@ def test_the_source_form_refuses_a_feed_on_a_private_address(client_for, anna, a
         response = client.post(new, source_form(feed_url=feed_url), HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 200
         assert "points into a private network" in response.content.decode()
+        assert "needs this" not in response.content.decode()  # the one reason, not two
     response = client.post(
         new,
         source_form(kind="mastodon", instance_url="http://10.0.0.8", hashtag="koffie"),
