@@ -68,6 +68,13 @@ def client_for(client):
 
 
 @pytest.fixture(autouse=True)
+def _fake_servers_are_private(settings):
+    # The fake network servers listen on 127.0.0.1, which the outbound guard refuses by
+    # default; the guard's own tests set this back to False.
+    settings.KOERS_ALLOW_PRIVATE_URLS = True
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_files(settings):
     # Tests render templates without running collectstatic; the manifest storage would refuse.
     settings.STORAGES = settings.STORAGES | {

@@ -87,6 +87,8 @@ def main() -> int:
         "KOERS_DATA_DIR": data_dir,
         "KOERS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "KOERS_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
+        # The fake webhook receiver listens on 127.0.0.1, which koers refuses by default.
+        "KOERS_OUTBOUND_ALLOWLIST": "127.0.0.1/32",
         "PYTHONPATH": str(ROOT),
     }
     os.environ.update(env)

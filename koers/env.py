@@ -54,6 +54,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_outbound_allowlist(name: str) -> list[str]:
+    """Comma-separated host names and address ranges (CIDR) koers may fetch even when private."""
+    from koers.networks.safety import OutboundPolicy
+
+    entries = env_list(name, [])
+    try:
+        OutboundPolicy.parse(False, entries)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}.") from None
+    return entries
+
+
 def env_time_zone(name: str, default: str) -> str:
     value = env_str(name, default)
     try:

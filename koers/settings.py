@@ -17,6 +17,7 @@ from koers.env import (
     env_data_dir,
     env_int,
     env_list,
+    env_outbound_allowlist,
     env_secret,
     env_secret_fernet,
     env_str,
@@ -213,6 +214,10 @@ MAILERS = {
 # How long a heartbeat may be old before /healthz calls the worker or scheduler down.
 KOERS_HEARTBEAT_MAX_AGE = env_int("KOERS_HEARTBEAT_MAX_AGE", 120, minimum=10)
 KOERS_INVITATION_DAYS = env_int("KOERS_INVITATION_DAYS", 7, minimum=1)
+# Outbound requests to URLs users type (webhooks, feeds, link checks, link cards, instances):
+# public addresses only, unless an intranet install allows private ones (all, or listed).
+KOERS_ALLOW_PRIVATE_URLS = env_bool("KOERS_ALLOW_PRIVATE_URLS", False)
+KOERS_OUTBOUND_ALLOWLIST = env_outbound_allowlist("KOERS_OUTBOUND_ALLOWLIST")
 
 LOGGING = {
     "version": 1,

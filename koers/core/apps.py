@@ -8,3 +8,8 @@ class CoreConfig(AppConfig):
     name = "koers.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from koers.core import outbound
+
+        outbound.install()

@@ -71,6 +71,16 @@ def check_configuration() -> list[Problem]:
                 "KOERS_EMAIL_HOST is not set; e-mails are printed to the console, not sent.",
             )
         )
+    if settings.KOERS_ALLOW_PRIVATE_URLS:
+        problems.append(
+            Problem(
+                "warning",
+                "config.private_urls",
+                "KOERS_ALLOW_PRIVATE_URLS is on: anyone who can add a webhook, feed or link can "
+                "make koers fetch addresses on its own network; on a shared server list the "
+                "intranet hosts in KOERS_OUTBOUND_ALLOWLIST instead.",
+            )
+        )
     if settings.BASE_URL.startswith("http://") and settings.HTTPS:
         problems.append(
             Problem(

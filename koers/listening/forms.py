@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koers.core.forms import RowChoiceField
 from koers.core.models import Workspace
+from koers.core.outbound import validate_public_url
 from koers.listening.models import (
     COLOURS,
     Network,
@@ -159,13 +160,18 @@ class SourceForm(forms.Form):
     poll_every_seconds = forms.IntegerField(
         label=_("Check every (seconds)"), min_value=60, initial=300
     )
-    instance_url = forms.URLField(label=_("Mastodon server"), required=False)
+    instance_url = forms.URLField(
+        label=_("Mastodon server"), required=False, validators=[validate_public_url]
+    )
     hashtag = forms.CharField(label=_("Hashtag"), max_length=100, required=False)
     search = forms.CharField(label=_("Search words"), max_length=200, required=False)
-    feed_url = forms.URLField(label=_("Feed address"), required=False)
+    feed_url = forms.URLField(
+        label=_("Feed address"), required=False, validators=[validate_public_url]
+    )
     stream_url = forms.URLField(
         label=_("Jetstream address"),
         required=False,
+        validators=[validate_public_url],
         help_text=_("Empty: Bluesky's public Jetstream."),
     )
     handle = forms.CharField(label=_("Bluesky handle"), max_length=200, required=False)
@@ -210,7 +216,7 @@ class SourceForm(forms.Form):
         data = super().clean()
         kind = data.get("kind")
         for field in self.NEEDS.get(kind or "", ()):
-            if not data.get(field):
+            if not data.get(field) and field not in self.errors:  # one reason per field
                 self.add_error(field, _("This kind of source needs this."))
         if kind == SourceKind.MASTODON and not (data.get("hashtag") or data.get("search")):
             self.add_error("hashtag", _("Give a hashtag or search words (or both)."))

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from koers.core.outbound import error_text
 from koers.listening.actions import source_credentials
 from koers.listening.models import Source, SourceKind, SourceStatus
 from koers.listening.pipeline import IngestReport, Pipeline, record_run
@@ -119,7 +120,7 @@ def record_failure(source: Source, error: NetworkError, now: datetime | None = N
     """Backoff for a retryable error; "broken" (waits for a person) for any other."""
     now = now or timezone.now()
     source.failures += 1
-    source.last_error = (error.message or type(error).__name__)[:500]
+    source.last_error = error_text(error, source.workspace.language)[:500]
     if isinstance(error, RetryableError):
         source.status = SourceStatus.BACKOFF
         source.next_poll_at = now + backoff_delay(source, error.retry_after)

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.tasks import task
 
 from koers.core.scheduler import periodic
-from koers.listening import sources
+from koers.listening import sources, uploads
 
 
 @periodic(every=timedelta(minutes=1), name="listening.poll_sources")
@@ -18,6 +18,13 @@ from koers.listening import sources
 def poll_sources() -> int:
     """Poll every source that is due; each source is claimed so a run never doubles up."""
     return sources.poll_due()
+
+
+@periodic(every=timedelta(hours=1), name="listening.remove_abandoned_uploads")
+@task(queue_name="listening")
+def remove_abandoned_uploads() -> int:
+    """Delete browser-import files whose column mapping never came (older than 24 hours)."""
+    return uploads.remove_abandoned()
 
 
 @task(queue_name="listening")

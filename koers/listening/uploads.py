@@ -1,18 +1,35 @@
 """The browser import: an uploaded file is kept privately between the upload and the mapping
 step (under ``KOERS_DATA_DIR/imports``, never served), then read by the same reader and
-pipeline as ``koers import``, so both report the same row errors in the same words."""
+pipeline as ``koers import``, so both report the same row errors in the same words.
+
+Life of a file: ``<token>.upload`` after step 1; :func:`claim` renames it to
+``<token>.importing`` when the import starts (so only one import reads it, and the clean-up
+leaves it alone); :func:`discard` removes it afterwards. Uploads whose import never started
+are removed by :func:`remove_abandoned` after ``ABANDONED_AFTER``. File times are set from
+koers' clock, so the clean-up and its tests agree on a file's age.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from koers.networks.files import FileFormatError, read_table, suggest_mapping
 
+logger = logging.getLogger(__name__)
+
 PREVIEW_ROWS = 5
+# An upload whose column mapping was never sent: the person left (or the session expired).
+ABANDONED_AFTER = timedelta(hours=24)
+# An import that claimed its file but never discarded it (the process died mid-import).
+CRASHED_AFTER = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -30,10 +47,15 @@ def _dir() -> Path:
     return path
 
 
-def path_for(token: str) -> Path:
+def path_for(token: str, suffix: str = ".upload") -> Path:
     if not token.isalnum():
         raise FileNotFoundError(token)
-    return _dir() / f"{token}.upload"
+    return _dir() / f"{token}{suffix}"
+
+
+def _stamp(path: Path) -> None:
+    moment = timezone.now().timestamp()
+    os.utime(path, (moment, moment))
 
 
 def store(data: bytes, filename: str) -> Upload:
@@ -49,7 +71,9 @@ def store(data: bytes, filename: str) -> Upload:
         # read_table accepted it as Windows-1252 (Dutch Excel); the import reader reads UTF-8.
         data = data.decode("cp1252").encode("utf-8")
     token = secrets.token_hex(16)
-    path_for(token).write_bytes(data)
+    path = path_for(token)
+    path.write_bytes(data)
+    _stamp(path)
     # The same rule read_table used to read the columns: by extension, else by the first byte.
     lower = filename.lower()
     jsonl = lower.endswith((".jsonl", ".ndjson", ".json")) or (
@@ -67,5 +91,38 @@ def suggested(columns: list[str]) -> dict[str, str]:
     return {k: v for k, v in renamed.items() if v}
 
 
+def claim(token: str) -> Path:
+    """Take the upload for the import that starts now; ``FileNotFoundError`` when it is gone
+    (cleaned up as abandoned, or already imported by a second click)."""
+    claimed = path_for(token, ".importing")
+    os.rename(path_for(token), claimed)  # atomic: one import wins, the clean-up skips it
+    _stamp(claimed)
+    return claimed
+
+
 def discard(token: str) -> None:
     path_for(token).unlink(missing_ok=True)
+    path_for(token, ".importing").unlink(missing_ok=True)
+
+
+def remove_abandoned(now: datetime | None = None) -> int:
+    """Remove uploads never imported within ``ABANDONED_AFTER`` (and files of imports that
+    died over ``CRASHED_AFTER`` ago); returns how many files were removed."""
+    moment = (now or timezone.now()).timestamp()
+    limits = {
+        ".upload": moment - ABANDONED_AFTER.total_seconds(),
+        ".importing": moment - CRASHED_AFTER.total_seconds(),
+    }
+    removed = 0
+    for path in _dir().iterdir():
+        limit = limits.get(path.suffix)
+        try:
+            if limit is None or path.stat().st_mtime > limit:
+                continue
+            path.unlink()
+        except FileNotFoundError:  # claimed or discarded meanwhile
+            continue
+        removed += 1
+    if removed:
+        logger.info("Removed %d abandoned import file(s)", removed)
+    return removed

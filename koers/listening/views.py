@@ -485,12 +485,23 @@ def import_map(request: HttpRequest, workspace: Workspace) -> HttpResponse:
         initial=uploads.suggested(pending["columns"]),
     )
     if request.method == "POST" and form.is_valid():
+        try:
+            path = uploads.claim(pending["token"])
+        except FileNotFoundError:  # removed as abandoned, or imported by an earlier click
+            del request.session[_UPLOAD_KEY]
+            messages.error(request, _("The uploaded file is no longer here; upload it again."))
+            return redirect("listening:import", slug=workspace.slug)
         source = actions.file_source(workspace, request.user, pending["source_name"])
-        with uploads.path_for(pending["token"]).open("rb") as handle:
-            report = actions.import_posts(
-                workspace, request.user, source, read_posts(handle, pending["fmt"], form.mapping())
-            )
-        uploads.discard(pending["token"])
+        try:
+            with path.open("rb") as handle:
+                report = actions.import_posts(
+                    workspace,
+                    request.user,
+                    source,
+                    read_posts(handle, pending["fmt"], form.mapping()),
+                )
+        finally:
+            uploads.discard(pending["token"])
         del request.session[_UPLOAD_KEY]
         lang = ui_lang()
         failures = [

@@ -55,6 +55,7 @@ from koers.networks.base import (
     validate_against_limits,
 )
 from koers.networks.media import card_http_client, fetch_link_card, prepare_image
+from koers.networks.safety import GuardedTransport, OutboundBlockedError, blocked_cause
 from koers.networks.text import (
     BSKY_MENTION_RE,
     find_hashtags,
@@ -130,6 +131,9 @@ def _classify(error: AtProtocolError, *, write: bool) -> NetworkError:
     """atproto exception → koers error; messages carry Bluesky's reason, never a token."""
     if isinstance(error, LoginRequiredError):
         return AuthError("Not logged in to Bluesky.", network=NETWORK)
+    blocked = blocked_cause(error)
+    if blocked is not None:  # the server address (a user's choice) is a private one
+        return OutboundBlockedError(blocked.host, network=NETWORK)
     if not isinstance(error, RequestErrorBase):
         return PermanentError(f"Bluesky client error: {type(error).__name__}.", network=NETWORK)
     status = error.response.status_code if error.response is not None else None
@@ -193,8 +197,10 @@ class BlueskySession:
         self._password = app_password
         self._session_string = session_string
         self._on_session_change = on_session_change
+        # The server address is typed by users: connect to public addresses only.
         self.client = Client(
-            base_url=service_url.rstrip("/") + "/xrpc", request=AtRequest(timeout=timeout)
+            base_url=service_url.rstrip("/") + "/xrpc",
+            request=AtRequest(timeout=timeout, transport=GuardedTransport()),
         )
         self.client.on_session_change(self._session_changed)
         self._logged_in = False
@@ -331,16 +337,13 @@ class BlueskyPublisher:
         *,
         web_url: str = "https://bsky.app",
         link_card_timeout: float = 5.0,
-        allow_private_link_hosts: bool = False,
         http: httpx.Client | None = None,
     ) -> None:
         self.session = session
         self.web_url = web_url.rstrip("/")
-        # Cards fetch URLs anyone can write in a post: public hosts only, unless a test or a
-        # closed-network install says otherwise.
-        self._http = http or card_http_client(
-            link_card_timeout, allow_private_hosts=allow_private_link_hosts
-        )
+        # Cards fetch URLs anyone can write in a post: the client refuses private addresses
+        # (see koers.networks.safety).
+        self._http = http or card_http_client(link_card_timeout)
         self._did_cache: dict[str, str | None] = {}
 
     # -- limits & validation ------------------------------------------------------------------

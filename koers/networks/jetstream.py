@@ -24,18 +24,25 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from websockets.exceptions import InvalidHandshake, InvalidURI, WebSocketException
 from websockets.sync.client import connect
 
 from koers.networks.base import IncomingPost, RetryableError
 from koers.networks.bluesky import NETWORK, POST_COLLECTION, record_to_incoming
+from koers.networks.safety import (
+    HostBlocked,
+    OutboundBlockedError,
+    checked_addresses,
+    current_policy,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +114,24 @@ class JetstreamSource:
             params.append(("cursor", str(max(cursor - self.overlap_us, 0))))
         return f"{self.url}?{urlencode(params)}"
 
+    def _checked_socket(self, url: str) -> socket.socket | None:
+        """A socket to a checked address of the stream's host (``None``: no check needed).
+
+        The stream address is typed by users, so the outbound guard applies; websockets then
+        speaks TLS over this socket, verified against the host name.
+        """
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        policy = current_policy()
+        if policy.checks_nothing or policy.host_allowed(host):
+            return None
+        port = parts.port or (443 if parts.scheme == "wss" else 80)
+        try:
+            addresses = checked_addresses(host, port, policy)
+        except HostBlocked:
+            raise OutboundBlockedError(host, network=NETWORK) from None
+        return socket.create_connection((addresses[0], port), timeout=self.open_timeout)
+
     def stream(
         self, cursor: int | None = None, stop: threading.Event | None = None
     ) -> Iterator[JetstreamPost]:
@@ -120,8 +145,10 @@ class JetstreamSource:
         failures = 0
         while not stop.is_set():
             try:
+                url = self.subscribe_url(last)
                 with connect(
-                    self.subscribe_url(last),
+                    url,
+                    sock=self._checked_socket(url),
                     open_timeout=self.open_timeout,
                     close_timeout=2,
                     max_size=2**22,

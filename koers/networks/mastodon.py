@@ -54,6 +54,7 @@ from koers.networks.base import (
     UnknownOutcomeError,
     validate_against_limits,
 )
+from koers.networks.safety import OutboundBlockedError, blocked_cause, guarded_session
 from koers.networks.text import (
     MASTODON_MENTION_RE,
     grapheme_count,
@@ -130,6 +131,9 @@ def _classify(error: Exception, *, host: str, write: bool, retry_at: float | Non
             f"Mastodon ({host}) refused the request: {reason}.", network=NETWORK, status=status
         )
     if isinstance(error, MastodonNetworkError):
+        blocked = blocked_cause(error)
+        if blocked is not None:  # refused before connecting: nothing was sent
+            return OutboundBlockedError(blocked.host, network=NETWORK)
         cause = error.__cause__ or error.__context__
         if write and not _not_sent(cause):
             return UnknownOutcomeError(
@@ -172,6 +176,8 @@ class _MastodonBase:
             ratelimit_method="throw",
             version_check_mode="none",
             user_agent=user_agent,
+            # The instance address is typed by users: public addresses only.
+            session=guarded_session(),
         )
 
     def _call(

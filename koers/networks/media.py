@@ -6,9 +6,7 @@ Network-agnostic: the caller passes the limit and the network name used in error
 from __future__ import annotations
 
 import io
-import ipaddress
 import logging
-import socket
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -16,41 +14,22 @@ import httpx
 from PIL import Image, UnidentifiedImageError
 
 from koers.networks.base import PermanentError
+from koers.networks.safety import http_client
 
 logger = logging.getLogger(__name__)
 
 
-class PrivateAddressError(httpx.RequestError):
-    """A fetch for a card or preview aimed at a private, loopback or link-local address."""
+def card_http_client(timeout: float) -> httpx.Client:
+    """The httpx client for link previews: short timeouts, redirects, public hosts only.
 
-
-def refuse_private_hosts(request: httpx.Request) -> None:
-    """httpx request hook: refuse hosts that resolve to non-public addresses.
-
-    Link cards fetch URLs that anyone can put in a post; without this a post could make the
-    koers server read its own network (cloud metadata at 169.254.169.254, intranet admin
-    pages). Runs for every request, so redirects are checked too. (A host that resolves
-    differently a moment later — DNS rebinding — is not covered; koers only reads titles.)
+    Every connection (each redirect hop too) goes through the outbound guard
+    (:mod:`koers.networks.safety`): a post cannot make koers read its own network.
     """
-    host = request.url.host
-    try:
-        infos = socket.getaddrinfo(host, request.url.port or 443, proto=socket.IPPROTO_TCP)
-    except socket.gaierror:
-        raise PrivateAddressError(f"cannot resolve {host}", request=request) from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise PrivateAddressError(f"{host} is not a public address", request=request)
-
-
-def card_http_client(timeout: float, *, allow_private_hosts: bool = False) -> httpx.Client:
-    """The httpx client for link previews: short timeouts, redirects, public hosts only."""
-    return httpx.Client(
+    return http_client(
         timeout=httpx.Timeout(timeout),
         follow_redirects=True,
         max_redirects=5,
         headers={"User-Agent": "koers (link preview)"},
-        event_hooks={"request": [] if allow_private_hosts else [refuse_private_hosts]},
     )
 
 

@@ -28,6 +28,7 @@ from koers.networks.base import (
     PermanentError,
     RetryableError,
 )
+from koers.networks.safety import BlockedAddressError, OutboundBlockedError, http_client
 from koers.networks.text import find_urls, html_to_text
 
 NETWORK = "rss"
@@ -110,7 +111,8 @@ class RssSource:
     ) -> None:
         self.url = url
         self.max_bytes = max_bytes
-        self._http = http or httpx.Client(
+        # Feed addresses are typed by users: public addresses only (koers.networks.safety).
+        self._http = http or http_client(
             timeout=httpx.Timeout(timeout),
             follow_redirects=True,
             headers={
@@ -142,6 +144,8 @@ class RssSource:
                             network=NETWORK,
                         )
                 response_headers = dict(response.headers)
+        except BlockedAddressError as error:  # the feed's host, or where it redirected to
+            raise OutboundBlockedError(error.host, network=NETWORK) from None
         except httpx.TimeoutException:
             raise RetryableError(
                 f"The feed at {host} did not answer in time.", network=NETWORK

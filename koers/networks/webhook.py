@@ -46,6 +46,7 @@ from koers.networks.base import (
     UnknownOutcomeError,
     validate_against_limits,
 )
+from koers.networks.safety import BlockedAddressError, OutboundBlockedError, http_client
 from koers.networks.text import grapheme_count
 
 NETWORK = "webhook"
@@ -131,7 +132,8 @@ class WebhookSender:
         self.url = url
         self.host = httpx.URL(url).host
         self._secret = secret
-        self._http = http or httpx.Client(
+        # The URL is the customer's: public addresses only (koers.networks.safety).
+        self._http = http or http_client(
             timeout=httpx.Timeout(timeout), headers={"User-Agent": "koers-webhook"}
         )
 
@@ -151,6 +153,8 @@ class WebhookSender:
         }
         try:
             response = self._http.post(self.url, content=body, headers=headers)
+        except BlockedAddressError:
+            raise OutboundBlockedError(self.host, network=NETWORK) from None
         except (httpx.ConnectError, httpx.ConnectTimeout):
             raise RetryableError(
                 f"Could not reach the webhook at {self.host}.", network=NETWORK

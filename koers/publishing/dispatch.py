@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from koers.core.actions import audit
 from koers.core.crypto import DecryptionError
+from koers.core.outbound import error_text
 from koers.networks.base import (
     AuthError,
     MediaItem,
@@ -282,7 +283,9 @@ def publish_delivery(
     except AuthError as error:
         actions.mark_channel_broken(delivery.channel, error.message)
         return _fail(delivery, worker, attempt, error.message)
-    except (PermanentError, DecryptionError, OSError) as error:
+    except PermanentError as error:
+        return _fail(delivery, worker, attempt, error_text(error, delivery.workspace.language))
+    except (DecryptionError, OSError) as error:
         return _fail(delivery, worker, attempt, str(error))
     logger.info(
         "published delivery %s in %.0f ms", delivery_id, (time.monotonic() - started) * 1000

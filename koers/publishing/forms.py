@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from koers.core.forms import RowChoiceField, RowMultipleChoiceField
+from koers.core.outbound import validate_public_url
 from koers.publishing import rules
 from koers.publishing.models import Campaign, Category, Channel, ContentItem, PublishingSettings
 from koers.strategy.models import Objective
@@ -30,7 +31,9 @@ RULE_LABELS = {
 class MastodonForm(forms.Form):
     name = forms.CharField(label=_("Name in koers"), max_length=80)
     endpoint = forms.URLField(
-        label=_("Instance address"), help_text=_("For example https://mastodon.social")
+        label=_("Instance address"),
+        help_text=_("For example https://mastodon.social"),
+        validators=[validate_public_url],
     )
     secret = forms.CharField(
         label=_("Access token"),
@@ -54,12 +57,14 @@ class BlueskyForm(forms.Form):
         widget=forms.PasswordInput(render_value=False),
         help_text=_("Settings → Privacy and security → App passwords. Never your main password."),
     )
-    endpoint = forms.URLField(label=_("Server"), initial="https://bsky.social")
+    endpoint = forms.URLField(
+        label=_("Server"), initial="https://bsky.social", validators=[validate_public_url]
+    )
 
 
 class WebhookForm(forms.Form):
     name = forms.CharField(label=_("Name in koers"), max_length=80)
-    endpoint = forms.URLField(label=_("Webhook address"))
+    endpoint = forms.URLField(label=_("Webhook address"), validators=[validate_public_url])
     secret = forms.CharField(
         label=_("Signing secret"),
         min_length=16,

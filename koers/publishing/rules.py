@@ -69,6 +69,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "De link {url} werkt niet: {reason}.",
     },
 }
+# Fixed reasons a link check stores (``koers.publishing.tasks.check_url``); others are shown as is.
+LINK_REASONS = {
+    "not a web address": {"en": "not a web address", "nl": "geen webadres"},
+    "no answer in time": {"en": "no answer in time", "nl": "geen antwoord op tijd"},
+    "private network": {
+        "en": "it points into a private network, which koers does not visit",
+        "nl": "hij wijst naar een privénetwerk, daar gaat koers niet heen",
+    },
+}
 CATEGORY_NAMES = {
     "promotion": {"en": "promotion", "nl": "promotie"},
     "curated": {"en": "curated content", "nl": "gecureerde content"},
@@ -88,6 +97,9 @@ class Finding:
         category = params.get("category")
         if isinstance(category, str) and category in CATEGORY_NAMES:
             params["category"] = CATEGORY_NAMES[category][lang]
+        reason = params.get("reason")
+        if isinstance(reason, str) and reason in LINK_REASONS:
+            params["reason"] = LINK_REASONS[reason][lang]
         return MESSAGES[self.rule][lang].format(**params)
 
     @property

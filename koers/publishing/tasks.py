@@ -12,11 +12,14 @@ from datetime import timedelta
 
 import httpx
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from koers.core.crypto import DecryptionError
+from koers.core.outbound import blocked_message
 from koers.core.scheduler import periodic
 from koers.networks.base import ConnectionStatus, Limits, NetworkError
+from koers.networks.safety import BlockedAddressError, HostBlocked, http_client
+from koers.networks.safety import check_url as check_outbound_url
 from koers.publishing import actions, dispatch
 from koers.publishing.adapters import publisher_for
 from koers.publishing.models import Channel, ContentItem, Health, LinkCheck
@@ -51,6 +54,11 @@ def check_channel_now(channel: Channel) -> tuple[ConnectionStatus, Limits | None
 
     Never raises for network trouble: it is reported in the status instead.
     """
+    try:  # the address may have been saved before the guard existed, or the policy changed
+        check_outbound_url(channel.endpoint)
+    except HostBlocked:
+        with translation.override(channel.workspace.language):
+            return ConnectionStatus(ok=False, reason=blocked_message()), None
     try:
         publisher = publisher_for(channel)
     except DecryptionError as error:
@@ -93,13 +101,19 @@ def check_channels() -> int:
 
 
 def check_url(url: str, client: httpx.Client) -> tuple[bool, str]:
-    """HEAD (then GET when HEAD is not allowed), following redirects: 2xx/3xx end = works."""
+    """HEAD (then GET when HEAD is not allowed), following redirects: 2xx/3xx end = works.
+
+    ``client`` should come from :func:`link_client`: a link (or a redirect) to a private
+    address is reported as ``"private network"`` and never visited.
+    """
     if not url.lower().startswith(("http://", "https://")):
         return False, "not a web address"
     try:
         response = client.head(url)
         if response.status_code in (403, 405, 501):
             response = client.get(url)
+    except BlockedAddressError:
+        return False, "private network"
     except httpx.TimeoutException:
         return False, "no answer in time"
     except httpx.HTTPError as error:
@@ -109,15 +123,20 @@ def check_url(url: str, client: httpx.Client) -> tuple[bool, str]:
     return True, ""
 
 
+def link_client() -> httpx.Client:
+    """Links are typed by users: the client refuses private addresses (koers.networks.safety)."""
+    return http_client(
+        timeout=LINK_TIMEOUT, follow_redirects=True, headers={"User-Agent": "koers link check"}
+    )
+
+
 @task
 def check_links(item_id: int) -> int:
     item = ContentItem.objects.filter(pk=item_id).first()
     if item is None:
         return 0
     urls = item_urls(item)
-    with httpx.Client(
-        timeout=LINK_TIMEOUT, follow_redirects=True, headers={"User-Agent": "koers link check"}
-    ) as client:
+    with link_client() as client:
         for url in urls:
             ok, reason = check_url(url, client)
             LinkCheck.objects.update_or_create(

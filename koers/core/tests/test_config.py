@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from koers.env import env_bool, env_int, env_secret, env_time_zone
+from koers.env import env_bool, env_int, env_outbound_allowlist, env_secret, env_time_zone
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -56,6 +56,34 @@ def test_unknown_time_zone_is_refused(monkeypatch):
     monkeypatch.setenv("KOERS_TIME_ZONE", "Europe/Amsterdm")
     with pytest.raises(ImproperlyConfigured, match="not a known time zone"):
         env_time_zone("KOERS_TIME_ZONE", "UTC")
+
+
+def test_the_outbound_allowlist_takes_hosts_and_ranges_and_names_a_wrong_entry(monkeypatch):
+    monkeypatch.setenv("KOERS_OUTBOUND_ALLOWLIST", "intranet.example.nl, 10.0.0.0/8")
+    assert env_outbound_allowlist("KOERS_OUTBOUND_ALLOWLIST") == [
+        "intranet.example.nl",
+        "10.0.0.0/8",
+    ]
+    monkeypatch.setenv("KOERS_OUTBOUND_ALLOWLIST", "10.0.0.0/8, http://intranet/")
+    with pytest.raises(ImproperlyConfigured, match="KOERS_OUTBOUND_ALLOWLIST.*http://intranet/"):
+        env_outbound_allowlist("KOERS_OUTBOUND_ALLOWLIST")
+
+
+def test_koers_check_refuses_a_wrong_private_urls_switch(tmp_path):
+    env = {"KOERS_DATA_DIR": str(tmp_path), "KOERS_ALLOW_PRIVATE_URLS": "soms"}
+    result = run_koers("check", env=env)
+    assert result.returncode == 2
+    assert "KOERS_ALLOW_PRIVATE_URLS='soms' is not a boolean" in result.stderr
+
+
+def test_koers_check_warns_when_private_urls_are_allowed(settings):
+    from koers.core.checks import check_configuration
+
+    settings.KOERS_ALLOW_PRIVATE_URLS = False
+    assert "config.private_urls" not in {p.code for p in check_configuration()}
+    settings.KOERS_ALLOW_PRIVATE_URLS = True
+    [warning] = [p for p in check_configuration() if p.code == "config.private_urls"]
+    assert warning.level == "warning" and "KOERS_OUTBOUND_ALLOWLIST" in warning.message
 
 
 def test_secret_is_generated_once_and_kept_private(tmp_path, monkeypatch):

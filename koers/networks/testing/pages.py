@@ -46,5 +46,8 @@ class FakePages(FakeServer):
             200, body.encode("utf-8"), {"Content-Type": "text/html; charset=utf-8"}
         )
 
+    def add_redirect(self, path: str, location: str, status: int = 302) -> None:
+        self.pages[path] = Response(status, b"", {"Location": location})
+
     def route(self, request: Request) -> Response:
         return self.pages.get(request.path) or Response(404, b"not found")

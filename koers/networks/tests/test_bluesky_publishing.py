@@ -7,6 +7,7 @@ import re
 import pytest
 from PIL import Image
 
+from koers.networks import safety
 from koers.networks.base import (
     AuthError,
     MediaItem,
@@ -252,7 +253,7 @@ def test_a_link_card_is_built_from_the_pages_opengraph_tags(server):
             description="Hoe je een strategie maakt",
             image="/plaatje.png",
         )
-        publisher = BlueskyPublisher(session_for(server), allow_private_link_hosts=True)
+        publisher = BlueskyPublisher(session_for(server))
         url = f"{pages.url}/artikel"
 
         publisher.publish(OutgoingPost(text=f"Lees dit: {url}"), "attempt-card")
@@ -265,12 +266,17 @@ def test_a_link_card_is_built_from_the_pages_opengraph_tags(server):
     assert external["thumb"]["mimeType"] == "image/png"
 
 
-def test_a_card_is_never_fetched_from_a_private_address_by_default(server):
+def test_a_card_is_never_fetched_from_a_private_address_by_default(server, strict_outbound):
     from koers.networks.testing.pages import FakePages
 
+    # The fake Bluesky server is reached as "localhost", allowed by name; the page is not.
+    strict_outbound(safety.OutboundPolicy.parse(False, "localhost"))
     with FakePages() as pages:
         pages.add_html("/intern", title="Intranet beheer")
-        publisher = publisher_for(server)  # default: public hosts only
+        session = BlueskySession(
+            server.handle, server.password, service_url=server.url.replace("127.0.0.1", "localhost")
+        )
+        publisher = BlueskyPublisher(session)
 
         publisher.publish(OutgoingPost(text=f"Kijk {pages.url}/intern"), "attempt-ssrf")
 
@@ -280,7 +286,7 @@ def test_a_card_is_never_fetched_from_a_private_address_by_default(server):
 
 
 def test_a_page_that_does_not_answer_gives_no_card_but_the_post_goes_out(server, closed_port_url):
-    publisher = BlueskyPublisher(session_for(server), allow_private_link_hosts=True)
+    publisher = BlueskyPublisher(session_for(server))
 
     publisher.publish(OutgoingPost(text=f"Kijk {closed_port_url}/weg"), "attempt-nocard")
 
