@@ -29,7 +29,7 @@ import ipaddress
 import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import httpcore
@@ -308,19 +308,19 @@ class _GuardedConnectionMixin:
     def _new_conn(self) -> socket.socket:
         policy = current_policy()
         if policy.checks_nothing or policy.host_allowed(self._dns_host):
-            return super()._new_conn()  # type: ignore[misc]
+            return cast(socket.socket, super()._new_conn())  # type: ignore[misc]
         try:
             addresses = checked_addresses(self._dns_host, self.port, policy)
         except HostBlocked as blocked:
             raise BlockedConnection(blocked.host, blocked.address) from None
         except (socket.gaierror, UnicodeError):
-            return super()._new_conn()  # type: ignore[misc]  # urllib3 reports it as usual
+            return cast(socket.socket, super()._new_conn())  # type: ignore[misc]  # urllib3 reports it as usual
         original = self._dns_host
         try:
             for index, address in enumerate(addresses):
                 self._dns_host = address  # the TLS layer still verifies against ``host``
                 try:
-                    return super()._new_conn()  # type: ignore[misc]
+                    return cast(socket.socket, super()._new_conn())  # type: ignore[misc]
                 except OSError:
                     if index == len(addresses) - 1:
                         raise
