@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "koers.strategy",
     "koers.publishing",
     "koers.listening",
+    "koers.alerts",
     "koers.measurement",
 ]
 
