@@ -42,6 +42,7 @@ urlpatterns += [
     path("w/<slug:slug>/strategy/", include("koers.strategy.urls")),
     path("w/<slug:slug>/calendar/", include("koers.publishing.urls")),
     path("w/<slug:slug>/listening/", include("koers.listening.urls")),
+    path("w/<slug:slug>/alerts/", include("koers.alerts.urls")),
     path("w/<slug:slug>/measure/", include("koers.measurement.urls")),
     # The inbox (engagement) is not built yet: it shows what it will hold.
     path("w/<slug:slug>/inbox/", views.section, {"key": "inbox"}, name="section-inbox"),

@@ -51,7 +51,7 @@ def evaluate_rule(rule: AlertRule, now: datetime) -> list[AlertEvent]:
         return []
     events = []
     for window in rules.windows_to_evaluate(now, rule.window_hours, rule.created_at):
-        event = _evaluate_window(rule, window, now)
+        event = evaluate_window(rule, window, now)
         if event is not None:
             events.append(event)
     return events
@@ -79,7 +79,7 @@ def window_counts(rule: AlertRule, windows: list[rules.Window]) -> list[dict[str
     return per_window
 
 
-def _evaluate_window(rule: AlertRule, window: rules.Window, now: datetime) -> AlertEvent | None:
+def evaluate_window(rule: AlertRule, window: rules.Window, now: datetime) -> AlertEvent | None:
     baseline = rules.baseline_windows(window)
     current, *history = window_counts(rule, [window, *baseline])
     if rule.kind == RuleKind.SPIKE:
