@@ -8,3 +8,9 @@ class AlertsConfig(AppConfig):
     name = "koers.alerts"
     label = "alerts"
     verbose_name = _("Alerts")
+
+    def ready(self) -> None:
+        from koers.alerts.navigation import UnacknowledgedAlerts
+        from koers.core.navigation import BADGES
+
+        BADGES["listening"] = UnacknowledgedAlerts()
