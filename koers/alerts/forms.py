@@ -73,6 +73,8 @@ class RuleForm(forms.ModelForm):
         self.fields["kind"].choices = RuleKind.choices
         self.fields["topic"].queryset = Topic.objects.filter(workspace=workspace)
         self.fields["topic"].required = False
+        self.fields["topic"].empty_label = _("Choose a topic")
+        self.order_fields([*self.Meta.fields[:-1], "webhook_secret", "enabled"])
         self.fields["recipients"].queryset = (
             get_user_model()
             .objects.filter(memberships__workspace=workspace)

@@ -55,7 +55,7 @@ class AlertRule(models.Model):
     )
     webhook_url = models.URLField(_("webhook address"), max_length=500, blank=True)
     webhook_secret_enc = models.TextField(blank=True)  # encrypted; never shown or logged
-    enabled = models.BooleanField(_("enabled"), default=True)
+    enabled = models.BooleanField(_("active"), default=True)
     cooldown_minutes = models.PositiveIntegerField(
         _("quiet time after an alert (minutes)"), default=60
     )

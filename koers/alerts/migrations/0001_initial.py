@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('min_count', models.PositiveIntegerField(default=10, verbose_name='minimum mentions')),
                 ('webhook_url', models.URLField(blank=True, max_length=500, verbose_name='webhook address')),
                 ('webhook_secret_enc', models.TextField(blank=True)),
-                ('enabled', models.BooleanField(default=True, verbose_name='enabled')),
+                ('enabled', models.BooleanField(default=True, verbose_name='active')),
                 ('cooldown_minutes', models.PositiveIntegerField(default=60, verbose_name='quiet time after an alert (minutes)')),
                 ('watermark', models.BigIntegerField(default=0)),
                 ('last_fired_at', models.DateTimeField(blank=True, null=True)),
