@@ -93,7 +93,7 @@ def hook_event(usual_week, rollup, make_rule, receiver):
 
 
 def test_the_webhook_is_signed_and_carries_the_figures(hook_event, receiver):
-    assert notify.send_webhook(hook_event.pk) == Delivery.SENT
+    assert notify.send_webhook(hook_event.pk, now=NOW) == Delivery.SENT
     [body] = receiver.deliveries
     assert receiver.rejected == []
     assert body["kind"] == "surge"
@@ -103,14 +103,14 @@ def test_the_webhook_is_signed_and_carries_the_figures(hook_event, receiver):
     request = receiver.requests[0]
     assert request.header("x-koers-event") == "alert.surge"
     assert request.header("idempotency-key") == f"koers-alert-{hook_event.pk}"
-    assert notify.send_webhook(hook_event.pk) == "not-claimed"
+    assert notify.send_webhook(hook_event.pk, now=NOW) == "not-claimed"
 
 
 def test_a_wrong_secret_fails_at_once_with_the_reason(hook_event, receiver):
     rule = hook_event.rule
     rule.set_webhook_secret("not-the-secret")
     rule.save(update_fields=["webhook_secret_enc"])
-    assert notify.send_webhook(hook_event.pk) == Delivery.FAILED
+    assert notify.send_webhook(hook_event.pk, now=NOW) == Delivery.FAILED
     hook_event.refresh_from_db()
     assert "refused the signature" in hook_event.webhook_error
     assert len(receiver.rejected) == 1
@@ -118,7 +118,7 @@ def test_a_wrong_secret_fails_at_once_with_the_reason(hook_event, receiver):
 
 def test_server_errors_are_retried_with_backoff_then_succeed(hook_event, receiver):
     receiver.fail_next(2, status=503)
-    assert notify.send_webhook(hook_event.pk) == Delivery.RETRY
+    assert notify.send_webhook(hook_event.pk, now=NOW) == Delivery.RETRY
     hook_event.refresh_from_db()
     assert hook_event.webhook_attempts == 1
     assert "unavailable (503)" in hook_event.webhook_error
@@ -156,7 +156,7 @@ def test_a_webhook_that_keeps_failing_gives_up_with_a_clear_error(hook_event, re
 def test_a_timeout_is_retried_and_the_receiver_dedupes_it(hook_event, receiver, monkeypatch):
     monkeypatch.setattr(notify, "WEBHOOK_TIMEOUT", 0.3)
     receiver.delay_after_handling("/hook", seconds=1.0)
-    assert notify.send_webhook(hook_event.pk) == Delivery.RETRY
+    assert notify.send_webhook(hook_event.pk, now=NOW) == Delivery.RETRY
     hook_event.refresh_from_db()
     assert notify.send_webhook(hook_event.pk, now=hook_event.webhook_next_at) == Delivery.SENT
     assert len(receiver.deliveries) == 1  # the second request carried the same key
