@@ -48,6 +48,24 @@ def event_url(event: AlertEvent) -> str:
     return settings.BASE_URL + path
 
 
+def listening_period(event: AlertEvent) -> int:
+    """The shortest listening period (7, 30 or 90 days up to today) that holds the window."""
+    age = timezone.now() - event.window_start
+    return next((d for d in (7, 30, 90) if age < timedelta(days=d - 1)), 90)
+
+
+def listening_url(event: AlertEvent) -> str:
+    """The listening stream of the rule's topic over that period ("" for keyword rules)."""
+    rule = event.rule
+    if rule.topic_id is None:
+        return ""
+    path = reverse("listening:mentions", args=[rule.workspace.slug])
+    query = f"?topic={rule.topic_id}&period={listening_period(event)}"
+    if event.kind == RuleKind.SURGE:
+        query += "&sentiment=negative"
+    return settings.BASE_URL + path + query
+
+
 def window_mentions(event: AlertEvent, limit: int = SHOWN_MENTIONS):
     """The mentions behind the event: the keyword matches, or the topic's in the window."""
     mentions = Mention.objects.filter(workspace_id=event.workspace_id)
@@ -138,6 +156,7 @@ def render_email(event: AlertEvent, language: str) -> tuple[str, str]:
             "rising": rising_terms(event),
             "mentions": list(window_mentions(event)),
             "url": event_url(event),
+            "listening_url": listening_url(event),
         }
         subject = _("Alert: %(headline)s") % {"headline": context["headline"]}
         body = render_to_string("alerts/email/alert.txt", context)

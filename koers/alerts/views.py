@@ -3,14 +3,12 @@ rules (list, create, edit, switch on/off, delete). Viewers read; editors and up 
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -34,12 +32,6 @@ def get_event_for_member(workspace: Workspace, event_id: int) -> AlertEvent:
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     return render(request, f"alerts/{template}", {"active": "listening", **context})
-
-
-def listening_period(event: AlertEvent) -> int:
-    """The shortest listening period (7, 30 or 90 days up to today) that holds the window."""
-    age = timezone.now() - event.window_start
-    return next((d for d in (7, 30, 90) if age < timedelta(days=d - 1)), 90)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -67,7 +59,7 @@ def event_detail(request: HttpRequest, workspace: Workspace, event_id: int) -> H
         "headline": notify.headline(event),
         "rising": notify.rising_terms(event),
         "mentions": notify.window_mentions(event, limit=50),
-        "period": listening_period(event),
+        "period": notify.listening_period(event),
         "tab": "events",
     }
     return _page(request, "event.html", context)

@@ -39,6 +39,7 @@ def test_the_email_goes_to_the_recipients_with_figures_terms_and_a_link(spike_ev
     assert "Mentions in the window: 45 (usually 10:" in body
     assert "brand" in body  # a rising term of the window
     assert f"/w/acme/alerts/{spike_event.pk}/" in body
+    assert f"/w/acme/listening/mentions/?topic={spike_event.rule.topic_id}&period=" in body
     assert "Grote brand bij de haven" in body
 
 
