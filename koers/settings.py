@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "koers.publishing",
     "koers.listening",
     "koers.engagement",
+    "koers.alerts",
     "koers.measurement",
 ]
 

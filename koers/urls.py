@@ -43,5 +43,6 @@ urlpatterns += [
     path("w/<slug:slug>/calendar/", include("koers.publishing.urls")),
     path("w/<slug:slug>/listening/", include("koers.listening.urls")),
     path("w/<slug:slug>/inbox/", include("koers.engagement.urls")),
+    path("w/<slug:slug>/alerts/", include("koers.alerts.urls")),
     path("w/<slug:slug>/measure/", include("koers.measurement.urls")),
 ]

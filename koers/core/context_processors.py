@@ -3,19 +3,32 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from koers import __version__
-from koers.core.models import Membership
-from koers.core.navigation import SECTIONS
+from koers.core.models import Membership, Workspace
+from koers.core.navigation import BADGES, SECTIONS, Badge
 
 
 def shell(request: HttpRequest) -> dict:
     """What the page shell needs: the current workspace and the user's other workspaces."""
     memberships = []
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
-        memberships = list(Membership.objects.filter(user=request.user).select_related("workspace"))
+        rows = Membership.objects.filter(user=request.user).select_related("workspace")
+        for source in BADGES.values():
+            rows = source.annotate(rows)
+        memberships = list(rows)
     return {
         "current_workspace": getattr(request, "workspace", None),
         "current_membership": getattr(request, "membership", None),
         "my_memberships": memberships,
         "koers_version": __version__,
         "nav_sections": SECTIONS,
+        "nav_badges": _badges(getattr(request, "workspace", None), memberships),
     }
+
+
+def _badges(workspace: Workspace | None, memberships: list[Membership]) -> dict[str, Badge]:
+    """The counts beside the menu items of the current workspace (read from the rows above)."""
+    current = next((m for m in memberships if workspace and m.workspace_id == workspace.pk), None)
+    if current is None:
+        return {}
+    found = {key: source.badge(current) for key, source in BADGES.items()}
+    return {key: b for key, b in found.items() if b is not None and b.count}

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
+from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -66,3 +68,26 @@ SECTIONS: list[Section] = [
 ]
 
 SECTIONS_BY_KEY = {s.key: s for s in SECTIONS}
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A count beside a section's menu item, linking to the page that explains it."""
+
+    count: int
+    label: str  # what the count means, read out by screen readers and shown on hover
+    url_name: str
+
+
+class BadgeSource(Protocol):
+    """What an app registers to put a count beside a section: it annotates the page shell's
+    memberships query (so the count costs no extra query) and reads the badge from a row."""
+
+    def annotate(self, memberships: QuerySet) -> QuerySet: ...
+
+    def badge(self, membership: Any) -> Badge | None: ...
+
+
+#: ``section key -> BadgeSource``, filled by apps in ``AppConfig.ready`` (apps above core add to
+#: the menu without core importing them).
+BADGES: dict[str, BadgeSource] = {}
