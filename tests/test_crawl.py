@@ -64,6 +64,7 @@ def kwarg_values(
     workspace: Workspace, feed_token: str
 ) -> dict[tuple[str | None, str], Callable[[], object]]:
     """How to fill each URL parameter with an id from ``workspace`` (namespace, name)."""
+    from koers.alerts.models import AlertEvent, AlertRule
     from koers.listening.models import Mention, Source, Topic
     from koers.measurement.models import ManualMetric, ReportSchedule
     from koers.publishing.models import Channel as PubChannel
@@ -99,6 +100,8 @@ def kwarg_values(
         ("listening", "topic_id"): first(Topic),
         ("listening", "mention_id"): first(Mention),
         ("listening", "source_id"): first(Source),
+        ("alerts", "event_id"): first(AlertEvent),
+        ("alerts", "rule_id"): first(AlertRule),
         ("measurement", "objective_id"): first(Objective),
         ("measurement", "entry_id"): first(ManualMetric),
         ("measurement", "schedule_id"): first(ReportSchedule),
