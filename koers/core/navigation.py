@@ -64,5 +64,3 @@ SECTIONS: list[Section] = [
         ),
     ),
 ]
-
-SECTIONS_BY_KEY = {s.key: s for s in SECTIONS}
