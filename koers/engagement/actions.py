@@ -93,7 +93,7 @@ def reopen(item: InboxItem, actor: AbstractBaseUser) -> None:
     item = _locked(item)
     if item.status == Status.OPEN:
         return
-    if item.replies.filter(state__in=["queued", "sending", "unknown", "sent"]).exists():
+    if item.replies.filter(state__in=["queued", "sending", "retry", "unknown", "sent"]).exists():
         raise ValidationError(_("A reply from koers was sent or is on its way; it stays answered."))
     old = item.status
     item.status, item.close_reason, item.close_note = Status.OPEN, "", ""

@@ -228,6 +228,9 @@ def send(reply_id: int, *, worker: str | None = None, publisher: Publisher | Non
     if not claim(reply_id, worker):
         return "not-claimed"
     reply = _load(reply_id)
+    if reply.item.status != Status.OPEN:
+        # Closed or answered elsewhere while the reply waited (e.g. for its next try).
+        return _fail(reply, worker, "The message was closed or answered before the reply went out.")
     try:
         publisher = publisher or publisher_for(reply.channel)
         _resolve(reply, publisher)

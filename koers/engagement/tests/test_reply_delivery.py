@@ -170,3 +170,20 @@ def test_a_failed_lookup_waits_before_asking_again(anna, mastodon, mastodon_serv
     reply.refresh_from_db()
     assert reply.state == ReplyState.SENT
     assert len(mastodon_server.own_statuses()) == 1
+
+
+def test_a_waiting_reply_is_not_sent_once_the_message_was_answered_elsewhere(
+    anna, mastodon, mastodon_server, toot_item
+):
+    with time_machine.travel(MOMENT, tick=False) as clock:
+        reply = replies.compose(toot_item, anna, channel=mastodon, text="Komt eraan")
+        mastodon_server.fail_next(1, status=503, path_prefix="/api/v1/statuses")
+        assert replies.send(reply.pk) == "retry"
+        actions.mark_answered_elsewhere(toot_item, anna, at=MOMENT)
+        clock.move_to(MOMENT + timedelta(minutes=5))
+        assert replies.recover()["retried"] == 1
+    reply.refresh_from_db()
+    assert reply.state == ReplyState.FAILED
+    assert "answered before the reply went out" in reply.error
+    assert mastodon_server.own_statuses() == []
+    assert InboxItem.objects.get(pk=toot_item.pk).answered_how == "elsewhere"
