@@ -187,3 +187,19 @@ def test_a_waiting_reply_is_not_sent_once_the_message_was_answered_elsewhere(
     assert "answered before the reply went out" in reply.error
     assert mastodon_server.own_statuses() == []
     assert InboxItem.objects.get(pk=toot_item.pk).answered_how == "elsewhere"
+
+
+def test_a_server_that_cannot_be_reached_is_tried_again(acme, anna, toot_item):
+    from koers.networks.testing.mastodon import FakeMastodon
+    from koers.publishing import actions as publishing_actions
+
+    with FakeMastodon() as gone:  # its port is closed once the block ends
+        channel = publishing_actions.connect_channel(
+            acme, anna, network="mastodon", name="Weg", endpoint=gone.url, secret=gone.token
+        )
+    with time_machine.travel(MOMENT, tick=False):
+        reply = replies.compose(toot_item, anna, channel=channel, text="Hallo")
+        assert replies.send(reply.pk) == "retry"
+    reply.refresh_from_db()
+    assert (reply.state, reply.next_try_at) == (ReplyState.RETRY, MOMENT + timedelta(seconds=30))
+    assert "Could not reach Mastodon" in reply.error
