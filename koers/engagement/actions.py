@@ -125,8 +125,9 @@ def _answer(item: InboxItem, at: datetime, how: str, actor: AbstractBaseUser | N
     item.save(update_fields=["status", "answered_at", "answered_how", "done_by"])
 
 
+@transaction.atomic
 def mark_replied(item_id: int, at: datetime, actor: AbstractBaseUser | None) -> None:
-    """A reply from koers went out (call inside the reply's transaction)."""
+    """A reply from koers went out (joins the caller's transaction when there is one)."""
     item = InboxItem.objects.select_for_update().get(pk=item_id)
     if item.status == Status.ANSWERED:
         return
