@@ -65,6 +65,7 @@ def kwarg_values(
 ) -> dict[tuple[str | None, str], Callable[[], object]]:
     """How to fill each URL parameter with an id from ``workspace`` (namespace, name)."""
     from koers.alerts.models import AlertEvent, AlertRule
+    from koers.engagement.models import Reply
     from koers.listening.models import Mention, Source, Topic
     from koers.measurement.models import ManualMetric, ReportSchedule
     from koers.publishing.models import Channel as PubChannel
@@ -74,6 +75,9 @@ def kwarg_values(
 
     def first(model, **filters):
         return lambda: model.objects.filter(workspace=workspace, **filters).order_by("pk")[0].pk
+
+    def failed_reply():
+        return Reply.objects.filter(workspace=workspace, state="failed").order_by("pk")[0]
 
     def field(model, name):
         return lambda: getattr(model.objects.filter(workspace=workspace).order_by("pk")[0], name)
@@ -105,6 +109,10 @@ def kwarg_values(
         ("measurement", "objective_id"): first(Objective),
         ("measurement", "entry_id"): first(ManualMetric),
         ("measurement", "schedule_id"): first(ReportSchedule),
+        # The open item with a failed reply (its page shows every inbox form) and that reply.
+        ("engagement", "item_id"): lambda: failed_reply().item_id,
+        ("engagement", "reply_id"): lambda: failed_reply().pk,
+        ("engagement", "mention_id"): first(Mention, inbox_item__isnull=True),
     }
 
 
@@ -140,9 +148,10 @@ def demo(anna, bram, carla, settings, tmp_path):
     Membership.objects.create(workspace=workspace, user=bram, role="editor")
     # Rows the demo has no reason to make, so that their URLs get real ids too.
     from koers.core import actions as core_actions
+    from koers.engagement.models import InboxItem, Reply, ReplyState
     from koers.measurement import actions as measurement_actions
     from koers.publishing import actions as publishing_actions
-    from koers.publishing.models import ContentItem, Media
+    from koers.publishing.models import Channel, ContentItem, Media
 
     core_actions.invite_member(workspace, anna, email="nieuw@example.nl", role="viewer")
     measurement_actions.record_manual_metric(
@@ -152,6 +161,19 @@ def demo(anna, bram, carla, settings, tmp_path):
     (tmp_path / "demo").mkdir()
     Image.new("RGB", (40, 30), "teal").save(tmp_path / "demo" / "crawl.png")
     Media.objects.create(item=item, file="demo/crawl.png", mime_type="image/png", alt_text="crawl")
+    # The demo's inbox has a reply that was sent; a failed one shows the "Try again" form.
+    open_item = InboxItem.objects.filter(workspace=workspace, status="open").order_by("pk")[0]
+    Reply.objects.create(
+        workspace=workspace,
+        item=open_item,
+        channel=Channel.objects.filter(workspace=workspace, network=open_item.mention.network)[0],
+        text="Antwoord dat niet aankwam",
+        in_reply_to=open_item.mention.remote_id,
+        state=ReplyState.FAILED,
+        error="Mastodon refused the request: Account is silenced.",
+        created_by=anna,
+        attempts=1,
+    )
     return workspace, publishing_actions.rotate_ics_token(workspace, anna)
 
 

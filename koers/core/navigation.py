@@ -67,8 +67,6 @@ SECTIONS: list[Section] = [
     ),
 ]
 
-SECTIONS_BY_KEY = {s.key: s for s in SECTIONS}
-
 
 @dataclass(frozen=True)
 class Badge:

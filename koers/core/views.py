@@ -26,7 +26,6 @@ from koers.core.forms import (
     WorkspaceSettingsForm,
 )
 from koers.core.models import AuditEvent, Invitation, Membership, Role, Workspace
-from koers.core.navigation import SECTIONS_BY_KEY
 
 
 @require_http_methods(["GET", "POST"])
@@ -77,18 +76,6 @@ def workspace_new(request: HttpRequest) -> HttpResponse:
 @workspace_view()
 def workspace_home(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     return render(request, "core/workspace_home.html", {"workspace": workspace})
-
-
-@workspace_view()
-def section(request: HttpRequest, workspace: Workspace, key: str) -> HttpResponse:
-    key = {"publishing": "calendar", "measurement": "measure"}.get(key, key)
-    if key not in SECTIONS_BY_KEY:
-        raise Http404
-    return render(
-        request,
-        "core/section_empty.html",
-        {"workspace": workspace, "section": SECTIONS_BY_KEY[key], "active": key},
-    )
 
 
 @workspace_view(need=Role.ADMIN)

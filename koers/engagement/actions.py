@@ -93,7 +93,7 @@ def reopen(item: InboxItem, actor: AbstractBaseUser) -> None:
     item = _locked(item)
     if item.status == Status.OPEN:
         return
-    if item.replies.filter(state__in=["queued", "sending", "unknown", "sent"]).exists():
+    if item.replies.filter(state__in=["queued", "sending", "retry", "unknown", "sent"]).exists():
         raise ValidationError(_("A reply from koers was sent or is on its way; it stays answered."))
     old = item.status
     item.status, item.close_reason, item.close_note = Status.OPEN, "", ""
@@ -125,8 +125,9 @@ def _answer(item: InboxItem, at: datetime, how: str, actor: AbstractBaseUser | N
     item.save(update_fields=["status", "answered_at", "answered_how", "done_by"])
 
 
+@transaction.atomic
 def mark_replied(item_id: int, at: datetime, actor: AbstractBaseUser | None) -> None:
-    """A reply from koers went out (call inside the reply's transaction)."""
+    """A reply from koers went out (joins the caller's transaction when there is one)."""
     item = InboxItem.objects.select_for_update().get(pk=item_id)
     if item.status == Status.ANSWERED:
         return

@@ -167,6 +167,7 @@ class Note(models.Model):
 class ReplyState(models.TextChoices):
     QUEUED = "queued", _("queued")
     SENDING = "sending", _("sending")
+    RETRY = "retry", _("waiting to try again")
     UNKNOWN = "unknown", _("outcome unknown, checking")
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed")
@@ -179,11 +180,15 @@ class Reply(models.Model):
     item = models.ForeignKey(InboxItem, on_delete=models.CASCADE, related_name="replies")
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
     text = models.TextField(_("reply"), max_length=5000)
+    # The adapter's id of the post answered; for a Mastodon status on another server its
+    # ActivityPub URI until the worker resolved it on the channel's instance.
     in_reply_to = models.CharField(max_length=300)
     state = models.CharField(max_length=12, choices=ReplyState.choices, default=ReplyState.QUEUED)
     idempotency_key = models.CharField(max_length=64, unique=True, default="")
     attempts = models.PositiveIntegerField(default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
+    # When the next automatic try is due (state "retry"), or the next lookup ("unknown").
+    next_try_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=100, blank=True)
     remote_id = models.CharField(max_length=300, blank=True)
     remote_url = models.URLField(max_length=500, blank=True)
@@ -196,8 +201,11 @@ class Reply(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        # Recovery: claims whose lease ran out.
-        indexes = [models.Index(fields=["state", "lease_until"], name="reply_lease")]
+        # Recovery: claims whose lease ran out; automatic tries that are due.
+        indexes = [
+            models.Index(fields=["state", "lease_until"], name="reply_lease"),
+            models.Index(fields=["state", "next_try_at"], name="reply_next_try"),
+        ]
 
     def __str__(self) -> str:
         return f"reply {self.pk} on item {self.item_id} ({self.state})"

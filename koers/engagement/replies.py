@@ -3,7 +3,8 @@
 Reply states::
 
     queued ──claim──▶ sending ──▶ sent
-      ▲                 │  ├──▶ failed ──(retry by a member, same key)──▶ queued
+      ▲                 │  ├──▶ retry ──(backoff)──▶ claim again
+      │                 │  ├──▶ failed ──(retry by a member, same key)──▶ queued
       │                 │  └──▶ unknown ──lookup──▶ sent
       └─────────────────┴──────────(not found)──┘
 
@@ -12,7 +13,12 @@ Reply states::
   error can't make a second post; a timeout is "unknown" and resolved with the adapter's
   ``lookup`` before anything is sent again. A worker that dies mid-send leaves a lease that
   ``recover`` turns into "unknown".
-* Failures keep the network's reason (shown on the item) and wait for a member's retry.
+* Retryable errors (rate limit, 5xx, no connection) are tried again automatically with the
+  publishing dispatcher's backoff (the network's Retry-After when longer), at most
+  ``MAX_ATTEMPTS`` tries; after that, and after any other error, the reply is failed with the
+  network's reason (shown on the item) and waits for a member's "Try again".
+* A Mastodon post from another server is known by its ActivityPub URI; the worker resolves it
+  to the status id on the channel's own instance before sending.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from urllib.parse import urlsplit
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,19 +42,27 @@ from koers.networks.base import (
     AuthError,
     NetworkError,
     OutgoingPost,
+    PermanentError,
     Publisher,
     PublishResult,
+    RetryableError,
     UnknownOutcomeError,
 )
 from koers.publishing import actions as publishing_actions
 from koers.publishing.adapters import publisher_for
-from koers.publishing.dispatch import worker_name
+from koers.publishing.dispatch import MAX_ATTEMPTS, backoff, worker_name
 from koers.publishing.models import Channel
 
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
-ACTIVE = (ReplyState.QUEUED, ReplyState.SENDING, ReplyState.UNKNOWN, ReplyState.SENT)
+ACTIVE = (
+    ReplyState.QUEUED,
+    ReplyState.SENDING,
+    ReplyState.RETRY,
+    ReplyState.UNKNOWN,
+    ReplyState.SENT,
+)
 REPLY_NETWORKS = ("mastodon", "bluesky")
 
 
@@ -62,11 +76,12 @@ def channels_for(item: InboxItem) -> list[Channel]:
 
 
 def reply_target(item: InboxItem, channel: Channel) -> str:
-    """The remote id to reply to, as the channel's adapter takes it.
+    """The remote id to reply to, as far as it is known without asking the network.
 
     Bluesky: the post's ``at://`` URI. Mastodon: the status id *on the channel's instance*;
-    listening stores a status by its ActivityPub URI, whose last part is that id only when
-    the status lives on the channel's own instance. Raises ``ValidationError`` otherwise.
+    listening stores a status by its ActivityPub URI, whose last part is that id when the
+    status lives on the channel's own instance. For a status on another server the URI is
+    returned as it is: the worker resolves it on the channel's instance (see ``_resolve``).
     """
     mention = item.mention
     if channel.network == "bluesky":
@@ -76,13 +91,22 @@ def reply_target(item: InboxItem, channel: Channel) -> str:
         last = uri.path.rstrip("/").rsplit("/", 1)[-1]
         if last.isdigit():
             return last
-    raise ValidationError(
-        _(
-            "This post lives on another Mastodon server than %(channel)s, so koers can't reply "
-            "to it from here yet. Answer it on Mastodon and mark it as answered elsewhere."
+    return mention.remote_id
+
+
+def _resolve(reply: Reply, publisher: Publisher) -> None:
+    """Turn a Mastodon status URI into the id on the channel's instance (stored once found)."""
+    if reply.channel.network != "mastodon" or "://" not in reply.in_reply_to:
+        return
+    local_id = publisher.resolve_status(reply.in_reply_to)  # type: ignore[attr-defined]
+    if local_id is None:
+        raise PermanentError(
+            f"{urlsplit(reply.channel.endpoint).netloc} can't find the post to reply to: it "
+            "may have been deleted, be visible to followers only, or its server is gone.",
+            network="mastodon",
         )
-        % {"channel": channel.name}
-    )
+    Reply.objects.filter(pk=reply.pk).update(in_reply_to=local_id)
+    reply.in_reply_to = local_id
 
 
 def _post(reply: Reply) -> OutgoingPost:
@@ -151,8 +175,9 @@ def retry(reply: Reply, actor: AbstractBaseUser) -> bool:
         raise ValidationError(_("Only an open item can be answered."))
     if item.replies.filter(state__in=ACTIVE).exists():
         raise ValidationError(_("A reply to this message is already on its way."))
+    # A fresh series of automatic tries; the idempotency key stays the same.
     queued = Reply.objects.filter(pk=reply.pk, state=ReplyState.FAILED).update(
-        state=ReplyState.QUEUED, error=""
+        state=ReplyState.QUEUED, error="", attempts=0, next_try_at=None
     )
     if queued != 1:
         return False
@@ -165,10 +190,15 @@ def retry(reply: Reply, actor: AbstractBaseUser) -> bool:
 # Worker side
 # ---------------------------------------------------------------------------------------------
 def claim(reply_id: int, worker: str, now: datetime | None = None) -> bool:
+    """Take a queued reply, or one whose next automatic try is due. True for one caller."""
     now = now or timezone.now()
     return (
-        Reply.objects.filter(pk=reply_id, state=ReplyState.QUEUED).update(
+        Reply.objects.filter(
+            Q(state=ReplyState.QUEUED) | Q(state=ReplyState.RETRY, next_try_at__lte=now),
+            pk=reply_id,
+        ).update(
             state=ReplyState.SENDING,
+            next_try_at=None,
             lease_until=now + LEASE,
             claimed_by=worker[:100],
             attempts=F("attempts") + 1,
@@ -198,12 +228,18 @@ def send(reply_id: int, *, worker: str | None = None, publisher: Publisher | Non
     if not claim(reply_id, worker):
         return "not-claimed"
     reply = _load(reply_id)
+    if reply.item.status != Status.OPEN:
+        # Closed or answered elsewhere while the reply waited (e.g. for its next try).
+        return _fail(reply, worker, "The message was closed or answered before the reply went out.")
     try:
         publisher = publisher or publisher_for(reply.channel)
+        _resolve(reply, publisher)
         result = publisher.publish(_post(reply), reply.idempotency_key)
     except UnknownOutcomeError as error:
         _finish(reply, worker, state=ReplyState.UNKNOWN, error=error.message[:500])
         return resolve_unknown(reply_id, worker=worker, publisher=publisher)
+    except RetryableError as error:
+        return _retry(reply, worker, error.message, error.retry_after)
     except AuthError as error:
         publishing_actions.mark_channel_broken(reply.channel, error.message)
         return _fail(reply, worker, error.message)
@@ -242,6 +278,17 @@ def _succeed(reply: Reply, worker: str, result: PublishResult) -> str:
 
 
 @transaction.atomic
+def _retry(reply: Reply, worker: str, message: str, retry_after: float | None) -> str:
+    """Plan the next automatic try (the dispatcher's backoff), or give up after the last."""
+    if reply.attempts >= MAX_ATTEMPTS:
+        return _fail(reply, worker, f"Gave up after {reply.attempts} tries: {message}")
+    next_try_at = timezone.now() + backoff(reply.attempts, retry_after)
+    _finish(reply, worker, state=ReplyState.RETRY, next_try_at=next_try_at, error=message[:500])
+    logger.info("reply %s: try %s failed, next at %s", reply.pk, reply.attempts, next_try_at)
+    return "retry"
+
+
+@transaction.atomic
 def _fail(reply: Reply, worker: str, message: str) -> str:
     _finish(reply, worker, state=ReplyState.FAILED, error=message[:500])
     audit(
@@ -261,8 +308,10 @@ def resolve_unknown(
     """Ask the network whether the reply exists; never post blindly."""
     worker = worker or worker_name()
     now = timezone.now()
-    taken = Reply.objects.filter(pk=reply_id, state=ReplyState.UNKNOWN).update(
-        state=ReplyState.SENDING, lease_until=now + LEASE, claimed_by=worker[:100]
+    taken = (
+        Reply.objects.filter(pk=reply_id, state=ReplyState.UNKNOWN)
+        .filter(Q(next_try_at__isnull=True) | Q(next_try_at__lte=now))
+        .update(state=ReplyState.SENDING, lease_until=now + LEASE, claimed_by=worker[:100])
     )
     if taken != 1:
         return "not-claimed"
@@ -272,23 +321,39 @@ def resolve_unknown(
         found = publisher.lookup(reply.idempotency_key, _post(reply))
     except (NetworkError, DecryptionError, OSError) as error:
         message = getattr(error, "message", str(error))
-        _finish(reply, worker, state=ReplyState.UNKNOWN, error=message[:500])
+        _finish(
+            reply,
+            worker,
+            state=ReplyState.UNKNOWN,
+            next_try_at=now + backoff(reply.attempts),
+            error=message[:500],
+        )
         return "unknown"
     if found is not None:
         return _succeed(reply, worker, found)
-    _finish(reply, worker, state=ReplyState.QUEUED)  # not there: sending again is safe
+    _finish(reply, worker, state=ReplyState.QUEUED, next_try_at=None)  # not there: send again
     return send(reply_id, worker=worker, publisher=publisher)
 
 
 def recover(now: datetime | None = None) -> dict[str, int]:
-    """Expired claims become "unknown"; unknown outcomes are resolved by lookup."""
+    """Expired claims become "unknown"; unknown outcomes are resolved by lookup; replies whose
+    next automatic try is due are sent."""
     now = now or timezone.now()
     expired = Reply.objects.filter(state=ReplyState.SENDING, lease_until__lt=now).update(
         state=ReplyState.UNKNOWN,
+        next_try_at=None,
         error="The worker stopped while sending; checking with the network.",
     )
+    unknown = Reply.objects.filter(state=ReplyState.UNKNOWN).filter(
+        Q(next_try_at__isnull=True) | Q(next_try_at__lte=now)
+    )
     resolved = 0
-    for pk in list(Reply.objects.filter(state=ReplyState.UNKNOWN).values_list("pk", flat=True)):
+    for pk in list(unknown.values_list("pk", flat=True)):
         if resolve_unknown(pk) != "not-claimed":
             resolved += 1
-    return {"expired": expired, "resolved": resolved}
+    due = Reply.objects.filter(state=ReplyState.RETRY, next_try_at__lte=now)
+    retried = 0
+    for pk in list(due.order_by("next_try_at", "pk").values_list("pk", flat=True)):
+        if send(pk) != "not-claimed":
+            retried += 1
+    return {"expired": expired, "resolved": resolved, "retried": retried}

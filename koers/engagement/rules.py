@@ -110,13 +110,18 @@ def normalise_handle(handle: str) -> str:
     return handle.lstrip("@").lower()
 
 
-def own_handles(network: str, *, handle: str, account: str, host: str) -> set[str]:
+def own_handles(
+    network: str, *, handle: str, account: str, host: str, account_id: str = ""
+) -> set[str]:
     """The normalised handles by which an own account (a publishing channel) is addressed.
 
     Mastodon: ``user@host`` (the account the network reported, or the channel's handle on the
-    channel's own instance). Bluesky: the handle (``duinwijk.nl``) and a DID when known.
+    channel's own instance). Bluesky: the handle (``duinwijk.nl``) and the account's DID
+    (``account_id``, stored by the channel check), which mention facets carry.
     """
     found: set[str] = set()
+    if network == "bluesky" and account_id.startswith("did:"):
+        found.add(account_id)
     for value in (handle, account):
         value = normalise_handle(value)
         if not value:

@@ -46,10 +46,11 @@ class Own:
 def own_accounts(workspace_ids: set[int]) -> dict[int, Own]:
     found: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     channels = Channel.objects.filter(workspace_id__in=workspace_ids, network__in=NETWORKS)
-    for c in channels.only("workspace_id", "network", "handle", "account", "endpoint"):
+    fields = ("workspace_id", "network", "handle", "account", "account_id", "endpoint")
+    for c in channels.only(*fields):
         host = urlsplit(c.endpoint).hostname or ""
         found[c.workspace_id][c.network] |= rules.own_handles(
-            c.network, handle=c.handle, account=c.account, host=host
+            c.network, handle=c.handle, account=c.account, host=host, account_id=c.account_id
         )
     return {ws: Own(dict(by_network)) for ws, by_network in found.items()}
 

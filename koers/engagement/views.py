@@ -158,12 +158,6 @@ def _history(item: InboxItem) -> list[tuple[Any, str, str]]:
 def _detail(request: HttpRequest, workspace: Workspace, item: InboxItem, **forms: Any):  # noqa: ANN202
     channels = replies.channels_for(item)
     now = timezone.now()
-    reply_blocked = ""
-    if channels and item.is_open:
-        try:
-            replies.reply_target(item, channels[0])
-        except ValidationError as error:
-            reply_blocked = error.messages[0]
     context = {
         "workspace": workspace,
         "item": item,
@@ -175,7 +169,6 @@ def _detail(request: HttpRequest, workspace: Workspace, item: InboxItem, **forms
         "replies": item.replies.select_related("channel"),
         "can_act": request.membership.can(Role.CONTRIBUTOR),
         "channels": channels,
-        "reply_blocked": reply_blocked,
         "assign_form": forms.get("assign_form")
         or AssignForm(workspace=workspace, initial={"assignee": item.assignee_id}),
         "close_form": forms.get("close_form") or CloseForm(),

@@ -168,6 +168,8 @@ class ConnectionStatus:
     ok: bool
     account: str = ""
     reason: str = ""
+    #: The account's permanent id where mentions name it by id (Bluesky: the DID).
+    account_id: str = ""
 
 
 # ---------------------------------------------------------------------------------------------

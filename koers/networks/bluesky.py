@@ -555,7 +555,9 @@ class BlueskyPublisher:
             profile = self.session.call(self.session.client.get_profile, self.session.did)
         except NetworkError as error:
             return ConnectionStatus(ok=False, reason=error.message)
-        return ConnectionStatus(ok=True, account=f"@{profile.handle}")
+        return ConnectionStatus(
+            ok=True, account=f"@{profile.handle}", account_id=str(profile.did or self.session.did)
+        )
 
 
 def _parse_time(value: str) -> datetime:

@@ -362,6 +362,33 @@ class MastodonPublisher(_MastodonBase):
                 return self._result(status)
         return None
 
+    def resolve_status(self, uri_or_url: str) -> str | None:
+        """The id on this instance of a status known by its ActivityPub URI or web URL.
+
+        A status from another server has a different id on every instance that knows it;
+        replying needs the id on the account's own instance. ``search`` with ``resolve``
+        makes the instance fetch the status from its home server when it hasn't seen it yet.
+        ``None`` when the instance can't find it (deleted, private, or the server is gone).
+        """
+        wanted = uri_or_url.strip()
+        if not wanted.startswith(("https://", "http://")):
+            raise PermanentError(f"Not a status address: {wanted[:100]!r}.", network=NETWORK)
+        # exclude_unreviewed=False: it only filters hashtags, and its default makes Mastodon.py
+        # ask the instance's version first (which recurses forever when the instance is down).
+        found = self._call(
+            self._client.search_v2,
+            wanted,
+            resolve=True,
+            result_type="statuses",
+            exclude_unreviewed=False,
+            limit=5,
+        )
+        # Only the status itself counts, never a post that merely contains the address.
+        for status in found.get("statuses") or []:
+            if wanted in (status.get("uri"), status.get("url")):
+                return str(status["id"])
+        return None
+
     def delete(self, remote_id: str) -> None:
         try:
             # write=False: deleting again is harmless, so a timeout is simply retryable.

@@ -153,6 +153,9 @@ def record_channel_check(
     if status.ok and status.account:
         channel.account = status.account[:200]
         fields.append("account")
+    if status.ok and status.account_id:
+        channel.account_id = status.account_id[:200]
+        fields.append("account_id")
     if limits is not None:  # the instance's real limits (Mastodon: max_characters, URL length)
         channel.max_chars, channel.url_length = limits.max_chars, limits.url_length
         fields += ["max_chars", "url_length"]

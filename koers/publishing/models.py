@@ -43,6 +43,9 @@ class Channel(models.Model):
     endpoint = models.URLField(_("address"), max_length=300)
     handle = models.CharField(_("handle"), max_length=120, blank=True)
     account = models.CharField(_("account"), max_length=200, blank=True)
+    # The network's permanent id of the account, from the last check (Bluesky: the DID,
+    # which mention facets carry instead of the handle).
+    account_id = models.CharField(max_length=200, blank=True)
     secret_enc = models.TextField()
     session_enc = models.TextField(blank=True)
     max_chars = models.PositiveIntegerField(null=True, blank=True)

@@ -8,8 +8,12 @@ from itertools import count
 import pytest
 
 from koers.core.models import Membership, Role
+from koers.engagement import actions
 from koers.listening.models import Mention
-from koers.publishing.models import Channel
+from koers.networks.testing.bluesky import FakeBluesky
+from koers.networks.testing.mastodon import FakeMastodon
+from koers.publishing import actions as publishing_actions
+from koers.publishing.models import Channel, Network
 
 _numbers = count(1)
 NOON = datetime(2026, 11, 18, 11, 0, tzinfo=UTC)  # a Wednesday, 12:00 in Amsterdam
@@ -84,3 +88,45 @@ def vera(django_user_model, acme):
     user = django_user_model.objects.create_user("vera", "vera@example.nl", "x-pass-123456")
     Membership.objects.create(workspace=acme, user=user, role=Role.VIEWER)
     return user
+
+
+@pytest.fixture
+def mastodon_server():
+    with FakeMastodon(max_characters=500) as fake:
+        yield fake
+
+
+@pytest.fixture
+def bluesky_server():
+    with FakeBluesky() as fake:
+        yield fake
+
+
+@pytest.fixture
+def mastodon(acme, anna, mastodon_server):
+    return publishing_actions.connect_channel(
+        acme, anna, network=Network.MASTODON, name="Mastodon", endpoint=mastodon_server.url,
+        secret=mastodon_server.token,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def bluesky(acme, anna, bluesky_server):
+    return publishing_actions.connect_channel(
+        acme, anna, network=Network.BLUESKY, name="Bluesky", endpoint=bluesky_server.url,
+        handle=bluesky_server.handle, secret=bluesky_server.password,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def toot_item(acme, anna, mastodon_server):
+    """A citizen's question on the channel's own instance, in Acme's inbox."""
+    status = mastodon_server.add_remote_status(
+        "Wanneer gaat de milieustraat weer open?", acct="jan"
+    )
+    mention = make_mention(
+        acme, "Wanneer gaat de milieustraat weer open?", remote_id=status["uri"], url=status["url"]
+    )
+    item, _created = actions.add_manually(mention, anna)
+    item.status_id = status["id"]
+    return item

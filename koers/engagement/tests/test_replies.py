@@ -12,55 +12,11 @@ from django.urls import reverse
 from koers.engagement import actions, replies
 from koers.engagement.models import InboxItem, Reply, ReplyState, Status
 from koers.engagement.tests.conftest import make_mention
-from koers.networks.testing.bluesky import FakeBluesky
-from koers.networks.testing.mastodon import FakeMastodon
 from koers.publishing import actions as publishing_actions
 from koers.publishing import adapters
 from koers.publishing.models import Network
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def mastodon_server():
-    with FakeMastodon(max_characters=500) as fake:
-        yield fake
-
-
-@pytest.fixture
-def bluesky_server():
-    with FakeBluesky() as fake:
-        yield fake
-
-
-@pytest.fixture
-def mastodon(acme, anna, mastodon_server):
-    return publishing_actions.connect_channel(
-        acme, anna, network=Network.MASTODON, name="Mastodon", endpoint=mastodon_server.url,
-        secret=mastodon_server.token,
-    )  # fmt: skip
-
-
-@pytest.fixture
-def bluesky(acme, anna, bluesky_server):
-    return publishing_actions.connect_channel(
-        acme, anna, network=Network.BLUESKY, name="Bluesky", endpoint=bluesky_server.url,
-        handle=bluesky_server.handle, secret=bluesky_server.password,
-    )  # fmt: skip
-
-
-@pytest.fixture
-def toot_item(acme, anna, mastodon_server):
-    """A citizen's question on the channel's own instance, in Acme's inbox."""
-    status = mastodon_server.add_remote_status(
-        "Wanneer gaat de milieustraat weer open?", acct="jan"
-    )
-    mention = make_mention(
-        acme, "Wanneer gaat de milieustraat weer open?", remote_id=status["uri"], url=status["url"]
-    )
-    item, _created = actions.add_manually(mention, anna)
-    item.status_id = status["id"]
-    return item
 
 
 def _aware(value: str) -> datetime:
@@ -138,7 +94,7 @@ def test_a_refused_reply_shows_the_reason_and_is_retried_with_the_same_key(
     assert reply.state == ReplyState.QUEUED
     assert replies.send(reply.pk) == "sent"
     reply.refresh_from_db()
-    assert (reply.idempotency_key, reply.attempts) == (key, 2)
+    assert (reply.idempotency_key, reply.attempts) == (key, 1)  # a new series of tries
     assert len(mastodon_server.own_statuses()) == 1
 
 
@@ -163,18 +119,6 @@ def test_a_second_reply_while_one_is_on_its_way_is_refused(anna, mastodon, toot_
     with pytest.raises(ValidationError, match="al een antwoord op dit bericht onderweg"):
         replies.compose(toot_item, anna, channel=mastodon, text="Tweede antwoord")
     assert Reply.objects.count() == 1
-
-
-def test_a_status_on_another_mastodon_server_cannot_be_answered_from_koers(
-    client_for, acme, anna, mastodon
-):
-    item, _created = actions.add_manually(make_mention(acme), anna)  # on voorbeeld.social
-    page = client_for(anna).get(reverse("engagement:item", args=[acme.slug, item.pk]))
-    assert "andere Mastodon-server" in page.content.decode()
-    assert reverse("engagement:reply", args=[acme.slug, item.pk]) not in page.content.decode()
-    with pytest.raises(ValidationError, match="andere Mastodon-server"):
-        replies.compose(item, anna, channel=mastodon, text="Hallo")
-    assert not Reply.objects.exists()
 
 
 def test_a_viewer_cannot_reply_and_another_workspaces_channel_is_not_offered(
@@ -216,7 +160,7 @@ def test_a_crashed_claim_is_recovered_and_sent_once(anna, mastodon, mastodon_ser
 
     reply = replies.compose(toot_item, anna, channel=mastodon, text="Na een herstart")
     assert replies.claim(reply.pk, "dead-worker", now=timezone.now() - timedelta(hours=1))
-    assert replies.recover() == {"expired": 1, "resolved": 1}
+    assert replies.recover() == {"expired": 1, "resolved": 1, "retried": 0}
     reply.refresh_from_db()
     assert reply.state == ReplyState.SENT
     assert len(mastodon_server.own_statuses()) == 1

@@ -104,6 +104,20 @@ def test_own_handles_of_a_mastodon_channel_carry_the_instance():
     assert reported == {"duinwijk@mastodon.nl"}
 
 
+def test_own_handles_of_a_bluesky_channel_include_its_did():
+    found = rules.own_handles(
+        "bluesky", handle="duinwijk.nl", account="@duinwijk.nl", host="bsky.social",
+        account_id="did:plc:abc123",
+    )  # fmt: skip
+    assert found == {"duinwijk.nl", "did:plc:abc123"}
+    assert rules.addresses(["did:plc:abc123"], "Hallo gemeente", found)
+    assert not rules.addresses(["did:plc:other"], "Hallo gemeente", found)
+    # A Mastodon account id is no handle.
+    assert rules.own_handles(
+        "mastodon", handle="duinwijk", account="", host="mastodon.nl", account_id="1090"
+    ) == {"duinwijk@mastodon.nl"}
+
+
 OWN = {"duinwijk@mastodon.nl", "duinwijk.nl"}
 
 

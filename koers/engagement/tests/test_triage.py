@@ -122,3 +122,34 @@ def test_office_hours_move_the_due_time(acme, anna, acme_accounts):
     item = InboxItem.objects.get()
     assert item.due_at == friday + timedelta(days=2, hours=18)  # Monday 10:00 in Amsterdam
     assert InboxSettings.objects.get(workspace=acme).target_minutes == 120
+
+
+def test_a_bluesky_mention_naming_our_did_enters_once_the_check_stored_the_did(
+    acme, anna, bluesky, bluesky_server
+):
+    """A facet names the account by DID; the text may show a display name or an old handle."""
+    from koers.publishing import tasks as publishing_tasks
+
+    by_did = make_mention(
+        acme,
+        "Vraag voor de gemeente",
+        network="bluesky",
+        remote_id="at://did:plc:jan/app.bsky.feed.post/1",
+        mentioned=[bluesky_server.did],
+    )
+    assert run_triage() == 0  # the channel doesn't know its DID yet
+    InboxItem.objects.all().delete()
+    TriageCursor.objects.all().delete()
+
+    assert publishing_tasks.check_channel.call(bluesky.pk) is True
+    bluesky.refresh_from_db()
+    assert bluesky.account_id == bluesky_server.did
+    make_mention(
+        acme,
+        "Iets over een ander",
+        network="bluesky",
+        remote_id="at://did:plc:jan/app.bsky.feed.post/2",
+        mentioned=["did:plc:someoneelse"],
+    )
+    assert run_triage() == 1
+    assert InboxItem.objects.get().mention == by_did

@@ -4,6 +4,7 @@
         publisher = MastodonPublisher(server.url, server.token)
         server.add_remote_status("Lekker #koffie", tags=["koffie"])   # shows up in timelines
         server.revoke_token()                                         # next calls → 401
+        remote = server.add_federated_status("Hoi")   # on another server, found by resolving
 
 Semantics imitated on purpose: ``Idempotency-Key`` on ``POST /api/v1/statuses`` returns the
 status already created with that key (Mastodon keeps keys for an hour; the fake forever);
@@ -51,6 +52,10 @@ class FakeMastodon(FakeServer):
         self.media_data: dict[str, bytes] = {}
         self._media_polls: dict[str, int] = {}
         self.idempotency: dict[str, str] = {}
+        #: Statuses on other servers, by uri, that a resolving search can fetch.
+        self.elsewhere: dict[str, dict[str, Any]] = {}
+        #: Every search: (q, resolve).
+        self.searches: list[tuple[str, bool]] = []
         self.account: dict[str, Any] = {
             "id": _ACCOUNT_ID,
             "username": "koers",
@@ -146,6 +151,35 @@ class FakeMastodon(FakeServer):
             in_reply_to_id=in_reply_to_id,
         )
 
+    def add_federated_status(
+        self,
+        text: str,
+        *,
+        acct: str = "jan@andere.social",
+        display_name: str = "Jan",
+        language: str | None = "nl",
+    ) -> dict[str, Any]:
+        """A status on another server that this instance has not seen yet.
+
+        Returns the status as its home server has it (``uri``, ``url``, its own ``id`` there).
+        It becomes known here, under a new local id, only when a search resolves its address;
+        until then it is in no timeline and no text search, like on a real instance.
+        """
+        username, host = acct.split("@", 1)
+        home_id = str(110_000_000_000_000_000 + len(self.elsewhere) + 1)
+        uri = f"https://{host}/users/{username}/statuses/{home_id}"
+        status: dict[str, Any] = {
+            "id": home_id,
+            "uri": uri,
+            "url": f"https://{host}/@{username}/{home_id}",
+            "acct": acct,
+            "display_name": display_name,
+            "text": text,
+            "language": language,
+        }
+        self.elsewhere[uri] = status
+        return status
+
     # -- dispatch -----------------------------------------------------------------------------
     def route(self, request: Request) -> Response:
         # Rails ignores a trailing slash, and Mastodon.py sends one on some endpoints.
@@ -185,11 +219,7 @@ class FakeMastodon(FakeServer):
             tagged = [s for s in self._public() if tag in {t["name"].lower() for t in s["tags"]}]
             return self._page(tagged, request)
         if path == "/api/v2/search":
-            query = request.query.get("q", [""])[0].lower()
-            found = [s for s in self._public() if query in html.unescape(s["content"]).lower()]
-            page = self._page(found, request)
-            statuses = page.json_body()
-            return Response.json({"accounts": [], "hashtags": [], "statuses": statuses})
+            return self._search(request)
         return Response.json({"error": "Record not found"}, 404)
 
     # -- endpoints ----------------------------------------------------------------------------
@@ -315,6 +345,45 @@ class FakeMastodon(FakeServer):
         if key:
             self.idempotency[key] = status["id"]
         return Response.json(status)
+
+    def _search(self, request: Request) -> Response:
+        """Text search over public statuses; an address is looked up instead (Mastodon does
+        this for a ``q`` that is a URL), and with ``resolve`` fetched from its home server."""
+        query = request.query.get("q", [""])[0].strip()
+        resolve = request.query.get("resolve", ["0"])[0].lower() in ("1", "true")
+        self.searches.append((query, resolve))
+        if query.startswith(("https://", "http://")):
+            known = [s for s in self.statuses.values() if query in (s["uri"], s["url"])]
+            if not known and resolve:
+                remote = next(
+                    (r for r in self.elsewhere.values() if query in (r["uri"], r["url"])), None
+                )
+                if remote is not None:
+                    known = [self._import(remote)]
+            return Response.json({"accounts": [], "hashtags": [], "statuses": known[:1]})
+        lowered = query.lower()
+        found = [s for s in self._public() if lowered in html.unescape(s["content"]).lower()]
+        statuses = self._page(found, request).json_body()
+        return Response.json({"accounts": [], "hashtags": [], "statuses": statuses})
+
+    def _import(self, remote: dict[str, Any]) -> dict[str, Any]:
+        """Store a federated status under a new local id, keeping its home uri and url."""
+        username, host = remote["acct"].split("@", 1)
+        account = {
+            **self.account,
+            "id": str(abs(hash(remote["acct"])) % 10**12),
+            "username": username,
+            "acct": remote["acct"],
+            "display_name": remote["display_name"],
+            "url": f"https://{host}/@{username}",
+        }
+        status = self._store_status(
+            account=account,
+            content=f"<p>{html.escape(remote['text'])}</p>",
+            language=remote["language"],
+        )
+        status.update(uri=remote["uri"], url=remote["url"])
+        return status
 
     def _status(self, status_id: str, method: str) -> Response:
         status = self.statuses.get(status_id)

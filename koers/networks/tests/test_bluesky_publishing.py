@@ -197,8 +197,9 @@ def test_a_wrong_app_password_is_an_auth_error_with_the_reason_and_without_the_p
     assert not status.ok and "Invalid identifier or password" in status.reason
 
 
-def test_check_connection_names_the_handle(server):
-    assert publisher_for(server).check_connection().account == f"@{server.handle}"
+def test_check_connection_names_the_handle_and_the_did(server):
+    status = publisher_for(server).check_connection()
+    assert (status.account, status.account_id) == (f"@{server.handle}", server.did)
 
 
 def noisy_jpeg(size: int) -> bytes:
