@@ -40,7 +40,8 @@ TEXTS = (
     ("", "Melding openbare ruimte gedaan? Volg de status in de app."),
     ("Zomer in Duinwijk", "Zwembad De Duinpan is deze week tot 21.00 uur open."),
 )
-FUNNEL = (52000, 6100, 4200, 900, 310, 45)
+# One count per stage of the strategy demo's funnel (five stages: reached … ambassadors).
+FUNNEL = (52000, 6100, 4200, 900, 310)
 
 
 def build(ctx) -> str:  # noqa: ANN001 - koers.core.demo.DemoContext

@@ -15,3 +15,18 @@ def test_demo_builds_a_workspace_owned_by_the_given_user(anna):
     assert workspace.name == DEMO_NAME
     assert Membership.objects.get(workspace=workspace).role == Role.OWNER
     assert len(summaries) == len(demo_builders())
+
+
+def test_demo_funnel_counts_fill_exactly_the_stages_the_strategy_names(anna):
+    from koers.measurement.models import ManualMetric
+    from koers.strategy.models import FunnelStage
+
+    workspace, _ = build_demo(anna, "duinwijk")
+    stages = FunnelStage.objects.filter(workspace=workspace, cycle__status="active")
+    named = {position + 1 for position in stages.values_list("position", flat=True)}
+    counted = set(
+        ManualMetric.objects.filter(workspace=workspace, metric="funnel_stage").values_list(
+            "stage", flat=True
+        )
+    )
+    assert named and counted == named  # stage numbers in inputs start at 1
