@@ -540,6 +540,9 @@ class MastodonSource(_MastodonBase):
             self.query,
             resolve=False,
             result_type="statuses",
+            # As in resolve_status: the default makes Mastodon.py ask the instance's version
+            # first, which recurses forever when the instance can't be reached.
+            exclude_unreviewed=False,
             min_id=min_id,
             limit=self.page_size,
         )

@@ -126,3 +126,11 @@ def test_the_mastodon_stream_pushes_new_tagged_statuses_as_they_arrive(mastodon)
     assert not handle.is_alive()
     assert [p.text for p in received] == ["Verse #koffie"]
     assert received[0].hashtags == ("koffie",)
+
+
+def test_a_search_source_on_an_unreachable_instance_is_retryable(closed_port_url):
+    from koers.networks.base import RetryableError
+
+    source = MastodonSource(closed_port_url, "token", query="koers", timeout=2)
+    with pytest.raises(RetryableError):
+        source.poll()
