@@ -8,11 +8,17 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from hypothesis import settings as hypothesis_settings
 
 from koers.core import actions
 from koers.core.models import Membership, Role, Workspace
 
 PASSWORD = "koers-test-wachtwoord-42"  # noqa: S105 - a test account's password
+
+# Property tests judge behaviour, never speed: no per-example deadline, so a loaded CI machine
+# can't fail them.
+hypothesis_settings.register_profile("koers", deadline=None)
+hypothesis_settings.load_profile("koers")
 
 
 def pytest_configure(config):
