@@ -1,4 +1,5 @@
-"""The fixture cast shared by every test: anna (owner), bram (editor), carla (outsider)."""
+"""The fixture cast shared by every test: anna (owner), bram (editor), carla (outsider),
+dirk (contributor in Acme), vera (viewer in Acme)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from hypothesis import settings as hypothesis_settings
 
 from koers.core import actions
 from koers.core.models import Membership, Role, Workspace
+
+# Channels on the local fake servers (publishing, the inbox): one definition for every app.
+pytest_plugins = ["koers.publishing.tests.channels"]
 
 PASSWORD = "koers-test-wachtwoord-42"  # noqa: S105 - a test account's password
 
@@ -54,6 +58,22 @@ def acme(anna, bram) -> Workspace:
     workspace = actions.create_workspace(anna, name="Acme Fietsen", slug="acme")
     Membership.objects.create(workspace=workspace, user=bram, role=Role.EDITOR)
     return workspace
+
+
+@pytest.fixture
+def dirk(django_user_model, acme):
+    """A contributor in Acme."""
+    user = django_user_model.objects.create_user("dirk", "dirk@example.nl", "x-pass-123456")
+    Membership.objects.create(workspace=acme, user=user, role=Role.CONTRIBUTOR)
+    return user
+
+
+@pytest.fixture
+def vera(django_user_model, acme):
+    """A viewer in Acme."""
+    user = django_user_model.objects.create_user("vera", "vera@example.nl", "x-pass-123456")
+    Membership.objects.create(workspace=acme, user=user, role=Role.VIEWER)
+    return user
 
 
 @pytest.fixture

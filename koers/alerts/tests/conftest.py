@@ -9,7 +9,6 @@ import pytest
 
 from koers.alerts import actions
 from koers.alerts.models import RuleKind
-from koers.core.models import Membership, Role
 from koers.listening.models import HourlyRollup, Mention, MentionTopic, Topic, TopicKind
 from koers.networks.testing.webhook import FakeWebhookReceiver
 
@@ -22,14 +21,6 @@ _ids = count(1)
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def vera(django_user_model, acme):
-    """A viewer in Acme."""
-    user = django_user_model.objects.create_user("vera", "vera@example.nl", "x-pass-123456")
-    Membership.objects.create(workspace=acme, user=user, role=Role.VIEWER)
-    return user
 
 
 @pytest.fixture

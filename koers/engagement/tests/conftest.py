@@ -1,4 +1,4 @@
-"""Inbox fixtures: Acme's own accounts, mentions made to measure, and a viewer and contributor."""
+"""Inbox fixtures: Acme's own accounts and mentions made to measure."""
 
 from __future__ import annotations
 
@@ -7,13 +7,9 @@ from itertools import count
 
 import pytest
 
-from koers.core.models import Membership, Role
 from koers.engagement import actions
 from koers.listening.models import Mention
-from koers.networks.testing.bluesky import FakeBluesky
-from koers.networks.testing.mastodon import FakeMastodon
-from koers.publishing import actions as publishing_actions
-from koers.publishing.models import Channel, Network
+from koers.publishing.models import Channel
 
 _numbers = count(1)
 NOON = datetime(2026, 11, 18, 11, 0, tzinfo=UTC)  # a Wednesday, 12:00 in Amsterdam
@@ -72,50 +68,6 @@ def acme_accounts(acme):
             acme, "bluesky", name="Bluesky", endpoint="https://bsky.social", handle="acme.nl"
         ),
     }
-
-
-@pytest.fixture
-def dirk(django_user_model, acme):
-    """A contributor in Acme."""
-    user = django_user_model.objects.create_user("dirk", "dirk@example.nl", "x-pass-123456")
-    Membership.objects.create(workspace=acme, user=user, role=Role.CONTRIBUTOR)
-    return user
-
-
-@pytest.fixture
-def vera(django_user_model, acme):
-    """A viewer in Acme."""
-    user = django_user_model.objects.create_user("vera", "vera@example.nl", "x-pass-123456")
-    Membership.objects.create(workspace=acme, user=user, role=Role.VIEWER)
-    return user
-
-
-@pytest.fixture
-def mastodon_server():
-    with FakeMastodon(max_characters=500) as fake:
-        yield fake
-
-
-@pytest.fixture
-def bluesky_server():
-    with FakeBluesky() as fake:
-        yield fake
-
-
-@pytest.fixture
-def mastodon(acme, anna, mastodon_server):
-    return publishing_actions.connect_channel(
-        acme, anna, network=Network.MASTODON, name="Mastodon", endpoint=mastodon_server.url,
-        secret=mastodon_server.token,
-    )  # fmt: skip
-
-
-@pytest.fixture
-def bluesky(acme, anna, bluesky_server):
-    return publishing_actions.connect_channel(
-        acme, anna, network=Network.BLUESKY, name="Bluesky", endpoint=bluesky_server.url,
-        handle=bluesky_server.handle, secret=bluesky_server.password,
-    )  # fmt: skip
 
 
 @pytest.fixture

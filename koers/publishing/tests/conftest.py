@@ -7,9 +7,6 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from koers.core.models import Membership, Role
-from koers.networks.testing.bluesky import FakeBluesky
-from koers.networks.testing.mastodon import FakeMastodon
 from koers.networks.testing.webhook import FakeWebhookReceiver
 from koers.publishing import actions
 from koers.publishing.models import Channel, ContentItem, Network
@@ -25,36 +22,8 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
-def dirk(django_user_model, acme):
-    """A contributor in Acme."""
-    user = django_user_model.objects.create_user("dirk", "dirk@example.nl", "x-pass-123456")
-    Membership.objects.create(workspace=acme, user=user, role=Role.CONTRIBUTOR)
-    return user
-
-
-@pytest.fixture
-def vera(django_user_model, acme):
-    """A viewer in Acme."""
-    user = django_user_model.objects.create_user("vera", "vera@example.nl", "x-pass-123456")
-    Membership.objects.create(workspace=acme, user=user, role=Role.VIEWER)
-    return user
-
-
-@pytest.fixture
 def receiver():
     with FakeWebhookReceiver(secret=HOOK_SECRET.encode()) as fake:
-        yield fake
-
-
-@pytest.fixture
-def mastodon_server():
-    with FakeMastodon(max_characters=500) as fake:
-        yield fake
-
-
-@pytest.fixture
-def bluesky_server():
-    with FakeBluesky() as fake:
         yield fake
 
 
@@ -67,31 +36,6 @@ def hook(acme, anna, receiver) -> Channel:
         name="Intranet",
         endpoint=receiver.url + "/hook",
         secret=HOOK_SECRET,
-    )
-
-
-@pytest.fixture
-def mastodon(acme, anna, mastodon_server) -> Channel:
-    return actions.connect_channel(
-        acme,
-        anna,
-        network=Network.MASTODON,
-        name="Mastodon",
-        endpoint=mastodon_server.url,
-        secret=mastodon_server.token,
-    )
-
-
-@pytest.fixture
-def bluesky(acme, anna, bluesky_server) -> Channel:
-    return actions.connect_channel(
-        acme,
-        anna,
-        network=Network.BLUESKY,
-        name="Bluesky",
-        endpoint=bluesky_server.url,
-        handle=bluesky_server.handle,
-        secret=bluesky_server.password,
     )
 
 
