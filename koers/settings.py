@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from koers.core.queues import ALL_QUEUES
 from koers.env import (
     env_bool,
     env_data_dir,
@@ -125,7 +126,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "publishing", "listening", "engagement"],
+        # Time-critical queues first served by a dedicated thread: see koers/core/queues.py.
+        "QUEUES": ALL_QUEUES,
     }
 }
 
