@@ -9,6 +9,9 @@ when all general threads are busy.
 
 from __future__ import annotations
 
+# The worker heartbeat task runs this often; /healthz allows three missed beats by default.
+HEARTBEAT_SECONDS = 20
+
 # django.tasks allows -100…100; 0 is the default.
 HEARTBEAT = 100  # proves the queue moves; must not wait behind anything
 URGENT = 50  # someone is waiting for it at a given minute: a due post, a reply, an alert

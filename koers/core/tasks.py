@@ -5,11 +5,11 @@ from datetime import timedelta
 from django.tasks import task
 
 from koers.core import worker
-from koers.core.queues import HEARTBEAT
+from koers.core.queues import HEARTBEAT, HEARTBEAT_SECONDS
 from koers.core.scheduler import beat, periodic
 
 
-@periodic(every=timedelta(seconds=20))
+@periodic(every=timedelta(seconds=HEARTBEAT_SECONDS))
 @task(queue_name="heartbeat", priority=HEARTBEAT)
 def worker_heartbeat() -> None:
     """Runs through the real queue, so a fresh heartbeat proves tasks are being processed."""

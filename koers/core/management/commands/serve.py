@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import errno
 import multiprocessing
+import os
 import socket
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from koers.core import webworker
 from koers.core.worker import Runner
 
 
@@ -67,6 +69,8 @@ class Command(BaseCommand):
         # process's threads and open SQLite handles, and closing those in the child drops the
         # parent's file locks (SQLite's documented way to corrupt a database).
         multiprocessing.set_start_method("spawn", force=True)
+        # Tells the web workers whose death they must not outlive (koers/core/webworker.py).
+        os.environ[webworker.PARENT_ENV] = str(os.getpid())
         runner = None
         if not no_background:
             runner = Runner(concurrency=task_workers)
@@ -74,7 +78,8 @@ class Command(BaseCommand):
         connection.close()
         try:
             Granian(
-                target="koers.wsgi:application",
+                target="koers.core.webworker:application",
+                factory=True,
                 address=host,
                 port=port,
                 interface=Interfaces.WSGI,
