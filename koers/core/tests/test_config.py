@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from koers.env import env_bool, env_int, env_outbound_allowlist, env_secret, env_time_zone
+from koers.env import (
+    env_bool,
+    env_data_dir,
+    env_int,
+    env_outbound_allowlist,
+    env_secret,
+    env_secret_fernet,
+    env_time_zone,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -191,3 +199,60 @@ def test_second_serve_on_a_taken_port_says_so(tmp_path):
     assert result.returncode == 1
     assert f"Port {port} on 127.0.0.1 is already in use" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def usual_umask():
+    """The umask most systems start with (022), which leaves new files readable by everyone."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def test_a_new_data_folder_and_its_key_files_are_private(tmp_path, monkeypatch, usual_umask):
+    monkeypatch.setenv("KOERS_DATA_DIR", str(tmp_path / "nieuw" / "var"))
+    data_dir = env_data_dir("KOERS_DATA_DIR", tmp_path / "unused")
+    env_secret_fernet(data_dir, "encryption_key")
+    monkeypatch.delenv("KOERS_SECRET_KEY", raising=False)
+    env_secret("KOERS_SECRET_KEY", data_dir, "secret_key")
+    assert data_dir.stat().st_mode & 0o777 == 0o700
+    assert (data_dir / "encryption_key").stat().st_mode & 0o777 == 0o600
+    assert (data_dir / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_sqlite_database_and_its_wal_and_shm_files_are_private(
+    tmp_path, usual_umask, django_db_blocker
+):
+    from django.db.utils import ConnectionHandler
+
+    from koers.settings import _database
+
+    database = tmp_path / "koers.sqlite3"
+    handler = ConnectionHandler({"default": _database(f"sqlite:///{database}")})
+    connection = handler["default"]
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:  # WAL mode: the -wal and -shm files appear now
+            cursor.execute("CREATE TABLE t (x INTEGER)")
+            cursor.execute("INSERT INTO t VALUES (1)")
+        files = sorted(p.name for p in tmp_path.iterdir())
+        assert files == ["koers.sqlite3", "koers.sqlite3-shm", "koers.sqlite3-wal"]
+        modes = {name: (tmp_path / name).stat().st_mode & 0o777 for name in files}
+        assert modes == dict.fromkeys(files, 0o600)
+        handler.close_all()
+
+
+def test_an_existing_world_readable_sqlite_database_is_made_private_on_connect(
+    tmp_path, django_db_blocker
+):
+    from django.db.utils import ConnectionHandler
+
+    from koers.settings import _database
+
+    database = tmp_path / "koers.sqlite3"
+    database.touch()
+    database.chmod(0o644)
+    handler = ConnectionHandler({"default": _database(f"sqlite:///{database}")})
+    with django_db_blocker.unblock():
+        handler["default"].ensure_connection()
+        assert database.stat().st_mode & 0o777 == 0o600
+        handler.close_all()
