@@ -111,7 +111,7 @@ def stop(server: subprocess.Popen) -> str:
 
 def test_serve_answers_pages_and_reports_worker_and_scheduler_healthy(serve_env):
     port = free_port()
-    server = start_serve(serve_env, port)
+    server = start_serve(serve_env | {"KOERS_LANGUAGE": "en"}, port)
     base = f"http://127.0.0.1:{port}"
     try:
         health = wait_for_health(base)
@@ -124,6 +124,8 @@ def test_serve_answers_pages_and_reports_worker_and_scheduler_healthy(serve_env)
         output = stop(server)
     assert f"koers is starting at http://localhost:{port}/" in output
     assert "create the owner account" in output
+    # KOERS_BASE_URL is left at its default, http://127.0.0.1:8000, which is not where we listen.
+    assert f"KOERS_BASE_URL is http://127.0.0.1:8000 but koers listens on port {port}" in output
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree in /proc")

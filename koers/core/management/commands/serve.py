@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from koers.core import webworker
+from koers.core.checks import base_url_port_mismatch
 from koers.core.worker import Runner
 
 
@@ -51,6 +52,9 @@ class Command(BaseCommand):
         from granian.constants import Interfaces
 
         ensure_port_free(host, port)
+        mismatch = base_url_port_mismatch(host, port)
+        if mismatch:
+            self.stderr.write(self.style.WARNING(mismatch))
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("The database is not migrated yet; run: koers migrate")
