@@ -172,3 +172,18 @@ def test_the_demo_command_starts_the_fakes_in_hostile_mode(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_the_webhook_receiver_lists_deliveries_and_can_break_the_idempotency_contract():
+    from koers.networks.testing.webhook import FakeWebhookReceiver
+    from koers.networks.webhook import WebhookPublisher
+
+    with FakeWebhookReceiver(secret=b"geheim") as receiver:
+        publisher = WebhookPublisher(receiver.url + "/hook", b"geheim")
+        publisher.publish(OutgoingPost(text="Eén keer"), "key-1")
+        publisher.publish(OutgoingPost(text="Eén keer"), "key-1")
+        assert [p["text"] for p in httpx.get(f"{receiver.url}/_fake/posts").json()] == ["Eén keer"]
+
+        httpx.post(f"{receiver.url}/_fake/faults", content="ignore-idempotency")
+        publisher.publish(OutgoingPost(text="Eén keer"), "key-1")
+        assert len(receiver.own_posts()) == 2
