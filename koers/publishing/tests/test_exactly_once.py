@@ -40,8 +40,8 @@ def bluesky_server():
 
 @pytest.fixture
 def short_timeout(monkeypatch):
-    """The adapters' timeout, scaled down with the fakes' delays (20 s → 0.5 s)."""
-    monkeypatch.setattr(adapters, "TIMEOUT_SECONDS", 0.5)
+    """The adapters' timeout, scaled down with the fakes' delays (20 s → 1 s)."""
+    monkeypatch.setattr(adapters, "TIMEOUT_SECONDS", 1.0)
 
 
 def _queue(*items):
@@ -74,7 +74,7 @@ def test_a_swallowed_post_is_sent_again_not_mistaken_for_another_items_identical
     other = second.deliveries.get()
     assert dispatch.publish_delivery(other.pk) == "published"
     # The first item's POST never arrives: the gateway answers 503 after our timeout.
-    mastodon_server.swallow_next(1, "/api/v1/statuses", seconds=1.0)
+    mastodon_server.swallow_next(1, "/api/v1/statuses", seconds=1.5)
 
     outcome = dispatch.publish_delivery(first.deliveries.get().pk)
 
@@ -277,7 +277,7 @@ def test_under_a_seeded_hostile_network_every_post_exists_exactly_once(
     plan, mastodon, mastodon_server, short_timeout
 ):
     mastodon_server.faults = FaultPlan.parse(
-        "drop=0.1,drop503=0.1,fail=0.1,ratelimit=0.1,delay=0.05:1,swallow=0.05:1,"
+        "drop=0.1,drop503=0.1,fail=0.1,ratelimit=0.1,delay=0.05:1.5,swallow=0.05:1.5,"
         "ignore-idempotency,seed=20261204,only=/api/v1/statuses"
     )
     items = [plan([mastodon], text=f"Bericht {n % 4}: {'x' * (n // 4)}") for n in range(12)]
