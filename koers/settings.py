@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "koers.engagement",
     "koers.alerts",
     "koers.measurement",
+    "koers.privacy",
 ]
 
 MIDDLEWARE = [
