@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "koers.engagement",
     "koers.alerts",
     "koers.measurement",
+    "koers.privacy",
 ]
 
 MIDDLEWARE = [
