@@ -11,6 +11,7 @@ process lives. A task whose runner stopped beating was killed mid-run (kill -9, 
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import threading
 import time
@@ -33,6 +34,44 @@ logger = logging.getLogger(__name__)
 RUNNER_BEAT_SECONDS = 10.0
 RUNNER_PREFIX = "runner:"
 ORPHAN_ERROR = "koers.core.worker.WorkerLost"
+
+
+_thread = threading.local()
+
+
+def claimant() -> str:
+    """A name for whoever claims work in this thread, stored in claims (``claimed_by``).
+
+    Inside a runner it starts with the runner's id (``<runner>/<pid>:<thread>``), so recovery
+    can tell from the runner's heartbeat that the claimant died (:func:`runner_is_dead`); outside
+    one (a test, ``koers shell``) it is ``<host>:<pid>:<thread>``.
+    """
+    ident = f"{os.getpid()}:{threading.get_ident() % 100000}"
+    runner = getattr(_thread, "runner", None)
+    if runner:
+        return f"{runner}/{ident}"
+    return f"{socket.gethostname()[:40]}:{ident}"
+
+
+def dead_runners(claimants: list[str], now: datetime | None = None) -> set[str]:
+    """Those of ``claimants`` whose runner has shown no sign of life for the heartbeat max age.
+
+    Only claimants named by :func:`claimant` inside a runner can be judged; any other name is
+    never called dead (its claim waits for its lease instead). A runner beats once before its
+    threads start and deletes its heartbeat only after they stopped, so a missing heartbeat
+    behind a runner claimant means the process is gone.
+    """
+    now = now or timezone.now()
+    runners = {c: c.split("/", 1)[0] for c in claimants if "/" in c}
+    if not runners:
+        return set()
+    cutoff = now - timedelta(seconds=settings.KOERS_HEARTBEAT_MAX_AGE)
+    alive = set(
+        Heartbeat.objects.filter(
+            name__in=[RUNNER_PREFIX + r for r in set(runners.values())], seen_at__gte=cutoff
+        ).values_list("name", flat=True)
+    )
+    return {c for c, r in runners.items() if RUNNER_PREFIX + r not in alive}
 
 
 def runner_of(worker_id: str) -> str:
@@ -91,6 +130,7 @@ class Runner:
 
     def _spawn(self, target, name: str) -> None:
         def run() -> None:
+            _thread.runner = self.base_id  # claims made in this thread name this runner
             while not self.stopping.is_set():
                 try:
                     target()

@@ -27,12 +27,10 @@ Delivery states::
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import threading
 import time
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
@@ -40,6 +38,7 @@ from django.utils import timezone
 from koers.core.actions import audit
 from koers.core.crypto import DecryptionError
 from koers.core.outbound import error_text
+from koers.core.worker import claimant, dead_runners
 from koers.networks.base import (
     AuthError,
     MediaItem,
@@ -79,7 +78,7 @@ ACTIVE = (
 
 
 def worker_name() -> str:
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{threading.get_ident() % 100000}"
+    return claimant()
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
@@ -547,6 +546,20 @@ def settle_item(item_id: int) -> None:
 # ---------------------------------------------------------------------------------------------
 # Recovery
 # ---------------------------------------------------------------------------------------------
+def _claims_of_dead_runners(now: datetime) -> list[tuple[int, str]]:
+    """Claims whose worker process is gone (its runner stopped beating): no need to wait out
+    the lease. Only claims older than the heartbeat max age, so a runner that just started
+    has had time to beat."""
+    old_enough = now + LEASE - timedelta(seconds=settings.KOERS_HEARTBEAT_MAX_AGE)
+    sending = dict(
+        Delivery.objects.filter(
+            state=DeliveryState.SENDING, lease_until__gte=now, lease_until__lte=old_enough
+        ).values_list("pk", "claimed_by")[:BATCH]
+    )
+    dead = dead_runners(sorted(set(sending.values())), now)
+    return [(pk, who) for pk, who in sending.items() if who in dead]
+
+
 def recover(now: datetime | None = None) -> dict[str, int]:
     """Expired claims become "unknown"; unknown outcomes are resolved by lookup."""
     now = now or timezone.now()
@@ -555,11 +568,12 @@ def recover(now: datetime | None = None) -> dict[str, int]:
             "pk", flat=True
         )[:BATCH]
     )
+    claims = [Q(pk=pk, lease_until__lt=now) for pk in expired]
+    # The claim itself is the guard: a delivery claimed again meanwhile is left alone.
+    claims += [Q(pk=pk, claimed_by=who) for pk, who in _claims_of_dead_runners(now)]
     recovered = 0
-    for pk in expired:
-        recovered += Delivery.objects.filter(
-            pk=pk, state=DeliveryState.SENDING, lease_until__lt=now
-        ).update(
+    for claim_ in claims:
+        recovered += Delivery.objects.filter(claim_, state=DeliveryState.SENDING).update(
             state=DeliveryState.UNKNOWN,
             next_try_at=None,
             error="The worker stopped while sending; checking with the network.",

@@ -298,3 +298,77 @@ def test_under_a_seeded_hostile_network_every_post_exists_exactly_once(
     for item in items:
         item.refresh_from_db()
         assert item.state == State.PUBLISHED
+
+
+def _killed_inside_runner(delivery: Delivery, mastodon_server, runner: str) -> None:
+    """A worker thread of runner ``runner`` sends the post and is killed before it records it."""
+    from koers.core import worker as core_worker
+
+    direct = MastodonPublisher(mastodon_server.url, mastodon_server.token)
+    core_worker._thread.runner = runner
+    try:
+        with pytest.raises(Killed):
+            dispatch.publish_delivery(delivery.pk, publisher=DiesAfterSending(direct))
+    finally:
+        del core_worker._thread.runner
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.SENDING
+    assert delivery.claimed_by.startswith(f"{runner}/")
+
+
+def test_a_claim_of_a_runner_that_stopped_beating_is_recovered_before_its_lease_runs_out(
+    plan, mastodon, mastodon_server, settings
+):
+    from koers.core.scheduler import beat
+
+    item = plan([mastodon], text="Het zwembad is weer open")
+    _queue(item)
+    delivery = item.deliveries.get()
+    beat("runner:host-dead0001", now=timezone.now())
+    _killed_inside_runner(delivery, mastodon_server, "host-dead0001")
+    # Two minutes later: the runner's last beat is older than the max age, the lease still runs.
+    later = timezone.now() + timedelta(seconds=settings.KOERS_HEARTBEAT_MAX_AGE + 60)
+    assert later < delivery.lease_until
+
+    result = dispatch.recover(now=later)
+
+    delivery.refresh_from_db()
+    assert result == {"expired": 1, "resolved": 1}
+    assert delivery.state == DeliveryState.PUBLISHED
+    assert _texts(mastodon_server)["Het zwembad is weer open"] == 1
+    assert mastodon_server.count("POST", "/api/v1/statuses") == 1
+
+
+def test_a_claim_of_a_runner_that_still_beats_waits_for_its_lease(
+    plan, mastodon, mastodon_server, settings
+):
+    from koers.core.scheduler import beat
+
+    item = plan([mastodon], text="De bibliotheek sluit eerder")
+    _queue(item)
+    delivery = item.deliveries.get()
+    _killed_inside_runner(delivery, mastodon_server, "host-alive001")
+    later = timezone.now() + timedelta(seconds=settings.KOERS_HEARTBEAT_MAX_AGE + 60)
+    beat("runner:host-alive001", now=later)  # a slow send: the process is alive
+
+    result = dispatch.recover(now=later)
+
+    delivery.refresh_from_db()
+    assert result == {"expired": 0, "resolved": 0}
+    assert delivery.state == DeliveryState.SENDING
+
+
+def test_a_claim_made_outside_a_runner_waits_for_its_lease(
+    plan, mastodon, mastodon_server, settings
+):
+    item = plan([mastodon], text="Inloopspreekuur vervalt")
+    _queue(item)
+    delivery = item.deliveries.get()
+    direct = MastodonPublisher(mastodon_server.url, mastodon_server.token)
+    with pytest.raises(Killed):
+        dispatch.publish_delivery(delivery.pk, publisher=DiesAfterSending(direct))
+    later = timezone.now() + timedelta(seconds=settings.KOERS_HEARTBEAT_MAX_AGE + 60)
+
+    assert dispatch.recover(now=later) == {"expired": 0, "resolved": 0}
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.SENDING
