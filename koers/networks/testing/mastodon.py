@@ -56,6 +56,9 @@ class FakeMastodon(FakeServer):
         self.media_data: dict[str, bytes] = {}
         self._media_polls: dict[str, int] = {}
         self.idempotency: dict[str, str] = {}
+        #: The Idempotency-Key each status was created with (status id → key), kept even when
+        #: the server ignores keys, so a benchmark can tell whose request made which status.
+        self.created_with: dict[str, str] = {}
         #: Statuses on other servers, by uri, that a resolving search can fetch.
         self.elsewhere: dict[str, dict[str, Any]] = {}
         #: Every search: (q, resolve).
@@ -348,6 +351,7 @@ class FakeMastodon(FakeServer):
         self.account["statuses_count"] += 1
         if key:
             self.idempotency[key] = status["id"]
+            self.created_with[status["id"]] = key
         return Response.json(status)
 
     def _search(self, request: Request) -> Response:
