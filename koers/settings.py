@@ -165,6 +165,18 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploads: a request over KOERS_MAX_UPLOAD_MB has its files dropped unread (the form then says
+# the file is too large); files over 256 KB stream to a temporary file in the system's temp
+# folder instead of memory; each form checks its own smaller limit (README, Configuration).
+KOERS_MAX_UPLOAD_MB = env_int("KOERS_MAX_UPLOAD_MB", 100, minimum=20)
+FILE_UPLOAD_HANDLERS = [
+    "koers.core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# Form fields other than files (a long post text, a topic query) are far below Django's 2.5 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
 # In tests and DEBUG, serve straight from the app folders without collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import got_request_exception
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -39,7 +40,26 @@ GARBAGE = [
     "<script>alert(1)</script>",
     "((",
     "1e309",
+    "(" * 200 + "a" + ")" * 200,  # the query parser once recursed past Python's limit
 ]
+
+
+def hostile_files() -> list[tuple[str, bytes]]:
+    """Files for every upload field: a PNG claiming 20000 × 20000 pixels (no pixel data), CSV
+    with a bare carriage return, a cell over the csv module's field limit, Windows-1252 bytes
+    that are not UTF-8, a binary file and an empty one."""
+    from koers.publishing.tests.test_upload_limits import png_claiming
+
+    return [
+        ("bom.png", png_claiming(20000, 20000)),
+        ("mac.csv", b"date,metric,value\r2026-10-01,web_\rvisits,1\r"),
+        ("lang.csv", b'a,b\n1,"' + b"x" * 200_000 + b'"\n'),
+        ("cp1252.csv", "datum;tekst\n2026-10-01;café\n".encode("cp1252")),
+        ("binary.xlsx", b"PK\x03\x04\x00\x00" * 100),
+        ("leeg.csv", b""),
+    ]
+
+
 # Posting these changes or removes what later URLs need: they go last.
 DESTRUCTIVE = ("delete", "remove", "revoke", "rotate", "unschedule", "next-cycle", "pause")
 
@@ -126,6 +146,7 @@ class Forms(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.forms: list[tuple[str, str, list[str]]] = []
+        self.file_fields: set[tuple[str, str]] = set()  # (action, field name)
         self._open: tuple[str, str, list[str]] | None = None
 
     def handle_starttag(self, tag, attrs):
@@ -135,6 +156,8 @@ class Forms(HTMLParser):
             self.forms.append(self._open)
         elif tag in FIELD_TAGS and self._open and a.get("name") not in SKIPPED_FIELDS:
             self._open[2].append(a["name"])
+            if a.get("type") == "file":
+                self.file_fields.add((self._open[1], a["name"]))
 
     def handle_endtag(self, tag):
         if tag == "form":
@@ -218,6 +241,7 @@ def test_no_page_or_form_of_a_filled_workspace_gives_a_server_error(demo, anna, 
 
     errors: list[str] = []
     forms: dict[str, list[str]] = {}
+    file_fields: dict[str, set[str]] = {}
     for url in urls:
         response = owner.get(url)
         if response.status_code >= 500:
@@ -230,6 +254,9 @@ def test_no_page_or_form_of_a_filled_workspace_gives_a_server_error(demo, anna, 
                 if method == "post" and target.startswith(f"/w/{demo.slug}/"):
                     forms.setdefault(target, [])
                     forms[target] = sorted(set(forms[target]) | set(fields))
+                    for form_action, name in parser.file_fields:
+                        if form_action == action:
+                            file_fields.setdefault(target, set()).add(name)
         # Strangers learn nothing: not the page, not even that it exists. The calendar
         # feed is the one public URL (its token is the secret), so it is left out here.
         if "/feed/" not in url:
@@ -240,10 +267,15 @@ def test_no_page_or_form_of_a_filled_workspace_gives_a_server_error(demo, anna, 
     posts = sorted(set(forms) | {u for u in urls if not u.endswith((".csv", ".ics"))})
     posts.sort(key=lambda u: any(word in u for word in DESTRUCTIVE))
     assert len(forms) > 30  # the crawl really found the forms
+    assert len(file_fields) >= 4, file_fields  # and the upload forms among them
     values_cycle = itertools.cycle(GARBAGE)
     for url in posts:
         fields = forms.get(url, [])
         attempts = [{}, {f: next(values_cycle) for f in fields}, dict.fromkeys(fields, "\x00")]
+        for name, content in hostile_files() if url in file_fields else []:
+            attempt = {f: next(values_cycle) for f in fields}
+            attempt |= {f: SimpleUploadedFile(name, content) for f in file_fields[url]}
+            attempts.append(attempt)
         for data in attempts:
             response = owner.post(url, data, headers={"HX-Request": "true"})
             if response.status_code >= 500:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from koers.core.forms import RowChoiceField
 from koers.core.models import Workspace
 from koers.core.outbound import validate_public_url
+from koers.core.uploads import LimitedFileField
 from koers.listening.models import (
     COLOURS,
     Network,
@@ -258,7 +259,8 @@ IMPORT_FIELD_LABELS = {
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(
+    # The limit is KOERS_MAX_UPLOAD_MB; larger files go through ``koers import``.
+    file = LimitedFileField(
         label=_("File"), help_text=_("CSV or JSONL, as exported by another listening tool.")
     )
     source_name = forms.CharField(label=_("Source name"), max_length=120, initial="Import")

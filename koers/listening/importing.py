@@ -124,8 +124,28 @@ def _csv_rows(stream: io.TextIOBase) -> Iterator[tuple[int, dict[str, Any] | Non
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     if "\t" in sample.splitlines()[0] if sample else False:
         delimiter = "\t"
-    reader = csv.DictReader(stream, delimiter=delimiter)
-    for row in reader:
+    reader = csv.reader(stream, delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error:
+        yield reader.line_num, None  # no readable header: nothing after it can be read either
+        return
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            # A cell over the csv module's field limit (128 KB): the row is reported and the
+            # reader goes on with the next line.
+            yield reader.line_num, None
+            continue
+        if not values:
+            continue  # a blank line, as csv.DictReader skips it
+        # Extra values beyond the header are ignored, missing ones read as absent.
+        row: dict[str, Any] = dict(zip(header, values, strict=False))
         # Row numbers as a spreadsheet shows them: the header is row 1.
         yield reader.line_num, row
 

@@ -11,12 +11,15 @@ koers' clock, so the clean-up and its tests agree on a file's age.
 
 from __future__ import annotations
 
+import codecs
+import io
 import logging
 import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from django.utils import timezone
@@ -26,6 +29,9 @@ from koers.networks.files import FileFormatError, read_table, suggest_mapping
 logger = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 5
+# The columns and the preview come from the first lines of the file; the import reads it all.
+HEAD_BYTES = 64 * 1024
+CHUNK_BYTES = 64 * 1024
 # An upload whose column mapping was never sent: the person left (or the session expired).
 ABANDONED_AFTER = timedelta(hours=24)
 # An import that claimed its file but never discarded it (the process died mid-import).
@@ -58,30 +64,55 @@ def _stamp(path: Path) -> None:
     os.utime(path, (moment, moment))
 
 
-def store(data: bytes, filename: str) -> Upload:
-    """Read the columns (raises ``FileFormatError`` for unreadable files) and keep the bytes."""
-    if b"\x00" in data[:65536]:  # a binary file (spreadsheet, archive), not text
+def store(data: bytes | IO[bytes], filename: str) -> Upload:
+    """Read the columns from the start of the file (raises ``FileFormatError`` for unreadable
+    files) and keep the file, as UTF-8, copied chunk by chunk: memory stays bounded whatever
+    the file's size."""
+    binary = io.BytesIO(data) if isinstance(data, bytes) else data
+    binary.seek(0)
+    head = binary.read(HEAD_BYTES)
+    if b"\x00" in head[:65536]:  # a binary file (spreadsheet, archive), not text
         raise FileFormatError("binary file")
-    table = read_table(data, filename)
+    if len(head) == HEAD_BYTES and b"\n" in head:
+        head = head[: head.rindex(b"\n") + 1]  # whole lines only: the rest is read later
+    # The head is smaller than the csv module's field limit (128 KB), so no csv.Error here.
+    table = read_table(head, filename)
     if not table.columns:
         raise FileFormatError("no columns")
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # read_table accepted it as Windows-1252 (Dutch Excel); the import reader reads UTF-8.
-        data = data.decode("cp1252").encode("utf-8")
     token = secrets.token_hex(16)
     path = path_for(token)
-    path.write_bytes(data)
+    try:
+        _copy_as_utf8(binary, path)
+    except FileFormatError:
+        path.unlink(missing_ok=True)
+        raise
     _stamp(path)
     # The same rule read_table used to read the columns: by extension, else by the first byte.
     lower = filename.lower()
     jsonl = lower.endswith((".jsonl", ".ndjson", ".json")) or (
-        not lower.endswith((".csv", ".tsv", ".txt")) and data.lstrip()[:1] == b"{"
+        not lower.endswith((".csv", ".tsv", ".txt")) and head.lstrip()[:1] == b"{"
     )
     fmt = "jsonl" if jsonl else "csv"
     preview = [[row.get(c, "") for c in table.columns] for _n, row in table.rows[:PREVIEW_ROWS]]
     return Upload(token, filename, fmt, list(table.columns), preview)
+
+
+def _copy_as_utf8(binary: IO[bytes], path: Path) -> None:
+    """Copy ``binary`` to ``path``: as it is when it is UTF-8, else read as Windows-1252 (what
+    read_table accepts too; Dutch Excel) and written as UTF-8, because the import reads UTF-8."""
+    for encoding in ("utf-8", "cp1252"):
+        binary.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("wb") as out:
+                while chunk := binary.read(CHUNK_BYTES):
+                    text = decoder.decode(chunk)
+                    out.write(chunk if encoding == "utf-8" else text.encode("utf-8"))
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return
+    raise FileFormatError("neither UTF-8 nor Windows-1252")
 
 
 def suggested(columns: list[str]) -> dict[str, str]:

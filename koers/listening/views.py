@@ -456,7 +456,7 @@ def import_upload(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            stored = uploads.store(upload.read(), upload.name)
+            stored = uploads.store(upload, upload.name)
         except FileFormatError:
             form.add_error(
                 "file",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import IO
 
 from django import forms
 from django.conf import settings
@@ -18,6 +21,7 @@ from koers.measurement.models import ManualMetric, ReportSchedule
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 MAX_CSV_BYTES = 2_000_000
 MAX_CSV_ROWS = 10_000
+TOO_LONG = _("This row can't be read: a cell is longer than 128 KB.")
 
 
 class ManualMetricForm(forms.Form):
@@ -115,32 +119,71 @@ class CsvUploadForm(forms.Form):
         return upload
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 (Dutch Excel exports)."""
+def _encoding(binary: IO[bytes]) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 (Dutch Excel exports): checked chunk by
+    chunk, so the file is never held in memory whole."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    binary.seek(0)
     try:
-        return data.decode("utf-8-sig")
+        while chunk := binary.read(64 * 1024):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return "cp1252"
+    finally:
+        binary.seek(0)
+    return "utf-8-sig"
 
 
-def parse_metric_csv(data: bytes) -> tuple[list[dict], list[RowError]]:
+def parse_metric_csv(data: bytes | IO[bytes]) -> tuple[list[dict], list[RowError]]:
     """Validate every row with :class:`ManualMetricForm`; return clean rows and all errors.
 
-    The caller imports nothing when there is any error ("nothing half-imported").
+    The file is read line by line (at most ``MAX_CSV_ROWS`` rows are kept). Line breaks may be
+    \\n, \\r\\n or a bare \\r (old Mac exports). The caller imports nothing when there is any
+    error ("nothing half-imported").
     """
-    text = decode(data)
-    if not text.strip():
+    binary = io.BytesIO(data) if isinstance(data, bytes) else data
+    stream = io.TextIOWrapper(binary, encoding=_encoding(binary), errors="replace", newline="")
+    try:
+        return _parse_rows(_records(csv.reader(stream, delimiter=_delimiter(stream))))
+    finally:
+        stream.detach()  # the upload stays open for Django to close
+
+
+def _records(reader: Iterator[list[str]]) -> Iterator[list[str] | None]:
+    """The reader's rows; None for a row it can't read (only a cell over the csv module's
+    field limit of 128 KB: quotes and line breaks are all readable with newline="")."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield None
+
+
+def _delimiter(stream: io.TextIOWrapper) -> str:
+    first = stream.readline()
+    stream.seek(0)
+    return ";" if first.count(";") > first.count(",") else ","
+
+
+def _parse_rows(reader: Iterator[list[str] | None]) -> tuple[list[dict], list[RowError]]:
+    raw_header = next(reader, [])
+    if raw_header is None:
+        return [], [RowError(1, str(TOO_LONG))]
+    header = [HEADER_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in raw_header]
+    if not any(header):
         return [], [RowError(1, str(_("The file is empty.")))]
-    first = text.splitlines()[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [HEADER_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in next(reader)]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         message = _("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)}
         return [], [RowError(1, str(message))]
     rows, errors, seen = [], [], {}
     for line, values in enumerate(reader, start=2):
+        if values is None:
+            errors.append(RowError(line, str(TOO_LONG)))
+            continue
         if not any(v.strip() for v in values):
             continue
         if line > MAX_CSV_ROWS + 1:

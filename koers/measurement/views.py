@@ -129,7 +129,7 @@ def input_import(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     errors = []
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        rows, errors = parse_metric_csv(upload.read())
+        rows, errors = parse_metric_csv(upload)
         if not errors:
             count = actions.import_manual_metrics(workspace, request.user, rows, upload.name)
             messages.success(request, _("%(count)s rows imported.") % {"count": count})

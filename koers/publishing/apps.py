@@ -8,3 +8,12 @@ class PublishingConfig(AppConfig):
     name = "koers.publishing"
     label = "publishing"
     verbose_name = _("Publishing")
+
+    def ready(self) -> None:
+        from PIL import Image
+
+        from koers.publishing.forms import MAX_IMAGE_PIXELS
+
+        # Pillow refuses (above twice this) or warns about (above it) images with more pixels:
+        # koers' own limit instead of Pillow's default of 89 megapixels (see MediaForm).
+        Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS

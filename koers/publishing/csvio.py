@@ -11,13 +11,15 @@ Two import formats, told apart by the first row:
 
 Files are UTF-8 (a BOM is fine), comma- or semicolon-separated. Every row is validated before
 anything is stored; either all rows are imported, or (on request) only the valid ones. Imported
-items are drafts: they still need approval before they can be published.
+items are drafts: they still need approval before they can be published. The file is read line
+by line, twice (check, then store), so a large file never sits in memory.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import IO
@@ -47,6 +49,10 @@ HEADER = [
 ]
 DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d-%m-%Y %H:%M", "%d/%m/%Y %H:%M")
 _url = URLValidator(schemes=["http", "https"])
+#: Row errors listed in the report; more are counted only (a wrong file can have 100,000 rows).
+MAX_REPORTED_ERRORS = 100
+#: The largest file the import form accepts (README, Configuration).
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
 @dataclass
@@ -66,28 +72,58 @@ class Row:
 
 @dataclass
 class Report:
-    rows: list[Row] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
     imported: int = 0
+    #: Bad rows beyond the first MAX_REPORTED_ERRORS: counted, not listed.
+    more_errors: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    def add_error(self, number: int, reason: str) -> None:
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append((number, reason))
+        else:
+            self.more_errors += 1
 
-def _decode(data: bytes) -> str:
+
+class FileError(ValueError):
+    """The file as a whole can't be read (not UTF-8, not CSV); nothing is imported."""
+
+
+def _records(binary: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
+    """(number, cells) of each non-blank row, read line by line from the file (never whole).
+
+    Raises :class:`FileError` when the file is not UTF-8 or a row is not CSV.
+    """
+    stream = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
     try:
-        return data.decode("utf-8-sig")
+        sample = stream.read(4096)
+        stream.seek(0)
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        reader = csv.reader(stream, delimiter=delimiter)
+        number = 0
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:
+                raise FileError(
+                    _(
+                        "Row %(row)d can't be read as CSV: a quote is out of place or a cell is"
+                        " longer than 128 KB."
+                    )
+                    % {"row": number + 1}
+                ) from None
+            if any(c.strip() for c in cells):
+                number += 1
+                yield number, cells
     except UnicodeDecodeError:
-        raise ValidationError(_("The file is not UTF-8 text. Save it as CSV (UTF-8).")) from None
-
-
-def _records(text: str) -> list[list[str]]:
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    return [
-        r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)
-    ]
+        raise FileError(_("The file is not UTF-8 text. Save it as CSV (UTF-8).")) from None
+    finally:
+        stream.detach()  # the caller's file stays open (a second pass reads it again)
 
 
 def _datetime(value: str) -> datetime:
@@ -178,12 +214,8 @@ def _objective(title: str, lookups: dict) -> Objective | None:
     return found
 
 
-def parse(workspace: Workspace, data: bytes, *, default_category: str = "promotion") -> Report:
-    """Validate every row; the report lists (row number, reason) for each bad row."""
-    report = Report()
-    records = _records(_decode(data))
-    own = bool(records) and [c.strip().lower() for c in records[0]][:1] == ["title"]
-    lookups = {
+def _lookups(workspace: Workspace) -> dict:
+    return {
         "campaigns": {c.slug: c for c in Campaign.objects.filter(workspace=workspace)},
         "channels": {c.name: c for c in Channel.objects.filter(workspace=workspace)},
         # Titles may repeat across cycles: the newest cycle's objective wins (later keys win).
@@ -194,56 +226,79 @@ def parse(workspace: Workspace, data: bytes, *, default_category: str = "promoti
             )
         },
     }
-    for number, cells in enumerate(records, start=1):
-        if own and number == 1:
+
+
+def rows(
+    workspace: Workspace, binary: IO[bytes], *, default_category: str = "promotion"
+) -> Iterator[Row | tuple[int, str]]:
+    """Each row of the file checked: a :class:`Row`, or (row number, reason) for a bad row.
+    Reads the file once, line by line; raises :class:`FileError` for an unreadable file."""
+    lookups = _lookups(workspace)
+    own = False
+    empty = True
+    for number, cells in _records(binary):
+        empty = False
+        if number == 1 and [c.strip().lower() for c in cells][:1] == ["title"]:
+            own = True
             continue
         try:
-            row = (
+            yield (
                 _own_row(number, cells, lookups, default_category)
                 if own
                 else _bulk_row(number, cells, default_category)
             )
         except ValueError as error:
-            report.errors.append((number, str(error)))
-        else:
-            report.rows.append(row)
-    if not records:
-        report.errors.append((0, _("The file has no rows.")))
-    return report
+            yield number, str(error)
+    if empty:
+        yield 0, _("The file has no rows.")
 
 
 def import_file(
     workspace: Workspace,
     actor: AbstractBaseUser,
-    data: bytes,
+    data: bytes | IO[bytes],
     *,
     only_valid: bool = False,
     default_category: str = "promotion",
 ) -> Report:
+    """Check every row, then (when all are valid, or ``only_valid``) store the valid ones as
+    drafts in one transaction. Two passes over the file, so memory stays bounded whatever its
+    size: the report keeps the first ``MAX_REPORTED_ERRORS`` errors and counts the rest."""
+    binary = io.BytesIO(data) if isinstance(data, bytes) else data
+    report = Report()
+    options = {"default_category": default_category}
     try:
-        report = parse(workspace, data, default_category=default_category)
-    except ValidationError as error:
-        return Report(errors=[(0, error.messages[0])])
-    if report.errors and not only_valid:
-        return report
-    with transaction.atomic():
-        for row in report.rows:
-            actions.save_item(
-                workspace,
-                actor,
-                title=row.title,
-                text=row.text,
-                link=row.link,
-                category=row.category,
-                campaign=row.campaign,
-                objective=row.objective,
-                notes=row.notes,
-                day=row.day,
-                at=row.at,
-                channel_texts={c.pk: "" for c in row.channels},
-            )
-            report.imported += 1
+        for result in rows(workspace, binary, **options):
+            if isinstance(result, tuple):
+                report.add_error(*result)
+        if report.errors and not only_valid:
+            return report
+        binary.seek(0)
+        with transaction.atomic():
+            for result in rows(workspace, binary, **options):
+                if isinstance(result, Row):
+                    _save(workspace, actor, result)
+                    report.imported += 1
+    except FileError as error:
+        return Report(errors=[(0, str(error))])
     return report
+
+
+def _save(workspace: Workspace, actor: AbstractBaseUser, row: Row) -> None:
+    actions.save_item(
+        workspace,
+        actor,
+        title=row.title,
+        text=row.text,
+        link=row.link,
+        category=row.category,
+        campaign=row.campaign,
+        objective=row.objective,
+        notes=row.notes,
+        day=row.day,
+        at=row.at,
+        channel_texts={c.pk: "" for c in row.channels},
+    )
 
 
 def export(workspace: Workspace, out: IO[str]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from io import BytesIO
+import warnings
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,11 +11,17 @@ from PIL import Image, UnidentifiedImageError
 
 from koers.core.forms import RowChoiceField, RowMultipleChoiceField
 from koers.core.outbound import validate_public_url
-from koers.publishing import rules
+from koers.core.uploads import LimitedFileField
+from koers.publishing import csvio, rules
 from koers.publishing.models import Campaign, Category, Channel, ContentItem, PublishingSettings
 from koers.strategy.models import Objective
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+#: The most pixels an uploaded image may have (width × height; 40 megapixels is more than any
+#: network keeps). Pillow's own limit (``Image.MAX_IMAGE_PIXELS``, set to the same number in
+#: PublishingConfig.ready) guards every other place that opens an image: a small compressed
+#: file can claim 20000 × 20000 pixels and take gigabytes to decode.
+MAX_IMAGE_PIXELS = 40_000_000
 MODE_CHOICES = [("block", _("block")), ("warn", _("warn")), ("off", _("off"))]
 RULE_LABELS = {
     "length": _("Length per network"),
@@ -168,14 +174,26 @@ class MediaForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(_("The image is larger than 8 MB."))
-        data = upload.read()
-        upload.seek(0)
         try:
-            with Image.open(BytesIO(data)) as image:
-                image.verify()
-                kind = (image.format or "").lower()
-        except (UnidentifiedImageError, OSError):
+            with warnings.catch_warnings():
+                # Pillow only warns between its limit and twice its limit: make that an error.
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(upload) as image:  # reads the header, not the pixels
+                    pixels = image.width * image.height
+                    kind = (image.format or "").lower()
+                    if pixels <= MAX_IMAGE_PIXELS:
+                        image.verify()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            pixels = MAX_IMAGE_PIXELS + 1
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             raise ValidationError(_("This is not an image koers can read.")) from None
+        finally:
+            upload.seek(0)
+        if pixels > MAX_IMAGE_PIXELS:
+            raise ValidationError(
+                _("The image has more than %(count)d megapixels; make it smaller.")
+                % {"count": MAX_IMAGE_PIXELS // 1_000_000}
+            )
         if kind not in ("png", "jpeg", "gif", "webp"):
             raise ValidationError(_("Use a PNG, JPEG, GIF or WebP image."))
         upload.content_type = f"image/{kind}"
@@ -230,7 +248,7 @@ class PolicyForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"))
+    file = LimitedFileField(label=_("CSV file"), max_bytes=csvio.MAX_IMPORT_BYTES)
     only_valid = forms.BooleanField(
         label=_("Import the valid rows even if other rows have errors"), required=False
     )

@@ -471,7 +471,7 @@ def csv_import(request: HttpRequest, workspace: Workspace) -> HttpResponse:
         report = csvio.import_file(
             workspace,
             request.user,
-            form.cleaned_data["file"].read(),
+            form.cleaned_data["file"],
             only_valid=form.cleaned_data["only_valid"],
             default_category=form.cleaned_data["category"],
         )

@@ -52,7 +52,12 @@ The language
 Error codes: ``empty_query``, ``unbalanced_parenthesis``, ``unbalanced_quote``,
 ``missing_operand``, ``near_without_number``, ``bad_near_operand``, ``unknown_field``,
 ``bad_field_value``, ``no_positive_term``, ``wildcard_prefix``, ``empty_group``,
-``empty_phrase``, ``bad_proximity``.
+``empty_phrase``, ``bad_proximity``, ``too_deep``.
+
+Nesting is limited: at most ``MAX_DEPTH`` (50) levels of parentheses and NOT in query text,
+and (for hand-built trees given to ``compile_query``, ``compile_topics`` or ``normalize``) at
+most ``MAX_TREE_DEPTH`` nested operators, so no query makes parsing, compiling or matching
+recurse without bound; deeper ones raise ``QueryError("too_deep", …)``.
 """
 
 from __future__ import annotations

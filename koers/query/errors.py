@@ -76,6 +76,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": 'The ~ after the phrase at character {col} needs a number, for example "a b"~3.',
         "nl": 'De ~ na de woordgroep bij teken {col} heeft een getal nodig, bijvoorbeeld "a b"~3.',
     },
+    "too_deep": {
+        "en": "The query nests parentheses and NOT more than {limit} levels deep at character"
+        " {col}: simplify it.",
+        "nl": "De zoekopdracht nest haakjes en NOT meer dan {limit} niveaus diep bij teken {col}:"
+        " maak hem eenvoudiger.",
+    },
 }
 
 #: Words used inside messages that need translating themselves.

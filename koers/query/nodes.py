@@ -140,3 +140,23 @@ def first_termless(node: Node) -> int:
             if not requires_term(child):
                 return first_termless(child)
     return node.pos
+
+
+def depth(node: Node) -> int:
+    """How many operators (NOT, AND, OR, NEAR) nest on the longest path from ``node`` down;
+    0 for a single term. Iterative, so it is safe on trees too deep to recurse through."""
+    deepest = 0
+    stack: list[tuple[Node, int]] = [(node, 0)]
+    while stack:
+        current, level = stack.pop()
+        if isinstance(current, Not):
+            stack.append((current.child, level + 1))
+        elif isinstance(current, And | Or):
+            stack.extend((child, level + 1) for child in current.children)
+        elif isinstance(current, Near):
+            stack.extend(((current.left, level + 1), (current.right, level + 1)))
+        else:
+            deepest = max(deepest, level)
+            continue
+        deepest = max(deepest, level + 1)
+    return deepest

@@ -9,13 +9,17 @@ between straight quotes, and uses only the parentheses the tree needs.
 from __future__ import annotations
 
 from koers.query.nodes import And, Field, Near, Node, Not, Or, Phrase, Term, Wildcard
-from koers.query.parser import parse
+from koers.query.parser import check_depth, parse
 from koers.query.text import KIND_PREFIX
 
 
 def normalize(query_or_node: str | Node) -> str:
     """Canonical text of a query string (parsed first, so it may raise QueryError) or tree."""
-    node = parse(query_or_node) if isinstance(query_or_node, str) else query_or_node
+    if isinstance(query_or_node, str):
+        node = parse(query_or_node)
+    else:
+        node = query_or_node
+        check_depth(node)  # _format recurses once per level
     return _format(node)
 
 

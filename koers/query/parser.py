@@ -9,7 +9,11 @@ Grammar (operators are capitals only; lowercase and/or/not/near are ordinary wor
     near    := primary [("NEAR/n" | "ONEAR/n") primary]
     primary := "(" or ")" | WORD | "\"phrase\""["~n"] | FIELD ":" VALUE
 
-so the precedence is NEAR > NOT > AND > OR. Contract of :func:`parse`: returns a tree for which
+so the precedence is NEAR > NOT > AND > OR. Parentheses and NOT may nest at most
+:data:`MAX_DEPTH` levels (``too_deep``): the parser, the compiler and the formatter recurse
+once per level, and a query of 200 nested parentheses would otherwise end in a RecursionError.
+
+Contract of :func:`parse`: returns a tree for which
 :func:`koers.query.nodes.requires_term` holds, or raises :class:`QueryError` with the code and
 position of the first problem (structural problems — quotes, then parentheses — are reported
 before problems with operators, because they are the usual root cause).
@@ -34,6 +38,7 @@ from koers.query.nodes import (
     PhraseItem,
     Term,
     Wildcard,
+    depth,
     first_termless,
     is_near_operand,
     requires_term,
@@ -57,6 +62,15 @@ _FIELD_EXAMPLES = {
     "site": "site:example.nl",
     "country": "country:nl",
 }
+
+#: Most levels of parentheses and NOT (together) in query text. Real queries use a handful;
+#: the limit keeps every recursive walk over a tree (parse, compile, normalise, match) far
+#: below Python's recursion limit.
+MAX_DEPTH = 50
+#: Most nested operators in a tree. One level of parentheses builds at most an OR and an AND,
+#: a NOT one node, a NEAR over an OR group two at the bottom: every tree the parser accepts
+#: fits in ``2 * MAX_DEPTH + 4``; hand-built trees are held to the same bound.
+MAX_TREE_DEPTH = 2 * MAX_DEPTH + 4
 
 # Lexical token types.
 _LPAREN, _RPAREN, _WORD, _PHRASE, _FIELD, _AND, _OR, _NOT, _NEAR = range(9)
@@ -99,9 +113,16 @@ def ensure_node(query: str | Node) -> Node:
     too (otherwise a topic would match the whole stream); raises QueryError."""
     if isinstance(query, str):
         return parse(query)
+    check_depth(query)
     if not requires_term(query):
         raise QueryError("no_positive_term", first_termless(query))
     return query
+
+
+def check_depth(node: Node) -> None:
+    """Raise QueryError ``too_deep`` for a tree nested deeper than :data:`MAX_TREE_DEPTH`."""
+    if depth(node) > MAX_TREE_DEPTH:
+        raise QueryError("too_deep", node.pos, limit=str(MAX_DEPTH))
 
 
 def _lex(query: str) -> list[_Lexeme]:
@@ -196,6 +217,8 @@ def _check_parentheses(lexemes: list[_Lexeme]) -> None:
     open_positions: list[int] = []
     for lexeme in lexemes:
         if lexeme.type == _LPAREN:
+            if len(open_positions) == MAX_DEPTH:
+                raise QueryError("too_deep", lexeme.pos, limit=str(MAX_DEPTH))
             open_positions.append(lexeme.pos)
         elif lexeme.type == _RPAREN:
             if not open_positions:
@@ -209,6 +232,13 @@ class _Parser:
     def __init__(self, lexemes: list[_Lexeme]) -> None:
         self.lexemes = lexemes
         self.index = 0
+        # Open parentheses plus NOTs around the current position (see MAX_DEPTH).
+        self.depth = 0
+
+    def _enter(self, lexeme: _Lexeme) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError("too_deep", lexeme.pos, limit=str(MAX_DEPTH))
 
     def _peek(self) -> _Lexeme | None:
         return self.lexemes[self.index] if self.index < len(self.lexemes) else None
@@ -243,7 +273,10 @@ class _Parser:
         la = self._peek()
         if la is not None and la.type == _NOT:
             op = self._take_operator()
-            return Not(self.parse_unary(), pos=op.pos)
+            self._enter(op)
+            child = self.parse_unary()
+            self.depth -= 1
+            return Not(child, pos=op.pos)
         return self.parse_near()
 
     def parse_near(self) -> Node:
@@ -275,7 +308,9 @@ class _Parser:
         if la.type == _LPAREN:
             if self._peek_type() == _RPAREN:
                 raise QueryError("empty_group", la.pos)
+            self._enter(la)
             node = self.parse_or()
+            self.depth -= 1
             self.index += 1  # the ")" guaranteed by _check_parentheses
             return node
         if la.type == _WORD:

@@ -97,6 +97,28 @@ def test_a_query_error_is_shown_inline_with_its_position(
     assert "<mark>(</mark>" in live.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "more than 50 levels deep at character 51"), ("nl", "meer dan 50 niveaus diep")],
+)
+def test_a_query_nested_two_hundred_levels_deep_is_a_form_error_not_a_server_error(
+    client_for, anna, acme, language, expected
+):
+    client = client_for(anna)
+    query = "(" * 200 + "duinwijk" + ")" * 200
+    with override(language):
+        response = client.post(
+            url("topic-new"),
+            {"name": "Diep", "kind": "brand", "query": query, "colour": "#1f6feb"},
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        live = client.get(url("query-test"), {"query": query}, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    assert expected in response.content.decode()
+    assert expected in live.content.decode()
+    assert not Topic.objects.filter(name="Diep").exists()
+
+
 def test_the_live_test_shows_matching_recent_mentions(client_for, anna, acme_mentions):
     response = client_for(anna).get(url("query-test"), {"query": "gazelle AND kapot"})
 

@@ -125,3 +125,40 @@ def test_viewer_sees_the_inputs_but_cannot_add(acme, carla, client_for):
     assert response.status_code == 403
     assert upload(client, acme, b"date,metric,value\n2026-10-01,reach,1\n").status_code == 403
     assert not ManualMetric.objects.exists()
+
+
+def test_a_csv_with_bare_carriage_returns_is_read_line_by_line(acme, bram, client_for):
+    # Old Mac exports end lines with a bare \r; the csv module used to stop with
+    # "new-line character seen in unquoted field" (a server error).
+    content = b"date,metric,value\r2026-10-01,web_visits,1250\r2026-10-02,web_visits,1300\r"
+    response = upload(client_for(bram), acme, content)
+    assert response.status_code == 302
+    assert sorted(ManualMetric.objects.values_list("value", flat=True)) == [1250, 1300]
+
+
+def test_a_stray_carriage_return_inside_a_row_is_a_row_error_not_a_crash(acme, bram, client_for):
+    client = client_for(bram)
+    client.cookies["django_language"] = "en"
+    content = b"date,metric,value\n2026-10-01,web_\rvisits,1250\n2026-10-02,web_visits,7\n"
+    response = upload(client, acme, content)
+    assert response.status_code == 400
+    assert "Row 2:" in response.content.decode()
+    assert not ManualMetric.objects.exists()
+
+
+def test_a_cell_over_the_csv_field_limit_is_a_translated_row_error(acme, bram, client_for):
+    content = b'date,metric,value,note\n2026-10-01,web_visits,1,"' + b"x" * 200_000 + b'"\n'
+    response = upload(client_for(bram), acme, content)
+    assert response.status_code == 400
+    assert "Rij 2: Deze rij is niet te lezen: een cel is langer dan 128 KB." in (
+        response.content.decode()
+    )
+    assert not ManualMetric.objects.exists()
+
+
+def test_a_windows_1252_file_is_read_as_such():
+    rows, errors = parse_metric_csv(
+        "datum;maatstaf;waarde;notitie\n01-10-2026;reach;900;café\n".encode("cp1252")
+    )
+    assert errors == []
+    assert rows[0]["note"] == "café"

@@ -23,6 +23,7 @@ EXAMPLES = {
     "empty_group": "a ()",
     "empty_phrase": 'a ""',
     "bad_proximity": 'a "b c"~',
+    "too_deep": "(" * 51 + "a" + ")" * 51,
 }
 
 

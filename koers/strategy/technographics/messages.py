@@ -18,6 +18,10 @@ MESSAGES: Mapping[str, Bilingual] = {
         "nl": "Het bestand is niet als tekst te lezen (UTF-8 of Windows-1252). "
         "Sla het in je spreadsheetprogramma op als CSV en probeer het opnieuw.",
     },
+    "unreadable_row": {
+        "en": "Row {row} can't be read as CSV: a cell is longer than 128 KB.",
+        "nl": "Rij {row} is niet als CSV te lezen: een cel is langer dan 128 KB.",
+    },
     "no_activity_columns": {
         "en": "None of the columns is a Technographics activity (for example publish_blog or "
         "watch_video). Found: {columns}.",

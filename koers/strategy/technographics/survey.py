@@ -169,15 +169,21 @@ def map_header(name: str, header_map: Mapping[str, str] = DUTCH_HEADERS) -> str 
 def read_survey(data: bytes, *, header_map: Mapping[str, str] = DUTCH_HEADERS) -> Survey:
     """Parse a survey file given as bytes. Raises :class:`SurveyError` on any problem.
 
-    Errors: ``empty_file``, ``undecodable``, ``no_activity_columns``, ``duplicate_column``,
-    ``wrong_field_count`` (fewer fields than the header, or extra non-blank fields),
-    ``unknown_frequency`` and ``no_respondents``. Warnings on the result: ``unknown_column``,
-    ``no_answers`` (a row whose activity cells are all blank is left out) and
-    ``duplicate_respondent``.
+    Errors: ``empty_file``, ``undecodable``, ``unreadable_row`` (a cell over 128 KB),
+    ``no_activity_columns``, ``duplicate_column``, ``wrong_field_count`` (fewer fields than
+    the header, or extra non-blank fields), ``unknown_frequency`` and ``no_respondents``.
+    Warnings on the result: ``unknown_column``, ``no_answers`` (a row whose activity cells are
+    all blank is left out) and ``duplicate_respondent``.
     """
     text, encoding = _decode(data)
     delimiter = _sniff_delimiter(text)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        rows = list(reader)  # bounded in the browser: the survey form refuses files over 5 MB
+    except csv.Error:
+        # Only a cell over the csv module's field limit (128 KB): newline="" reads every
+        # quote and line break.
+        raise SurveyError("unreadable_row", row=reader.line_num) from None
     # Row numbers count from the first physical row; leading blank lines keep their numbers.
     numbered = [(number, row) for number, row in enumerate(rows, start=1) if _has_content(row)]
     if not numbered:

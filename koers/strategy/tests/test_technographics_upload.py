@@ -114,3 +114,20 @@ def test_tactics_follow_the_dominant_rung_and_the_workspace_can_reword_them(
 
     client.post(url("tactics", cycle), {"rung": "spectators", "text": ""})
     assert not TacticOverride.objects.filter(workspace=acme).exists()
+
+
+def test_a_survey_with_a_cell_over_the_csv_field_limit_names_the_row(client_for, anna, cycle):
+    content = b'publish_blog;read_blogs\nmonthly;daily\nweekly;"' + b"x" * 200_000 + b'"\n'
+    response = upload(client_for(anna), cycle, "lang.csv", content)
+    assert response.status_code == 400
+    assert "Rij 3 is niet als CSV te lezen: een cel is langer dan 128 KB." in (
+        response.content.decode()
+    )
+    assert not TechnographicsProfile.objects.filter(cycle=cycle).exists()
+
+
+def test_a_survey_with_bare_carriage_returns_is_read_line_by_line(client_for, anna, cycle):
+    content = b"publish_blog;read_blogs\rmonthly;daily\rnever;weekly\r"
+    response = upload(client_for(anna), cycle, "mac.csv", content)
+    assert response.status_code in (200, 302)
+    assert TechnographicsProfile.objects.get(cycle=cycle).respondents == 2
