@@ -238,11 +238,21 @@ KOERS_INVITATION_DAYS = env_int("KOERS_INVITATION_DAYS", 7, minimum=1)
 KOERS_ALLOW_PRIVATE_URLS = env_bool("KOERS_ALLOW_PRIVATE_URLS", False)
 KOERS_OUTBOUND_ALLOWLIST = env_outbound_allowlist("KOERS_OUTBOUND_ALLOWLIST")
 
+LOG_LEVEL = env_str("KOERS_LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("KOERS_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Every task run is logged by Django (started, finished) and the worker at INFO: hundreds
+        # of lines an hour that bury what matters. Runs show at DEBUG; failures (ERROR) and
+        # slow runs (koers.core.tasklog, WARNING) always show.
+        "django.tasks": {"level": "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING"},
+        "django_tasks_db": {"level": "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING"},
+    },
 }
+# A task run longer than this is logged as a warning (seconds).
+KOERS_SLOW_TASK_SECONDS = env_int("KOERS_SLOW_TASK_SECONDS", 60, minimum=1)
