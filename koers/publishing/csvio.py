@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from koers.core.models import Workspace
+from koers.networks import csvcells
 from koers.publishing import actions
 from koers.publishing.models import Campaign, Category, Channel, ContentItem
 from koers.strategy.models import Objective
@@ -85,8 +86,11 @@ def _decode(data: bytes) -> str:
 def _records(text: str) -> list[list[str]]:
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    # Cells koers' own export escaped against formula injection get their text back.
     return [
-        r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)
+        csvcells.unescape_row(r)
+        for r in csv.reader(io.StringIO(text), delimiter=delimiter)
+        if any(c.strip() for c in r)
     ]
 
 
@@ -247,7 +251,7 @@ def import_file(
 
 
 def export(workspace: Workspace, out: IO[str]) -> None:
-    writer = csv.writer(out)
+    writer = csvcells.writer(out)
     writer.writerow(HEADER)
     items = (
         ContentItem.objects.filter(workspace=workspace)

@@ -125,3 +125,18 @@ def test_viewer_sees_the_inputs_but_cannot_add(acme, carla, client_for):
     assert response.status_code == 403
     assert upload(client, acme, b"date,metric,value\n2026-10-01,reach,1\n").status_code == 403
     assert not ManualMetric.objects.exists()
+
+
+def test_a_csv_cell_escaped_against_formulas_is_read_without_its_apostrophe():
+    # What koers' (and most spreadsheet tools') CSV escaping writes for text starting with
+    # = + - @: one apostrophe in front, which the import removes again.
+    rows, errors = parse_metric_csv(
+        b"date,metric,value,channel,note\n"
+        b"2026-10-01,web_visits,'+1250,'@gemeente,'=nieuwsbrief\n"
+        b"2026-10-02,web_visits,12,'gewoon,\n"
+    )
+    assert errors == []
+    assert [(r["value"], r["channel"], r["note"]) for r in rows] == [
+        (1250, "@gemeente", "=nieuwsbrief"),
+        (12, "'gewoon", ""),
+    ]
