@@ -12,7 +12,7 @@ from koers.alerts import actions, evaluate
 from koers.alerts.models import AlertEvent, AlertRule, RuleKind
 from koers.alerts.tests.conftest import NOW
 from koers.core.models import AuditEvent
-from koers.listening.models import Topic, TopicKind
+from koers.listening.models import Mention, Topic, TopicKind
 
 pytestmark = pytest.mark.django_db
 HOUR = NOW.replace(minute=0)
@@ -224,3 +224,13 @@ def test_another_workspaces_rules_and_events_are_404(client_for, anna, carla, bo
     assert stranger.get(url("index")).status_code == 404
     assert stranger.get(url("event", fired.pk)).status_code == 404
     assert AlertRule.objects.filter(pk=bolt_rule.pk, enabled=True).exists()
+
+
+def test_a_mention_address_that_is_not_http_is_no_link_on_the_event_page(
+    client_for, anna, fired, mention, usual_week
+):
+    bad = mention("Grote brand in Duinwijk", topic=usual_week)
+    Mention.objects.filter(pk=bad.pk).update(url="javascript:alert(document.cookie)")
+    body = client_for(anna).get(url("event", fired.pk)).content.decode()
+    assert "Grote brand in Duinwijk" in body
+    assert "javascript:" not in body
