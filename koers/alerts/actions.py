@@ -16,6 +16,7 @@ from django.utils import timezone
 from koers.alerts.models import AlertEvent, AlertRule, RuleKind
 from koers.core.actions import audit
 from koers.core.models import Workspace
+from koers.listening import cursor
 from koers.listening.models import Mention
 
 RULE_FIELDS = (
@@ -30,10 +31,6 @@ RULE_FIELDS = (
     "enabled",
     "cooldown_minutes",
 )
-
-
-def _latest_mention_id(workspace: Workspace) -> int:
-    return Mention.objects.filter(workspace=workspace).aggregate(m=Max("pk"))["m"] or 0
 
 
 def _apply(rule: AlertRule, data: dict[str, Any]) -> list[str]:
@@ -55,6 +52,15 @@ def _apply(rule: AlertRule, data: dict[str, Any]) -> list[str]:
     return changed
 
 
+def _start_reading(rule: AlertRule) -> list[str]:
+    """A keyword rule reads from now on: mentions stored before (up to the newest id) are not
+    its business; the ingest cursor starts at the current horizon."""
+    latest = Mention.objects.filter(workspace=rule.workspace).aggregate(m=Max("pk"))["m"]
+    rule.watermark = latest or 0
+    rule.ingest_cursor = cursor.horizon()
+    return ["watermark", "ingest_cursor"]
+
+
 @transaction.atomic
 def create_rule(
     workspace: Workspace,
@@ -63,10 +69,10 @@ def create_rule(
     recipients: Iterable[AbstractBaseUser] = (),
     **data: Any,
 ) -> AlertRule:
-    """A new rule only looks forward: a keyword rule starts after the newest stored mention."""
+    """A new rule only looks forward (see ``_start_reading``)."""
     rule = AlertRule(workspace=workspace, created_by=actor, created_at=timezone.now())
     _apply(rule, data)
-    rule.watermark = _latest_mention_id(workspace)
+    _start_reading(rule)
     rule.save()
     rule.recipients.set(list(recipients))
     audit(workspace, actor, "alerts.rule_create", f"created alert rule {rule.name}", rule)
@@ -85,7 +91,7 @@ def update_rule(
     changed = _apply(rule, data)
     if rule.kind == RuleKind.KEYWORD and rule.query != old_query:
         # A changed query starts afresh: no alert about mentions stored before the change.
-        rule.watermark = _latest_mention_id(rule.workspace)
+        _start_reading(rule)
     rule.save()
     if recipients is not None:
         rule.recipients.set(list(recipients))
@@ -103,8 +109,7 @@ def set_rule_enabled(rule: AlertRule, actor: AbstractBaseUser, *, enabled: bool)
         update = ["enabled"]
         if enabled and rule.kind == RuleKind.KEYWORD:
             # Switched back on: alert about what comes next, not about the quiet period.
-            rule.watermark = _latest_mention_id(rule.workspace)
-            update.append("watermark")
+            update += _start_reading(rule)
         rule.save(update_fields=update)
         verb = "enabled" if enabled else "disabled"
         audit(rule.workspace, actor, f"alerts.rule_{verb}", f"{verb} alert rule {rule.name}", rule)

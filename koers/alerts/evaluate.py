@@ -1,18 +1,22 @@
 """Evaluate the enabled alert rules and fire events (the periodic job calls ``evaluate_all``).
 
 Spike and surge rules read the hourly rollups of their topic: one query per rule covers the
-window and its 7 baseline windows. Keyword rules read the mentions stored after the rule's id
-watermark, oldest first, and match them with the rule's query (compiled once per query text).
+window and its 7 baseline windows. Keyword rules read the mentions stored since the rule's
+ingest cursor (``koers.listening.cursor``: a mention whose ingest commits late is read again,
+never skipped), match them with the rule's query (compiled once per query text) and alert about
+the matches no earlier alert of the rule listed (``KeywordHit``, unique per rule and mention).
 
-Firing is safe with several workers: the event row is unique per (rule, window), the rule row
-is locked while the cool-down is checked and the watermark moved (a conditional update).
+Firing is safe with several workers: the event row is unique per (rule, window), a keyword hit
+per (rule, mention), and the rule row is locked while the cool-down is checked and the cursor
+moved (a conditional update).
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -21,16 +25,14 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from koers.alerts import rules
-from koers.alerts.models import AlertEvent, AlertRule, Delivery, RuleKind
+from koers.alerts.models import AlertEvent, AlertRule, Delivery, KeywordHit, RuleKind
+from koers.listening import cursor
 from koers.listening.models import HourlyRollup, Mention
 from koers.query import Matcher, QueryError, compile_query
 
 logger = logging.getLogger(__name__)
 
-KEYWORD_BATCH = 5000
-#: Mentions younger than this are left for the next run: an ingest transaction that took an id
-#: earlier may still be committing (ids are handed out before commit on PostgreSQL).
-KEYWORD_LAG = timedelta(seconds=20)
+KEYWORD_CHUNK = 2000
 
 
 def evaluate_all(now: datetime | None = None) -> int:
@@ -143,48 +145,72 @@ def compiled(query: str) -> Matcher | None:
         return None
 
 
-def _new_mentions(rule: AlertRule, now: datetime) -> list[tuple]:
-    rows = (
-        Mention.objects.filter(workspace=rule.workspace, pk__gt=rule.watermark)
-        .order_by("pk")
-        .values_list(
-            "id", "text", "lang", "author_handle", "network", "links", "published_at",
-            "ingested_at",
-        )[:KEYWORD_BATCH]
-    )  # fmt: skip
-    settled = []
+def _new_mentions(rule: AlertRule) -> Iterator[tuple]:
+    """The workspace's mentions since the rule's cursor, stored after the rule started
+    (``watermark``: the newest id when it was made, switched on or given a new query). A rule
+    made before cursors existed has none: once, it reads everything after its watermark."""
+    mentions = Mention.objects.filter(workspace=rule.workspace, pk__gt=rule.watermark)
+    if rule.ingest_cursor is None:
+        mentions = mentions.order_by("pk")
+    else:
+        mentions = cursor.since(mentions, rule.ingest_cursor)
+    rows = mentions.filter(ingested_at__gte=rule.created_at).values_list(
+        "id", "text", "lang", "author_handle", "network", "links", "published_at"
+    )
+    return rows.iterator(chunk_size=KEYWORD_CHUNK)
+
+
+def _new_matches(rule: AlertRule, matcher: Matcher) -> dict[int, datetime]:
+    """id → published time of the new mentions that match, minus those already alerted."""
+    published: dict[int, datetime] = {}
+    for chunk in _chunks(_new_mentions(rule), KEYWORD_CHUNK):
+        times = {row[0]: row[6] for row in chunk}
+        for mention_id in rules.keyword_matches(matcher, (row[:6] for row in chunk)):
+            published[mention_id] = times[mention_id]
+    if published:
+        seen = KeywordHit.objects.filter(rule=rule, mention_id__in=list(published))
+        for mention_id in seen.values_list("mention_id", flat=True):
+            del published[mention_id]
+    return published
+
+
+def _chunks(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
+    chunk: list[tuple] = []
     for row in rows:
-        if row[7] > now - KEYWORD_LAG:
-            break  # this one and everything after it waits for the next run
-        settled.append(row)
-    return settled
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _evaluate_keyword(rule: AlertRule, now: datetime) -> AlertEvent | None:
     matcher = compiled(rule.query)
     if matcher is None or rules.in_cooldown(rule.last_fired_at, now, rule.cooldown):
-        return None  # in the cool-down the watermark stays: the next alert lists them all
-    rows = _new_mentions(rule, now)
-    if not rows:
-        return None
-    last_id = rows[-1][0]
-    matched = rules.keyword_matches(matcher, (r[:6] for r in rows if r[7] >= rule.created_at))
+        return None  # in the cool-down the cursor stays: the next alert lists them all
+    # The horizon is taken before reading: whatever commits meanwhile is read again next time.
+    horizon = cursor.horizon()
+    matched = _new_matches(rule, matcher)
     if not matched:
-        AlertRule.objects.filter(pk=rule.pk, watermark=rule.watermark).update(watermark=last_id)
+        AlertRule.objects.filter(pk=rule.pk, ingest_cursor=rule.ingest_cursor).update(
+            ingest_cursor=horizon
+        )
         return None
-    times = {r[0]: r[6] for r in rows}
-    published = [times[i] for i in matched]
-    window = rules.Window(min(published), max(published))
-    figures = {"match_count": len(matched), "after_id": rule.watermark, "up_to_id": last_id}
+    ids = sorted(matched)
+    window = rules.Window(min(matched.values()), max(matched.values()))
+    figures = {"match_count": len(ids), "cursor": rule.ingest_cursor, "horizon": horizon}
     return fire(
         rule,
         window,
         now,
-        key=f"after:{rule.watermark}",
-        observed=len(matched),
+        # A mention is in one alert per rule (KeywordHit), so its first id names this one.
+        key=f"mention:{ids[0]}",
+        observed=len(ids),
         figures=figures,
-        mention_ids=matched[: AlertEvent.MAX_IDS],
-        advance_to=last_id,
+        mention_ids=ids[: AlertEvent.MAX_IDS],
+        advance_to=horizon,
+        hits=ids,
     )
 
 
@@ -198,15 +224,18 @@ def fire(
     *,
     key: str | None = None,
     advance_to: int | None = None,
+    hits: list[int] | None = None,
     **values: Any,
 ) -> AlertEvent | None:
     """Store the event once per (rule, window) unless the rule is off or cooling down, and
-    queue its notifications after commit. Returns None when nothing was stored."""
+    queue its notifications after commit. Keyword rules pass the cursor to move to and the ids
+    of every matched mention (``hits``), each stored once per rule. Returns None when nothing
+    was stored."""
     with transaction.atomic():
         locked = AlertRule.objects.select_for_update().filter(pk=rule.pk, enabled=True).first()
         if locked is None or rules.in_cooldown(locked.last_fired_at, now, locked.cooldown):
             return None
-        if advance_to is not None and locked.watermark != rule.watermark:
+        if advance_to is not None and locked.ingest_cursor != rule.ingest_cursor:
             return None  # another worker handled these mentions already
         try:
             with transaction.atomic():
@@ -223,13 +252,16 @@ def fire(
                     webhook_next_at=now if locked.webhook_url else None,
                     **values,
                 )
+                KeywordHit.objects.bulk_create(
+                    KeywordHit(rule=locked, mention_id=i, event=event) for i in hits or ()
+                )
         except IntegrityError:
-            return None  # this window already fired (maybe by another worker)
+            return None  # this window or mention already fired (maybe by another worker)
         locked.last_fired_at = now
         update = ["last_fired_at"]
         if advance_to is not None:
-            locked.watermark = advance_to
-            update.append("watermark")
+            locked.ingest_cursor = advance_to
+            update.append("ingest_cursor")
         locked.save(update_fields=update)
         transaction.on_commit(lambda: _queue_notifications(event))
     logger.info("alert rule %s fired for %s", rule.pk, event.window_key)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koers.alerts.models import AlertRule, RuleKind
 from koers.core.models import Workspace
+from koers.core.outbound import validate_public_url
 from koers.listening.forms import query_error, ui_lang
 from koers.listening.models import Topic
 
@@ -83,6 +84,8 @@ class RuleForm(forms.ModelForm):
         )
         self.fields["recipients"].label_from_instance = lambda u: f"{u.get_username()} <{u.email}>"
         self.fields["recipients"].help_text = _("Members who get an e-mail for every alert.")
+        # Checked when saved, as for channels and sources, not only when an alert is sent.
+        self.fields["webhook_url"].validators.append(validate_public_url)
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

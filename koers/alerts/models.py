@@ -1,10 +1,13 @@
 """Alerts: rules a workspace sets on its listening data, and the events they fired.
 
 An ``AlertRule`` watches one topic (volume spike, negative surge; read from the hourly rollups)
-or a query over every new mention (keyword; read by id watermark). An ``AlertEvent`` is one
-firing for one window; ``(rule, window_key)`` is unique, so however many workers evaluate at
-once, a window fires at most once per rule. Each event carries the state of its two
-notifications (e-mail and webhook) so a failure is visible on the alerts page.
+or a query over every new mention (keyword; read by the ingest cursor of
+``koers.listening.cursor``, which never skips a mention whose ingest committed late). An
+``AlertEvent`` is one firing for one window; ``(rule, window_key)`` is unique, so however many
+workers evaluate at once, a window fires at most once per rule, and a ``KeywordHit`` per
+(rule, mention) keeps a mention that is read twice in at most one keyword alert. Each event
+carries the state of its two notifications (e-mail and webhook) so a failure is visible on the
+alerts page.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koers.core.crypto import decrypt, encrypt
 from koers.core.models import Workspace
-from koers.listening.models import Topic
+from koers.listening.models import Mention, Topic
 
 
 class RuleKind(models.TextChoices):
@@ -30,8 +33,10 @@ class RuleKind(models.TextChoices):
 
 class AlertRule(models.Model):
     """``threshold`` is the factor above the baseline for a spike and the rise of the negative
-    share in percentage points for a surge; ``watermark`` is the last mention id a keyword rule
-    has looked at."""
+    share in percentage points for a surge. A keyword rule reads the mentions stored since
+    ``ingest_cursor`` (``koers.listening.cursor``) with an id above ``watermark``: the newest
+    mention id when the rule started reading (made, switched on, new query); it never moves
+    while the rule runs, so a late commit below it is not skipped — it was stored before."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="alert_rules")
     name = models.CharField(_("name"), max_length=80)
@@ -60,6 +65,7 @@ class AlertRule(models.Model):
         _("quiet time after an alert (minutes)"), default=60
     )
     watermark = models.BigIntegerField(default=0)
+    ingest_cursor = models.BigIntegerField(null=True, blank=True)
     last_fired_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -144,3 +150,21 @@ class AlertEvent(models.Model):
     @property
     def match_count(self) -> int:
         return int(self.figures.get("match_count", len(self.mention_ids)))
+
+
+class KeywordHit(models.Model):
+    """A mention a keyword rule has alerted about: the ingest cursor re-reads mentions whose
+    transaction was still running, and this row keeps each in one alert per rule."""
+
+    # Not indexed on its own: the unique (rule, mention) index starts with it.
+    rule = models.ForeignKey(AlertRule, on_delete=models.CASCADE, related_name="+", db_index=False)
+    mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(AlertEvent, on_delete=models.CASCADE, related_name="hits")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "mention"], name="alerts_hit_once_per_rule")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} {self.mention_id}"

@@ -28,6 +28,7 @@ from koers.alerts.models import AlertEvent, Delivery, RuleKind
 from koers.core.crypto import DecryptionError
 from koers.listening import rules as listening_rules
 from koers.listening.models import Mention
+from koers.listening.normalise import web_url
 from koers.networks.base import NetworkError, RetryableError, UnknownOutcomeError
 from koers.networks.webhook import WebhookSender
 
@@ -211,7 +212,7 @@ def webhook_payload(event: AlertEvent) -> dict[str, Any]:
         "mentions": [
             {
                 "id": m.pk,
-                "url": m.url,
+                "url": web_url(m.url),  # only http(s), like the pages
                 "author": m.author_handle,
                 "published_at": m.published_at.isoformat(),
                 "text": m.text[:500],

@@ -1,15 +1,20 @@
-"""Streaming CSV downloads: rows are written as they are read, so a large export needs no memory."""
+"""Streaming CSV downloads: rows are written as they are read, so a large export needs no memory.
+
+Every CSV koers writes goes through :func:`koers.networks.csvcells.writer`, which neutralises
+cells a spreadsheet would run as a formula (see that module for the rules, also for numbers).
+"""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator, Sequence
 
 from django.http import StreamingHttpResponse
 
+from koers.networks import csvcells
+
 
 class _Echo:
-    """A file-like object whose ``write`` returns the line, for ``csv.writer`` in a generator."""
+    """A file-like object whose ``write`` returns the line, for a CSV writer in a generator."""
 
     def write(self, value: str) -> str:
         return value
@@ -18,7 +23,7 @@ class _Echo:
 def streaming_csv(
     header: Sequence[str], rows: Iterable[Sequence[object]], filename: str
 ) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+    writer = csvcells.writer(_Echo())
 
     def lines() -> Iterator[str]:
         yield writer.writerow(header)

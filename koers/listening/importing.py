@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from koers.listening.normalise import Rejected
+from koers.networks import csvcells
 from koers.networks.base import IncomingPost
 from koers.networks.files import parse_date
 
@@ -150,12 +151,24 @@ def _csv_rows(stream: io.TextIOBase) -> Iterator[tuple[int, dict[str, Any] | Non
         yield reader.line_num, row
 
 
+def _unescaped(
+    rows: Iterator[tuple[int, dict[str, Any] | None]],
+) -> Iterator[tuple[int, dict[str, Any] | None]]:
+    """CSV cells koers' own export escaped against formula injection get their text back."""
+    for number, row in rows:
+        yield (
+            number,
+            row
+            and {k: csvcells.unescape_cell(v) if isinstance(v, str) else v for k, v in row.items()},
+        )
+
+
 def read_posts(
     binary: BinaryIO, fmt: str, mapping: Mapping[str, str] | None = None
 ) -> Iterator[tuple[str, IncomingPost | Rejected]]:
     """``(ref, post or Rejected)`` for every row of the file (see the module docstring)."""
     stream = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
-    rows = _csv_rows(stream) if fmt == "csv" else _jsonl_rows(stream)
+    rows = _unescaped(_csv_rows(stream)) if fmt == "csv" else _jsonl_rows(stream)
     mapping = mapping or {}
     for number, row in rows:
         ref = f"row {number}"

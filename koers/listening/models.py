@@ -9,6 +9,8 @@ maintained incrementally by the pipeline and can always be rebuilt from the raw 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -119,6 +121,21 @@ class Source(models.Model):
         return self.kind in (SourceKind.MASTODON, SourceKind.BLUESKY_SEARCH, SourceKind.RSS)
 
 
+class CurrentTransactionId(models.Func):
+    """Column default of ``Mention.ingest_tx``: on PostgreSQL the 64-bit id of the transaction
+    that writes the row (``pg_current_xact_id()``), NULL elsewhere (SQLite needs none; see
+    :mod:`koers.listening.cursor`)."""
+
+    output_field = models.BigIntegerField()
+    allowed_default = True
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        return "NULL", []
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        return "pg_current_xact_id()::text::bigint", []
+
+
 class Mention(models.Model):
     """A post that matched at least one topic; unique per (workspace, network, remote_id)."""
 
@@ -143,6 +160,9 @@ class Mention(models.Model):
     sentiment_score = models.FloatField(default=0.0)
     published_at = models.DateTimeField()
     ingested_at = models.DateTimeField(default=timezone.now)
+    # Which transaction stored the row (PostgreSQL; a column default, so every writer sets it):
+    # the key of the ingest cursor that alerts read by (koers.listening.cursor).
+    ingest_tx = models.BigIntegerField(null=True, blank=True, db_default=CurrentTransactionId())
     links = models.JSONField(default=list, blank=True)
     hashtags = models.JSONField(default=list, blank=True)
     mentioned = models.JSONField(default=list, blank=True)
@@ -161,6 +181,8 @@ class Mention(models.Model):
             models.Index(fields=["workspace", "-published_at"], name="listening_mention_newest"),
             # Grouping near-identical reposts in the stream.
             models.Index(fields=["workspace", "text_hash"], name="listening_mention_hash"),
+            # Keyword alerts: a workspace's mentions stored since an ingest cursor.
+            models.Index(fields=["workspace", "ingest_tx"], name="listening_mention_ingest"),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,9 @@ Contract: :func:`normalise` returns a :class:`Normalised` or raises :class:`Reje
 stable ``code`` (a key of :data:`REASONS`, bilingual). It turns HTML into text, expands links
 that a network shortened for display ("voorbeeld.nl/lange-we…") from the post's own link list,
 collects hashtags and mentions from the post's data and its text, normalises the language code
-("nl-NL" → "nl") and computes :func:`text_hash`, shared by near-identical reposts.
+("nl-NL" → "nl"), keeps the post's address and links only when they are http(s)
+(:func:`web_url`: every source passes here, so no ``javascript:`` link is ever stored) and
+computes :func:`text_hash`, shared by near-identical reposts.
 No Django here: the pipeline wraps it.
 """
 
@@ -89,6 +91,17 @@ def lang_code(value: Any) -> str | None:
     return code if 2 <= len(code) <= 3 and code.isalpha() and code != "und" else None
 
 
+def web_url(value: Any) -> str:
+    """``value`` when it is an http(s) address, else "". Other schemes (``javascript:``,
+    ``data:``, ``vbscript:``, ``file:`` …) would run or open something when clicked; the
+    template filter of the same name applies this to rows stored before it existed."""
+    if not isinstance(value, str):
+        return ""
+    url = value.strip()
+    scheme, colon, rest = url.partition(":")
+    return url if colon and scheme.lower() in ("http", "https") and rest.startswith("//") else ""
+
+
 def html_text(text: str) -> tuple[str, list[str]]:
     """Plain text of ``text`` (HTML only when it looks like HTML) and the links found in it."""
     if "<" in text and _HTML_RE.search(text):
@@ -157,7 +170,7 @@ def normalise(
     if not isinstance(text, str):
         raise Rejected("no_text")
     plain, html_links = html_text(text)
-    all_links = _unique([*links, *html_links])
+    all_links = _unique(web_url(link) for link in [*links, *html_links])
     plain = tidy(expand_links(plain, all_links))[:MAX_TEXT]
     if not plain:
         raise Rejected("no_text")
@@ -172,7 +185,7 @@ def normalise(
     return Normalised(
         network=network,
         remote_id=remote,
-        url=(url or "")[:500],
+        url=web_url(url)[:500],
         author_handle=(author_handle or "")[:200],
         author_name=(author_name or "")[:200],
         text=plain,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koers.measurement import periods
 from koers.measurement.models import ManualMetric, ReportSchedule
+from koers.networks import csvcells
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 MAX_CSV_BYTES = 2_000_000
@@ -189,7 +190,8 @@ def _parse_rows(reader: Iterator[list[str] | None]) -> tuple[list[dict], list[Ro
         if line > MAX_CSV_ROWS + 1:
             errors.append(RowError(line, str(_("Too many rows (at most 10,000)."))))
             break
-        row = dict(zip(header, (v.strip() for v in values), strict=False))
+        cells = csvcells.unescape_row(v.strip() for v in values)  # a cell like '-2 → -2
+        row = dict(zip(header, cells, strict=False))
         row["metric"] = METRIC_ALIASES.get(row.get("metric", "").lower(), row.get("metric", ""))
         row["value"] = row.get("value", "").replace(" ", "")
         form = ManualMetricForm(row)

@@ -6,7 +6,6 @@ stylesheet from the app's static folder. E-mail sends the PDF as an attachment.
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,6 +21,7 @@ from koers.core.models import Workspace
 from koers.measurement import actions, dashboard, periods, progress
 from koers.measurement.models import ReportSchedule
 from koers.measurement.periods import Period
+from koers.networks import csvcells
 
 STYLESHEET = Path(__file__).resolve().parent / "static" / "measurement" / "report.css"
 FORMATS = ("html", "pdf", "csv")
@@ -75,7 +75,7 @@ def render_csv(workspace: Workspace, period: Period, language: str, campaign: st
     with translation.override(language), timezone.override(workspace.time_zone):
         board = dashboard.build(workspace, period, campaign=campaign)
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csvcells.writer(out)
         writer.writerow(CSV_HEADER)
         span = [period.start.isoformat(), period.end.isoformat()]
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from koers.networks import csvcells
 from koers.networks.base import IncomingPost
 from koers.networks.text import find_hashtags, find_urls
 
@@ -208,7 +209,7 @@ def _read_csv(text: str) -> Table:
         if len(values) != len(columns):
             unreadable.append((row_number, f"{len(values)} values for {len(columns)} columns"))
             continue
-        rows.append((row_number, dict(zip(columns, values, strict=True))))
+        rows.append((row_number, dict(zip(columns, csvcells.unescape_row(values), strict=True))))
     return Table(columns, tuple(rows), tuple(unreadable))
 
 
@@ -409,7 +410,7 @@ def import_rows(
 def iter_errors_as_csv(errors: tuple[RowError, ...]) -> Iterator[str]:
     """The error report as CSV lines (row,column,reason) for download next to the import."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csvcells.writer(buffer)
     writer.writerow(("row", "column", "reason"))
     for error in errors:
         writer.writerow((error.row, error.column or "", error.reason))

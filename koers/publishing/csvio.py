@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from koers.core.models import Workspace
+from koers.networks import csvcells
 from koers.publishing import actions
 from koers.publishing.models import Campaign, Category, Channel, ContentItem
 from koers.strategy.models import Objective
@@ -119,7 +120,8 @@ def _records(binary: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
                 ) from None
             if any(c.strip() for c in cells):
                 number += 1
-                yield number, cells
+                # Cells koers' own export escaped against formula injection get their text back.
+                yield number, csvcells.unescape_row(cells)
     except UnicodeDecodeError:
         raise FileError(_("The file is not UTF-8 text. Save it as CSV (UTF-8).")) from None
     finally:
@@ -302,7 +304,7 @@ def _save(workspace: Workspace, actor: AbstractBaseUser, row: Row) -> None:
 
 
 def export(workspace: Workspace, out: IO[str]) -> None:
-    writer = csv.writer(out)
+    writer = csvcells.writer(out)
     writer.writerow(HEADER)
     items = (
         ContentItem.objects.filter(workspace=workspace)

@@ -13,6 +13,7 @@ from koers.alerts import evaluate, notify, rules, tasks
 from koers.alerts.models import AlertEvent, Delivery, RuleKind
 from koers.alerts.tests.conftest import HOOK_SECRET, NOW
 from koers.core.scheduler import REGISTRY
+from koers.listening.models import Mention
 
 HOUR = NOW.replace(minute=0)
 
@@ -55,6 +56,17 @@ def test_the_email_speaks_the_workspace_language(spike_event, acme):
     AlertEvent.objects.filter(pk=spike_event.pk).update(email_state=Delivery.PENDING)
     notify.send_email(spike_event.pk)
     assert mail.outbox[-1].subject.startswith("Alert: Duinwijk: 45 mentions")
+
+
+def test_a_mention_address_that_is_not_http_is_left_out_of_the_email_and_the_webhook(
+    spike_event,
+):
+    Mention.objects.filter(workspace=spike_event.workspace).update(url="javascript:alert(1)")
+    assert notify.send_email(spike_event.pk) == Delivery.SENT
+    [message] = mail.outbox
+    assert "Grote brand" in message.body and "javascript:" not in message.body
+    mentions = notify.webhook_payload(spike_event)["mentions"]
+    assert mentions and {m["url"] for m in mentions} == {""}
 
 
 def test_the_email_is_sent_once(spike_event):

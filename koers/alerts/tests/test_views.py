@@ -12,7 +12,7 @@ from koers.alerts import actions, evaluate
 from koers.alerts.models import AlertEvent, AlertRule, RuleKind
 from koers.alerts.tests.conftest import NOW
 from koers.core.models import AuditEvent
-from koers.listening.models import Topic, TopicKind
+from koers.listening.models import Mention, Topic, TopicKind
 
 pytestmark = pytest.mark.django_db
 HOUR = NOW.replace(minute=0)
@@ -224,3 +224,54 @@ def test_another_workspaces_rules_and_events_are_404(client_for, anna, carla, bo
     assert stranger.get(url("index")).status_code == 404
     assert stranger.get(url("event", fired.pk)).status_code == 404
     assert AlertRule.objects.filter(pk=bolt_rule.pk, enabled=True).exists()
+
+
+def test_a_mention_address_that_is_not_http_is_no_link_on_the_event_page(
+    client_for, anna, fired, mention, usual_week
+):
+    bad = mention("Grote brand in Duinwijk", topic=usual_week)
+    Mention.objects.filter(pk=bad.pk).update(url="javascript:alert(document.cookie)")
+    body = client_for(anna).get(url("event", fired.pk)).content.decode()
+    assert "Grote brand in Duinwijk" in body
+    assert "javascript:" not in body
+
+
+@pytest.fixture
+def strict(settings):
+    # The suite allows private addresses for its fake servers; production refuses them.
+    settings.KOERS_ALLOW_PRIVATE_URLS = False
+    return settings
+
+
+def test_a_webhook_on_a_private_address_is_refused_when_the_rule_is_saved(
+    client_for, bram, topic, strict
+):
+    client = client_for(bram)
+    private = ["http://127.0.0.1:8000/hook", "http://localhost/hook", "http://[::1]/"]
+    private += ["http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/hook"]
+    for address in private:
+        data = spike_form(topic, webhook_url=address, webhook_secret="s3cr3t-XYZ")
+        response = client.post(url("rule-new"), data, headers={"Accept-Language": "en"})
+        assert response.status_code == 200
+        assert response.context["form"].errors["webhook_url"] == [
+            "This address points into a private network; koers does not connect to it."
+        ]
+    assert not AlertRule.objects.exists()
+
+    data = spike_form(topic, webhook_url="http://localhost/h", webhook_secret="s3cr3t-XYZ")
+    response = client.post(url("rule-new"), data, headers={"Accept-Language": "nl"})
+    assert "wijst naar een privénetwerk" in response.content.decode()
+
+
+def test_changing_a_rule_to_a_private_webhook_address_changes_nothing(
+    client_for, bram, topic, strict
+):
+    data = spike_form(topic, webhook_url="https://hook.example/a", webhook_secret="s3cr3t-XYZ")
+    assert client_for(bram).post(url("rule-new"), data).status_code == 302
+    rule = AlertRule.objects.get()
+    data = spike_form(topic, name="Piek 2", webhook_url="http://192.168.1.1/hook")
+    response = client_for(bram).post(url("rule-edit", rule.pk), data)
+    assert response.status_code == 200
+    assert "webhook_url" in response.context["form"].errors
+    rule.refresh_from_db()
+    assert (rule.name, rule.webhook_url) == ("Piek", "https://hook.example/a")

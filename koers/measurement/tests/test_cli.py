@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from io import StringIO
 
@@ -75,7 +76,7 @@ def test_report_command_writes_csv_and_html(acme, october_posts, tmp_path):
     run("report", "--workspace", "acme", "--period", "2026-10", "--format", "csv", "-o", csv_path)
     run("report", "--workspace", "acme", "--period", "2026-10", "--format", "html",
         "-o", html_path, "--lang", "en")  # fmt: skip
-    lines = csv_path.read_text().splitlines()
+    lines = [",".join(row) for row in csv.reader(StringIO(csv_path.read_text(), newline=""))]
     assert lines[0].startswith("section,key,variant,name,value,numerator,denominator")
     assert (
         "kpi,engagement_rate,by_reach,Engagementratio,11,22,200,percent,,2026-10-01,2026-10-31"

