@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from koers.core import actions as core_actions
 from koers.core.demo import DemoContext
 from koers.publishing import actions, demo
-from koers.publishing.models import ContentItem, State
+from koers.publishing.models import Channel, ContentItem, State
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -88,6 +88,8 @@ def test_an_editor_schedules_a_post_in_the_calendar_and_drags_it_to_another_day(
 
 def test_the_demo_calendar_in_dutch_and_english(page, screenshot, workspace):
     owner = get_user_model().objects.get(username="anna")
+    # The demo brings its own "Intranet": channel names are unique per workspace.
+    Channel.objects.filter(workspace=workspace).delete()
     demo.build(DemoContext(workspace=workspace, owner=owner, rng=random.Random(3)))
     _login(page)
     page.goto("/w/acme/calendar/")
