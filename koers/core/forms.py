@@ -20,6 +20,30 @@ _COMMON_ZONES = [
 ]
 
 
+# Date and time inputs: browsers only accept ISO values in ``<input type="date|time">``; a
+# localised value ("05-12-2026" in Dutch) is silently dropped, and the next save loses the date.
+# Every form in koers uses these widgets, never Django's bare DateInput/TimeInput.
+class IsoDateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class IsoTimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs, format="%H:%M")
+
+
+class IsoDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 def time_zone_choices() -> list[tuple[str, str]]:
     rest = sorted(_time_zones() - set(_COMMON_ZONES))
     return [(z, z) for z in _COMMON_ZONES] + [(z, z) for z in rest]

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from koers.core.forms import IsoDateTimeInput, IsoTimeInput
 from koers.core.models import Role, Workspace
 from koers.engagement.models import CloseReason, InboxSettings, Status
 from koers.listening.models import Sentiment
@@ -86,7 +87,7 @@ class CloseForm(forms.Form):
 class AnsweredForm(forms.Form):
     answered_at = forms.DateTimeField(
         label=_("Answered at"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=IsoDateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
 
@@ -132,8 +133,8 @@ class SettingsForm(forms.ModelForm):
         model = InboxSettings
         fields = ["target_minutes", "use_office_hours", "office_days", "office_start", "office_end"]
         widgets = {
-            "office_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "office_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "office_start": IsoTimeInput(),
+            "office_end": IsoTimeInput(),
         }
         help_texts = {
             "target_minutes": _("Within how many minutes a message should be answered (e.g. 240)."),

@@ -105,6 +105,25 @@ def source_credentials(source: Source) -> dict[str, str]:
     return json.loads(crypto.decrypt(source.credentials)) if source.credentials else {}
 
 
+def unsaved_source(
+    workspace: Workspace,
+    *,
+    kind: str,
+    config: Mapping[str, Any],
+    credentials: Mapping[str, str],
+    language: str = "",
+) -> Source:
+    """A source as it would be stored, but not stored: for a test fetch before saving."""
+    return Source(
+        workspace=workspace,
+        name="",
+        kind=kind,
+        config=dict(config),
+        credentials=_encrypt_credentials(credentials),
+        language=language,
+    )
+
+
 @transaction.atomic
 def create_source(
     workspace: Workspace,
@@ -141,9 +160,16 @@ def update_source(
     credentials: Mapping[str, str],
     language: str,
     poll_every_seconds: int,
+    fetched: bool = False,
 ) -> Source:
-    """Blank credentials keep the stored ones (the form never shows them)."""
+    """Blank credentials keep the stored ones (the form never shows them). ``fetched``: a test
+    fetch with the new settings worked, so a source that needed attention works again (and is
+    polled soon); a paused one stays paused."""
     fields = ["name", "config", "language", "poll_every_seconds"]
+    if fetched and source.status != SourceStatus.PAUSED:
+        source.status, source.last_error, source.failures = SourceStatus.OK, "", 0
+        source.next_poll_at = timezone.now()
+        fields += ["status", "last_error", "failures", "next_poll_at"]
     source.name, source.config = name, dict(config)
     source.language, source.poll_every_seconds = language, poll_every_seconds
     if any(credentials.values()):
@@ -256,10 +282,12 @@ def import_posts(
     return report
 
 
-def store_session(source_id: int, session_string: str) -> None:
+def store_session(source_id: int | None, session_string: str) -> None:
     """Keep a refreshed Bluesky session (encrypted). Not audited: the network refreshes tokens
     every few hours and nothing a person decided changed."""
-    source = Source.objects.get(pk=source_id)
+    source = Source.objects.filter(pk=source_id).first()
+    if source is None:  # a test fetch before saving, or the source was deleted meanwhile
+        return
     credentials = source_credentials(source) | {"session": session_string}
     source.credentials = _encrypt_credentials(credentials)
     source.save(update_fields=["credentials"])

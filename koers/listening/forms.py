@@ -147,8 +147,18 @@ class SentimentForm(forms.Form):
     sentiment = forms.ChoiceField(choices=Sentiment.choices)
 
 
+class SourceKindForm(forms.Form):
+    """Step one of adding a source: which kind (the form of step two shows only its fields)."""
+
+    kind = forms.ChoiceField(
+        label=_("What do you want to follow?"),
+        choices=[(k, label) for k, label in SourceKind.choices if k != SourceKind.FILE],
+        widget=forms.RadioSelect,
+    )
+
+
 class SourceForm(forms.Form):
-    """One form for every kind; ``clean`` keeps the settings the chosen kind needs."""
+    """The settings of one kind of source: only the chosen kind's fields are on the form."""
 
     name = forms.CharField(label=_("Name"), max_length=80)
     kind = forms.ChoiceField(label=_("Kind"), choices=SourceKind.choices)
@@ -197,12 +207,38 @@ class SourceForm(forms.Form):
         SourceKind.FILE: (),
     }
     CONFIG = ("instance_url", "hashtag", "search", "feed_url", "stream_url", "handle")
+    #: What each kind shows besides its name, kind and language.
+    FIELDS: dict[str, tuple[str, ...]] = {
+        SourceKind.MASTODON: (
+            "instance_url", "hashtag", "search", "access_token", "poll_every_seconds",
+        ),
+        SourceKind.BLUESKY_SEARCH: ("search", "handle", "app_password", "poll_every_seconds"),
+        SourceKind.BLUESKY_JETSTREAM: ("stream_url",),
+        SourceKind.RSS: ("feed_url", "poll_every_seconds"),
+        SourceKind.FILE: (),
+    }  # fmt: skip
 
-    def __init__(self, *args: Any, workspace: Workspace, instance: Source | None = None, **kw: Any):
+    def __init__(
+        self,
+        *args: Any,
+        workspace: Workspace,
+        kind: str,
+        instance: Source | None = None,
+        **kw: Any,
+    ) -> None:
         super().__init__(*args, **kw)
-        self.workspace, self.instance = workspace, instance
-        if instance is not None:
-            self.fields["kind"].disabled = True
+        self.workspace, self.instance, self.kind = workspace, instance, kind
+        shown = ("name", "kind", "language", *self.FIELDS[kind])
+        for name in [n for n in self.fields if n not in shown]:
+            del self.fields[name]
+        # The kind was chosen in step one (or when the source was made): it is not changed here.
+        self.fields["kind"].widget = forms.HiddenInput()
+        self.fields["kind"].disabled = True
+        self.fields["kind"].initial = kind
+        if instance is None:
+            for secret in ("access_token", "app_password"):
+                if secret in self.fields:
+                    self.fields[secret].help_text = _("Stored encrypted.")
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
@@ -222,6 +258,21 @@ class SourceForm(forms.Form):
         if kind == SourceKind.MASTODON and not (data.get("hashtag") or data.get("search")):
             self.add_error("hashtag", _("Give a hashtag or search words (or both)."))
         return data
+
+    def unsaved_source(self) -> Source:
+        """The source with the form's settings (and the stored credentials where the form left
+        them empty), not saved: for a test fetch."""
+        from koers.listening.actions import source_credentials, unsaved_source
+
+        stored = source_credentials(self.instance) if self.instance is not None else {}
+        fresh = {k: v for k, v in self.credentials().items() if v}
+        return unsaved_source(
+            self.workspace,
+            kind=self.kind,
+            config=self.config(),
+            credentials=stored | fresh,
+            language=self.cleaned_data.get("language", ""),
+        )
 
     def config(self) -> dict[str, str]:
         return {k: self.cleaned_data[k] for k in self.CONFIG if self.cleaned_data.get(k)}

@@ -12,14 +12,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from koers.core import neterrors
 from koers.core.access import get_scoped_or_404, scoped, workspace_view
 from koers.core.exports import streaming_csv
 from koers.core.models import Role, Workspace
+from koers.core.outbound import error_text
 from koers.listening import actions, rules, stats, uploads
 from koers.listening.forms import (
     ImportMappingForm,
@@ -30,13 +32,23 @@ from koers.listening.forms import (
     SentimentForm,
     SentimentModelForm,
     SourceForm,
+    SourceKindForm,
     TopicForm,
     query_error,
     ui_lang,
 )
 from koers.listening.importing import read_posts
-from koers.listening.models import IngestRun, Mention, SentimentCorrection, Source, Topic
+from koers.listening.models import (
+    IngestRun,
+    Mention,
+    SentimentCorrection,
+    Source,
+    SourceKind,
+    Topic,
+)
 from koers.listening.normalise import reason
+from koers.listening.sources import build_poller
+from koers.networks.base import NetworkError
 from koers.networks.files import FileFormatError
 from koers.query import compile_query
 
@@ -335,48 +347,91 @@ def sources(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     return _page(request, "sources.html", context)
 
 
+def _fetch_problem(source: Source) -> str | None:
+    """Fetch once with these settings (nothing is stored); why it failed, in the page's
+    language, or None when it worked. The live stream is not tried: it has no single fetch."""
+    if not source.is_pollable:
+        return None
+    try:
+        build_poller(source).poll(None)
+    except NetworkError as error:
+        reason = neterrors.translate(error_text(error, translation.get_language() or "nl"))
+        return _("koers could not fetch with these settings: %(reason)s") % {"reason": reason}
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 @workspace_view(need=Role.EDITOR)
 def source_new(request: HttpRequest, workspace: Workspace) -> HttpResponse:
-    form = SourceForm(request.POST or None, workspace=workspace)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        actions.create_source(
-            workspace,
-            request.user,
-            name=data["name"],
-            kind=data["kind"],
-            config=form.config(),
-            credentials=form.credentials(),
-            language=data["language"],
-            poll_every_seconds=data["poll_every_seconds"],
-        )
-        return redirect("listening:sources", slug=workspace.slug)
-    return _page(request, "source_form.html", {"workspace": workspace, "form": form})
+    """Step one chooses the kind (``?kind=``); step two shows that kind's fields, tries one
+    fetch and only then saves."""
+    step_one = SourceKindForm(request.POST or request.GET or None)
+    if not step_one.is_valid():
+        context = {"workspace": workspace, "kind_form": SourceKindForm()}
+        return _page(request, "source_kind.html", context)
+    kind = step_one.cleaned_data["kind"]
+    post = request.POST if request.method == "POST" else None
+    form = SourceForm(post, workspace=workspace, kind=kind)
+    if post is not None and form.is_valid():
+        problem = _fetch_problem(form.unsaved_source())
+        if problem:
+            form.add_error(None, problem)
+        else:
+            data = form.cleaned_data
+            actions.create_source(
+                workspace,
+                request.user,
+                name=data["name"],
+                kind=kind,
+                config=form.config(),
+                credentials=form.credentials(),
+                language=data["language"],
+                poll_every_seconds=data.get("poll_every_seconds") or 300,
+            )
+            return redirect("listening:sources", slug=workspace.slug)
+    context = {"workspace": workspace, "form": form, "kind_label": SourceKind(kind).label}
+    return _page(request, "source_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @workspace_view(need=Role.EDITOR)
 def source_edit(request: HttpRequest, workspace: Workspace, source_id: int) -> HttpResponse:
+    """Changed settings are tried with one fetch first; a fetch that works also clears
+    "needs attention"."""
     source = get_source_for_member(workspace, source_id)
-    initial = {"name": source.name, "kind": source.kind, "language": source.language}
+    initial = {"name": source.name, "language": source.language}
     initial |= {"poll_every_seconds": source.poll_every_seconds, **source.config}
-    form = SourceForm(request.POST or None, workspace=workspace, instance=source, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        actions.update_source(
-            source,
-            request.user,
-            name=data["name"],
-            config=form.config(),
-            credentials=form.credentials(),
-            language=data["language"],
-            poll_every_seconds=data["poll_every_seconds"],
-        )
-        return redirect("listening:sources", slug=workspace.slug)
-    return _page(
-        request, "source_form.html", {"workspace": workspace, "form": form, "source": source}
+    form = SourceForm(
+        request.POST or None,
+        workspace=workspace,
+        kind=source.kind,
+        instance=source,
+        initial=initial,
     )
+    if request.method == "POST" and form.is_valid():
+        problem = _fetch_problem(form.unsaved_source())
+        if problem:
+            form.add_error(None, problem)
+        else:
+            data = form.cleaned_data
+            actions.update_source(
+                source,
+                request.user,
+                name=data["name"],
+                config=form.config(),
+                credentials=form.credentials(),
+                language=data["language"],
+                poll_every_seconds=data.get("poll_every_seconds") or source.poll_every_seconds,
+                fetched=source.is_pollable,
+            )
+            return redirect("listening:sources", slug=workspace.slug)
+    context = {
+        "workspace": workspace,
+        "form": form,
+        "source": source,
+        "kind_label": source.get_kind_display(),
+    }
+    return _page(request, "source_form.html", context)
 
 
 @require_POST
@@ -387,11 +442,17 @@ def source_pause(request: HttpRequest, workspace: Workspace, source_id: int) -> 
     return redirect("listening:sources", slug=workspace.slug)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @workspace_view(need=Role.EDITOR)
 def source_delete(request: HttpRequest, workspace: Workspace, source_id: int) -> HttpResponse:
-    actions.delete_source(get_source_for_member(workspace, source_id), request.user)
-    return redirect("listening:sources", slug=workspace.slug)
+    """GET asks for confirmation; POST deletes (the mentions stay)."""
+    source = get_source_for_member(workspace, source_id)
+    if request.method == "POST":
+        actions.delete_source(source, request.user)
+        messages.success(request, _("Source %(name)s deleted.") % {"name": source.name})
+        return redirect("listening:sources", slug=workspace.slug)
+    context = {"workspace": workspace, "source": source, "mentions": source.mentions.count()}
+    return _page(request, "source_delete.html", context)
 
 
 # ---------------------------------------------------------------------------------------------

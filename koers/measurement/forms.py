@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from koers.core.forms import IsoDateInput
 from koers.measurement import periods
 from koers.measurement.models import ManualMetric, ReportSchedule
 from koers.networks import csvcells
@@ -30,7 +31,7 @@ class ManualMetricForm(forms.Form):
     day = forms.DateField(
         label=_("Date"),
         input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=IsoDateInput(),
     )
     value = forms.IntegerField(label=_("Value"), min_value=0, max_value=10**15)
     channel = forms.CharField(
@@ -228,12 +229,12 @@ class PeriodForm(forms.Form):
     start = forms.DateField(
         label=_("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=IsoDateInput(),
     )
     end = forms.DateField(
         label=_("To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=IsoDateInput(),
     )
     campaign = forms.CharField(label=_("Campaign"), required=False, max_length=120)
 
@@ -308,12 +309,8 @@ class EvaluationForm(forms.Form):
 
 class NextCycleForm(forms.Form):
     name = forms.CharField(label=_("Name of the next cycle"), max_length=120)
-    start = forms.DateField(
-        label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    end = forms.DateField(
-        label=_("End"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    start = forms.DateField(label=_("Start"), widget=IsoDateInput())
+    end = forms.DateField(label=_("End"), widget=IsoDateInput())
 
     def clean(self) -> dict:
         data = super().clean()

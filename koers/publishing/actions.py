@@ -15,10 +15,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from koers.core import neterrors
 from koers.core.actions import audit
 from koers.core.models import Membership, Role, Workspace, role_at_least
 from koers.networks.base import ConnectionStatus, Limits
@@ -96,19 +97,36 @@ def connect_channel(
 
 
 @transaction.atomic
-def update_channel_secret(channel: Channel, actor: AbstractBaseUser, *, secret: str) -> Channel:
-    channel.set_secret(secret)
-    channel.session_enc = ""  # a new password means a new session
+def update_channel_credentials(
+    channel: Channel,
+    actor: AbstractBaseUser,
+    *,
+    secret: str = "",
+    endpoint: str = "",
+    handle: str = "",
+) -> Channel:
+    """Reconnect: a new token or password and/or a new server (and Bluesky handle). Empty
+    values keep what is stored. The channel is checked again afterwards."""
+    fields = ["session_enc", "health", "health_reason", "warned_at"]
+    if secret:
+        channel.set_secret(secret)
+        fields.append("secret_enc")
+    if endpoint and endpoint.rstrip("/") != channel.endpoint:
+        channel.endpoint = endpoint.rstrip("/")
+        fields.append("endpoint")
+    if handle and handle.lstrip("@") != channel.handle:
+        channel.handle = handle.lstrip("@")
+        fields.append("handle")
+    channel.session_enc = ""  # new credentials mean a new session
     channel.health, channel.health_reason, channel.warned_at = Health.UNCHECKED, "", None
-    channel.save(
-        update_fields=["secret_enc", "session_enc", "health", "health_reason", "warned_at"]
-    )
+    channel.save(update_fields=fields)
     audit(
         channel.workspace,
         actor,
         "channel.reconnect",
         f"new credentials for {channel.name}",
         channel,
+        server_changed="endpoint" in fields,
     )
     _on_commit_task("check_channel", channel.pk)
     return channel
@@ -169,20 +187,21 @@ def record_channel_check(
         reason=channel.health_reason,
     )
     if not status.ok and not was_broken:
-        _mail_managers(
-            channel.workspace,
-            _("koers: channel %(name)s is broken") % {"name": channel.name},
-            _(
-                "The channel %(name)s in workspace %(workspace)s no longer works.\n"
-                "The network said: %(reason)s\n\nReconnect it in koers; scheduled posts for "
-                "this channel will not go out until then."
+        with translation.override(channel.workspace.language):
+            _mail_managers(
+                channel.workspace,
+                _("koers: channel %(name)s is broken") % {"name": channel.name},
+                _(
+                    "The channel %(name)s in workspace %(workspace)s no longer works.\n"
+                    "The network said: %(reason)s\n\nReconnect it in koers; scheduled posts "
+                    "for this channel will not go out until then."
+                )
+                % {
+                    "name": channel.name,
+                    "workspace": channel.workspace.name,
+                    "reason": neterrors.translate(channel.health_reason),
+                },
             )
-            % {
-                "name": channel.name,
-                "workspace": channel.workspace.name,
-                "reason": channel.health_reason,
-            },
-        )
     return channel
 
 
@@ -325,8 +344,13 @@ def save_item(
     creating = item is None
     if item is None:
         item = ContentItem(workspace=workspace, created_by=actor)
+        before = None
     else:
-        _before_change(item, actor, _("The text, link, time or channels changed after approval."))
+        # As stored, not as passed: a ModelForm has already written its input into ``item``.
+        stored = _locked(item)
+        _may_change(stored, actor)
+        before = _what_goes_out(stored)
+        item.state = stored.state
     item.title, item.text, item.link, item.category = title, text, link, category
     item.campaign, item.objective, item.notes = campaign, objective, notes
     item.plan(day, at, workspace.time_zone)
@@ -337,25 +361,97 @@ def save_item(
     if channel_texts is not None:
         _sync_deliveries(item, channel_texts)
     item.deliveries.update(due_at=item.scheduled_at)
+    if before is not None:
+        changed = _changes(before, _what_goes_out(item))
+        if changed:
+            _back_to_review(item, actor, _("Changed after approval: %(what)s.") % {"what": changed})
     audit(workspace, actor, "item.create" if creating else "item.edit", f"saved {title}", item)
     _on_commit_task("check_links", item.pk)
     return item
 
 
-def _before_change(item: ContentItem, actor: AbstractBaseUser | None, reason: str) -> None:
-    """Every change to what will be published passes here first.
-
-    Nobody changes a post that is being (or was) published. A change by someone who may not
-    approve (a contributor) to an approved or scheduled post sends it back to review, with
-    ``reason`` in its history: what goes out is always what an editor approved.
-    """
+def _may_change(item: ContentItem, actor: AbstractBaseUser | None) -> str:
+    """Refuse a change nobody may make; the actor's role otherwise."""
     if not item.editable:
         raise ValidationError(_("A post that is being published or was published can't change."))
     role = _role(item.workspace, actor)
     if not role_at_least(role, Role.CONTRIBUTOR):
         raise PermissionDenied(_("Your role may not do this here."))
-    if item.state not in EDITABLE_BY_CONTRIBUTOR and not role_at_least(role, Role.EDITOR):
-        _transition(item, State.IN_REVIEW, actor, reason)
+    return role
+
+
+def _back_to_review(item: ContentItem, actor: AbstractBaseUser | None, reason: str) -> bool:
+    """Send an approved or scheduled post back to review after a change, with ``reason`` in its
+    history: what goes out is always what an editor approved.
+
+    A contributor's change always does. An editor's (or owner's) own change does too while the
+    workspace's setting "every change after approval needs a new approval" is on (the default);
+    the editor may then approve it again themselves — the history shows both steps. Switched
+    off, editors' changes keep the approval.
+    """
+    if item.state not in (State.APPROVED, State.SCHEDULED):
+        return False
+    may_approve = role_at_least(_role(item.workspace, actor), Role.EDITOR)
+    if may_approve and not PublishingSettings.for_workspace(item.workspace).review_every_change:
+        return False
+    _transition(item, State.IN_REVIEW, actor, reason)
+    _tell_approvers(item, actor)
+    return True
+
+
+def _before_change(item: ContentItem, actor: AbstractBaseUser | None, reason: str) -> None:
+    """Every change to what will be published (images, alt text) passes here first."""
+    _may_change(item, actor)
+    _back_to_review(item, actor, reason)
+
+
+def _what_goes_out(item: ContentItem) -> dict[str, object]:
+    """The parts of an item that reach the networks (the title and notes stay in koers)."""
+    return {
+        "text": (item.text, item.link, item.campaign_id),
+        "time": (item.local_date, item.local_time),
+        "channels": sorted(item.deliveries.values_list("channel_id", "text_override")),
+    }
+
+
+def _changes(before: dict[str, object], after: dict[str, object]) -> str:
+    names = {"text": _("text or link"), "time": _("date or time"), "channels": _("channels")}
+    return ", ".join(str(names[key]) for key in before if before[key] != after[key])
+
+
+def approvers(workspace: Workspace) -> list[AbstractBaseUser]:
+    """Members who may approve posts (editors and up)."""
+    members = Membership.objects.filter(workspace=workspace).select_related("user")
+    return [m.user for m in members if role_at_least(m.role, Role.EDITOR)]
+
+
+def _tell_approvers(item: ContentItem, actor: AbstractBaseUser | None) -> None:
+    """E-mail the approvers (not the one who asked) that ``item`` waits for approval, in the
+    workspace's language, with a link to it."""
+    from django.conf import settings as django_settings
+    from django.urls import reverse
+
+    recipients = [
+        u.email
+        for u in approvers(item.workspace)
+        if u.email and getattr(u, "pk", None) != getattr(actor, "pk", None)
+    ]
+    if not recipients:
+        return
+    workspace = item.workspace
+    path = reverse("publishing:item", args=[workspace.slug, item.pk])
+    with translation.override(workspace.language):
+        subject = _("koers: “%(title)s” waits for your approval") % {"title": item.title}
+        body = _(
+            "%(who)s asks for approval of “%(title)s” in %(workspace)s.\n\n"
+            "Read it, then approve or reject it:\n%(link)s\n"
+        ) % {
+            "who": getattr(actor, "username", "") or _("Someone"),
+            "title": item.title,
+            "workspace": workspace.name,
+            "link": django_settings.BASE_URL + path,
+        }
+    transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=False))
 
 
 @transaction.atomic
@@ -411,6 +507,7 @@ def submit_item(item: ContentItem, actor: AbstractBaseUser) -> ContentItem:
     if not item.deliveries.exists():
         raise ValidationError(_("Choose at least one channel first."))
     _transition(item, State.IN_REVIEW, actor)
+    _tell_approvers(item, actor)
     audit(item.workspace, actor, "item.submit", f"submitted {item.title}", item)
     return item
 
@@ -447,10 +544,20 @@ def approve_item(
         item.flag = Flag.NONE
         item.save(update_fields=["flag"])
     audit(item.workspace, actor, "item.approve", f"approved {item.title}", item)
-    planned_ahead = item.scheduled_at is not None and item.scheduled_at > timezone.now()
-    if schedule and planned_ahead and not blocking_findings(item):
+    if schedule and not why_not_scheduled(item):
         _schedule(item, actor)
     return item
+
+
+def why_not_scheduled(item: ContentItem) -> list[str]:
+    """Why an approved item can't be scheduled now (empty: it can), for the person approving."""
+    if item.scheduled_at is None:
+        return [_("It has no date and time yet.")]
+    if item.scheduled_at <= timezone.now():
+        return [_("The planned time has passed; choose a new time.")]
+    if not item.deliveries.exists():
+        return [_("Choose at least one channel first.")]
+    return [f.message(get_language() or "nl") for f in blocking_findings(item)]
 
 
 @transaction.atomic
@@ -509,6 +616,10 @@ def reschedule_item(
     item.updated_at = timezone.now()
     item.save(update_fields=["local_date", "local_time", "zone", "scheduled_at", "updated_at"])
     item.deliveries.filter(state=DeliveryState.PENDING).update(due_at=item.scheduled_at)
+    if item.scheduled_at != old:
+        _back_to_review(
+            item, actor, _("Changed after approval: %(what)s.") % {"what": _("date or time")}
+        )
     audit(
         item.workspace,
         actor,

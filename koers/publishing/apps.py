@@ -12,6 +12,11 @@ class PublishingConfig(AppConfig):
     def ready(self) -> None:
         from PIL import Image
 
+        from koers.core.navigation import BADGES
+        from koers.publishing.navigation import WaitingForApproval
+
+        BADGES["calendar"] = WaitingForApproval()
+
         from koers.publishing.forms import MAX_IMAGE_PIXELS
 
         # Pillow refuses (above twice this) or warns about (above it) images with more pixels:

@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 import warnings
+from datetime import time
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from koers.core.forms import RowChoiceField, RowMultipleChoiceField
+from koers.core.forms import (
+    IsoDateInput,
+    IsoDateTimeInput,
+    IsoTimeInput,
+    RowChoiceField,
+    RowMultipleChoiceField,
+)
 from koers.core.outbound import validate_public_url
 from koers.core.uploads import LimitedFileField
 from koers.publishing import csvio, rules
-from koers.publishing.models import Campaign, Category, Channel, ContentItem, PublishingSettings
+from koers.publishing.models import (
+    Campaign,
+    Category,
+    Channel,
+    ContentItem,
+    Network,
+    PublishingSettings,
+)
 from koers.strategy.models import Objective
 
+#: The time a post gets when someone picks only a date (the form pre-fills no time: an idea
+#: without a date must save as it is).
+DEFAULT_POSTING_TIME = time(9, 0)
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 #: The most pixels an uploaded image may have (width × height; 40 megapixels is more than any
 #: network keeps). Pillow's own limit (``Image.MAX_IMAGE_PIXELS``, set to the same number in
@@ -34,8 +51,36 @@ RULE_LABELS = {
 }
 
 
-class MastodonForm(forms.Form):
+class ChannelForm(forms.Form):
+    """What every network's connect form shares: a name unique in the workspace."""
+
     name = forms.CharField(label=_("Name in koers"), max_length=80)
+
+    def __init__(self, *args, workspace, **kwargs) -> None:  # noqa: ANN001
+        super().__init__(*args, **kwargs)
+        self.workspace = workspace
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if Channel.objects.filter(workspace=self.workspace, name__iexact=name).exists():
+            raise ValidationError(_("There is already a channel with this name."))
+        return name
+
+    def unsaved_channel(self, network: str) -> Channel:
+        """The channel as it would be stored, to check the connection before saving it."""
+        data = self.cleaned_data
+        channel = Channel(
+            workspace=self.workspace,
+            network=network,
+            name=data["name"],
+            endpoint=data["endpoint"].rstrip("/"),
+            handle=data.get("handle", "").lstrip("@"),
+        )
+        channel.set_secret(data["secret"])
+        return channel
+
+
+class MastodonForm(ChannelForm):
     endpoint = forms.URLField(
         label=_("Instance address"),
         help_text=_("For example https://mastodon.social"),
@@ -49,12 +94,11 @@ class MastodonForm(forms.Form):
     expires_at = forms.DateTimeField(
         label=_("Token expires on (optional)"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=IsoDateTimeInput(),
     )
 
 
-class BlueskyForm(forms.Form):
-    name = forms.CharField(label=_("Name in koers"), max_length=80)
+class BlueskyForm(ChannelForm):
     handle = forms.CharField(
         label=_("Handle"), max_length=120, help_text=_("e.g. ourbrand.bsky.social")
     )
@@ -68,8 +112,7 @@ class BlueskyForm(forms.Form):
     )
 
 
-class WebhookForm(forms.Form):
-    name = forms.CharField(label=_("Name in koers"), max_length=80)
+class WebhookForm(ChannelForm):
     endpoint = forms.URLField(label=_("Webhook address"), validators=[validate_public_url])
     secret = forms.CharField(
         label=_("Signing secret"),
@@ -79,23 +122,53 @@ class WebhookForm(forms.Form):
     )
 
 
-CHANNEL_FORMS: dict[str, type[forms.Form]] = {
+CHANNEL_FORMS: dict[str, type[ChannelForm]] = {
     "mastodon": MastodonForm,
     "bluesky": BlueskyForm,
     "webhook": WebhookForm,
 }
 
 
-class SecretForm(forms.Form):
-    secret = forms.CharField(label=_("New token or password"), widget=forms.PasswordInput())
+class ReconnectForm(forms.Form):
+    """New credentials and, if the account moved, a new server (the handle too, on Bluesky)."""
+
+    endpoint = forms.URLField(label=_("Server address"), validators=[validate_public_url])
+    handle = forms.CharField(label=_("Handle"), max_length=120, required=False)
+    secret = forms.CharField(
+        label=_("New token or password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the stored one."),
+    )
+
+    def __init__(self, *args, channel: Channel, **kwargs) -> None:  # noqa: ANN001
+        kwargs.setdefault("initial", {"endpoint": channel.endpoint, "handle": channel.handle})
+        super().__init__(*args, **kwargs)
+        self.channel = channel
+        if channel.network != Network.BLUESKY:
+            del self.fields["handle"]
+
+    def unsaved_channel(self) -> Channel:
+        """A copy of the channel with the new values, to check before anything is stored."""
+        data, old = self.cleaned_data, self.channel
+        channel = Channel(  # no pk: a check must not store a session on the real channel
+            workspace=old.workspace,
+            network=old.network,
+            name=old.name,
+            endpoint=data["endpoint"].rstrip("/"),
+            handle=(data.get("handle") or old.handle).lstrip("@"),
+        )
+        channel.set_secret(data["secret"] or old.secret)
+        return channel
 
 
 class ItemForm(forms.ModelForm):
-    day = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    day = forms.DateField(label=_("Date"), required=False, widget=IsoDateInput())
     at = forms.TimeField(
-        label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Time"),
+        required=False,
+        widget=IsoTimeInput(),
+        help_text=_("Empty: 09:00 when you give a date."),
     )
     channels = RowMultipleChoiceField(
         label=_("Channels"),
@@ -136,8 +209,10 @@ class ItemForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        if bool(data.get("day")) != bool(data.get("at")):
-            raise ValidationError(_("Give both a date and a time, or neither."))
+        if data.get("day") and not data.get("at"):
+            data["at"] = DEFAULT_POSTING_TIME
+        elif data.get("at") and not data.get("day"):
+            raise ValidationError(_("Give the date too, or leave the time empty."))
         return data
 
     def channel_texts(self) -> dict[int, str]:
@@ -220,11 +295,17 @@ class PolicyForm(forms.ModelForm):
             "duplicate_days",
             "watch_hashtags",
             "grace_minutes",
+            "review_every_change",
         ]
         widgets = {"watch_hashtags": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "watch_hashtags": _("Hashtags to research before use, separated by spaces or commas."),
             "grace_minutes": _("After downtime, later posts are flagged as missed instead."),
+            "review_every_change": _(
+                "Text, images, channels or time changed after approval send a post back for "
+                "review. Contributors' changes always do; this also applies it to editors and "
+                "owners, who may then approve their own change."
+            ),
         }
 
     def __init__(self, *args, **kwargs) -> None:

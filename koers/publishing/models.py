@@ -60,6 +60,10 @@ class Channel(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # Two channels called "Gemeente" can't be told apart in the calendar and the forms.
+            models.UniqueConstraint(fields=["workspace", "name"], name="channel_name_per_ws")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_network_display()})"
@@ -332,6 +336,11 @@ class PublishingSettings(models.Model):
     watch_hashtags = models.TextField(_("hashtag watch-list"), blank=True)
     grace_minutes = models.PositiveIntegerField(_("publish late up to (minutes)"), default=60)
     ics_token_hash = models.CharField(max_length=64, blank=True)
+    # A contributor's change to an approved post always needs a new approval; this setting
+    # decides for editors' and owners' own changes (they may then approve them themselves).
+    review_every_change = models.BooleanField(
+        _("every change after approval needs a new approval"), default=True
+    )
 
     def __str__(self) -> str:
         return f"publishing settings of {self.workspace}"

@@ -9,6 +9,7 @@ from koers.publishing import views
 app_name = "publishing"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("waiting/", views.waiting, name="waiting"),
     path("items/new/", views.item_edit, name="item-new"),
     path("items/<int:item_id>/", views.item_detail, name="item"),
     path("items/<int:item_id>/edit/", views.item_edit, name="item-edit"),

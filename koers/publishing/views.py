@@ -13,9 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from koers.core import neterrors
 from koers.core.access import get_scoped_or_404, scoped, workspace_view
 from koers.core.models import Role, Workspace, role_at_least
 from koers.core.models import Workspace as WorkspaceModel
+from koers.networks.base import ConnectionStatus, Limits
 from koers.publishing import actions, calendars, csvio, ics, policy
 from koers.publishing.forms import (
     CHANNEL_FORMS,
@@ -27,13 +29,14 @@ from koers.publishing.forms import (
     MediaForm,
     MoveForm,
     PolicyForm,
-    SecretForm,
+    ReconnectForm,
 )
 from koers.publishing.models import (
     Campaign,
     Category,
     Channel,
     ContentItem,
+    DeliveryState,
     Media,
     PublishingSettings,
     State,
@@ -121,6 +124,20 @@ def index(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     return render(request, template, context)
 
 
+@workspace_view(need=Role.VIEWER)
+@require_GET
+def waiting(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    """The posts waiting for approval (the menu's count links here), oldest request first."""
+    items = scoped(ContentItem.objects, workspace).filter(state=State.IN_REVIEW)
+    context = {
+        "workspace": workspace,
+        "active": "calendar",
+        "items": items.order_by("updated_at", "pk"),
+        "can_approve": _can(request, Role.EDITOR),
+    }
+    return render(request, "publishing/waiting.html", context)
+
+
 def _item_context(request: HttpRequest, workspace: Workspace, item: ContentItem) -> dict:
     deliveries = list(item.deliveries.select_related("channel", "item__campaign"))
     for delivery in deliveries:
@@ -151,7 +168,7 @@ def item_detail(request: HttpRequest, workspace: Workspace, item_id: int) -> Htt
 
 def _initial(item: ContentItem | None, request: HttpRequest) -> dict:
     if item is None:
-        return {"day": request.GET.get("date") or None, "at": "09:00"}
+        return {"day": request.GET.get("date") or None}
     initial = {"day": item.local_date, "at": item.local_time, "channels": []}
     for delivery in item.deliveries.all():
         initial["channels"].append(delivery.channel_id)
@@ -221,7 +238,17 @@ def item_submit(request: HttpRequest, workspace: Workspace, item_id: int) -> Htt
 @workspace_view(need=Role.EDITOR)
 @require_POST
 def item_approve(request: HttpRequest, workspace: Workspace, item_id: int) -> HttpResponse:
-    return _decide(request, workspace, item_id, actions.approve_item, True)
+    """ "Approve and schedule": says why when the approved item could not be scheduled."""
+    response = _decide(request, workspace, item_id, actions.approve_item, True)
+    item = get_item_for_member(workspace, item_id)
+    if item.state == State.APPROVED:
+        reasons = " ".join(actions.why_not_scheduled(item))
+        messages.warning(
+            request, _("Approved, but not scheduled: %(reasons)s") % {"reasons": reasons}
+        )
+    elif item.state == State.SCHEDULED:
+        messages.success(request, _("Approved and scheduled."))
+    return response
 
 
 @workspace_view(need=Role.EDITOR)
@@ -343,16 +370,37 @@ def channels(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     return render(request, "publishing/channels.html", context)
 
 
+def _checked(form, channel: Channel) -> tuple[ConnectionStatus, Limits | None] | None:  # noqa: ANN001
+    """Check ``channel`` (not stored yet) against its network; on failure the form says why."""
+    status, limits = check_channel_now(channel)
+    if status.ok:
+        return status, limits
+    form.add_error(
+        None,
+        _("koers could not connect with these details: %(reason)s")
+        % {"reason": neterrors.translate(status.reason)},
+    )
+    return None
+
+
 @workspace_view(need=Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def channel_connect(request: HttpRequest, workspace: Workspace, network: str) -> HttpResponse:
+    """Connect a channel: the details are checked against the network before anything is saved."""
     if network not in CHANNEL_FORMS:
         raise Http404
-    form = CHANNEL_FORMS[network](request.POST or None)
+    form = CHANNEL_FORMS[network](request.POST or None, workspace=workspace)
     if request.method == "POST" and form.is_valid():
-        actions.connect_channel(workspace, request.user, network=network, **form.cleaned_data)
-        messages.success(request, _("Channel connected; koers is checking the connection."))
-        return redirect("publishing:channels", slug=workspace.slug)
+        checked = _checked(form, form.unsaved_channel(network))
+        if checked is not None:
+            channel = actions.connect_channel(
+                workspace, request.user, network=network, **form.cleaned_data
+            )
+            actions.record_channel_check(channel, checked[0], request.user, limits=checked[1])
+            messages.success(
+                request, _("Connection works: %(account)s") % {"account": checked[0].account}
+            )
+            return redirect("publishing:channels", slug=workspace.slug)
     context = {"workspace": workspace, "active": "calendar", "form": form, "network": network}
     return render(request, "publishing/channel_form.html", context)
 
@@ -360,11 +408,25 @@ def channel_connect(request: HttpRequest, workspace: Workspace, network: str) ->
 @workspace_view(need=Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def channel_reconnect(request: HttpRequest, workspace: Workspace, channel_id: int) -> HttpResponse:
+    """New credentials and/or server, checked before they replace the stored ones."""
     channel = get_channel_for_member(workspace, channel_id)
-    form = SecretForm(request.POST or None)
+    form = ReconnectForm(request.POST or None, channel=channel)
     if request.method == "POST" and form.is_valid():
-        actions.update_channel_secret(channel, request.user, secret=form.cleaned_data["secret"])
-        return redirect("publishing:channels", slug=workspace.slug)
+        checked = _checked(form, form.unsaved_channel())
+        if checked is not None:
+            data = form.cleaned_data
+            channel = actions.update_channel_credentials(
+                channel,
+                request.user,
+                secret=data["secret"],
+                endpoint=data["endpoint"],
+                handle=data.get("handle", ""),
+            )
+            actions.record_channel_check(channel, checked[0], request.user, limits=checked[1])
+            messages.success(
+                request, _("Connection works: %(account)s") % {"account": checked[0].account}
+            )
+            return redirect("publishing:channels", slug=workspace.slug)
     context = {"workspace": workspace, "active": "calendar", "form": form, "channel": channel}
     return render(request, "publishing/channel_form.html", context)
 
@@ -378,15 +440,28 @@ def channel_check(request: HttpRequest, workspace: Workspace, channel_id: int) -
     if status.ok:
         messages.success(request, _("Connection works: %(account)s") % {"account": status.account})
     else:
-        messages.error(request, _("Connection broken: %(reason)s") % {"reason": status.reason})
+        reason = neterrors.translate(status.reason)
+        messages.error(request, _("Connection broken: %(reason)s") % {"reason": reason})
     return redirect("publishing:channels", slug=workspace.slug)
 
 
 @workspace_view(need=Role.ADMIN)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def channel_remove(request: HttpRequest, workspace: Workspace, channel_id: int) -> HttpResponse:
-    actions.remove_channel(get_channel_for_member(workspace, channel_id), request.user)
-    return redirect("publishing:channels", slug=workspace.slug)
+    """GET asks for confirmation (what is lost); POST removes."""
+    channel = get_channel_for_member(workspace, channel_id)
+    if request.method == "POST":
+        actions.remove_channel(channel, request.user)
+        messages.success(request, _("Channel %(name)s removed.") % {"name": channel.name})
+        return redirect("publishing:channels", slug=workspace.slug)
+    context = {
+        "workspace": workspace,
+        "active": "calendar",
+        "channel": channel,
+        "waiting": channel.deliveries.filter(state=DeliveryState.PENDING).count(),
+        "published": channel.deliveries.filter(state=DeliveryState.PUBLISHED).count(),
+    }
+    return render(request, "publishing/channel_remove.html", context)
 
 
 # ---------------------------------------------------------------------------------------------

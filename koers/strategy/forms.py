@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from koers.core.forms import IsoDateInput
 from koers.measurement.formulas import KPI_CATALOGUE
 from koers.strategy import rules
 from koers.strategy import technographics as tg
@@ -26,7 +27,7 @@ from koers.strategy.models import (
 from koers.strategy.status import lang, pick
 
 MAX_SURVEY_BYTES = 5 * 1024 * 1024
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = IsoDateInput()
 
 
 class CycleForm(forms.ModelForm):

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from koers.core import actions as core_actions
 from koers.core.demo import DemoContext
 from koers.publishing import actions, demo
-from koers.publishing.models import ContentItem, State
+from koers.publishing.models import Channel, ContentItem, State
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,13 +80,16 @@ def test_an_editor_schedules_a_post_in_the_calendar_and_drags_it_to_another_day(
         page.locator(f'td.day[data-day="{target.isoformat()}"] .chip', has_text="Open dag")
     ).to_be_visible()
     item = ContentItem.objects.get(title="Open dag werkplaats")
-    assert item.state == State.SCHEDULED
+    # Moving an approved post is a change after approval: it waits for approval again.
+    assert item.state == State.IN_REVIEW
     assert item.local_date == target
     assert item.local_time.strftime("%H:%M") == "09:00"
 
 
 def test_the_demo_calendar_in_dutch_and_english(page, screenshot, workspace):
     owner = get_user_model().objects.get(username="anna")
+    # The demo brings its own "Intranet": channel names are unique per workspace.
+    Channel.objects.filter(workspace=workspace).delete()
     demo.build(DemoContext(workspace=workspace, owner=owner, rng=random.Random(3)))
     _login(page)
     page.goto("/w/acme/calendar/")

@@ -7,202 +7,471 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('slug', models.SlugField(max_length=60, verbose_name='code in links')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='campaigns', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("slug", models.SlugField(max_length=60, verbose_name="code in links")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="campaigns",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Channel',
+            name="Channel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('network', models.CharField(choices=[('mastodon', 'Mastodon'), ('bluesky', 'Bluesky'), ('webhook', 'Webhook')], max_length=16, verbose_name='network')),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('endpoint', models.URLField(max_length=300, verbose_name='address')),
-                ('handle', models.CharField(blank=True, max_length=120, verbose_name='handle')),
-                ('account', models.CharField(blank=True, max_length=200, verbose_name='account')),
-                ('secret_enc', models.TextField()),
-                ('session_enc', models.TextField(blank=True)),
-                ('max_chars', models.PositiveIntegerField(blank=True, null=True)),
-                ('url_length', models.PositiveIntegerField(blank=True, null=True)),
-                ('health', models.CharField(choices=[('unchecked', 'not checked yet'), ('ok', 'connected'), ('broken', 'broken')], default='unchecked', max_length=16)),
-                ('health_reason', models.CharField(blank=True, max_length=300)),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='credential expires')),
-                ('warned_at', models.DateTimeField(blank=True, null=True)),
-                ('is_demo', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='channels', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "network",
+                    models.CharField(
+                        choices=[
+                            ("mastodon", "Mastodon"),
+                            ("bluesky", "Bluesky"),
+                            ("webhook", "Webhook"),
+                        ],
+                        max_length=16,
+                        verbose_name="network",
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                ("endpoint", models.URLField(max_length=300, verbose_name="address")),
+                ("handle", models.CharField(blank=True, max_length=120, verbose_name="handle")),
+                ("account", models.CharField(blank=True, max_length=200, verbose_name="account")),
+                ("secret_enc", models.TextField()),
+                ("session_enc", models.TextField(blank=True)),
+                ("max_chars", models.PositiveIntegerField(blank=True, null=True)),
+                ("url_length", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "health",
+                    models.CharField(
+                        choices=[
+                            ("unchecked", "not checked yet"),
+                            ("ok", "connected"),
+                            ("broken", "broken"),
+                        ],
+                        default="unchecked",
+                        max_length=16,
+                    ),
+                ),
+                ("health_reason", models.CharField(blank=True, max_length=300)),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "expires_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="credential expires"),
+                ),
+                ("warned_at", models.DateTimeField(blank=True, null=True)),
+                ("is_demo", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="channels",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ContentItem',
+            name="ContentItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=140, verbose_name='idea')),
-                ('text', models.TextField(blank=True, verbose_name='text')),
-                ('link', models.URLField(blank=True, max_length=500, verbose_name='link')),
-                ('category', models.CharField(choices=[('promotion', 'Promotion'), ('curated', 'Curated content'), ('interaction', 'Interaction')], default='promotion', max_length=16, verbose_name='category')),
-                ('objective_ref', models.CharField(blank=True, max_length=120, verbose_name='objective')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('approved', 'Approved'), ('scheduled', 'Scheduled'), ('publishing', 'Publishing'), ('published', 'Published'), ('failed', 'Failed')], default='draft', max_length=16)),
-                ('flag', models.CharField(blank=True, choices=[('', 'none'), ('overdue', 'time passed without approval'), ('missed', 'missed (too late to publish)')], default='', max_length=16)),
-                ('local_date', models.DateField(blank=True, null=True)),
-                ('local_time', models.TimeField(blank=True, null=True)),
-                ('zone', models.CharField(blank=True, max_length=64)),
-                ('scheduled_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='items', to='publishing.campaign', verbose_name='campaign')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=140, verbose_name="idea")),
+                ("text", models.TextField(blank=True, verbose_name="text")),
+                ("link", models.URLField(blank=True, max_length=500, verbose_name="link")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("promotion", "Promotion"),
+                            ("curated", "Curated content"),
+                            ("interaction", "Interaction"),
+                        ],
+                        default="promotion",
+                        max_length=16,
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "objective_ref",
+                    models.CharField(blank=True, max_length=120, verbose_name="objective"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("approved", "Approved"),
+                            ("scheduled", "Scheduled"),
+                            ("publishing", "Publishing"),
+                            ("published", "Published"),
+                            ("failed", "Failed"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "flag",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "none"),
+                            ("overdue", "time passed without approval"),
+                            ("missed", "missed (too late to publish)"),
+                        ],
+                        default="",
+                        max_length=16,
+                    ),
+                ),
+                ("local_date", models.DateField(blank=True, null=True)),
+                ("local_time", models.TimeField(blank=True, null=True)),
+                ("zone", models.CharField(blank=True, max_length=64)),
+                ("scheduled_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="items",
+                        to="publishing.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['scheduled_at', 'id'],
+                "ordering": ["scheduled_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text_override', models.TextField(blank=True, verbose_name='own text for this network')),
-                ('state', models.CharField(choices=[('pending', 'waiting for its time'), ('queued', 'queued'), ('sending', 'sending'), ('retry', 'will retry'), ('unknown', 'outcome unknown, checking'), ('published', 'published'), ('failed', 'failed'), ('missed', 'missed'), ('cancelled', 'cancelled')], default='pending', max_length=16)),
-                ('idempotency_key', models.CharField(default='', max_length=64, unique=True)),
-                ('due_at', models.DateTimeField(blank=True, null=True)),
-                ('next_try_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
-                ('claimed_by', models.CharField(blank=True, max_length=100)),
-                ('remote_id', models.CharField(blank=True, max_length=300)),
-                ('remote_url', models.URLField(blank=True, max_length=500)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('error', models.CharField(blank=True, max_length=500)),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='publishing.channel')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='publishing.contentitem')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "text_override",
+                    models.TextField(blank=True, verbose_name="own text for this network"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "waiting for its time"),
+                            ("queued", "queued"),
+                            ("sending", "sending"),
+                            ("retry", "will retry"),
+                            ("unknown", "outcome unknown, checking"),
+                            ("published", "published"),
+                            ("failed", "failed"),
+                            ("missed", "missed"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("idempotency_key", models.CharField(default="", max_length=64, unique=True)),
+                ("due_at", models.DateTimeField(blank=True, null=True)),
+                ("next_try_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
+                ("claimed_by", models.CharField(blank=True, max_length=100)),
+                ("remote_id", models.CharField(blank=True, max_length=300)),
+                ("remote_url", models.URLField(blank=True, max_length=500)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("error", models.CharField(blank=True, max_length=500)),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="publishing.channel",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="publishing.contentitem",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['channel__name'],
+                "ordering": ["channel__name"],
             },
         ),
         migrations.CreateModel(
-            name='Attempt',
+            name="Attempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('worker', models.CharField(blank=True, max_length=100)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, max_length=20)),
-                ('message', models.CharField(blank=True, max_length=500)),
-                ('delivery', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempt_log', to='publishing.delivery')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("worker", models.CharField(blank=True, max_length=100)),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("outcome", models.CharField(blank=True, max_length=20)),
+                ("message", models.CharField(blank=True, max_length=500)),
+                (
+                    "delivery",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempt_log",
+                        to="publishing.delivery",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['started_at', 'id'],
+                "ordering": ["started_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='LinkCheck',
+            name="LinkCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=500)),
-                ('ok', models.BooleanField(null=True)),
-                ('reason', models.CharField(blank=True, max_length=200)),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("url", models.URLField(max_length=500)),
+                ("ok", models.BooleanField(null=True)),
+                ("reason", models.CharField(blank=True, max_length=200)),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.workspace",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Media',
+            name="Media",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='publishing/%Y/%m/')),
-                ('mime_type', models.CharField(max_length=60)),
-                ('alt_text', models.CharField(blank=True, max_length=1500, verbose_name='alt text')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='media', to='publishing.contentitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="publishing/%Y/%m/")),
+                ("mime_type", models.CharField(max_length=60)),
+                (
+                    "alt_text",
+                    models.CharField(blank=True, max_length=1500, verbose_name="alt text"),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="media",
+                        to="publishing.contentitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PublishingSettings',
+            name="PublishingSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule_modes', models.JSONField(blank=True, default=dict)),
-                ('max_per_day', models.PositiveSmallIntegerField(default=3, verbose_name='posts per channel per day')),
-                ('mix_promotion', models.PositiveSmallIntegerField(default=20, verbose_name='promotion (%)')),
-                ('mix_curated', models.PositiveSmallIntegerField(default=40, verbose_name='curated content (%)')),
-                ('mix_interaction', models.PositiveSmallIntegerField(default=40, verbose_name='interaction (%)')),
-                ('duplicate_days', models.PositiveSmallIntegerField(default=14, verbose_name='same text: look back (days)')),
-                ('watch_hashtags', models.TextField(blank=True, verbose_name='hashtag watch-list')),
-                ('grace_minutes', models.PositiveIntegerField(default=60, verbose_name='publish late up to (minutes)')),
-                ('ics_token_hash', models.CharField(blank=True, max_length=64)),
-                ('workspace', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='publishing_settings', to='core.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule_modes", models.JSONField(blank=True, default=dict)),
+                (
+                    "max_per_day",
+                    models.PositiveSmallIntegerField(
+                        default=3, verbose_name="posts per channel per day"
+                    ),
+                ),
+                (
+                    "mix_promotion",
+                    models.PositiveSmallIntegerField(default=20, verbose_name="promotion (%)"),
+                ),
+                (
+                    "mix_curated",
+                    models.PositiveSmallIntegerField(
+                        default=40, verbose_name="curated content (%)"
+                    ),
+                ),
+                (
+                    "mix_interaction",
+                    models.PositiveSmallIntegerField(default=40, verbose_name="interaction (%)"),
+                ),
+                (
+                    "duplicate_days",
+                    models.PositiveSmallIntegerField(
+                        default=14, verbose_name="same text: look back (days)"
+                    ),
+                ),
+                ("watch_hashtags", models.TextField(blank=True, verbose_name="hashtag watch-list")),
+                (
+                    "grace_minutes",
+                    models.PositiveIntegerField(
+                        default=60, verbose_name="publish late up to (minutes)"
+                    ),
+                ),
+                ("ics_token_hash", models.CharField(blank=True, max_length=64)),
+                (
+                    "workspace",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="publishing_settings",
+                        to="core.workspace",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StateChange',
+            name="StateChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(blank=True, max_length=16)),
-                ('to_state', models.CharField(max_length=16)),
-                ('comment', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='publishing.contentitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_state", models.CharField(blank=True, max_length=16)),
+                ("to_state", models.CharField(max_length=16)),
+                ("comment", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="publishing.contentitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.UniqueConstraint(fields=('workspace', 'slug'), name='campaign_slug_per_ws'),
+            model_name="campaign",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "slug"), name="campaign_slug_per_ws"
+            ),
         ),
         migrations.AddIndex(
-            model_name='contentitem',
-            index=models.Index(fields=['workspace', 'scheduled_at'], name='item_calendar'),
+            model_name="contentitem",
+            index=models.Index(fields=["workspace", "scheduled_at"], name="item_calendar"),
         ),
         migrations.AddIndex(
-            model_name='contentitem',
-            index=models.Index(fields=['state', 'scheduled_at'], name='item_due'),
+            model_name="contentitem",
+            index=models.Index(fields=["state", "scheduled_at"], name="item_due"),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(fields=['state', 'due_at'], name='delivery_due'),
+            model_name="delivery",
+            index=models.Index(fields=["state", "due_at"], name="delivery_due"),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(fields=['state', 'lease_until'], name='delivery_lease'),
+            model_name="delivery",
+            index=models.Index(fields=["state", "lease_until"], name="delivery_lease"),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(fields=('item', 'channel'), name='one_delivery_per_channel'),
+            model_name="delivery",
+            constraint=models.UniqueConstraint(
+                fields=("item", "channel"), name="one_delivery_per_channel"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='linkcheck',
-            constraint=models.UniqueConstraint(fields=('workspace', 'url'), name='one_check_per_link'),
+            model_name="linkcheck",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "url"), name="one_check_per_link"
+            ),
         ),
     ]

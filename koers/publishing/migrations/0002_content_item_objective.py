@@ -5,20 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('publishing', '0001_initial'),
-        ('strategy', '0001_initial'),
+        ("publishing", "0001_initial"),
+        ("strategy", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='contentitem',
-            name='objective_ref',
+            model_name="contentitem",
+            name="objective_ref",
         ),
         migrations.AddField(
-            model_name='contentitem',
-            name='objective',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='content_items', to='strategy.objective', verbose_name='objective'),
+            model_name="contentitem",
+            name="objective",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="content_items",
+                to="strategy.objective",
+                verbose_name="objective",
+            ),
         ),
     ]

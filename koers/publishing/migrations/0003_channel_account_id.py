@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('publishing', '0002_content_item_objective'),
+        ("publishing", "0002_content_item_objective"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='channel',
-            name='account_id',
+            model_name="channel",
+            name="account_id",
             field=models.CharField(blank=True, max_length=200),
         ),
     ]

@@ -8,7 +8,7 @@ whether to try again (an automatic retry could republish a months-old post).
 """
 
 from django.db import migrations, models
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 NOTE = (

@@ -57,3 +57,32 @@ def test_deliveries_that_share_a_remote_post_are_separated_before_the_constraint
     assert (other.state, other.remote_id) == ("published", "556")
     assert ContentItem.objects.get(pk=separated.item_id).state == "failed"
     assert ContentItem.objects.get(pk=kept.item_id).state == "published"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_channels_with_the_same_name_in_a_workspace_are_renamed_before_the_constraint(
+    anna, acme, bolt
+):
+    apps = _migrate([("publishing", "0006_review_every_change")])
+    Channel = apps.get_model("publishing", "Channel")
+    for workspace, name in [(acme, "Gemeente"), (acme, "Gemeente"), (acme, "Gemeente (2)")]:
+        Channel.objects.create(
+            workspace_id=workspace.pk,
+            network="webhook",
+            name=name,
+            endpoint="https://h.example",
+            secret_enc="x",
+        )
+    Channel.objects.create(
+        workspace_id=bolt.pk,
+        network="webhook",
+        name="Gemeente",
+        endpoint="https://h",
+        secret_enc="x",
+    )
+
+    apps = _migrate([("publishing", "0007_channel_name_per_workspace")])
+    Channel = apps.get_model("publishing", "Channel")
+    names = sorted(Channel.objects.filter(workspace_id=acme.pk).values_list("name", flat=True))
+    assert names == ["Gemeente", "Gemeente (2)", "Gemeente (3)"]
+    assert Channel.objects.filter(workspace_id=bolt.pk).get().name == "Gemeente"

@@ -15,6 +15,7 @@ from django.utils import translation
 from koers.networks.testing.pages import FakePages
 from koers.publishing import dispatch, policy, tasks
 from koers.publishing.models import Channel, DeliveryState, Health, LinkCheck
+from koers.publishing.tests.conftest import HOOK_SECRET
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_an_allowlisted_host_can_be_connected(client_for, anna, acme, strict, re
     strict.KOERS_OUTBOUND_ALLOWLIST = ["127.0.0.0/8"]
     response = client_for(anna).post(
         url("channel-connect", "webhook"),
-        {"name": "Intern", "endpoint": receiver.url + "/hook", "secret": "s" * 20},
+        {"name": "Intern", "endpoint": receiver.url + "/hook", "secret": HOOK_SECRET},
     )
     assert response.status_code == 302
     assert Channel.objects.filter(name="Intern").exists()

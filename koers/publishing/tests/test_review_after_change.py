@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from koers.networks.tests.conftest import make_png
 from koers.publishing import actions, dispatch
-from koers.publishing.models import Media, State
+from koers.publishing.models import Media, PublishingSettings, State
 
 
 def url(name: str, *args) -> str:
@@ -25,8 +25,9 @@ def _image(name: str = "fiets.png") -> SimpleUploadedFile:
 
 @pytest.fixture
 def scheduled(plan, hook, anna):
-    item = plan([hook], text="Open dag in de werkplaats")
+    item = plan([hook], text="Open dag in de werkplaats", approve=False)
     actions.add_media(item, anna, upload=_image("eerste.png"), alt_text="De werkplaats")
+    actions.approve_item(item, anna)
     item.refresh_from_db()
     assert item.state == State.SCHEDULED
     return item
@@ -36,6 +37,18 @@ def _reason(english: str) -> set[str]:
     """The history comment as stored: in the language that was active when it was written."""
     with translation.override("nl"):
         return {english, translation.gettext(english)}
+
+
+def _changed(part: str) -> set[str]:
+    """The history comment "Changed after approval: <part>." in either language."""
+    found = set()
+    for language in ("en", "nl"):
+        with translation.override(language):
+            found.add(
+                translation.gettext("Changed after approval: %(what)s.")
+                % {"what": translation.gettext(part)}
+            )
+    return found
 
 
 def _last_change(item):
@@ -108,16 +121,74 @@ def test_a_contributor_editing_the_text_of_a_scheduled_post_sends_it_back_to_rev
     assert scheduled.state == State.IN_REVIEW
     change = _last_change(scheduled)
     assert (change.to_state, change.actor) == ("in_review", dirk)
-    assert change.comment in _reason("The text, link, time or channels changed after approval.")
+    assert change.comment in _changed("text or link")
 
 
-def test_an_editor_changing_the_images_of_a_scheduled_post_keeps_it_scheduled(
+def test_an_editor_changing_the_images_of_a_scheduled_post_sends_it_back_to_review_by_default(
     client_for, bram, scheduled
 ):
     client_for(bram).post(url("media-add", scheduled.pk), {"file": _image(), "alt_text": "Ok"})
     scheduled.refresh_from_db()
+    assert scheduled.state == State.IN_REVIEW
+    assert scheduled.media.count() == 2
+    assert _last_change(scheduled).actor == bram
+
+
+def test_an_editor_changing_the_images_keeps_it_scheduled_when_the_workspace_allows_it(
+    client_for, bram, scheduled, acme
+):
+    policy = PublishingSettings.for_workspace(acme)
+    policy.review_every_change = False
+    policy.save()
+    client_for(bram).post(url("media-add", scheduled.pk), {"file": _image(), "alt_text": "Ok"})
+    scheduled.refresh_from_db()
     assert scheduled.state == State.SCHEDULED
     assert scheduled.media.count() == 2
+
+
+def _edit(client, item, hook, **changes):
+    when = timezone.localtime(item.scheduled_at)
+    data = {
+        "title": item.title,
+        "text": item.text,
+        "category": "promotion",
+        "day": when.date().isoformat(),
+        "at": when.strftime("%H:%M"),
+        "channels": [hook.pk],
+    } | changes
+    return client.post(url("item-edit", item.pk), data)
+
+
+def test_an_editor_moving_a_scheduled_post_to_another_time_sends_it_back_with_the_reason(
+    client_for, bram, scheduled, hook
+):
+    response = _edit(client_for(bram), scheduled, hook, at="06:15")
+
+    assert response.status_code == 302
+    scheduled.refresh_from_db()
+    assert scheduled.local_time.strftime("%H:%M") == "06:15"
+    assert scheduled.state == State.IN_REVIEW
+    change = _last_change(scheduled)
+    assert (change.from_state, change.to_state, change.actor) == ("scheduled", "in_review", bram)
+    assert change.comment in _changed("date or time")
+
+
+def test_dragging_a_scheduled_post_to_another_day_sends_it_back_for_approval(bram, scheduled):
+    actions.reschedule_item(scheduled, bram, day=scheduled.local_date + timedelta(days=1))
+    scheduled.refresh_from_db()
+    assert scheduled.state == State.IN_REVIEW
+    assert _last_change(scheduled).comment in _changed("date or time")
+
+
+def test_saving_an_approved_post_without_changes_keeps_its_approval(
+    client_for, dirk, scheduled, hook
+):
+    response = _edit(client_for(dirk), scheduled, hook, notes="Alleen een notitie")
+
+    assert response.status_code == 302
+    scheduled.refresh_from_db()
+    assert scheduled.notes == "Alleen een notitie"
+    assert scheduled.state == State.SCHEDULED
 
 
 @pytest.mark.parametrize("state", [State.PUBLISHING, State.PUBLISHED])

@@ -1,0 +1,147 @@
+"""Network errors in the reader's language.
+
+The adapters in ``koers.networks`` (no Django, no gettext) describe failures in fixed English
+sentences, and koers stores those sentences (a channel's ``health_reason``, a source's
+``last_error``, a delivery's ``error``). This module turns a stored sentence into the language
+of the page that shows it: each adapter sentence has a pattern here and a translated template
+with the same placeholders (host, status, the server's own reason, which stays as the server
+wrote it). A sentence no pattern knows is shown as it came, so nothing is ever hidden.
+
+Translating at display time, not at storage time, means one row reads right in Dutch and in
+English, and rows stored before this module existed are translated too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.utils.translation import gettext as _
+
+_H = r"(?P<host>[^\s()]+)"
+_R = r"(?P<reason>.+)"
+_S = r"(?P<status>\d{3}|None)"
+
+#: (pattern of the English sentence, the translated template with the same named fields).
+#: A lambda per entry so the gettext call runs per page, in the page's language.
+_PATTERNS: list[tuple[re.Pattern[str], Callable[[], str]]] = [
+    (
+        rf"Mastodon \({_H}\) refused the access token: {_R}\.",
+        lambda: _("Mastodon (%(host)s) refused the access token: %(reason)s."),
+    ),
+    (
+        rf"Mastodon \({_H}\) rate limit reached\.",
+        lambda: _("Mastodon (%(host)s) rate limit reached."),
+    ),
+    (
+        rf"Mastodon \({_H}\) is unavailable \(HTTP {_S}\)\.",
+        lambda: _("Mastodon (%(host)s) is unavailable (HTTP %(status)s)."),
+    ),
+    (
+        rf"Mastodon \({_H}\) forbids this: {_R}\.",
+        lambda: _("Mastodon (%(host)s) forbids this: %(reason)s."),
+    ),
+    (
+        rf"Mastodon \({_H}\) refused the request: {_R}\.",
+        lambda: _("Mastodon (%(host)s) refused the request: %(reason)s."),
+    ),
+    (
+        rf"No answer from Mastodon \({_H}\) after sending; the post may exist\.",
+        lambda: _("No answer from Mastodon (%(host)s) after sending; the post may exist."),
+    ),
+    (rf"Could not reach Mastodon \({_H}\)\.", lambda: _("Could not reach Mastodon (%(host)s).")),
+    (r"Not logged in to Bluesky\.", lambda: _("Not logged in to Bluesky.")),
+    (
+        rf"Bluesky refused the credentials \({_R}\)\.",
+        lambda: _("Bluesky refused the credentials (%(reason)s)."),
+    ),
+    (
+        rf"Bluesky rate limit reached \({_R}\)\.",
+        lambda: _("Bluesky rate limit reached (%(reason)s)."),
+    ),
+    (
+        r"No answer from Bluesky after sending; the post may exist\.",
+        lambda: _("No answer from Bluesky after sending; the post may exist."),
+    ),
+    (r"Could not reach Bluesky\.", lambda: _("Could not reach Bluesky.")),
+    (rf"Bluesky is unavailable \({_R}\)\.", lambda: _("Bluesky is unavailable (%(reason)s).")),
+    (
+        rf"Bluesky refused the request \({_R}\)\.",
+        lambda: _("Bluesky refused the request (%(reason)s)."),
+    ),
+    (
+        rf"The feed at {_H} is larger than (?P<size>\d+) bytes\.",
+        lambda: _("The feed at %(host)s is larger than %(size)s bytes."),
+    ),
+    (
+        rf"The feed at {_H} did not answer in time\.",
+        lambda: _("The feed at %(host)s did not answer in time."),
+    ),
+    (
+        rf"Could not fetch the feed at {_H} \((?P<kind>\w+)\)\.",
+        lambda: _("Could not fetch the feed at %(host)s (%(kind)s)."),
+    ),
+    (
+        rf"The document at {_H} is not a readable RSS or Atom feed\.",
+        lambda: _("The document at %(host)s is not a readable RSS or Atom feed."),
+    ),
+    (
+        rf"The feed at {_H} needs authorisation \({_S}\)\.",
+        lambda: _("The feed at %(host)s needs authorisation (%(status)s)."),
+    ),
+    (
+        rf"The feed at {_H} is unavailable \({_S}\)\.",
+        lambda: _("The feed at %(host)s is unavailable (%(status)s)."),
+    ),
+    (rf"The feed at {_H} answered {_S}\.", lambda: _("The feed at %(host)s answered %(status)s.")),
+    (
+        rf"The webhook at {_H} refused the signature or key \({_S}: {_R}\)\.",
+        lambda: _("The webhook at %(host)s refused the signature or key (%(status)s: %(reason)s)."),
+    ),
+    (
+        rf"The webhook at {_H} is unavailable \({_S}\)\.",
+        lambda: _("The webhook at %(host)s is unavailable (%(status)s)."),
+    ),
+    (
+        rf"The webhook at {_H} refused the delivery \({_S}: {_R}\)\.",
+        lambda: _("The webhook at %(host)s refused the delivery (%(status)s: %(reason)s)."),
+    ),
+    (
+        rf"Could not reach the webhook at {_H}\.",
+        lambda: _("Could not reach the webhook at %(host)s."),
+    ),
+    (
+        rf"No answer from the webhook at {_H} after sending\.",
+        lambda: _("No answer from the webhook at %(host)s after sending."),
+    ),
+    (
+        rf"The webhook at {_H} failed \((?P<kind>\w+)\)\.",
+        lambda: _("The webhook at %(host)s failed (%(kind)s)."),
+    ),
+    (
+        rf"The address {_H} points into a private network; koers does not connect to it\.",
+        lambda: _(
+            "The address %(host)s points into a private network; koers does not connect to it."
+        ),
+    ),
+    (
+        r"Jetstream unreachable after (?P<count>\d+) attempts\.",
+        lambda: _("Jetstream unreachable after %(count)s attempts."),
+    ),
+]
+_COMPILED = [(re.compile(pattern), template) for pattern, template in _PATTERNS]
+_SUFFIX = " (reconnect the account)"
+
+
+def translate(message: str) -> str:
+    """``message`` (an adapter's English sentence, as stored) in the active language."""
+    if not message:
+        return message
+    suffix = ""
+    if message.endswith(_SUFFIX):  # added by the source poller to auth failures
+        message, suffix = message.removesuffix(_SUFFIX), " " + _("(reconnect the account)")
+    for pattern, template in _COMPILED:
+        match = pattern.fullmatch(message.strip())
+        if match:
+            return template() % match.groupdict() + suffix
+    return message + suffix
