@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+# Screenshots to look at after a run; never in the checkout (KOERS_SCREENSHOTS to keep them).
+SCREENSHOTS = Path(
+    os.environ.get("KOERS_SCREENSHOTS") or Path(tempfile.gettempdir()) / "koers-screenshots"
+)
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still
 # synchronous and safe, so tell Django not to refuse them.
