@@ -12,6 +12,9 @@ server's, and events with equal or close ``time_us`` may straddle the cut). Dedu
 anyway. Reconnects back off exponentially up to ``backoff_max`` seconds, and reset after a
 message arrives.
 
+Deletions of posts are passed to the caller's ``on_delete`` (see :meth:`JetstreamSource.stream`);
+the listening pipeline removes the stored mention.
+
 Authors arrive as DIDs only (Jetstream carries no handles): ``author_handle`` is the DID
 until the listening pipeline resolves it.
 
@@ -55,6 +58,28 @@ class JetstreamPost:
 
     post: IncomingPost
     time_us: int
+
+
+@dataclass(frozen=True, slots=True)
+class JetstreamDelete:
+    """A post its author deleted (``remote_id``: its at-uri), at ``time_us``."""
+
+    remote_id: str
+    time_us: int
+
+
+def event_to_delete(event: dict[str, Any]) -> str | None:
+    """The at-uri of the post a Jetstream delete event removes; ``None`` for anything else."""
+    commit = event.get("commit") or {}
+    if (
+        event.get("kind") != "commit"
+        or commit.get("operation") != "delete"
+        or commit.get("collection") != POST_COLLECTION
+        or not event.get("did")
+        or not commit.get("rkey")
+    ):
+        return None
+    return f"at://{event['did']}/{POST_COLLECTION}/{commit['rkey']}"
 
 
 def event_to_post(event: dict[str, Any], web_url: str = "https://bsky.app") -> IncomingPost | None:
@@ -133,10 +158,17 @@ class JetstreamSource:
         return socket.create_connection((addresses[0], port), timeout=self.open_timeout)
 
     def stream(
-        self, cursor: int | None = None, stop: threading.Event | None = None
+        self,
+        cursor: int | None = None,
+        stop: threading.Event | None = None,
+        on_delete: Callable[[JetstreamDelete], None] | None = None,
     ) -> Iterator[JetstreamPost]:
         """Yield posts from ``cursor`` (None = from now) until ``stop`` is set.
 
+        ``on_delete`` is called with every post deletion, in stream order with the posts
+        (a consumer that buffers posts stores them before it forgets a deleted one: a post
+        created and deleted within one buffer is then removed, not kept). The networks' terms
+        require that a deleted post is removed wherever it was stored.
         ``stop`` is noticed within about a second, also on a quiet stream.
         """
         stop = stop or threading.Event()
@@ -178,6 +210,8 @@ class JetstreamSource:
                             last = time_us
                         if post is not None:
                             yield JetstreamPost(post, time_us)
+                        elif on_delete is not None and (deleted := event_to_delete(event)):
+                            on_delete(JetstreamDelete(deleted, time_us))
             except (WebSocketException, OSError, TimeoutError) as error:
                 if isinstance(error, InvalidURI):
                     raise
