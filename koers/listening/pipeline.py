@@ -451,21 +451,32 @@ def forget_posts(workspace: Workspace, network: str, remote_ids: Iterable[str]) 
     mentions were removed."""
     removed = 0
     for chunk in _chunks(dict.fromkeys(remote_ids), 500):
-        with transaction.atomic():
-            rollups.lock_workspace(workspace)
-            mentions = Mention.objects.filter(
-                workspace=workspace, network=network, remote_id__in=chunk
-            )
-            deltas: Counter = Counter()
-            cells = MentionTopic.objects.filter(mention__in=mentions).values_list(
-                "topic_id", "published_at", "mention__lang", "mention__sentiment"
-            )
-            for topic_id, published_at, lang, sentiment in cells:
-                deltas[(topic_id, rollups.hour_of(published_at), network, lang, sentiment)] -= 1
-            _total, per_model = mentions.order_by().delete()
-            rollups.apply_deltas(workspace, deltas)
-            removed += per_model.get(Mention._meta.label, 0)
+        mentions = Mention.objects.filter(workspace=workspace, network=network, remote_id__in=chunk)
+        removed += _forget(workspace, mentions)
     return removed
+
+
+def forget_bluesky_account(workspace: Workspace, did: str) -> int:
+    """:func:`forget_posts` for every post of a deleted Bluesky account (their at-uris start
+    with the account's DID)."""
+    mentions = Mention.objects.filter(
+        workspace=workspace, network="bluesky", remote_id__startswith=f"at://{did}/"
+    )
+    return _forget(workspace, mentions)
+
+
+def _forget(workspace: Workspace, mentions: Any) -> int:
+    with transaction.atomic():
+        rollups.lock_workspace(workspace)
+        deltas: Counter = Counter()
+        cells = MentionTopic.objects.filter(mention__in=mentions).values_list(
+            "topic_id", "published_at", "mention__network", "mention__lang", "mention__sentiment"
+        )
+        for topic_id, published_at, network, lang, sentiment in cells:
+            deltas[(topic_id, rollups.hour_of(published_at), network, lang, sentiment)] -= 1
+        _total, per_model = mentions.order_by().delete()
+        rollups.apply_deltas(workspace, deltas)
+    return per_model.get(Mention._meta.label, 0)
 
 
 # ---------------------------------------------------------------------------------------------

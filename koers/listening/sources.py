@@ -10,8 +10,9 @@
   adapter said (adapters never put secrets in messages).
 * :func:`run_jetstream` consumes the Bluesky Jetstream from the stored ``time_us`` cursor and
   stores the cursor after each flushed batch (the consumer resumes with an overlap; the
-  pipeline dedupes). A post deleted on Bluesky is removed from the stored mentions
-  (:func:`koers.listening.pipeline.forget_posts`), as the network's terms require.
+  pipeline dedupes). A post deleted on Bluesky, or every post of a deleted account, is removed
+  from the stored mentions (:func:`koers.listening.pipeline.forget_posts`), as the network's
+  terms require.
 """
 
 from __future__ import annotations
@@ -29,7 +30,13 @@ from django.utils import timezone
 from koers.core.outbound import error_text
 from koers.listening.actions import source_credentials
 from koers.listening.models import Source, SourceKind, SourceStatus
-from koers.listening.pipeline import IngestReport, Pipeline, forget_posts, record_run
+from koers.listening.pipeline import (
+    IngestReport,
+    Pipeline,
+    forget_bluesky_account,
+    forget_posts,
+    record_run,
+)
 from koers.networks.base import AuthError, NetworkError, PollingSource, RetryableError
 
 logger = logging.getLogger(__name__)
@@ -244,7 +251,10 @@ def run_jetstream(
         # Posts stored before the deletion first: one created and deleted within a flush
         # window is then removed too, never kept.
         flush()
-        forget_posts(source.workspace, "bluesky", [deleted.remote_id])
+        if deleted.account:
+            forget_bluesky_account(source.workspace, deleted.account)
+        else:
+            forget_posts(source.workspace, "bluesky", [deleted.remote_id])
 
     cursor = int(source.cursor) if source.cursor.isdigit() else None
     try:

@@ -310,3 +310,51 @@ def test_a_post_deleted_on_bluesky_is_removed_and_no_longer_counted(acme, topic)
     assert len(remaining) == 3
     assert sum(rollup_cells(acme).values()) == 3
     assert rollup_cells(acme) == recount(acme)
+
+
+def test_a_deleted_bluesky_account_takes_all_its_posts_with_it(acme, topic):
+    posts = [e for e in sample_events(count=6) if e.get("commit", {}).get("operation") == "create"]
+    gone_did = posts[0]["did"]  # sample authors take turns: posts 0 and 3 are this account's
+    account_deleted = {
+        "did": gone_did,
+        "time_us": posts[-1]["time_us"] + 1_000,
+        "kind": "account",
+        "account": {
+            "active": False,
+            "did": gone_did,
+            "seq": 1409753013,
+            "status": "deleted",
+            "time": "2025-11-24T16:05:00.000Z",
+        },
+    }
+    deactivated = {
+        **account_deleted,
+        "did": posts[1]["did"],
+        "time_us": account_deleted["time_us"] - 500,
+        "account": {**account_deleted["account"], "did": posts[1]["did"], "status": "deactivated"},
+    }
+    with FakeJetstream([*posts, deactivated, account_deleted]) as server:
+        source = _jetstream_source(acme, str(posts[0]["time_us"]))
+        stop = threading.Event()
+
+        def consumer(s):
+            inner = JetstreamSource(server.url, sleep=lambda _s: None)
+
+            class UntilAccountDeleted:
+                def stream(self, cursor, stop, on_delete):
+                    def deleted(item):
+                        on_delete(item)
+                        if item.account:
+                            stop.set()
+
+                    yield from inner.stream(cursor, stop=stop, on_delete=deleted)
+
+            return UntilAccountDeleted()
+
+        report = run_jetstream(source, stop, flush_size=100, make_stream=consumer)
+
+    authors = [p["did"] for p in posts]
+    assert report.stored == 6
+    assert Mention.objects.count() == 6 - authors.count(gone_did) == 4
+    assert not Mention.objects.filter(remote_id__startswith=f"at://{gone_did}/").exists()
+    assert rollup_cells(acme) == recount(acme)
