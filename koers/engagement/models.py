@@ -60,10 +60,14 @@ class InboxSettings(models.Model):
 
 
 class TriageCursor(models.Model):
-    """The id watermark of the triage job: mentions with a higher id have not been looked at."""
+    """Where the triage job is in the stream of new mentions: ``ingest_cursor`` is a
+    :mod:`koers.listening.cursor` value (mentions stored by transactions at or after it have
+    not been looked at, also one whose ingest committed late). ``last_mention_id`` is the
+    highest id looked at; a cursor made before ingest cursors existed starts from it once."""
 
     name = models.CharField(max_length=40, unique=True)
     last_mention_id = models.BigIntegerField(default=0)
+    ingest_cursor = models.BigIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = (0, 1, 2, 3, 4)  # Monday … Friday (datetime.weekday numbering)
@@ -96,10 +97,25 @@ def office_time_between(
 # ---------------------------------------------------------------------------------------------
 # Who is addressed
 # ---------------------------------------------------------------------------------------------
-# "@user", "@user@instance.example" (Mastodon) and "@name.bsky.social" (Bluesky) in plain text.
+# "@user", "@user@instance.example" (Mastodon; an instance may have a port, "@user@host:8120")
+# and "@name.bsky.social" (Bluesky) in plain text.
 _HANDLE_IN_TEXT = re.compile(
-    r"(?:^|(?<=[\s(]))@([a-z0-9_][a-z0-9_.-]*[a-z0-9_])(@[a-z0-9.-]+[a-z0-9])?"
+    r"(?:^|(?<=[\s(]))@([a-z0-9_][a-z0-9_.-]*[a-z0-9_])(@[a-z0-9.-]+[a-z0-9](?::[0-9]{1,5})?)?"
 )
+
+
+def instance_address(url: str) -> str:
+    """The instance part of a Mastodon handle for a server address: the host, with its port
+    when it is not the scheme's default (``https://social.example:8120`` →
+    ``social.example:8120``), as Mastodon writes ``@user@social.example:8120``."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:  # a port out of range: no usable address
+        return host
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return f"{host}:{port}" if host and port and port != default else host
 
 
 def normalise_handle(handle: str) -> str:
@@ -116,8 +132,9 @@ def own_handles(
     """The normalised handles by which an own account (a publishing channel) is addressed.
 
     Mastodon: ``user@host`` (the account the network reported, or the channel's handle on the
-    channel's own instance). Bluesky: the handle (``duinwijk.nl``) and the account's DID
-    (``account_id``, stored by the channel check), which mention facets carry.
+    channel's own instance; ``host`` as :func:`instance_address` gives it, port included).
+    Bluesky: the handle (``duinwijk.nl``) and the account's DID (``account_id``, stored by the
+    channel check), which mention facets carry.
     """
     found: set[str] = set()
     if network == "bluesky" and account_id.startswith("did:"):

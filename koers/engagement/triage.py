@@ -2,14 +2,15 @@
 
 A mention enters when it addresses one of the workspace's own accounts (the handle of a
 publishing channel on the same network) or replies to one of the workspace's published posts.
-Listening never calls this module (apps depend downward): a periodic job walks new mentions by
-an id watermark (:class:`TriageCursor`). Items are created with ``ignore_conflicts`` against the
-unique mention key, so a mention is never in the inbox twice, however often triage runs.
+Listening never calls this module (apps depend downward): a periodic job reads new mentions by
+the ingest cursor of :mod:`koers.listening.cursor` (kept in :class:`TriageCursor`), which never
+skips a mention whose ingest transaction committed after a later one was read (ids are handed
+out at insert, not at commit); such a mention is read again instead. Items are created with
+``ignore_conflicts`` against the unique mention key, so a mention is never in the inbox twice,
+however often triage reads it.
 
-Mentions are only looked at once they are ``SETTLE`` old: an ingest transaction that commits a
-lower id after a higher one has been seen would otherwise be skipped for good. Mentions
-published more than ``MAX_AGE`` before triage sees them (an archive import, the first run on an
-old installation) are left out: they can still be added by hand.
+Mentions published more than ``MAX_AGE`` before triage sees them (an archive import, the first
+run on an old installation) are left out: they can still be added by hand.
 """
 
 from __future__ import annotations
@@ -17,21 +18,21 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from koers.core.actions import audit
 from koers.core.models import Workspace
 from koers.engagement import rules
 from koers.engagement.models import InboxItem, InboxSettings, Origin, TriageCursor
+from koers.listening import cursor as ingest_cursor
 from koers.listening.models import Mention, Source
 from koers.publishing.models import Channel, Delivery, DeliveryState
 
 CURSOR = "mentions"
 BATCH = 2000
-SETTLE = timedelta(minutes=2)
 MAX_AGE = timedelta(days=7)
 NETWORKS = ("mastodon", "bluesky")
 
@@ -48,7 +49,7 @@ def own_accounts(workspace_ids: set[int]) -> dict[int, Own]:
     channels = Channel.objects.filter(workspace_id__in=workspace_ids, network__in=NETWORKS)
     fields = ("workspace_id", "network", "handle", "account", "account_id", "endpoint")
     for c in channels.only(*fields):
-        host = urlsplit(c.endpoint).hostname or ""
+        host = rules.instance_address(c.endpoint)
         found[c.workspace_id][c.network] |= rules.own_handles(
             c.network, handle=c.handle, account=c.account, host=host, account_id=c.account_id
         )
@@ -60,7 +61,7 @@ def _source_hosts(mentions: list[Mention]) -> dict[int, str]:
     hosts = {}
     for source in Source.objects.filter(pk__in=ids).only("pk", "config"):
         url = (source.config or {}).get("instance_url") or ""
-        hosts[source.pk] = urlsplit(url).hostname or ""
+        hosts[source.pk] = rules.instance_address(url)
     return hosts
 
 
@@ -147,37 +148,53 @@ def triage_batch(mentions: list[Mention], now: datetime) -> dict[int, int]:
     return dict(created)
 
 
+def _unread(cursor: TriageCursor) -> QuerySet[Mention]:
+    """The mentions ``cursor`` has not looked at, in id order."""
+    if cursor.ingest_cursor is None:
+        # Made before ingest cursors: once, everything after the old id watermark.
+        return Mention.objects.filter(pk__gt=cursor.last_mention_id).order_by("pk")
+    # Per workspace, so the (workspace, ingest_tx) index serves the read.
+    workspaces = list(Workspace.objects.order_by().values_list("pk", flat=True))
+    return ingest_cursor.since(
+        Mention.objects.filter(workspace_id__in=workspaces), cursor.ingest_cursor
+    )
+
+
 def run(now: datetime | None = None) -> int:
-    """Triage every settled mention after the watermark; returns the number of new items."""
+    """Triage every mention stored since the cursor; returns the number of new items.
+
+    The horizon is taken before reading, and the cursor moves to it only once everything up
+    to it was read: what commits meanwhile is read next time. Each batch commits on its own
+    (on SQLite a long transaction would hold up ingest); a run that finds the cursor moved by
+    another run stops, leaving the rest to it.
+    """
     now = now or timezone.now()
-    TriageCursor.objects.get_or_create(name=CURSOR)
+    start, _created = TriageCursor.objects.get_or_create(name=CURSOR)
+    horizon = ingest_cursor.horizon()
     total = 0
+    after = 0
     while True:
         with transaction.atomic():
             cursor = TriageCursor.objects.select_for_update().get(name=CURSOR)
-            fetched = list(
-                Mention.objects.filter(pk__gt=cursor.last_mention_id)
-                .order_by("pk")
+            if (cursor.ingest_cursor, cursor.last_mention_id) != (
+                start.ingest_cursor,
+                start.last_mention_id,
+            ):
+                return total
+            mentions = list(
+                _unread(cursor)
+                .filter(pk__gt=after)
                 .only(
                     "pk", "workspace_id", "source_id", "network", "text", "mentioned",
-                    "reply_to", "published_at", "ingested_at",
+                    "reply_to", "published_at",
                 )[:BATCH]
             )  # fmt: skip
-            mentions = _settled_prefix(fetched, now - SETTLE)
-            if not mentions:
+            if mentions:
+                total += sum(triage_batch(mentions, now).values())
+                after = mentions[-1].pk
+            if len(mentions) < BATCH:
+                cursor.ingest_cursor = horizon
+                cursor.last_mention_id = max(cursor.last_mention_id, after)
+                cursor.updated_at = now
+                cursor.save(update_fields=["ingest_cursor", "last_mention_id", "updated_at"])
                 return total
-            total += sum(triage_batch(mentions, now).values())
-            cursor.last_mention_id = mentions[-1].pk
-            cursor.updated_at = now
-            cursor.save(update_fields=["last_mention_id", "updated_at"])
-        if len(mentions) < BATCH:
-            return total
-
-
-def _settled_prefix(mentions: list[Mention], settled_before: datetime) -> list[Mention]:
-    """The mentions up to the first one that is not settled yet: the watermark never passes
-    a mention that triage has not looked at."""
-    for index, mention in enumerate(mentions):
-        if mention.ingested_at > settled_before:
-            return mentions[:index]
-    return mentions

@@ -14,6 +14,7 @@ from koers.core.forms import RowChoiceField
 from koers.core.models import Workspace
 from koers.core.outbound import validate_public_url
 from koers.core.uploads import LimitedFileField
+from koers.listening.languages import language_choices
 from koers.listening.models import (
     COLOURS,
     Network,
@@ -24,6 +25,7 @@ from koers.listening.models import (
     Topic,
     TopicKind,
 )
+from koers.listening.normalise import lang_code
 from koers.listening.stats import PERIODS
 from koers.query import QueryError, parse
 
@@ -112,19 +114,8 @@ class MentionFilterForm(PeriodForm):
     network = forms.ChoiceField(
         label=_("Network"), choices=[("", _("All"))] + Network.choices, required=False
     )
-    lang = forms.ChoiceField(
-        label=_("Language"),
-        required=False,
-        choices=[
-            ("", _("All")),
-            ("nl", _("Dutch")),
-            ("en", _("English")),
-            ("de", _("German")),
-            ("fr", _("French")),
-            ("es", _("Spanish")),
-            ("unknown", _("Unknown")),
-        ],
-    )
+    # Choices are set per form (see language_choices): any language a post can have.
+    lang = forms.ChoiceField(label=_("Language"), required=False)
     sentiment = forms.ChoiceField(
         label=_("Sentiment"), choices=[("", _("All"))] + Sentiment.choices, required=False
     )
@@ -133,6 +124,8 @@ class MentionFilterForm(PeriodForm):
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["topic"].queryset = Topic.objects.filter(workspace=workspace)
+        requested = lang_code(self.data.get("lang")) if self.data else None
+        self.fields["lang"].choices = language_choices(requested)
 
     def filters(self) -> dict[str, Any]:
         """The valid filters (an invalid value is ignored, never an error page)."""

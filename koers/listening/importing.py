@@ -7,8 +7,14 @@ both accept the same formats.
 
 ``read_posts(path, fmt, mapping)`` yields ``(row_number, IncomingPost | Rejected)``: a row that
 can't be read is *reported*, never skipped. ``mapping`` maps koers' field names to the file's
-column names (``{"text": "message"}``); unmapped fields use their own name. A row without an
-id gets a stable one from its content, so importing the same file twice stays idempotent.
+column names (``{"text": "message"}``); unmapped fields use their own name.
+
+Times without an offset are wall-clock times in ``zone`` (the workspace's time zone; DST-safe,
+see :func:`local_to_utc`); a time with an offset or a Unix timestamp is an instant as it is.
+
+A row without an id gets a stable one (:func:`derived_id`): from the network and the post's
+address when it has one, else from author, time (as an instant) and text. Importing the same
+file again — or another export of the same posts — stores nothing twice.
 """
 
 from __future__ import annotations
@@ -18,14 +24,15 @@ import hashlib
 import io
 import json
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from koers.listening.normalise import Rejected
 from koers.networks import csvcells
 from koers.networks.base import IncomingPost
-from koers.networks.files import parse_date
+from koers.networks.files import local_to_utc, parse_date
+from koers.networks.text import plain_text
 
 FIELDS = ("id", "text", "created_at", "author", "author_name", "url", "lang", "links", "network")
 FORMATS = ("csv", "jsonl")
@@ -49,9 +56,10 @@ def guess_format(path: Path) -> str:
     return "csv" if path.suffix.lower() in (".csv", ".tsv") else "jsonl"
 
 
-def parse_time(value: Any) -> datetime | None:
+def parse_time(value: Any, zone: tzinfo = UTC) -> datetime | None:
     """A Unix timestamp, or any date text ``koers.networks.files.parse_date`` reads (ISO 8601,
-    day-first European formats, export formats); naive times are read as UTC."""
+    day-first European formats, export formats); a time without an offset is read in
+    ``zone``."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return datetime.fromtimestamp(value, tz=UTC)
     if not isinstance(value, str) or not value.strip():
@@ -62,10 +70,22 @@ def parse_time(value: Any) -> datetime | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         try:
-            return parse_date(text)
+            return parse_date(text, zone)
         except ValueError:
             return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    return local_to_utc(moment, zone) if moment.tzinfo is None else moment
+
+
+def derived_id(network: str, url: str, author: str, created: datetime, text: str) -> str:
+    """The id of a row that has none: the same post gets the same id in every import.
+
+    By network and address when the row has one (the address names the post), else by author,
+    time (as a UTC instant, however the file writes it) and text."""
+    if url:
+        key = f"url\n{network}\n{url}"
+    else:
+        key = f"post\n{network}\n{author}\n{created.astimezone(UTC).isoformat()}\n{text}"
+    return "row:" + hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
 
 
 def _links(value: Any) -> tuple[str, ...]:
@@ -76,34 +96,37 @@ def _links(value: Any) -> tuple[str, ...]:
     return ()
 
 
-def row_to_post(row: Mapping[str, Any], mapping: Mapping[str, str]) -> IncomingPost | Rejected:
+def row_to_post(
+    row: Mapping[str, Any], mapping: Mapping[str, str], zone: tzinfo = UTC
+) -> IncomingPost | Rejected:
     def get(field: str) -> Any:
         return row.get(mapping.get(field, field))
 
     text = get("text")
-    created = parse_time(get("created_at"))
+    created = parse_time(get("created_at"), zone)
     if not isinstance(text, str) or not text.strip():
         return Rejected("no_text")
     if created is None:
         return Rejected("bad_time")
+    # Other tools export HTML as often as plain text, and a cell does not say which.
+    text, html_links = plain_text(text)
     author = str(get("author") or "")
+    url = str(get("url") or "")
+    network = str(get("network") or NETWORK).lower()
     remote_id = get("id")
     if remote_id is None or str(remote_id).strip() == "":
-        digest = hashlib.blake2b(
-            f"{author}\n{created.isoformat()}\n{text}".encode(), digest_size=12
-        ).hexdigest()
-        remote_id = f"row:{digest}"
-    network = str(get("network") or NETWORK).lower()
+        remote_id = derived_id(network, url, author, created, text)
+    links = _links(get("links"))
     return IncomingPost(
         network=network,
         remote_id=str(remote_id),
-        url=str(get("url") or ""),
+        url=url,
         author_handle=author,
         author_name=str(get("author_name") or author),
         text=text,
         lang=str(get("lang")) if get("lang") else None,
         created_at=created,
-        links=_links(get("links")),
+        links=links + tuple(u for u in html_links if u not in links),
     )
 
 
@@ -164,12 +187,13 @@ def _unescaped(
 
 
 def read_posts(
-    binary: BinaryIO, fmt: str, mapping: Mapping[str, str] | None = None
+    binary: BinaryIO, fmt: str, mapping: Mapping[str, str] | None = None, zone: tzinfo = UTC
 ) -> Iterator[tuple[str, IncomingPost | Rejected]]:
-    """``(ref, post or Rejected)`` for every row of the file (see the module docstring)."""
+    """``(ref, post or Rejected)`` for every row of the file (see the module docstring);
+    times without an offset are read in ``zone``."""
     stream = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
     rows = _unescaped(_csv_rows(stream)) if fmt == "csv" else _jsonl_rows(stream)
     mapping = mapping or {}
     for number, row in rows:
         ref = f"row {number}"
-        yield ref, Rejected("bad_row") if row is None else row_to_post(row, mapping)
+        yield ref, Rejected("bad_row") if row is None else row_to_post(row, mapping, zone)

@@ -1,7 +1,9 @@
 """First pipeline step, pure Python: an incoming post → a clean, checked :class:`Normalised`.
 
 Contract: :func:`normalise` returns a :class:`Normalised` or raises :class:`Rejected` with a
-stable ``code`` (a key of :data:`REASONS`, bilingual). It turns HTML into text, expands links
+stable ``code`` (a key of :data:`REASONS`, bilingual). Its ``text`` is plain text: every reader
+converts its own HTML (it knows the content type; parsing plain text as HTML again would eat
+"<br />" written as text or "the <blink> tag"). It tidies whitespace, expands links
 that a network shortened for display ("voorbeeld.nl/lange-we…") from the post's own link list,
 collects hashtags and mentions from the post's data and its text, normalises the language code
 ("nl-NL" → "nl"), keeps the post's address and links only when they are http(s)
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from koers.networks.text import HASHTAG_RE, MASTODON_MENTION_RE, html_to_text
+from koers.networks.text import HASHTAG_RE, MASTODON_MENTION_RE
 
 NETWORKS: Final = ("mastodon", "bluesky", "rss", "import")
 MAX_TEXT: Final = 20_000
@@ -45,7 +47,6 @@ REASONS: Final[dict[str, dict[str, str]]] = {
     },
 }
 
-_HTML_RE: Final = re.compile(r"<(?:p|br|a|span|div|b|i|em|strong)\b[^>]*>", re.IGNORECASE)
 _SPACES_RE: Final = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES_RE: Final = re.compile(r"\n{3,}")
 # A link shown shortened: optional scheme, a host with a dot, a path, then an ellipsis.
@@ -100,13 +101,6 @@ def web_url(value: Any) -> str:
     url = value.strip()
     scheme, colon, rest = url.partition(":")
     return url if colon and scheme.lower() in ("http", "https") and rest.startswith("//") else ""
-
-
-def html_text(text: str) -> tuple[str, list[str]]:
-    """Plain text of ``text`` (HTML only when it looks like HTML) and the links found in it."""
-    if "<" in text and _HTML_RE.search(text):
-        return html_to_text(text)
-    return text, []
 
 
 def tidy(text: str) -> str:
@@ -169,9 +163,8 @@ def normalise(
         raise Rejected("bad_time")
     if not isinstance(text, str):
         raise Rejected("no_text")
-    plain, html_links = html_text(text)
-    all_links = _unique(web_url(link) for link in [*links, *html_links])
-    plain = tidy(expand_links(plain, all_links))[:MAX_TEXT]
+    all_links = _unique(web_url(link) for link in links)
+    plain = tidy(expand_links(text, all_links))[:MAX_TEXT]
     if not plain:
         raise Rejected("no_text")
     tags = _unique(

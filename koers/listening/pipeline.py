@@ -442,6 +442,44 @@ class Pipeline:
 
 
 # ---------------------------------------------------------------------------------------------
+# Deleted posts: removed, as the networks' terms require
+# ---------------------------------------------------------------------------------------------
+def forget_posts(workspace: Workspace, network: str, remote_ids: Iterable[str]) -> int:
+    """Remove the workspace's mentions of posts their authors deleted (with their topic links,
+    inbox items and alert hits) and take them out of the rollups in the same transaction, so
+    ``rollup_cells == recount`` still holds. Posts never stored are ignored; returns how many
+    mentions were removed."""
+    removed = 0
+    for chunk in _chunks(dict.fromkeys(remote_ids), 500):
+        mentions = Mention.objects.filter(workspace=workspace, network=network, remote_id__in=chunk)
+        removed += _forget(workspace, mentions)
+    return removed
+
+
+def forget_bluesky_account(workspace: Workspace, did: str) -> int:
+    """:func:`forget_posts` for every post of a deleted Bluesky account (their at-uris start
+    with the account's DID)."""
+    mentions = Mention.objects.filter(
+        workspace=workspace, network="bluesky", remote_id__startswith=f"at://{did}/"
+    )
+    return _forget(workspace, mentions)
+
+
+def _forget(workspace: Workspace, mentions: Any) -> int:
+    with transaction.atomic():
+        rollups.lock_workspace(workspace)
+        deltas: Counter = Counter()
+        cells = MentionTopic.objects.filter(mention__in=mentions).values_list(
+            "topic_id", "published_at", "mention__network", "mention__lang", "mention__sentiment"
+        )
+        for topic_id, published_at, network, lang, sentiment in cells:
+            deltas[(topic_id, rollups.hour_of(published_at), network, lang, sentiment)] -= 1
+        _total, per_model = mentions.order_by().delete()
+        rollups.apply_deltas(workspace, deltas)
+    return per_model.get(Mention._meta.label, 0)
+
+
+# ---------------------------------------------------------------------------------------------
 # Bulk inserts in plain SQL: Django's bulk_create spends most of its time compiling SQL for
 # each value; these two tables take tens of thousands of rows a minute. Values go through
 # the fields' own get_db_prep_save, so types are converted exactly as the ORM would.

@@ -10,7 +10,9 @@
   adapter said (adapters never put secrets in messages).
 * :func:`run_jetstream` consumes the Bluesky Jetstream from the stored ``time_us`` cursor and
   stores the cursor after each flushed batch (the consumer resumes with an overlap; the
-  pipeline dedupes).
+  pipeline dedupes). A post deleted on Bluesky, or every post of a deleted account, is removed
+  from the stored mentions (:func:`koers.listening.pipeline.forget_posts`), as the network's
+  terms require.
 """
 
 from __future__ import annotations
@@ -28,7 +30,13 @@ from django.utils import timezone
 from koers.core.outbound import error_text
 from koers.listening.actions import source_credentials
 from koers.listening.models import Source, SourceKind, SourceStatus
-from koers.listening.pipeline import IngestReport, Pipeline, record_run
+from koers.listening.pipeline import (
+    IngestReport,
+    Pipeline,
+    forget_bluesky_account,
+    forget_posts,
+    record_run,
+)
 from koers.networks.base import AuthError, NetworkError, PollingSource, RetryableError
 
 logger = logging.getLogger(__name__)
@@ -239,9 +247,18 @@ def run_jetstream(
             pending.clear()
         last_flush = clock()
 
+    def forget(deleted: Any) -> None:
+        # Posts stored before the deletion first: one created and deleted within a flush
+        # window is then removed too, never kept.
+        flush()
+        if deleted.account:
+            forget_bluesky_account(source.workspace, deleted.account)
+        else:
+            forget_posts(source.workspace, "bluesky", [deleted.remote_id])
+
     cursor = int(source.cursor) if source.cursor.isdigit() else None
     try:
-        for item in consumer.stream(cursor, stop=stop):
+        for item in consumer.stream(cursor, stop=stop, on_delete=forget):
             pending.append(item)
             if len(pending) >= flush_size or clock() - last_flush >= flush_seconds:
                 flush()

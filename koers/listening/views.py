@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -559,7 +560,9 @@ def import_map(request: HttpRequest, workspace: Workspace) -> HttpResponse:
                     workspace,
                     request.user,
                     source,
-                    read_posts(handle, pending["fmt"], form.mapping()),
+                    read_posts(
+                        handle, pending["fmt"], form.mapping(), ZoneInfo(workspace.time_zone)
+                    ),
                 )
         finally:
             uploads.discard(pending["token"])

@@ -684,6 +684,29 @@ def _facet_values(facets: Any) -> tuple[list[str], list[str], list[str]]:
     return links, tags, mentions
 
 
+def _embed_values(embed: Any) -> tuple[list[str], list[str]]:
+    """(searchable texts, links) of a record's embed: the alt text of images and videos, and
+    a link card's title and address (a GIF "card" is an external embed too). A record quoted
+    inside ``recordWithMedia`` is another post and stays out."""
+    if not isinstance(embed, dict):
+        return [], []
+    kind = str(embed.get("$type") or embed.get("py_type") or "")
+    texts: list[str] = []
+    links: list[str] = []
+    if kind.endswith("embed.images"):
+        texts += [str(image.get("alt") or "") for image in embed.get("images") or []]
+    elif kind.endswith("embed.video"):
+        texts.append(str(embed.get("alt") or ""))
+    elif kind.endswith("embed.external"):
+        external = embed.get("external") or {}
+        texts.append(str(external.get("title") or ""))
+        if external.get("uri"):
+            links.append(str(external["uri"]))
+    elif kind.endswith("embed.recordWithMedia"):
+        return _embed_values(embed.get("media"))
+    return [t.strip() for t in texts if t and t.strip()], links
+
+
 def record_to_incoming(
     *,
     uri: str,
@@ -694,8 +717,15 @@ def record_to_incoming(
     web_url: str = "https://bsky.app",
     metrics: PostMetrics | None = None,
 ) -> IncomingPost:
-    """Normalise a raw ``app.bsky.feed.post`` record (as JSON) into an :class:`IncomingPost`."""
+    """Normalise a raw ``app.bsky.feed.post`` record (as JSON) into an :class:`IncomingPost`.
+
+    A post without text but with media or a link card (a reply that is only a GIF) is kept:
+    its text is then the alt text and card title, so it can be found; the card's address is
+    always one of its links."""
     links, tags, mentions = _facet_values(record.get("facets"))
+    embed_texts, embed_links = _embed_values(record.get("embed"))
+    links += [link for link in embed_links if link not in links]
+    text = str(record.get("text", "")).strip() or "\n".join(embed_texts)
     reply = record.get("reply") or {}
     langs = record.get("langs") or []
     return IncomingPost(
@@ -704,7 +734,7 @@ def record_to_incoming(
         url=f"{web_url}/profile/{handle or did}/post/{_rkey(uri)}",
         author_handle=f"@{handle}" if handle else did,
         author_name=name,
-        text=str(record.get("text", "")),
+        text=text,
         lang=str(langs[0]) if langs else None,
         created_at=_parse_time(str(record.get("createdAt"))),
         links=tuple(links),

@@ -26,7 +26,7 @@ from typing import Any
 
 from koers.networks import csvcells
 from koers.networks.base import IncomingPost
-from koers.networks.text import find_hashtags, find_urls
+from koers.networks.text import find_hashtags, find_urls, plain_text
 
 FIELDS = ("text", "author", "author_name", "date", "url", "network", "lang", "id")
 REQUIRED = ("text",)
@@ -280,11 +280,23 @@ _DATE_FORMATS = (
 _EPOCH = re.compile(r"^\d{9,13}(\.\d+)?$")
 
 
+def local_to_utc(wall: datetime, zone: tzinfo) -> datetime:
+    """A naive wall-clock time in ``zone`` → the aware UTC instant, across clock changes.
+
+    A time that occurs twice (the autumn change: 02:30 in Amsterdam is first +02:00, then
+    +01:00) is the first of the two, as an export sorted by time reads it; a time that does
+    not exist (the spring change skips 02:00–03:00) moves forward by the gap (02:30 → 03:30
+    summer time), as a clock would show it. ``zoneinfo``'s ``fold=0`` does both.
+    """
+    return wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+
+
 def parse_date(value: str, assume: tzinfo = UTC) -> datetime:
     """ISO 8601, common European formats, or Unix seconds/milliseconds → aware UTC.
 
     Day-first for slashes and dashes (Dutch and most exports outside the US); a date without
-    an offset is read in ``assume``. Raises ``ValueError`` with a readable reason.
+    an offset is read in ``assume`` (see :func:`local_to_utc`). Raises ``ValueError`` with a
+    readable reason.
     """
     value = value.strip()
     if _EPOCH.match(value):
@@ -302,14 +314,20 @@ def parse_date(value: str, assume: tzinfo = UTC) -> datetime:
         else:
             raise ValueError(f"unrecognised date {value!r}") from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=assume)
+        return local_to_utc(parsed, assume)
     return parsed.astimezone(UTC)
 
 
-def _stable_id(network: str, author: str, date: str, text: str) -> str:
-    """Same row in a re-import → same id, so the caller's dedupe drops it."""
-    digest = hashlib.sha256("\x1f".join((network, author, date, text)).encode()).hexdigest()
-    return f"import:{digest[:32]}"
+def _stable_id(network: str, url: str, author: str, created: datetime | None, text: str) -> str:
+    """Same post in a re-import → same id, so the caller's dedupe drops it: by network and
+    address when the row has one, else by author, time (as an instant; none when the file has
+    no dates) and text."""
+    if url:
+        key = "\x1f".join(("url", network, url))
+    else:
+        when = created.astimezone(UTC).isoformat() if created is not None else ""
+        key = "\x1f".join(("post", network, author, when, text))
+    return f"import:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
 
 
 def _row_post(
@@ -326,7 +344,8 @@ def _row_post(
         column = mapping.column(name)
         return (row.get(column) or "").strip() if column else ""
 
-    text = get("text")
+    # Other tools export HTML as often as plain text, and a cell does not say which.
+    text, html_links = plain_text(get("text"))
     if not text:
         problems.append((mapping.text, "text is empty"))
     created = imported_at
@@ -349,7 +368,9 @@ def _row_post(
         return None, problems
     network = get("network").lower() or default_network
     author = get("author")
-    remote_id = get("id") or _stable_id(network, author, get("date"), text)
+    remote_id = get("id") or _stable_id(
+        network, url, author, created if mapping.date else None, text
+    )
     return IncomingPost(
         network=network,
         remote_id=remote_id,
@@ -359,7 +380,7 @@ def _row_post(
         text=text,
         lang=lang.replace("_", "-") if lang else None,
         created_at=created,
-        links=tuple(u for _s, _e, u in find_urls(text)),
+        links=tuple(dict.fromkeys([*html_links, *(u for _s, _e, u in find_urls(text))])),
         hashtags=tuple(dict.fromkeys(t.lower() for _s, _e, t in find_hashtags(text))),
     ), []
 

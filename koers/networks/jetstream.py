@@ -12,6 +12,9 @@ server's, and events with equal or close ``time_us`` may straddle the cut). Dedu
 anyway. Reconnects back off exponentially up to ``backoff_max`` seconds, and reset after a
 message arrives.
 
+Deletions of posts and of whole accounts are passed to the caller's ``on_delete`` (see
+:meth:`JetstreamSource.stream`); the listening pipeline removes the stored mentions.
+
 Authors arrive as DIDs only (Jetstream carries no handles): ``author_handle`` is the DID
 until the listening pipeline resolves it.
 
@@ -55,6 +58,41 @@ class JetstreamPost:
 
     post: IncomingPost
     time_us: int
+
+
+@dataclass(frozen=True, slots=True)
+class JetstreamDelete:
+    """A post its author deleted (``remote_id``: its at-uri), or — ``account`` set, a DID, and
+    ``remote_id`` empty — every post of an account that was deleted; at ``time_us``."""
+
+    remote_id: str
+    time_us: int
+    account: str = ""
+
+
+def event_to_delete(event: dict[str, Any]) -> str | None:
+    """The at-uri of the post a Jetstream delete event removes; ``None`` for anything else."""
+    commit = event.get("commit") or {}
+    if (
+        event.get("kind") != "commit"
+        or commit.get("operation") != "delete"
+        or commit.get("collection") != POST_COLLECTION
+        or not event.get("did")
+        or not commit.get("rkey")
+    ):
+        return None
+    return f"at://{event['did']}/{POST_COLLECTION}/{commit['rkey']}"
+
+
+def event_to_account_deletion(event: dict[str, Any]) -> str | None:
+    """The DID of an account a Jetstream account event says was deleted (for good: not a
+    deactivation or suspension, which can be undone); ``None`` for anything else."""
+    account = event.get("account") or {}
+    if event.get("kind") != "account" or account.get("active", True):
+        return None
+    if account.get("status") != "deleted" or not event.get("did"):
+        return None
+    return str(event["did"])
 
 
 def event_to_post(event: dict[str, Any], web_url: str = "https://bsky.app") -> IncomingPost | None:
@@ -133,10 +171,18 @@ class JetstreamSource:
         return socket.create_connection((addresses[0], port), timeout=self.open_timeout)
 
     def stream(
-        self, cursor: int | None = None, stop: threading.Event | None = None
+        self,
+        cursor: int | None = None,
+        stop: threading.Event | None = None,
+        on_delete: Callable[[JetstreamDelete], None] | None = None,
     ) -> Iterator[JetstreamPost]:
         """Yield posts from ``cursor`` (None = from now) until ``stop`` is set.
 
+        ``on_delete`` is called with every post deletion and account deletion (a
+        :class:`JetstreamDelete`), in stream order with the posts
+        (a consumer that buffers posts stores them before it forgets a deleted one: a post
+        created and deleted within one buffer is then removed, not kept). The networks' terms
+        require that a deleted post is removed wherever it was stored.
         ``stop`` is noticed within about a second, also on a quiet stream.
         """
         stop = stop or threading.Event()
@@ -178,6 +224,11 @@ class JetstreamSource:
                             last = time_us
                         if post is not None:
                             yield JetstreamPost(post, time_us)
+                        elif on_delete is not None:
+                            if deleted := event_to_delete(event):
+                                on_delete(JetstreamDelete(deleted, time_us))
+                            elif gone := event_to_account_deletion(event):
+                                on_delete(JetstreamDelete("", time_us, account=gone))
             except (WebSocketException, OSError, TimeoutError) as error:
                 if isinstance(error, InvalidURI):
                     raise

@@ -489,11 +489,26 @@ class MastodonPublisher(_MastodonBase):
 # ---------------------------------------------------------------------------------------------
 # Listening
 # ---------------------------------------------------------------------------------------------
+def _attachment_values(status: Any) -> tuple[list[str], list[str]]:
+    """(searchable texts, links) beside the body: media descriptions (alt text) and the
+    preview card's title and address."""
+    texts = [str(m.get("description") or "") for m in status.get("media_attachments") or []]
+    links: list[str] = []
+    card = status.get("card") or {}
+    if card:
+        texts.append(str(card.get("title") or ""))
+        if card.get("url"):
+            links.append(str(card["url"]))
+    return [t.strip() for t in texts if t and t.strip()], links
+
+
 def status_to_incoming(status: Any, instance_host: str) -> IncomingPost:
     """Normalise one Mastodon status (a boost is replaced by the boosted status).
 
     ``remote_id`` is the status' ActivityPub ``uri``: the same post seen through two instances
-    has two local ids but one uri, so the caller's dedupe works across instances.
+    has two local ids but one uri, so the caller's dedupe works across instances. A status
+    without text but with media or a preview card is kept: its text is then the media's alt
+    text and the card's title; the card's address is always one of its links.
     """
     if status.get("reblog"):
         status = status["reblog"]
@@ -501,6 +516,9 @@ def status_to_incoming(status: Any, instance_host: str) -> IncomingPost:
     acct = str(account["acct"])
     handle = "@" + (acct if "@" in acct else f"{acct}@{instance_host}")
     text, links = html_to_text(status.get("content") or "")
+    extra_texts, extra_links = _attachment_values(status)
+    links += [link for link in extra_links if link not in links]
+    text = text or "\n".join(extra_texts)
     metrics = PostMetrics(
         remote_id=str(status["uri"]),
         likes=status.get("favourites_count"),

@@ -5,18 +5,26 @@ them back; an unchanged feed then costs one 304 and no parsing. :meth:`RssSource
 both validators into the :class:`Batch` cursor string so the source fits the generic
 :class:`~koers.networks.base.PollingSource` protocol.
 
-Entry ids: the entry's ``id``/``guid``, else its link, else a hash of title + date — stable
-across polls, so the caller's dedupe by ``remote_id`` also removes entries a feed repeats.
+Entry ids: the entry's ``id``/``guid``, else its link, else a hash of its title, body and
+enclosures (:func:`stable_entry_id`) — stable across polls, so the caller's dedupe by
+``remote_id`` also removes entries a feed repeats.
+
+Text: each text construct is read by its declared type (HTML converted once, plain text kept
+as it is); the language is the entry's ``xml:lang``, else the feed's; relative links resolve
+against the feed's address. feedparser only ever sees the bytes received (:func:`parse_feed`).
 """
 
 from __future__ import annotations
 
 import calendar
 import hashlib
+import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 import httpx
@@ -55,45 +63,97 @@ def _entry_time(entry: Any, fallback: datetime) -> datetime:
     return fallback
 
 
-def _entry_text(entry: Any) -> tuple[str, list[str]]:
-    title = str(entry.get("title") or "").strip()
-    summary_html = ""
+def _detail_text(detail: Any) -> tuple[str, list[str]]:
+    """Plain text of one feedparser text construct (``title_detail``, ``content[i]``, …) by
+    its declared type: HTML and XHTML are converted once; plain text is taken as it is, even
+    when it reads like markup ("History of the <blink> tag", an escaped "<br />")."""
+    if not detail:
+        return "", []
+    value = str(detail.get("value") or "")
+    if str(detail.get("type") or "text/plain").lower() in ("text/html", "application/xhtml+xml"):
+        return html_to_text(value)
+    return value.strip(), []
+
+
+def _body_detail(entry: Any) -> Any:
     if entry.get("content"):
-        summary_html = str(entry["content"][0].get("value") or "")
-    elif entry.get("summary"):
-        summary_html = str(entry["summary"])
-    summary, links = html_to_text(summary_html) if summary_html else ("", [])
+        return entry["content"][0]
+    return entry.get("summary_detail")
+
+
+def _entry_text(entry: Any) -> tuple[str, list[str]]:
+    title, _title_links = _detail_text(entry.get("title_detail"))
+    summary, links = _detail_text(_body_detail(entry))
     text = f"{title}\n\n{summary}".strip() if summary and summary != title else title
     return text, links
 
 
+def _entry_language(entry: Any, feed: Any) -> str | None:
+    """The entry's own ``xml:lang`` (on its content or title), else the feed's (``xml:lang``,
+    ``<language>``, or the server's Content-Language, which feedparser folds in)."""
+    for detail in (_body_detail(entry), entry.get("title_detail")):
+        if detail and detail.get("language"):
+            return str(detail["language"])
+    return str(feed.get("language") or "") or None
+
+
+def _enclosures(entry: Any) -> list[str]:
+    return [
+        str(link.get("href"))
+        for link in entry.get("links") or []
+        if link.get("rel") == "enclosure" and link.get("href")
+    ]
+
+
+def stable_entry_id(entry: Any) -> str:
+    """The entry's ``id``/``guid``, else its link, else a hash of what it says (title, body,
+    enclosures). Never the time it was fetched or a date the feed may rewrite: the same entry
+    gets the same id on every poll, so it is stored once."""
+    given = str(entry.get("id") or entry.get("link") or "").strip()
+    if given:
+        return given
+    title = str((entry.get("title_detail") or {}).get("value") or "")
+    body = str((_body_detail(entry) or {}).get("value") or "")
+    content = "\x1f".join([title, body, *_enclosures(entry)])
+    return "sha256:" + hashlib.sha256(content.encode()).hexdigest()
+
+
 def entry_to_incoming(entry: Any, feed: Any, *, fetched_at: datetime) -> IncomingPost:
-    """Normalise one feedparser entry."""
+    """Normalise one feedparser entry (links already absolute: see :func:`parse_feed`)."""
     text, body_links = _entry_text(entry)
     link = str(entry.get("link") or "")
     created = _entry_time(entry, fetched_at)
-    remote_id = (
-        str(entry.get("id") or link)
-        or hashlib.sha256(f"{entry.get('title')}|{created.isoformat()}".encode()).hexdigest()
-    )
     links = [link] if link else []
-    links += [u for u in body_links if u not in links]
+    links += [u for u in [*body_links, *_enclosures(entry)] if u not in links]
     links += [u for _s, _e, u in find_urls(text) if u not in links]
     author = str(entry.get("author") or feed.get("title") or "")
     return IncomingPost(
         network=NETWORK,
-        remote_id=remote_id,
+        remote_id=stable_entry_id(entry),
         url=link,
         author_handle=author,
         author_name=author,
         text=text,
-        lang=(entry.get("language") or feed.get("language") or None),
+        lang=_entry_language(entry, feed),
         created_at=created,
         links=tuple(links),
         hashtags=tuple(
             str(t.get("term", "")).lower() for t in entry.get("tags") or [] if t.get("term")
         ),
     )
+
+
+def parse_feed(body: bytes, url: str, response_headers: Mapping[str, str] | None = None) -> Any:
+    """Parse the bytes of a feed fetched from ``url``.
+
+    The body goes in as a stream: given ``bytes``, feedparser first tries them as a file name
+    or URL and would read a local file or fetch an address named by the feed server's answer.
+    ``url`` (where the feed was finally fetched from) is the Content-Location, so relative
+    links in the feed resolve against it; a Content-Location the server sent is resolved too.
+    """
+    headers = {k.lower(): v for k, v in (response_headers or {}).items()}
+    headers["content-location"] = urljoin(url, headers.get("content-location") or "")
+    return feedparser.parse(io.BytesIO(body), response_headers=headers)
 
 
 class RssSource:
@@ -144,6 +204,7 @@ class RssSource:
                             network=NETWORK,
                         )
                 response_headers = dict(response.headers)
+                final_url = str(response.url)
         except BlockedAddressError as error:  # the feed's host, or where it redirected to
             raise OutboundBlockedError(error.host, network=NETWORK) from None
         except httpx.TimeoutException:
@@ -154,7 +215,7 @@ class RssSource:
             raise RetryableError(
                 f"Could not fetch the feed at {host} ({type(error).__name__}).", network=NETWORK
             ) from None
-        parsed = feedparser.parse(bytes(body), response_headers=response_headers)
+        parsed = parse_feed(bytes(body), final_url, response_headers)
         if parsed.bozo and not parsed.entries:
             raise PermanentError(
                 f"The document at {host} is not a readable RSS or Atom feed.", network=NETWORK

@@ -8,7 +8,6 @@ the pinned stack (see the report), so koers does not implement segmentation itse
 
 from __future__ import annotations
 
-import html
 import re
 from html.parser import HTMLParser
 
@@ -85,39 +84,108 @@ def utf8_offset(text: str, index: int) -> int:
     return len(text[:index].encode("utf-8"))
 
 
+# Elements that start on a new line when shown: their text must not run into the text around
+# them ("<p>50%</p><p>360 x 640</p>" reads "50%" and "360 x 640", not "50%360 x 640").
+_PARAGRAPHS = frozenset({"p", "blockquote", "pre", "table", "ul", "ol", "dl", "figure", "hr"})
+_LINES = frozenset(
+    {
+        "div", "li", "dt", "dd", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
+        "article", "header", "footer", "aside", "nav", "main", "address", "figcaption",
+        "caption", "summary", "details", "form", "fieldset", "legend",
+    }
+)  # fmt: skip
+_CELLS = frozenset({"td", "th"})
+# Never shown as text.
+_HIDDEN = frozenset({"script", "style", "template", "noscript", "head", "title"})
+_WHITESPACE_RE = re.compile(r"[ \t\r\n\f\v]+")
+_LINE_EDGES_RE = re.compile(r" *\n *")
+_BLANK_LINES_RE = re.compile(r"\n{3,}")
+
+
 class _TextExtractor(HTMLParser):
-    """Mastodon status HTML → plain text: paragraphs become blank lines, <br> a newline."""
+    """HTML → plain text as a browser would show it: runs of whitespace in the markup are one
+    space (except in ``<pre>``), ``<br>`` is a line break, block elements start a new line and
+    paragraphs a new paragraph; character references are decoded exactly once."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.links: list[str] = []
         self._hidden_depth = 0
+        self._pre_depth = 0
+
+    def _break(self, value: str) -> None:
+        """Ensure the text so far ends with ``value`` (a space or line breaks), without
+        stacking: the end of one block and the start of the next are one break."""
+        if not self.parts:
+            return
+        tail = self.parts[-1]
+        if value == " ":
+            if not tail[-1:].isspace():
+                self.parts.append(value)
+            return
+        have = len(tail) - len(tail.rstrip("\n")) if tail.strip(" ") else 0
+        if len(value) > have:
+            self.parts.append("\n" * (len(value) - have))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br":
+        if tag in _HIDDEN:
+            self._hidden_depth += 1
+        elif tag == "br":
             self.parts.append("\n")
-        elif tag == "p" and self.parts:
-            self.parts.append("\n\n")
+        elif tag in _PARAGRAPHS:
+            self._break("\n\n")
+            self._pre_depth += tag == "pre"
+        elif tag in _LINES:
+            self._break("\n")
+        elif tag in _CELLS:
+            self._break(" ")
         elif tag == "a":
             href = dict(attrs).get("href")
             classes = (dict(attrs).get("class") or "").split()
             # Mentions and hashtags are links too; only real links go to ``links``.
             if href and "mention" not in classes and "hashtag" not in classes:
                 self.links.append(href)
-        elif tag == "span":
-            # Mastodon shortens long URLs with <span class="invisible">; the text must show
-            # the whole URL, so invisible spans are kept, not dropped.
-            pass
+        # Mastodon shortens long URLs with <span class="invisible">; the text must show the
+        # whole URL, so invisible spans are kept, not dropped.
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _HIDDEN:  # <script/> opens nothing
+            self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN:
+            self._hidden_depth = max(self._hidden_depth - 1, 0)
+        elif tag in _PARAGRAPHS:
+            self._pre_depth = max(self._pre_depth - (tag == "pre"), 0)
+            self._break("\n\n")
+        elif tag in _LINES:
+            self._break("\n")
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if self._hidden_depth:
+            return
+        self.parts.append(data if self._pre_depth else _WHITESPACE_RE.sub(" ", data))
 
 
 def html_to_text(markup: str) -> tuple[str, list[str]]:
-    """Plain text and the real links (not mentions/hashtags) of a Mastodon status body."""
+    """Plain text and the real links (not mentions/hashtags) of an HTML fragment (a Mastodon
+    status body, a feed entry's HTML content)."""
     parser = _TextExtractor()
     parser.feed(markup)
     parser.close()
-    text = html.unescape("".join(parser.parts)).strip()
-    return text, parser.links
+    text = _LINE_EDGES_RE.sub("\n", "".join(parser.parts))
+    return _BLANK_LINES_RE.sub("\n\n", text).strip(), parser.links
+
+
+# Tags that mark a text of unknown type (an imported row) as HTML.
+_HTML_RE = re.compile(r"<(?:p|br|a|span|div|b|i|em|strong)\b[^>]*>", re.IGNORECASE)
+
+
+def plain_text(text: str) -> tuple[str, list[str]]:
+    """For text of unknown type (a cell of an imported file): converted when it holds HTML
+    markup (``<p>``, ``<br>``, ``<a …>`` …), else returned unchanged — "History of the <blink>
+    tag" stays as it is. Text whose type is known is converted (or not) by its reader."""
+    if "<" in text and _HTML_RE.search(text):
+        return html_to_text(text)
+    return text, []

@@ -4,7 +4,8 @@ Public API (see each module for its contract):
 
 * :func:`analyse` (texts, lang_hint=None, backend="lexicon") → list of :class:`Result`
   (lang, label, score, backend); backends "lexicon" and "embedding".
-* :func:`detect_languages` / :func:`detect_language`: "nl", "en", "de", "fr", "es" or "unknown".
+* :func:`detect_languages` / :func:`detect_language`: a language code ("nl", "ru", any of the
+  176 the default detector knows) or "unknown".
 * :func:`train_workspace_head` (texts or embeddings, labels, min_count=…) → (:class:`Head`,
   :class:`CvReport`); ``Head.to_bytes()`` / ``Head.from_bytes()`` to store it.
 * Errors: :class:`TextkitError` (bilingual, ``.translated("nl")``), its subclasses

@@ -15,8 +15,11 @@ Contract:
   instead of silently giving other answers.
 
 Backends: ``lexicon`` (fast, for streams; VADER for English, our Dutch scorer for Dutch,
-emoji/emoticons only for other languages) and ``embedding`` (multilingual-e5-small plus a
-logistic-regression head; for mentions a person reads). Scores are in [-1, 1].
+emoji/emoticons only for a text whose language is unknown — an emoji-only post —, and no
+sentiment (neutral, 0.0) for any other language: it has no lexicon, and a guess from a few
+words that happen to be English or Dutch would be a wrong answer) and ``embedding``
+(multilingual-e5-small plus a logistic-regression head; for mentions a person reads).
+Scores are in [-1, 1].
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ if TYPE_CHECKING:
     from koers.textkit.head import Head
 
 LABELS: Final = ("positive", "neutral", "negative")
+#: Languages the lexicon backend has a lexicon for; other known languages get no sentiment.
+LEXICON_LANGUAGES: Final = ("nl", "en")
 # VADER's own recommendation for its compound score.
 ENGLISH_NEUTRAL_BAND: Final = 0.05
 # Tuned on koers/textkit/tests/data/sentiment_nl.tsv (our own posts): see README.md.
@@ -90,8 +95,8 @@ def symbol_polarity(text: str) -> float:
 
 
 class LexiconBackend:
-    """VADER for English, :mod:`koers.textkit.lexicon_nl` for Dutch, emoji/emoticons for the
-    rest. Never declines a text."""
+    """VADER for English, :mod:`koers.textkit.lexicon_nl` for Dutch, emoji/emoticons for text
+    of unknown language, neutral for other languages. Never declines a text."""
 
     name = "lexicon"
 
@@ -105,6 +110,8 @@ class LexiconBackend:
             elif lang == "nl":
                 value = lexicon_nl.polarity(text)
                 out.append((label_for(value, DUTCH_NEUTRAL_BAND), value))
+            elif lang != UNKNOWN:
+                out.append(("neutral", 0.0))  # no lexicon for this language: no sentiment
             else:
                 value = symbol_polarity(text)
                 out.append((label_for(value, SYMBOL_NEUTRAL_BAND), value))

@@ -144,3 +144,14 @@ def test_addresses(mentioned, text, source_host, expected):
 
 def test_without_own_accounts_nothing_is_addressed():
     assert rules.addresses(["@duinwijk@mastodon.nl"], "", set()) is False
+
+
+def test_an_instance_with_a_port_is_part_of_the_handle():
+    assert rules.instance_address("https://social.example:8120") == "social.example:8120"
+    assert rules.instance_address("https://Social.Example:443/") == "social.example"
+    assert rules.instance_address("https://social.example") == "social.example"
+    own = rules.own_handles("mastodon", handle="acme", account="", host="social.example:8120")
+    assert own == {"acme@social.example:8120"}
+    assert rules.addresses([], "Vraag voor @acme@social.example:8120: open?", own)
+    assert rules.addresses([], "Hoi @acme", own, source_host="social.example:8120")
+    assert not rules.addresses([], "Hoi @acme@social.example", own)

@@ -10,7 +10,7 @@ import time_machine
 from koers.core.models import AuditEvent
 from koers.engagement import actions, triage
 from koers.engagement.models import InboxItem, InboxSettings, Origin, TriageCursor
-from koers.engagement.tests.conftest import NOON, make_mention
+from koers.engagement.tests.conftest import NOON, make_mention, own_channel
 from koers.listening.models import Source
 from koers.publishing.models import ContentItem, Delivery, DeliveryState
 
@@ -82,13 +82,29 @@ def test_triage_is_idempotent_and_moves_its_watermark(acme, acme_accounts):
     assert InboxItem.objects.filter(mention=second).exists()
 
 
-def test_unsettled_mentions_wait_and_block_the_watermark(acme, acme_accounts):
-    fresh = make_mention(acme, "@acme@mastodon.nl net binnen", ingested_at=LATER)
-    settled_later = make_mention(acme, "@acme@mastodon.nl", ingested_at=NOON)
-    assert settled_later.pk > fresh.pk
-    assert run_triage(LATER + timedelta(seconds=30)) == 0
-    assert TriageCursor.objects.get().last_mention_id == 0
-    assert run_triage(LATER + triage.SETTLE) == 2
+def test_a_mention_is_triaged_at_the_next_run_without_waiting(acme, acme_accounts):
+    make_mention(acme, "@acme@mastodon.nl net binnen", ingested_at=LATER)
+    assert run_triage(LATER + timedelta(seconds=1)) == 1
+    cursor = TriageCursor.objects.get()
+    assert cursor.ingest_cursor is not None
+
+
+def test_mentions_of_an_account_on_an_instance_with_a_port_enter_the_inbox(acme):
+    own_channel(acme, endpoint="https://social.example:8120", account="@acme@social.example:8120")
+    source = Source.objects.create(
+        workspace=acme, name="Eigen server", kind="mastodon",
+        config={"instance_url": "https://social.example:8120", "hashtag": "acme"},
+    )  # fmt: skip
+    remote = make_mention(
+        acme,
+        "@acme@social.example:8120 wanneer is de winkel open?",
+        mentioned=["@acme@social.example:8120"],
+    )
+    local = make_mention(acme, "Hoi @acme, een vraag", mentioned=["@acme"], source=source)
+    make_mention(acme, "Hoi @acme@social.example", mentioned=["@acme@social.example"])
+
+    assert run_triage() == 2
+    assert set(InboxItem.objects.values_list("mention_id", flat=True)) == {remote.pk, local.pk}
 
 
 def test_old_mentions_are_left_for_adding_by_hand(acme, acme_accounts):

@@ -107,4 +107,5 @@ def test_dates_in_european_formats_are_read_like_the_networks_importer(acme, acm
 
     assert summary["imported"] == 2
     stamps = sorted(m.published_at.isoformat() for m in Mention.objects.all())
-    assert stamps[-1] == "2026-11-25T14:30:00+00:00"
+    # 14:30 without an offset is Amsterdam time (the workspace's zone): 13:30 UTC in November.
+    assert stamps[-1] == "2026-11-25T13:30:00+00:00"

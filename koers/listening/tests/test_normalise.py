@@ -11,16 +11,18 @@ from koers.listening.normalise import Rejected, lang_code, normalise, reason, te
 WHEN = datetime(2026, 11, 1, 12, tzinfo=UTC)
 
 
-def test_html_becomes_text_and_its_links_are_kept():
+def test_text_is_taken_as_plain_text_never_parsed_as_html_again():
+    # A reader already converted its HTML; an entry whose text reads "<br />" stays that.
     post = normalise(
-        network="mastodon",
+        network="rss",
         remote_id="1",
         created_at=WHEN,
-        text='<p>Nieuw: <a href="https://duinwijk.nl/plan">plan</a></p><p>#Duinwijk</p>',
+        text="Zo schrijf je een regelafbreking:\n\n<br />",
     )
-    assert post.text == "Nieuw: plan\n\n#Duinwijk"
-    assert post.links == ("https://duinwijk.nl/plan",)
-    assert post.hashtags == ("duinwijk",)
+    assert post.text == "Zo schrijf je een regelafbreking:\n\n<br />"
+    assert normalise(network="rss", remote_id="2", created_at=WHEN, text="<br />").text == (
+        "<br />"
+    )
 
 
 def test_display_shortened_links_are_expanded_from_the_posts_own_links():

@@ -171,9 +171,9 @@ class StopAfter:
     def __init__(self, inner: JetstreamSource, n: int) -> None:
         self.inner, self.n = inner, n
 
-    def stream(self, cursor, stop: threading.Event):
+    def stream(self, cursor, stop: threading.Event, on_delete=None):
         seen = set()
-        for item in self.inner.stream(cursor, stop=stop):
+        for item in self.inner.stream(cursor, stop=stop, on_delete=on_delete):
             seen.add(item.post.remote_id)
             yield item
             if len(seen) >= self.n:
@@ -207,8 +207,10 @@ def test_jetstream_replay_survives_disconnects_and_resumes_from_the_cursor(acme,
         )
 
     assert connections_before > 2, report  # it reconnected after each break
-    assert Mention.objects.filter(network="bluesky").count() == 12
+    # Twelve posts stored; the sample's delete event then removed post 0 again.
     assert report.stored == 12
+    assert Mention.objects.filter(network="bluesky").count() == 11
+    assert not Mention.objects.filter(text__endswith=" #0").exists()
     assert int(stored_cursor) == max(e["time_us"] for e in events if e["kind"] == "commit")
     assert server.cursors[connections_before] == int(stored_cursor) - 100_000
     assert again.stored == 0 and again.duplicates >= 1
@@ -262,4 +264,97 @@ def test_bluesky_search_polls_from_its_cursor_and_keeps_the_session_encrypted(ac
     assert source.cursor
     assert server.password not in source.credentials
     assert actions.source_credentials(source)["session"]
+    assert rollup_cells(acme) == recount(acme)
+
+
+def test_a_post_deleted_on_bluesky_is_removed_and_no_longer_counted(acme, topic):
+    posts = [e for e in sample_events(count=4) if e.get("commit", {}).get("operation") == "create"]
+    kept, gone = posts[0], posts[1]
+    # Jetstream's delete event as it arrives: the commit names the record, nothing more.
+    delete = {
+        "did": gone["did"],
+        "time_us": posts[-1]["time_us"] + 1_000,
+        "kind": "commit",
+        "commit": {
+            "rev": "3lcgn3xqsuo2b",
+            "operation": "delete",
+            "collection": "app.bsky.feed.post",
+            "rkey": gone["commit"]["rkey"],
+        },
+    }
+    with FakeJetstream([*posts, delete]) as server:
+        source = _jetstream_source(acme, str(posts[0]["time_us"]))
+        # Stops once the delete has been applied (the pipeline then holds three mentions).
+        stop = threading.Event()
+
+        def consumer(s):
+            inner = JetstreamSource(server.url, sleep=lambda _s: None)
+
+            class UntilDeleted:
+                def stream(self, cursor, stop, on_delete):
+                    def deleted(item):
+                        on_delete(item)
+                        stop.set()
+
+                    yield from inner.stream(cursor, stop=stop, on_delete=deleted)
+
+            return UntilDeleted()
+
+        report = run_jetstream(source, stop, flush_size=100, make_stream=consumer)
+
+    assert report.stored == 4
+    remaining = set(Mention.objects.values_list("remote_id", flat=True))
+    gone_uri = f"at://{gone['did']}/app.bsky.feed.post/{gone['commit']['rkey']}"
+    kept_uri = f"at://{kept['did']}/app.bsky.feed.post/{kept['commit']['rkey']}"
+    assert gone_uri not in remaining and kept_uri in remaining
+    assert len(remaining) == 3
+    assert sum(rollup_cells(acme).values()) == 3
+    assert rollup_cells(acme) == recount(acme)
+
+
+def test_a_deleted_bluesky_account_takes_all_its_posts_with_it(acme, topic):
+    posts = [e for e in sample_events(count=6) if e.get("commit", {}).get("operation") == "create"]
+    gone_did = posts[0]["did"]  # sample authors take turns: posts 0 and 3 are this account's
+    account_deleted = {
+        "did": gone_did,
+        "time_us": posts[-1]["time_us"] + 1_000,
+        "kind": "account",
+        "account": {
+            "active": False,
+            "did": gone_did,
+            "seq": 1409753013,
+            "status": "deleted",
+            "time": "2025-11-24T16:05:00.000Z",
+        },
+    }
+    deactivated = {
+        **account_deleted,
+        "did": posts[1]["did"],
+        "time_us": account_deleted["time_us"] - 500,
+        "account": {**account_deleted["account"], "did": posts[1]["did"], "status": "deactivated"},
+    }
+    with FakeJetstream([*posts, deactivated, account_deleted]) as server:
+        source = _jetstream_source(acme, str(posts[0]["time_us"]))
+        stop = threading.Event()
+
+        def consumer(s):
+            inner = JetstreamSource(server.url, sleep=lambda _s: None)
+
+            class UntilAccountDeleted:
+                def stream(self, cursor, stop, on_delete):
+                    def deleted(item):
+                        on_delete(item)
+                        if item.account:
+                            stop.set()
+
+                    yield from inner.stream(cursor, stop=stop, on_delete=deleted)
+
+            return UntilAccountDeleted()
+
+        report = run_jetstream(source, stop, flush_size=100, make_stream=consumer)
+
+    authors = [p["did"] for p in posts]
+    assert report.stored == 6
+    assert Mention.objects.count() == 6 - authors.count(gone_did) == 4
+    assert not Mention.objects.filter(remote_id__startswith=f"at://{gone_did}/").exists()
     assert rollup_cells(acme) == recount(acme)

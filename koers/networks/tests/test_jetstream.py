@@ -6,7 +6,7 @@ import time
 import pytest
 
 from koers.networks.base import RetryableError
-from koers.networks.jetstream import JetstreamSource, event_to_post
+from koers.networks.jetstream import JetstreamSource, event_to_delete, event_to_post
 from koers.networks.testing.jetstream import FakeJetstream, sample_events
 
 
@@ -127,3 +127,15 @@ def test_stopping_a_quiet_stream_takes_about_a_second():
 
     assert len(seen) == 2
     assert not worker.is_alive()
+
+
+def test_a_post_delete_event_names_the_post_and_other_events_name_none():
+    events = sample_events(1)
+    [delete] = [e for e in events if e.get("commit", {}).get("operation") == "delete"]
+    like_delete = {**delete, "commit": {**delete["commit"], "collection": "app.bsky.feed.like"}}
+
+    assert event_to_delete(delete) == (
+        f"at://{delete['did']}/app.bsky.feed.post/{delete['commit']['rkey']}"
+    )
+    assert [event_to_delete(e) for e in events if e is not delete] == [None, None]
+    assert event_to_delete(like_delete) is None

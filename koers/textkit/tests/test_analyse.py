@@ -88,9 +88,16 @@ def test_a_hint_list_of_the_wrong_length_is_an_error() -> None:
         analyse(["één"], lang_hint=["nl", "en"])
 
 
-def test_other_languages_get_a_best_effort_from_emoji() -> None:
-    happy, plain = analyse(["Schönes Wetter heute 😍", "Schönes Wetter heute"], lang_hint="de")
-    assert (happy.label, plain.label) == ("positive", "neutral")
+def test_languages_without_a_lexicon_get_no_sentiment_and_emoji_only_posts_do() -> None:
+    german, russian = analyse(
+        ["Schönes Wetter heute 😍, great!", "Это ужасно, bad bad bad 😡"], lang_hint=["de", "ru"]
+    )
+    [emoji] = analyse(["😍😍"])
+    assert [(r.lang, r.label, r.score) for r in (german, russian)] == [
+        ("de", "neutral", 0.0),
+        ("ru", "neutral", 0.0),
+    ]
+    assert (emoji.lang, emoji.label) == ("unknown", "positive")
 
 
 def test_very_long_text_is_scored() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from koers.textkit.evaluate import evaluate_language, read_language_file
-from koers.textkit.language import clean, detect_language, detect_languages
+from koers.textkit.language import clean, detect_languages
 
 POSTS = Path(__file__).parent / "data" / "language_posts.tsv"
 
@@ -35,8 +35,14 @@ def test_links_mentions_and_emoji_alone_are_unknown() -> None:
     )
 
 
-def test_a_language_outside_the_five_is_unknown() -> None:
-    assert detect_language("Grazie mille per il supporto, siete fantastici") == "unknown"
+def test_languages_outside_the_measured_five_are_kept() -> None:
+    assert detect_languages(
+        [
+            "Grazie mille per il supporto, siete fantastici",
+            "Сегодня в Москве прошёл большой городской праздник",
+            "Dziękuję bardzo za pomoc, jesteście wspaniali",
+        ]
+    ) == ["it", "ru", "pl"]
 
 
 def test_cleaning_removes_links_mentions_and_hash_signs() -> None:

@@ -2,7 +2,7 @@
 
 Shows a progress bar on stderr; ``--json`` prints the final summary (imported, duplicates,
 unmatched, errors with row numbers) as one JSON object on stdout. Importing the same file again
-imports nothing twice.
+imports nothing twice. Times without an offset are read in the workspace's time zone.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -85,7 +86,7 @@ class Command(BaseCommand):
                 workspace,
                 None,
                 source,
-                read_posts(handle, fmt, mapping),
+                read_posts(handle, fmt, mapping, ZoneInfo(workspace.time_zone)),
                 batch_size=options["batch_size"],
                 on_batch=progress,
             )
