@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "koers.alerts",
     "koers.measurement",
     # Accounts: allauth (login, password reset, 2FA and passkeys, OpenID Connect, sessions), axes.
+    # koers.accounts first: its templates put allauth's pages in koers' frame.
+    "koers.accounts",
+    "django.contrib.humanize",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -62,7 +65,6 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.usersessions",
     "axes",
-    "koers.accounts",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +251,7 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60
 
 ACCOUNT_ADAPTER = "koers.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "koers.accounts.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"

@@ -1,4 +1,4 @@
-"""koers' rules for allauth: who may sign up, what an SSO login creates, how the provider is reached.
+"""koers' rules for allauth: who may sign up, what SSO creates, how the provider is reached.
 
 * Nobody signs up on their own: accounts come from the setup page, invitations, ``koers
   createuser`` and single sign-on.
@@ -25,7 +25,7 @@ from django.forms import ValidationError
 from django.http import HttpRequest
 
 from koers.accounts import sso
-from koers.networks.safety import guarded_session
+from koers.networks.safety import HostBlocked, guarded_session
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -63,9 +63,22 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def get_requests_session(self) -> requests.Session:
         session = guarded_session()
         session.request = functools.partial(  # type: ignore[method-assign]
-            session.request, timeout=social_settings.REQUESTS_TIMEOUT
+            _refused_as_connection_error(session.request),
+            timeout=social_settings.REQUESTS_TIMEOUT,
         )
         return session
+
+
+def _refused_as_connection_error(send: Any) -> Any:
+    # allauth shows its "login failed" page for a requests error; a guard refusal is one.
+    @functools.wraps(send)
+    def request(*args: Any, **kwargs: Any) -> requests.Response:
+        try:
+            return send(*args, **kwargs)
+        except HostBlocked as exc:
+            raise requests.ConnectionError(str(exc)) from exc
+
+    return request
 
 
 def _address_from_id_token(extra_data: dict) -> str:
@@ -78,4 +91,3 @@ def _address_from_id_token(extra_data: dict) -> str:
             continue
         return value
     return ""
-

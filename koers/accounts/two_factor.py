@@ -2,7 +2,7 @@
 
 At login koers notes in the session whether the person still has to set up a second factor
 (they belong to a workspace that requires it and have neither an authenticator app nor a
-security key). While that note stands, :class:`koers.accounts.middleware.TwoFactorRequiredMiddleware`
+security key). While that note stands, the ``TwoFactorRequiredMiddleware``
 leads every page to the two-factor set-up. Sessions without the note cost no query.
 """
 

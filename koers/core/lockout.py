@@ -88,7 +88,9 @@ def locked_out(usernames: list[str]) -> set[str]:
     return locked
 
 
-def record_lockout(request: HttpRequest | None, username: str | None, ip_address: str | None) -> None:
+def record_lockout(
+    request: HttpRequest | None, username: str | None, ip_address: str | None
+) -> None:
     """Write the lockout to the audit log of every workspace the account belongs to.
 
     An unknown name (an attacker guessing) has no workspace; its lockout is kept with no

@@ -207,7 +207,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "core/invitation_invalid.html", status=410)
     if request.user.is_authenticated:
         return _accept_invitation_as(request, token, found)
-    form = AccountForm(request.POST or None, bound_email=found.email if found.is_bound_to_address else "")
+    form = AccountForm(
+        request.POST or None, bound_email=found.email if found.is_bound_to_address else ""
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

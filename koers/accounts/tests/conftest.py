@@ -32,8 +32,9 @@ def entra(settings):
 
 @pytest.fixture
 def keycloak(settings):
-    with FakeOIDCProvider(profile="generic", person=Person(email="sara@gemeente.example",
-                                                           name="Sara de Vries",
-                                                           sub="sara-1")) as fake:
+    with FakeOIDCProvider(
+        profile="generic",
+        person=Person(email="sara@gemeente.example", name="Sara de Vries", sub="sara-1"),
+    ) as fake:
         _sso_settings(settings, fake, domains=["gemeente.example"])
         yield fake

@@ -136,3 +136,12 @@ def test_password_reset_requests_are_throttled_per_address(acme, client, mailout
     assert statuses[:3] == [302, 302, 302]
     assert statuses[3] == 429
     assert len(mailoutbox) == 3
+
+
+def test_the_login_page_offers_password_passkey_and_reset_in_dutch(anna, client):
+    response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="nl")
+
+    text = response.content.decode()
+    assert "Gebruikersnaam of e-mail" in text
+    assert "Inloggen met een passkey of beveiligingssleutel" in text
+    assert "Wachtwoord vergeten?" in text
