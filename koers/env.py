@@ -78,9 +78,12 @@ def env_time_zone(name: str, default: str) -> str:
 
 
 def env_data_dir(name: str, default: Path) -> Path:
+    """The data folder; created private (0700): it holds the database and the keys."""
     path = Path(os.environ.get(name) or default).expanduser().resolve()
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        if not path.is_dir():
+            path.mkdir(parents=True, exist_ok=True)
+            path.chmod(0o700)  # mkdir's mode is cut by the umask; this is exact
     except OSError as exc:
         raise ImproperlyConfigured(f"{name}: cannot create data directory {path}: {exc}") from None
     return path

@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from koers.core.queues import ALL_QUEUES, HEARTBEAT_SECONDS
 from koers.env import (
     env_bool,
     env_data_dir,
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "koers.engagement",
     "koers.alerts",
     "koers.measurement",
+    "koers.privacy",
     # Accounts: allauth (login, password reset, 2FA and passkeys, OpenID Connect, sessions), axes.
     # koers.accounts first: its templates put allauth's pages in koers' frame.
     "koers.accounts",
@@ -140,7 +142,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "publishing", "listening", "engagement"],
+        # Time-critical queues first served by a dedicated thread: see koers/core/queues.py.
+        "QUEUES": ALL_QUEUES,
     }
 }
 
@@ -218,8 +221,11 @@ MAILERS = {
     )
 }
 
-# How long a heartbeat may be old before /healthz calls the worker or scheduler down.
-KOERS_HEARTBEAT_MAX_AGE = env_int("KOERS_HEARTBEAT_MAX_AGE", 120, minimum=10)
+# How long a heartbeat may be old before /healthz calls the worker or scheduler down: three
+# missed worker beats (the scheduler beats every 5 s). Below two beats /healthz would flap.
+KOERS_HEARTBEAT_MAX_AGE = env_int(
+    "KOERS_HEARTBEAT_MAX_AGE", 3 * HEARTBEAT_SECONDS, minimum=2 * HEARTBEAT_SECONDS
+)
 KOERS_INVITATION_DAYS = env_int("KOERS_INVITATION_DAYS", 7, minimum=1)
 # Outbound requests to URLs users type (webhooks, feeds, link checks, link cards, instances):
 # public addresses only, unless an intranet install allows private ones (all, or listed).

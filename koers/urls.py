@@ -53,4 +53,5 @@ urlpatterns += [
     path("w/<slug:slug>/inbox/", include("koers.engagement.urls")),
     path("w/<slug:slug>/alerts/", include("koers.alerts.urls")),
     path("w/<slug:slug>/measure/", include("koers.measurement.urls")),
+    path("w/<slug:slug>/settings/privacy/", include("koers.privacy.urls")),
 ]

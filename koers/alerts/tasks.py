@@ -12,11 +12,12 @@ from django.tasks import task
 from django.utils import timezone
 
 from koers.alerts import evaluate, notify
+from koers.core.queues import URGENT
 from koers.core.scheduler import periodic
 
 
 @periodic(every=timedelta(minutes=1), name="alerts.evaluate")
-@task
+@task(queue_name="alerts", priority=URGENT)
 def evaluate_alerts() -> int:
     """Evaluate every enabled rule; returns how many alerts fired."""
     now = timezone.now()
@@ -26,11 +27,11 @@ def evaluate_alerts() -> int:
     return fired
 
 
-@task
+@task(queue_name="alerts", priority=URGENT)
 def send_alert_email(event_id: int) -> str:
     return notify.send_email(event_id)
 
 
-@task
+@task(queue_name="alerts", priority=URGENT)
 def send_alert_webhook(event_id: int) -> str:
     return notify.send_webhook(event_id)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from koers.core.models import (
     AuditEvent,
+    Installation,
     Invitation,
     Membership,
     Role,
@@ -77,10 +78,20 @@ def create_workspace(
 def create_first_owner(
     *, username: str, email: str, password: str, workspace_name: str, workspace_slug: str
 ) -> tuple[AbstractBaseUser, Workspace]:
-    """The setup page's action: only valid while no user exists at all."""
+    """The setup page's action: only valid while no user exists at all, and only once.
+
+    "No user yet" can be true for several requests at the same moment (on PostgreSQL nothing
+    locks an empty table); the ``Installation`` row, inserted first in this transaction, lets
+    exactly one of them through.
+    """
     User = get_user_model()
-    if User.objects.select_for_update().exists():
+    if User.objects.exists():
         raise PermissionDenied(_("Setup is already done. Log in instead."))
+    try:
+        with transaction.atomic():
+            Installation.objects.create(id=Installation.SINGLETON)
+    except IntegrityError:  # another setup got there first
+        raise PermissionDenied(_("Setup is already done. Log in instead.")) from None
     user = User.objects.create_user(username=username, email=email, password=password)
     workspace = create_workspace(user, name=workspace_name, slug=workspace_slug)
     return user, workspace

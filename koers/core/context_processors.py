@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from koers import __version__
-from koers.core.models import Membership, Workspace
-from koers.core.navigation import BADGES, SECTIONS, Badge
+from koers.core.models import Membership, Workspace, role_at_least
+from koers.core.navigation import BADGES, SECTIONS, SETTINGS_TABS, Badge
 
 
 def shell(request: HttpRequest) -> dict:
@@ -22,7 +22,15 @@ def shell(request: HttpRequest) -> dict:
         "koers_version": __version__,
         "nav_sections": SECTIONS,
         "nav_badges": _badges(getattr(request, "workspace", None), memberships),
+        "settings_tabs": _settings_tabs(getattr(request, "membership", None)),
     }
+
+
+def _settings_tabs(membership: Membership | None) -> list[tuple[str, object]]:
+    """(key, tab) of the apps' settings tabs the current member's role may see."""
+    if membership is None:
+        return []
+    return [(k, t) for k, t in SETTINGS_TABS.items() if role_at_least(membership.role, t.need)]
 
 
 def _badges(workspace: Workspace | None, memberships: list[Membership]) -> dict[str, Badge]:

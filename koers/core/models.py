@@ -195,3 +195,25 @@ class PeriodicJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Installation(models.Model):
+    """The one row that says setup is done, written in the setup's own transaction.
+
+    Its key is fixed (``id = 1``), so of several setups racing on an empty installation exactly
+    one can insert it; on PostgreSQL the others wait for the winner's commit and then fail on the
+    key, where "no user exists yet" would have been true for all of them.
+    """
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON, editable=False)
+    set_up_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="installation_is_a_singleton")
+        ]
+
+    def __str__(self) -> str:
+        return f"set up {self.set_up_at:%Y-%m-%d %H:%M}"

@@ -89,3 +89,16 @@ class BadgeSource(Protocol):
 #: ``section key -> BadgeSource``, filled by apps in ``AppConfig.ready`` (apps above core add to
 #: the menu without core importing them).
 BADGES: dict[str, BadgeSource] = {}
+
+
+@dataclass(frozen=True)
+class SettingsTab:
+    """An extra tab on the settings pages, added by an app above core (e.g. privacy)."""
+
+    label: Promise
+    url_name: str  # takes the workspace slug
+    need: str  # the lowest role that sees the tab
+
+
+#: ``tab key -> SettingsTab``, filled by apps in ``AppConfig.ready``.
+SETTINGS_TABS: dict[str, SettingsTab] = {}

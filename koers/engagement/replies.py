@@ -318,7 +318,7 @@ def resolve_unknown(
     reply = _load(reply_id)
     try:
         publisher = publisher or publisher_for(reply.channel)
-        found = publisher.lookup(reply.idempotency_key, _post(reply))
+        found = publisher.lookup(reply.idempotency_key, _post(reply), since=reply.created_at)
     except (NetworkError, DecryptionError, OSError) as error:
         message = getattr(error, "message", str(error))
         _finish(

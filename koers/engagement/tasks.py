@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.tasks import task
 
+from koers.core.queues import URGENT
 from koers.core.scheduler import periodic
 from koers.engagement import actions, replies, triage
 
@@ -32,6 +33,6 @@ def recover_replies() -> dict[str, int]:
     return replies.recover()
 
 
-@task(queue_name="engagement")
+@task(queue_name="replies", priority=URGENT)
 def send_reply(reply_id: int) -> str:
     return replies.send(reply_id)

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.tasks import task
 
+from koers.core.queues import BULK
 from koers.core.scheduler import periodic
 from koers.listening import sources, uploads
 
@@ -21,13 +22,13 @@ def poll_sources() -> int:
 
 
 @periodic(every=timedelta(hours=1), name="listening.remove_abandoned_uploads")
-@task(queue_name="listening")
+@task(queue_name="listening", priority=BULK)
 def remove_abandoned_uploads() -> int:
     """Delete browser-import files whose column mapping never came (older than 24 hours)."""
     return uploads.remove_abandoned()
 
 
-@task(queue_name="listening")
+@task(queue_name="listening", priority=BULK)
 def backfill_topic(topic_id: int) -> int:
     """Link a new or changed topic to the matching mentions already stored."""
     from koers.listening.models import Topic
@@ -38,7 +39,7 @@ def backfill_topic(topic_id: int) -> int:
 
 
 @periodic(every=timedelta(hours=6), name="listening.train_sentiment_heads")
-@task(queue_name="listening")
+@task(queue_name="listening", priority=BULK)
 def train_sentiment_heads() -> int:
     """Retrain the head of every workspace that chose the language model and has new
     corrections since its last training; returns how many were trained."""

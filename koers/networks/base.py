@@ -14,7 +14,9 @@ Error contract (what a caller does with each):
   the channel until someone reconnects it; ``message`` carries the network's reason.
 * :class:`UnknownOutcomeError` — the request was sent but no answer came back (read timeout), so
   the post may or may not exist. Call :meth:`Publisher.lookup` with the same idempotency key
-  before anything else; never re-publish blindly.
+  before anything else; never re-publish blindly. A :class:`RetryableError` with a 5xx
+  ``status`` on a write is just as uncertain (a proxy can answer 503 after the network
+  created the post); a careful caller looks up before sending again.
 
 Every message is safe to show and to log: adapters never put tokens, passwords or session
 strings in them.
@@ -24,10 +26,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal, Protocol, runtime_checkable
 
 Visibility = Literal["public", "unlisted", "private", "direct"]
+
+#: How much earlier than the caller's ``since`` a post found by ``lookup`` may be dated: the
+#: network's clock and ours differ a little.
+LOOKUP_CLOCK_SKEW = timedelta(minutes=2)
+#: How many pages of the account's posts ``lookup`` reads at most before it gives up with
+#: "still unknown" (Mastodon: 40 a page → 2,000 posts since the attempt).
+LOOKUP_MAX_PAGES = 50
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,12 +230,26 @@ class Publisher(Protocol):
         ...
 
     def lookup(
-        self, idempotency_key: str, post: OutgoingPost | None = None
+        self,
+        idempotency_key: str,
+        post: OutgoingPost,
+        *,
+        since: datetime,
+        exclude: frozenset[str] = frozenset(),
     ) -> PublishResult | None:
         """Find the post an earlier ``publish`` with this key created, without creating one.
 
-        ``None`` = no such post: publishing again with the same key is safe. ``post`` is what
-        that attempt sent; adapters that cannot find a post by key alone (Mastodon) use it.
+        ``post`` is what that attempt sent. ``since`` is when the first attempt that may have
+        sent it started (the caller's stored time, not this process's memory): a post created
+        before it (less a small clock-skew allowance) is never the one. ``exclude`` holds the
+        remote ids the caller already recorded for other posts on this account: never
+        answered, however alike they look. Adapters that can find a post by key (Bluesky's
+        record key) do so first; the others compare content (text, content warning, media
+        count/kind/alt text, reply target) of the account's posts back to ``since``.
+
+        ``None`` = no such post: publishing again with the same key is safe. When the adapter
+        could not look back as far as ``since`` (too many newer posts), it raises
+        :class:`RetryableError` — the outcome is still unknown, never "not found".
         """
         ...
 

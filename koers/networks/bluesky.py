@@ -12,8 +12,9 @@ idempotency key (:func:`record_key_for`), and the record is created with
 create a second post: the PDS refuses the duplicate key. Reference PDS versions answer that
 refusal with 500 (bluesky-social/atproto#3718), newer ones with an explicit error (#4728), so
 the adapter does not trust the status: after ANY failed create it reads the record with
-``getRecord``; if it exists, that is our post and the publish succeeds. ``lookup`` is the same
-``getRecord``, so an unknown outcome (timeout) is resolved exactly.
+``getRecord``; if it exists, that is our post and the publish succeeds. ``lookup`` starts with
+the same ``getRecord``, so an unknown outcome (timeout) is resolved exactly; only for a server
+that ignored the record key does it fall back to matching content in the account's feed.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from atproto_client.request import Request as AtRequest
 from atproto_core.exceptions import AtProtocolError
 
 from koers.networks.base import (
+    LOOKUP_CLOCK_SKEW,
+    LOOKUP_MAX_PAGES,
     AccountMetrics,
     AuthError,
     Batch,
@@ -73,6 +76,7 @@ MAX_TEXT_BYTES = 3000  # the post lexicon's maxLength, next to maxGraphemes
 MAX_BLOB_BYTES = 1_000_000  # app.bsky.embed.images accepts images up to this size
 MAX_IMAGES = 4
 MAX_TAG_GRAPHEMES = 64
+LOOKUP_PAGE_SIZE = 100  # getAuthorFeed's maximum
 LIMITS = Limits(
     max_chars=MAX_GRAPHEMES,
     url_length=None,
@@ -127,6 +131,15 @@ def _xrpc_error(error: RequestErrorBase) -> tuple[str, str]:
     return str(name), str(message)
 
 
+def _retry_after(error: RateLimitExceededError) -> float | None:
+    """Seconds to wait: ``Retry-After`` when sent, else until ``ratelimit-reset``."""
+    retry_after: float | None = error.retry_after
+    reset_at: datetime | None = error.reset_at
+    if retry_after is None and reset_at is not None:
+        retry_after = max((reset_at - datetime.now(UTC)).total_seconds(), 0.0)
+    return retry_after
+
+
 def _classify(error: AtProtocolError, *, write: bool) -> NetworkError:
     """atproto exception → koers error; messages carry Bluesky's reason, never a token."""
     if isinstance(error, LoginRequiredError):
@@ -153,7 +166,7 @@ def _classify(error: AtProtocolError, *, write: bool) -> NetworkError:
             f"Bluesky rate limit reached ({reason}).",
             network=NETWORK,
             status=429,
-            retry_after=error.retry_after,
+            retry_after=_retry_after(error),
         )
     if error.response is None:
         # Transport failure: only a connect failure proves nothing was sent.
@@ -169,6 +182,16 @@ def _classify(error: AtProtocolError, *, write: bool) -> NetworkError:
     return PermanentError(
         f"Bluesky refused the request ({reason}).", network=NETWORK, status=status
     )
+
+
+def _transport_error(error: httpx.TransportError, *, write: bool) -> NetworkError:
+    """An httpx failure the SDK let through unwrapped (it wraps only timeouts and network
+    errors; a connection closed without an answer is a protocol error)."""
+    if write and not isinstance(error, httpx.ConnectError | httpx.ConnectTimeout):
+        return UnknownOutcomeError(
+            "No answer from Bluesky after sending; the post may exist.", network=NETWORK
+        )
+    return RetryableError("Could not reach Bluesky.", network=NETWORK)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -260,6 +283,8 @@ class BlueskySession:
                 raise _classify(error, write=write) from None
         except AtProtocolError as error:
             raise _classify(error, write=write) from None
+        except httpx.TransportError as error:
+            raise _transport_error(error, write=write) from None
         # Token expired server-side: refresh (the SDK's own refresh, private in this version).
         try:
             self.client._refresh_and_set_session()
@@ -271,6 +296,8 @@ class BlueskySession:
             return function(*args, **kwargs)
         except AtProtocolError as error:
             raise _classify(error, write=write) from None
+        except httpx.TransportError as error:
+            raise _transport_error(error, write=write) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -488,7 +515,7 @@ class BlueskyPublisher:
         except (RetryableError, PermanentError) as error:
             # Maybe the record key is taken — by an earlier attempt of this same key. The PDS's
             # answer for that differs per version (500 or 4xx), so ask for the record itself.
-            existing = self.lookup(idempotency_key)
+            existing = self._find_by_key(idempotency_key)
             if existing is not None:
                 return existing
             raise error from None
@@ -501,9 +528,7 @@ class BlueskyPublisher:
     def _web_url(self, rkey: str) -> str:
         return f"{self.web_url}/profile/{self.session.handle}/post/{rkey}"
 
-    def lookup(
-        self, idempotency_key: str, post: OutgoingPost | None = None
-    ) -> PublishResult | None:
+    def _find_by_key(self, idempotency_key: str) -> PublishResult | None:
         """``getRecord`` of the derived record key: exact, no matter which process published."""
         rkey = record_key_for(idempotency_key)
         found = self._get_post_record(f"at://{self.session.did}/{POST_COLLECTION}/{rkey}")
@@ -514,6 +539,62 @@ class BlueskyPublisher:
             url=self._web_url(rkey),
             published_at=_parse_time(found.value.created_at),
         )
+
+    def lookup(
+        self,
+        idempotency_key: str,
+        post: OutgoingPost,
+        *,
+        since: datetime,
+        exclude: frozenset[str] = frozenset(),
+    ) -> PublishResult | None:
+        """The record under the derived key; else a post of ours that matches ``post``.
+
+        A PDS honours the record key, so the first step is exact. The second covers a server
+        that stored the post under a key of its own: it pages back through the account's
+        feed (``getAuthorFeed`` with its cursor, newest first) to ``since`` and matches text,
+        reply target and images (count and alt text), skipping ``exclude``. The oldest match
+        wins. :class:`RetryableError` when :data:`LOOKUP_MAX_PAGES` pages did not reach
+        ``since``.
+        """
+        exact = self._find_by_key(idempotency_key)
+        if exact is not None:
+            return exact
+        not_before = since - LOOKUP_CLOCK_SKEW
+        did = self.session.did
+        cursor: str | None = None
+        found: tuple[str, datetime] | None = None
+        for _page in range(LOOKUP_MAX_PAGES):
+            params = models.AppBskyFeedGetAuthorFeed.Params(
+                actor=did, filter="posts_with_replies", limit=LOOKUP_PAGE_SIZE, cursor=cursor
+            )
+            response = self.session.call(self.session.client.app.bsky.feed.get_author_feed, params)
+            oldest: datetime | None = None
+            for entry in response.feed:  # newest first
+                if entry.reason is not None or entry.post.author.did != did:
+                    continue  # a repost, not a post of ours
+                record = entry.post.record.model_dump(by_alias=True, exclude_none=True)
+                created = _parse_time(str(record.get("createdAt")))
+                oldest = created if oldest is None or created < oldest else oldest
+                if (
+                    created >= not_before
+                    and entry.post.uri not in exclude
+                    and _same_post(record, post)
+                ):
+                    found = (entry.post.uri, created)
+            cursor = response.cursor
+            if not cursor or not response.feed or (oldest is not None and oldest < not_before):
+                break
+        else:
+            raise RetryableError(
+                f"Bluesky: {LOOKUP_MAX_PAGES * LOOKUP_PAGE_SIZE} newer posts were read without "
+                "reaching the attempt; still checking.",
+                network=NETWORK,
+            )
+        if found is None:
+            return None
+        uri, created = found
+        return PublishResult(remote_id=uri, url=self._web_url(_rkey(uri)), published_at=created)
 
     def delete(self, remote_id: str) -> None:
         repo, collection, rkey = remote_id.removeprefix("at://").split("/")
@@ -558,6 +639,22 @@ class BlueskyPublisher:
         return ConnectionStatus(
             ok=True, account=f"@{profile.handle}", account_id=str(profile.did or self.session.did)
         )
+
+
+def _same_post(record: dict[str, Any], post: OutgoingPost) -> bool:
+    """Whether a stored ``app.bsky.feed.post`` record (as JSON) is what ``post`` sent."""
+    embed = record.get("embed") or {}
+    images = (embed.get("images") or []) if str(embed.get("$type", "")).endswith("images") else []
+    parent = ((record.get("reply") or {}).get("parent") or {}).get("uri")
+    return (
+        record.get("text", "") == post.text
+        and parent == (post.in_reply_to or None)
+        and len(images) == len(post.media)
+        and all(
+            str(image.get("alt") or "") == item.alt_text
+            for image, item in zip(images, post.media, strict=True)
+        )
+    )
 
 
 def _parse_time(value: str) -> datetime:

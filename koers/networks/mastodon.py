@@ -9,12 +9,13 @@ Idempotency (why it is safe to retry):
   Mastodon remembers the key per account for one hour and answers a repeated POST with the
   status it already created, so a retry inside that hour can never create a second status.
 * ``lookup`` does NOT re-POST: a lookup must never create a post, and a re-POST would create
-  one when the first attempt never arrived. It reads the account's most recent statuses and
-  matches the one this key sent by its content (text, content warning, number of images,
-  created after the attempt started). The content comes from the ``post`` argument or, in the
-  same process, from what ``publish`` remembered; without either it raises ``ValueError``
-  (a caller bug: "not found" would be a lie). Should the matching ever miss, a follow-up
-  ``publish`` with the same key is still de-duplicated by Mastodon within the hour.
+  one when the first attempt never arrived. Mastodon cannot be asked "which status did this
+  key create", and forgets keys after an hour (or an instance may ignore them), so lookup
+  pages back through the account's statuses (``max_id``) to the moment the caller's first
+  attempt started — however many statuses were posted since — and matches the post by its
+  content: text, content warning, reply target, and per attachment its kind and alt text.
+  Statuses the caller already recorded for other posts (``exclude``) and statuses older than
+  the attempt never match, so two items with the same text can't both claim one status.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -38,6 +39,8 @@ from mastodon.errors import (
 )
 
 from koers.networks.base import (
+    LOOKUP_CLOCK_SKEW,
+    LOOKUP_MAX_PAGES,
     AccountMetrics,
     AuthError,
     Batch,
@@ -69,10 +72,8 @@ NETWORK = "mastodon"
 DEFAULT_LIMITS = Limits(
     max_chars=500, url_length=23, max_images=4, max_image_bytes=16 * 1024 * 1024
 )
-# How many of the account's latest statuses ``lookup`` inspects.
-LOOKUP_WINDOW = 40
-# How many attempts a long-lived worker remembers for same-process lookups.
-REMEMBERED_ATTEMPTS = 1000
+# Statuses per page when ``lookup`` reads the account's statuses (Mastodon's maximum).
+LOOKUP_PAGE_SIZE = 40
 
 T = TypeVar("T")
 
@@ -194,6 +195,37 @@ class _MastodonBase:
 # ---------------------------------------------------------------------------------------------
 # Publishing
 # ---------------------------------------------------------------------------------------------
+def _media_kinds(mime_type: str) -> frozenset[str]:
+    """The attachment ``type`` values Mastodon may give an upload of this MIME type."""
+    if mime_type == "image/gif":
+        return frozenset({"image", "gifv"})  # Mastodon turns animated GIFs into video
+    if mime_type.startswith("image/"):
+        return frozenset({"image"})
+    if mime_type.startswith("video/"):
+        return frozenset({"video", "gifv"})
+    if mime_type.startswith("audio/"):
+        return frozenset({"audio"})
+    return frozenset({"unknown"})
+
+
+def _same_post(status: Any, post: OutgoingPost) -> bool:
+    """Whether ``status`` is what ``post`` would look like once Mastodon stored it."""
+    text, _links = html_to_text(status.get("content") or "")
+    attachments = status.get("media_attachments") or []
+    in_reply_to = status.get("in_reply_to_id")
+    return (
+        _fingerprint(text) == _fingerprint(post.text)
+        and (status.get("spoiler_text") or "") == (post.content_warning or "")
+        and (str(in_reply_to) if in_reply_to else None) == (post.in_reply_to or None)
+        and len(attachments) == len(post.media)
+        and all(
+            (attachment.get("type") or "unknown") in _media_kinds(item.mime_type)
+            and (attachment.get("description") or "").strip() == item.alt_text.strip()
+            for attachment, item in zip(attachments, post.media, strict=True)
+        )
+    )
+
+
 def _fingerprint(text: str) -> str:
     """Status text as comparable between what we sent and what Mastodon renders back.
 
@@ -222,8 +254,6 @@ class MastodonPublisher(_MastodonBase):
         self._media_poll_interval = media_poll_interval
         self._limits: Limits | None = None
         self._account: Any = None
-        # key → (post, time the attempt started); lets ``lookup`` work in the same process.
-        self._attempts: dict[str, tuple[OutgoingPost, datetime]] = {}
 
     # -- limits & validation ------------------------------------------------------------------
     def limits(self) -> Limits:
@@ -286,10 +316,6 @@ class MastodonPublisher(_MastodonBase):
             self._upload(item.data, item.mime_type, item.alt_text, item.filename)
             for item in post.media
         ]
-        if idempotency_key not in self._attempts:
-            self._attempts[idempotency_key] = (post, datetime.now(UTC))
-            while len(self._attempts) > REMEMBERED_ATTEMPTS:
-                del self._attempts[next(iter(self._attempts))]  # oldest first
         status = self._call(
             self._client.status_post,
             post.text,
@@ -332,35 +358,51 @@ class MastodonPublisher(_MastodonBase):
         )
 
     def lookup(
-        self, idempotency_key: str, post: OutgoingPost | None = None
+        self,
+        idempotency_key: str,
+        post: OutgoingPost,
+        *,
+        since: datetime,
+        exclude: frozenset[str] = frozenset(),
     ) -> PublishResult | None:
-        """Find the status an earlier ``publish`` with this key created (see module docstring)."""
-        attempt = self._attempts.get(idempotency_key)
-        if post is not None:
-            sent = post
-        elif attempt is not None:
-            sent = attempt[0]
-        else:
-            raise ValueError("Mastodon lookup needs the post that was sent (pass post=...).")
-        # Allow for clock difference between us and the instance.
-        not_before = (attempt[1] if attempt else datetime.now(UTC) - timedelta(days=1)) - (
-            timedelta(minutes=5)
-        )
+        """Find the status an earlier ``publish`` of ``post`` created (see module docstring).
+
+        Pages back through the account's statuses (``max_id``) until one is older than
+        ``since`` less the clock-skew allowance, however many were posted since. Of the
+        statuses that match, the oldest wins (the first attempt's). Raises
+        :class:`RetryableError` when :data:`LOOKUP_MAX_PAGES` pages did not reach ``since``.
+        """
+        not_before = since - LOOKUP_CLOCK_SKEW
         account = self._me()
-        recent = self._call(
-            self._client.account_statuses, account["id"], exclude_reblogs=True, limit=LOOKUP_WINDOW
-        )
-        wanted = _fingerprint(sent.text)
-        for status in recent:  # newest first
-            text, _links = html_to_text(status.get("content") or "")
-            if (
-                _fingerprint(text) == wanted
-                and (status.get("spoiler_text") or "") == (sent.content_warning or "")
-                and len(status.get("media_attachments") or []) == len(sent.media)
-                and _aware(status["created_at"]) >= not_before
-            ):
-                return self._result(status)
-        return None
+        max_id: str | None = None
+        found: Any = None
+        for _page in range(LOOKUP_MAX_PAGES):
+            page = self._call(
+                self._client.account_statuses,
+                account["id"],
+                exclude_reblogs=True,
+                max_id=max_id,
+                limit=LOOKUP_PAGE_SIZE,
+            )
+            if not page:
+                break
+            for status in page:  # newest first
+                if (
+                    _aware(status["created_at"]) >= not_before
+                    and str(status["id"]) not in exclude
+                    and _same_post(status, post)
+                ):
+                    found = status
+            if min(_aware(s["created_at"]) for s in page) < not_before:
+                break
+            max_id = str(min(int(s["id"]) for s in page))
+        else:
+            raise RetryableError(
+                f"Mastodon ({self._host}): {LOOKUP_MAX_PAGES * LOOKUP_PAGE_SIZE} newer statuses "
+                "were read without reaching the attempt; still checking.",
+                network=NETWORK,
+            )
+        return self._result(found) if found is not None else None
 
     def resolve_status(self, uri_or_url: str) -> str | None:
         """The id on this instance of a status known by its ActivityPub URI or web URL.

@@ -249,7 +249,12 @@ class WebhookPublisher:
         )
 
     def lookup(
-        self, idempotency_key: str, post: OutgoingPost | None = None
+        self,
+        idempotency_key: str,
+        post: OutgoingPost,
+        *,
+        since: datetime,
+        exclude: frozenset[str] = frozenset(),
     ) -> PublishResult | None:
         return None
 

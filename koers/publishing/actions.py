@@ -321,16 +321,12 @@ def save_item(
     at: time | None = None,
     channel_texts: dict[int, str] | None = None,
 ) -> ContentItem:
-    """Create or edit an item. A contributor editing an approved item sends it back to draft."""
+    """Create or edit an item. A contributor editing an approved item sends it back to review."""
     creating = item is None
     if item is None:
         item = ContentItem(workspace=workspace, created_by=actor)
-    elif not item.editable:
-        raise ValidationError(_("A post that is being published or was published can't change."))
-    elif item.state not in EDITABLE_BY_CONTRIBUTOR and not role_at_least(
-        _role(workspace, actor), Role.EDITOR
-    ):
-        _transition(item, State.DRAFT, actor, _("Changed after approval: needs a new review."))
+    else:
+        _before_change(item, actor, _("The text, link, time or channels changed after approval."))
     item.title, item.text, item.link, item.category = title, text, link, category
     item.campaign, item.objective, item.notes = campaign, objective, notes
     item.plan(day, at, workspace.time_zone)
@@ -346,6 +342,22 @@ def save_item(
     return item
 
 
+def _before_change(item: ContentItem, actor: AbstractBaseUser | None, reason: str) -> None:
+    """Every change to what will be published passes here first.
+
+    Nobody changes a post that is being (or was) published. A change by someone who may not
+    approve (a contributor) to an approved or scheduled post sends it back to review, with
+    ``reason`` in its history: what goes out is always what an editor approved.
+    """
+    if not item.editable:
+        raise ValidationError(_("A post that is being published or was published can't change."))
+    role = _role(item.workspace, actor)
+    if not role_at_least(role, Role.CONTRIBUTOR):
+        raise PermissionDenied(_("Your role may not do this here."))
+    if item.state not in EDITABLE_BY_CONTRIBUTOR and not role_at_least(role, Role.EDITOR):
+        _transition(item, State.IN_REVIEW, actor, reason)
+
+
 @transaction.atomic
 def add_media(
     item: ContentItem,
@@ -354,6 +366,8 @@ def add_media(
     upload,
     alt_text: str,  # noqa: ANN001
 ) -> Media:
+    item = _locked(item)
+    _before_change(item, actor, _("An image was added after approval."))
     media = Media.objects.create(
         item=item,
         file=upload,
@@ -367,15 +381,19 @@ def add_media(
 
 @transaction.atomic
 def update_alt_text(media: Media, actor: AbstractBaseUser, alt_text: str) -> Media:
+    item = _locked(media.item)
+    _before_change(item, actor, _("An image's alt text changed after approval."))
     media.alt_text = alt_text
     media.save(update_fields=["alt_text"])
-    audit(media.item.workspace, actor, "item.alt_text", "changed alt text", media.item)
+    audit(item.workspace, actor, "item.alt_text", "changed alt text", item)
     return media
 
 
 @transaction.atomic
 def remove_media(media: Media, actor: AbstractBaseUser) -> None:
-    audit(media.item.workspace, actor, "item.media_remove", "removed an image", media.item)
+    item = _locked(media.item)
+    _before_change(item, actor, _("An image was removed after approval."))
+    audit(item.workspace, actor, "item.media_remove", "removed an image", item)
     media.file.delete(save=False)
     media.delete()
 

@@ -16,6 +16,12 @@ Delivery states::
   sent again. A worker that dies mid-send leaves a claim whose lease runs out; ``recover``
   turns it into "unknown" and resolves it the same way.
 * Only retryable errors are retried, with exponential backoff (or the network's Retry-After).
+  A 5xx answer to a send is no proof that nothing was created (a proxy may give up after
+  the network did it, and a network may forget idempotency keys), so the retry looks up
+  first, like an unknown outcome.
+* A lookup searches from the start of the first try that may have sent (stored in
+  :class:`Attempt`, so it survives a crash) and never accepts a post that another delivery
+  on the channel already owns; the database holds each remote post to one delivery.
 """
 
 from __future__ import annotations
@@ -27,8 +33,8 @@ import threading
 import time
 from datetime import datetime, timedelta
 
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from koers.core.actions import audit
@@ -242,28 +248,67 @@ def _finish(delivery: Delivery, worker: str, **fields: object) -> bool:
     )
 
 
-def _log(attempt: Attempt, outcome: str, message: str = "") -> None:
+def _log(attempt: Attempt, outcome: str, message: str = "", *, sent: bool | None = None) -> None:
+    """Close the log row; ``sent=False`` when the outcome proves nothing was created."""
     attempt.outcome, attempt.message, attempt.finished_at = outcome, message[:500], timezone.now()
-    attempt.save(update_fields=["outcome", "message", "finished_at"])
+    if sent is not None:
+        attempt.may_have_sent = sent
+    attempt.save(update_fields=["outcome", "message", "finished_at", "may_have_sent"])
 
 
 def publish_delivery(
     delivery_id: int, *, worker: str | None = None, publisher: Publisher | None = None
 ) -> str:
-    """Claim and send one delivery; returns the outcome (``not-claimed``: someone else has it)."""
-    worker = worker or worker_name()
+    """Claim and send one delivery; returns the outcome (``not-claimed``: someone else has it).
+
+    When an earlier try may have created the post, the network is asked first.
+    """
+    return _send(delivery_id, worker or worker_name(), publisher, look_first=True)
+
+
+def lookup_since(delivery: Delivery) -> datetime:
+    """When the first try that may have sent this delivery started (from the database)."""
+    attempts = Attempt.objects.filter(delivery=delivery)
+    first = attempts.filter(may_have_sent=True).aggregate(first=Min("started_at"))["first"]
+    if first is None:  # tries logged before koers kept the flag: take the first real one
+        first = attempts.exclude(outcome="cancelled").aggregate(first=Min("started_at"))["first"]
+    return first or timezone.now()
+
+
+def owned_elsewhere(delivery: Delivery) -> frozenset[str]:
+    """The remote posts other deliveries on this channel already own: never this one's."""
+    owned = (
+        Delivery.objects.filter(channel_id=delivery.channel_id)
+        .exclude(pk=delivery.pk)
+        .exclude(remote_id="")
+        .values_list("remote_id", flat=True)
+    )
+    return frozenset(owned)
+
+
+def _lookup(publisher: Publisher, delivery: Delivery, post: OutgoingPost) -> PublishResult | None:
+    return publisher.lookup(
+        delivery.idempotency_key,
+        post,
+        since=lookup_since(delivery),
+        exclude=owned_elsewhere(delivery),
+    )
+
+
+def _send(delivery_id: int, worker: str, publisher: Publisher | None, *, look_first: bool) -> str:
     with transaction.atomic():  # one commit for the claim and its log row
         if not claim(delivery_id, worker):
             return "not-claimed"
         delivery = _load(delivery_id)
+        maybe_sent_before = delivery.attempt_log.filter(may_have_sent=True).exists()
         attempt = Attempt.objects.create(
-            delivery=delivery, number=delivery.attempts, worker=worker[:100]
+            delivery=delivery, number=delivery.attempts, worker=worker[:100], may_have_sent=True
         )
     item = delivery.item
     if item.state != State.PUBLISHING:
         # Taken off the schedule after it was queued: nothing was sent.
         _finish(delivery, worker, state=DeliveryState.PENDING, attempts=F("attempts") - 1)
-        _log(attempt, "cancelled")
+        _log(attempt, "cancelled", sent=False)
         return "cancelled"
     blockers = [f for f in policy.findings(item, [delivery]) if f.blocks]
     if blockers:
@@ -273,13 +318,19 @@ def publish_delivery(
     try:
         post = build_post(delivery)
         publisher = publisher or publisher_for(delivery.channel)
+        if look_first and maybe_sent_before:
+            found = _lookup(publisher, delivery, post)
+            if found is not None:
+                return _succeed(delivery, worker, attempt, found, by_lookup=True)
         result = publisher.publish(post, delivery.idempotency_key)
     except UnknownOutcomeError as error:
         _finish(delivery, worker, state=DeliveryState.UNKNOWN, error=error.message[:500])
         _log(attempt, "unknown", error.message)
         return resolve_unknown(delivery_id, worker=worker, publisher=publisher)
     except RetryableError as error:
-        return _retry(delivery, worker, attempt, error.message, error.retry_after)
+        # A 5xx may come after the network created the post; anything else proves it didn't.
+        sent = error.status is not None and error.status >= 500
+        return _retry(delivery, worker, attempt, error.message, error.retry_after, sent=sent)
     except AuthError as error:
         actions.mark_channel_broken(delivery.channel, error.message)
         return _fail(delivery, worker, attempt, error.message)
@@ -294,7 +345,15 @@ def publish_delivery(
 
 
 @transaction.atomic
-def _succeed(delivery: Delivery, worker: str, attempt: Attempt, result: PublishResult) -> str:
+def _succeed(
+    delivery: Delivery,
+    worker: str,
+    attempt: Attempt,
+    result: PublishResult,
+    *,
+    by_lookup: bool = False,
+) -> str:
+    """Record the post. ``by_lookup``: it was found by matching, not named by the network."""
     fields = {
         "state": DeliveryState.PUBLISHED,
         "remote_id": result.remote_id[:300],
@@ -302,12 +361,20 @@ def _succeed(delivery: Delivery, worker: str, attempt: Attempt, result: PublishR
         "published_at": result.published_at,
         "error": "",
     }
-    if not _finish(delivery, worker, **fields):
-        # Our lease ran out and recovery took over; the post exists, so record it anyway.
-        Delivery.objects.filter(
-            pk=delivery.pk, state__in=[DeliveryState.UNKNOWN, DeliveryState.RETRY]
-        ).update(lease_until=None, **fields)
-    _log(attempt, "published", result.url)
+    try:
+        _store_published(delivery, worker, fields)
+    except IntegrityError:
+        if by_lookup:
+            return _found_post_is_taken(delivery, worker, attempt, result)
+        _take_back(delivery, result)
+        try:
+            _store_published(delivery, worker, fields)
+        except IntegrityError:
+            # The network named a post that a delivery it also named already holds (a
+            # receiver that reuses ids): published all the same, without a remote id.
+            fields.update(remote_id="", error=f"The network reused post id {result.remote_id}.")
+            _store_published(delivery, worker, fields)
+    _log(attempt, "found" if by_lookup else "published", result.url)
     audit(
         delivery.workspace,
         None,
@@ -320,9 +387,74 @@ def _succeed(delivery: Delivery, worker: str, attempt: Attempt, result: PublishR
     return "published"
 
 
+def _store_published(delivery: Delivery, worker: str, fields: dict[str, object]) -> None:
+    """Write the published state; raises IntegrityError when another delivery owns the post."""
+    with transaction.atomic():  # a savepoint: a refused write leaves the outer one usable
+        if not _finish(delivery, worker, **fields):
+            # Our lease ran out and recovery took over; the post exists, so record it anyway.
+            Delivery.objects.filter(
+                pk=delivery.pk, state__in=[DeliveryState.UNKNOWN, DeliveryState.RETRY]
+            ).update(lease_until=None, **fields)
+
+
+def _found_post_is_taken(
+    delivery: Delivery, worker: str, attempt: Attempt, result: PublishResult
+) -> str:
+    """The lookup matched a post another delivery stored meanwhile: still unknown."""
+    message = (
+        f"The post found ({result.remote_id}) belongs to another item with the same content; "
+        "checking again."
+    )
+    _finish(
+        delivery,
+        worker,
+        state=DeliveryState.UNKNOWN,
+        next_try_at=timezone.now() + backoff(delivery.attempts),
+        error=message[:500],
+    )
+    _log(attempt, "unknown", message)
+    return "unknown"
+
+
+def _take_back(delivery: Delivery, result: PublishResult) -> None:
+    """The network named this post ours, but another delivery holds it from a lookup (two
+    items with the same text): that one's outcome is unknown again."""
+    holders = Delivery.objects.filter(
+        channel_id=delivery.channel_id, remote_id=result.remote_id[:300]
+    ).exclude(pk=delivery.pk)
+    for holder in holders.select_related("item"):
+        if not holder.attempt_log.filter(outcome="found").exists():
+            continue  # the network named it theirs too: leave it
+        holder_item = holder.item
+        Delivery.objects.filter(pk=holder.pk).update(
+            state=DeliveryState.UNKNOWN,
+            remote_id="",
+            remote_url="",
+            published_at=None,
+            next_try_at=None,
+            error="The post a lookup gave this item belongs to another one; checking again.",
+        )
+        if holder_item.state in (State.PUBLISHED, State.FAILED):
+            StateChange.objects.create(
+                item=holder_item,
+                from_state=holder_item.state,
+                to_state=State.PUBLISHING,
+                comment="The post found for it belonged to another item; checking again.",
+            )
+            ContentItem.objects.filter(pk=holder_item.pk).update(
+                state=State.PUBLISHING, updated_at=timezone.now()
+            )
+
+
 @transaction.atomic
 def _retry(
-    delivery: Delivery, worker: str, attempt: Attempt, message: str, retry_after: float | None
+    delivery: Delivery,
+    worker: str,
+    attempt: Attempt,
+    message: str,
+    retry_after: float | None,
+    *,
+    sent: bool = False,
 ) -> str:
     if delivery.attempts >= MAX_ATTEMPTS:
         return _fail(
@@ -336,14 +468,14 @@ def _retry(
         next_try_at=timezone.now() + wait,
         error=message[:500],
     )
-    _log(attempt, "retry", message)
+    _log(attempt, "retry", message, sent=sent)
     return "retry"
 
 
 @transaction.atomic
 def _fail(delivery: Delivery, worker: str, attempt: Attempt, message: str) -> str:
     _finish(delivery, worker, state=DeliveryState.FAILED, error=message[:500])
-    _log(attempt, "failed", message)
+    _log(attempt, "failed", message, sent=False)
     audit(
         delivery.workspace,
         None,
@@ -373,7 +505,7 @@ def resolve_unknown(
     )
     try:
         publisher = publisher or publisher_for(delivery.channel)
-        found = publisher.lookup(delivery.idempotency_key, build_post(delivery))
+        found = _lookup(publisher, delivery, build_post(delivery))
     except (NetworkError, DecryptionError, OSError) as error:
         message = getattr(error, "message", str(error))
         _finish(
@@ -386,11 +518,11 @@ def resolve_unknown(
         _log(attempt, "unknown", message)
         return "unknown"
     if found is not None:
-        return _succeed(delivery, worker, attempt, found)
+        return _succeed(delivery, worker, attempt, found, by_lookup=True)
     # Not there: sending again with the same key is safe.
     _finish(delivery, worker, state=DeliveryState.RETRY, next_try_at=now)
     _log(attempt, "not-found")
-    return publish_delivery(delivery_id, worker=worker, publisher=publisher)
+    return _send(delivery_id, worker, publisher, look_first=False)
 
 
 def settle_item(item_id: int) -> None:

@@ -267,7 +267,14 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["channel__name"]
         constraints = [
-            models.UniqueConstraint(fields=["item", "channel"], name="one_delivery_per_channel")
+            models.UniqueConstraint(fields=["item", "channel"], name="one_delivery_per_channel"),
+            # A post on the network belongs to one delivery: a lookup that matched another
+            # item's post (same text) can never be stored as this one's.
+            models.UniqueConstraint(
+                fields=["channel", "remote_id"],
+                condition=~models.Q(remote_id=""),
+                name="one_delivery_per_remote_post",
+            ),
         ]
         indexes = [
             # The scheduler's sweep: deliveries of a state that are due.
@@ -298,6 +305,10 @@ class Attempt(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, blank=True)
     message = models.CharField(max_length=500, blank=True)
+    # True from the moment a try may send until it is known that nothing was created (refused,
+    # rate-limited, not reachable). The first such try's ``started_at`` is how far back a
+    # lookup searches, also after a crash (the worker's memory is gone by then).
+    may_have_sent = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["started_at", "id"]

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 
 from koers.core.crypto import DecryptionError
 from koers.core.outbound import blocked_message
+from koers.core.queues import BULK, URGENT
 from koers.core.scheduler import periodic
 from koers.networks.base import ConnectionStatus, Limits, NetworkError
 from koers.networks.safety import BlockedAddressError, HostBlocked, http_client
@@ -31,20 +32,20 @@ EXPIRY_WARNING = timedelta(days=7)
 LINK_TIMEOUT = 10.0
 
 
-@task(queue_name="publishing")
+@task(queue_name="publishing", priority=URGENT)
 def publish_delivery(delivery_id: int) -> str:
     return dispatch.publish_delivery(delivery_id)
 
 
 @periodic(every=timedelta(seconds=20))
-@task(queue_name="publishing")
+@task(queue_name="publishing", priority=URGENT)
 def queue_due_posts() -> int:
     dispatch.flag_overdue()
     return dispatch.queue_due()
 
 
 @periodic(every=timedelta(minutes=1))
-@task(queue_name="publishing")
+@task(queue_name="publishing", priority=URGENT)
 def recover_publishing() -> dict[str, int]:
     return dispatch.recover()
 
@@ -72,7 +73,7 @@ def check_channel_now(channel: Channel) -> tuple[ConnectionStatus, Limits | None
         return status, None
 
 
-@task
+@task(priority=BULK)
 def check_channel(channel_id: int) -> bool:
     channel = Channel.objects.select_related("workspace").filter(pk=channel_id).first()
     if channel is None or channel.is_demo:
@@ -83,7 +84,7 @@ def check_channel(channel_id: int) -> bool:
 
 
 @periodic(every=timedelta(hours=1))
-@task
+@task(priority=BULK)
 def check_channels() -> int:
     """Health of every channel; e-mail the owners when one breaks or expires within a week."""
     checked = 0
@@ -130,7 +131,7 @@ def link_client() -> httpx.Client:
     )
 
 
-@task
+@task(priority=BULK)
 def check_links(item_id: int) -> int:
     item = ContentItem.objects.filter(pk=item_id).first()
     if item is None:

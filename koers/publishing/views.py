@@ -284,13 +284,16 @@ def item_move(request: HttpRequest, workspace: Workspace, item_id: int) -> HttpR
 def media_add(request: HttpRequest, workspace: Workspace, item_id: int) -> HttpResponse:
     item = get_item_for_member(workspace, item_id)
     form = MediaForm(request.POST, request.FILES)
-    if form.is_valid() and item.editable:
-        actions.add_media(
-            item,
-            request.user,
-            upload=form.cleaned_data["file"],
-            alt_text=form.cleaned_data["alt_text"],
-        )
+    if form.is_valid():
+        try:
+            actions.add_media(
+                item,
+                request.user,
+                upload=form.cleaned_data["file"],
+                alt_text=form.cleaned_data["alt_text"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _problem(request, error)
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -315,7 +318,10 @@ def media_file(request: HttpRequest, workspace: Workspace, media_id: int) -> Fil
 @require_POST
 def media_remove(request: HttpRequest, workspace: Workspace, media_id: int) -> HttpResponse:
     media = get_media_for_member(workspace, media_id)
-    actions.remove_media(media, request.user)
+    try:
+        actions.remove_media(media, request.user)
+    except (ValidationError, PermissionDenied) as error:
+        _problem(request, error)
     return redirect("publishing:item", slug=workspace.slug, item_id=media.item_id)
 
 

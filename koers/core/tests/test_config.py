@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from koers.env import env_bool, env_int, env_outbound_allowlist, env_secret, env_time_zone
+from koers.env import (
+    env_bool,
+    env_data_dir,
+    env_int,
+    env_outbound_allowlist,
+    env_secret,
+    env_secret_fernet,
+    env_time_zone,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -109,6 +117,7 @@ def test_koers_check_reports_an_unreachable_database_clearly(tmp_path):
         env={
             "KOERS_DATA_DIR": str(tmp_path),
             "DATABASE_URL": f"postgres://koers@127.0.0.1:{port}/koers",
+            "KOERS_LANGUAGE": "en",  # koers check speaks Dutch by default
         },
     )
     assert result.returncode == 1
@@ -191,3 +200,145 @@ def test_second_serve_on_a_taken_port_says_so(tmp_path):
     assert result.returncode == 1
     assert f"Port {port} on 127.0.0.1 is already in use" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def usual_umask():
+    """The umask most systems start with (022), which leaves new files readable by everyone."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def test_a_new_data_folder_and_its_key_files_are_private(tmp_path, monkeypatch, usual_umask):
+    monkeypatch.setenv("KOERS_DATA_DIR", str(tmp_path / "nieuw" / "var"))
+    data_dir = env_data_dir("KOERS_DATA_DIR", tmp_path / "unused")
+    env_secret_fernet(data_dir, "encryption_key")
+    monkeypatch.delenv("KOERS_SECRET_KEY", raising=False)
+    env_secret("KOERS_SECRET_KEY", data_dir, "secret_key")
+    assert data_dir.stat().st_mode & 0o777 == 0o700
+    assert (data_dir / "encryption_key").stat().st_mode & 0o777 == 0o600
+    assert (data_dir / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_sqlite_database_and_its_wal_and_shm_files_are_private(
+    tmp_path, usual_umask, django_db_blocker
+):
+    from django.db.utils import ConnectionHandler
+
+    from koers.settings import _database
+
+    database = tmp_path / "koers.sqlite3"
+    handler = ConnectionHandler({"default": _database(f"sqlite:///{database}")})
+    connection = handler["default"]
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:  # WAL mode: the -wal and -shm files appear now
+            cursor.execute("CREATE TABLE t (x INTEGER)")
+            cursor.execute("INSERT INTO t VALUES (1)")
+        files = sorted(p.name for p in tmp_path.iterdir())
+        assert files == ["koers.sqlite3", "koers.sqlite3-shm", "koers.sqlite3-wal"]
+        modes = {name: (tmp_path / name).stat().st_mode & 0o777 for name in files}
+        assert modes == dict.fromkeys(files, 0o600)
+        handler.close_all()
+
+
+def test_an_existing_world_readable_sqlite_database_is_made_private_on_connect(
+    tmp_path, django_db_blocker
+):
+    from django.db.utils import ConnectionHandler
+
+    from koers.settings import _database
+
+    database = tmp_path / "koers.sqlite3"
+    database.touch()
+    database.chmod(0o644)
+    handler = ConnectionHandler({"default": _database(f"sqlite:///{database}")})
+    with django_db_blocker.unblock():
+        handler["default"].ensure_connection()
+        assert database.stat().st_mode & 0o777 == 0o600
+        handler.close_all()
+
+
+def test_koers_check_calls_a_broken_key_base_url_and_empty_allowed_hosts_errors(tmp_path):
+    env = {
+        "KOERS_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/k.sqlite3",
+        "KOERS_LANGUAGE": "en",
+    }
+    assert run_koers("migrate", "--verbosity", "0", env=env).returncode == 0
+    broken = env | {
+        "KOERS_ENCRYPTION_KEYS": "geen-fernet-sleutel-maar-wel-lang-genoeg",
+        "KOERS_BASE_URL": "not a url",
+        "KOERS_ALLOWED_HOSTS": "",
+    }
+    result = run_koers("check", "--json", env=broken)
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    errors = {p["code"]: p["message"] for p in report["problems"] if p["level"] == "error"}
+    assert set(errors) == {
+        "config.encryption_key_invalid",
+        "config.base_url_invalid",
+        "config.allowed_hosts_empty",
+    }
+    assert (
+        "Key 1 in KOERS_ENCRYPTION_KEYS is not a Fernet key"
+        in errors["config.encryption_key_invalid"]
+    )
+    assert "geen-fernet-sleutel" not in result.stdout  # a key is a secret, even a broken one
+    assert "KOERS_BASE_URL='not a url'" in errors["config.base_url_invalid"]
+
+
+def test_allowed_hosts_star_is_a_warning_in_dutch_by_default(settings):
+    from django.utils import translation
+
+    from koers.core.checks import check_allowed_hosts
+
+    settings.ALLOWED_HOSTS = ["*"]
+    with translation.override("nl"):
+        [problem] = check_allowed_hosts()
+    assert (problem.level, problem.code) == ("warning", "config.allowed_hosts_any")
+    assert "KOERS_ALLOWED_HOSTS" in problem.message and "elke hostnaam" in problem.message
+    settings.ALLOWED_HOSTS = ["koers.example.nl"]
+    assert check_allowed_hosts() == []
+
+
+@pytest.mark.django_db
+def test_a_valid_key_that_opens_no_stored_credential_is_an_error(settings, acme):
+    from cryptography.fernet import Fernet
+
+    from koers.core.checks import check_stored_secrets
+    from koers.publishing.models import Channel
+
+    for n in range(3):
+        channel = Channel(workspace=acme, network="webhook", name=f"kanaal {n}")
+        channel.endpoint = "https://hooks.example.nl/k"
+        channel.set_secret(f"geheim-{n}")
+        channel.save()
+    assert check_stored_secrets() == []
+    # A restore without its key file: a new key is generated, valid but the wrong one.
+    settings.KOERS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    [problem] = check_stored_secrets()
+    assert (problem.level, problem.code) == ("error", "config.encryption_key_wrong")
+    assert "restored without its key" in problem.message or "zonder zijn sleutel" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("base_url", "listen_port", "warned"),
+    [
+        ("http://127.0.0.1:8000", 8101, True),  # the incident: alert links pointed at :8000
+        ("http://localhost:8101", 8101, False),
+        ("https://koers.example.nl", 8000, False),  # behind a proxy on 443
+        ("http://koers.example.nl:8080", 8000, True),  # a named port that is not ours
+        ("http://localhost", 8000, True),  # port 80 implied, on this machine
+    ],
+)
+def test_serve_warns_when_the_base_url_port_is_not_the_port_it_listens_on(
+    settings, base_url, listen_port, warned
+):
+    from koers.core.checks import base_url_port_mismatch
+
+    settings.BASE_URL = base_url
+    message = base_url_port_mismatch("127.0.0.1", listen_port)
+    assert (message is not None) is warned
+    if warned:
+        assert str(listen_port) in message and "KOERS_BASE_URL" in message

@@ -72,3 +72,16 @@ def test_stale_heartbeat_counts_as_down(client, db, settings):
 def test_the_worker_heartbeat_job_is_registered(db):
     scheduler.load_task_modules()
     assert "koers.core.tasks.worker_heartbeat" in scheduler.REGISTRY
+
+
+def test_healthz_calls_the_worker_down_after_three_missed_beats_not_two_minutes(client, db):
+    from koers.core.queues import HEARTBEAT_SECONDS
+
+    a_minute_and_more = timezone.now() - timedelta(seconds=3 * HEARTBEAT_SECONDS + 5)
+    scheduler.beat("worker", now=a_minute_and_more)
+    scheduler.beat("scheduler")
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["worker"]["ok"] is False
+    scheduler.beat("worker", now=timezone.now() - timedelta(seconds=HEARTBEAT_SECONDS + 5))
+    assert client.get(reverse("healthz")).status_code == 200  # one late beat is no outage

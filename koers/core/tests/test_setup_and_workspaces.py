@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import os
+import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from koers.core import actions
 from koers.core.models import Membership, Role, Workspace
 
 SETUP = {
@@ -113,3 +119,62 @@ def test_pages_carry_a_strict_content_security_policy(client_for, anna, acme):
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def _setup(n: int) -> None:
+    actions.create_first_owner(
+        username=f"owner{n}",
+        email=f"owner{n}@example.nl",
+        password="een-lang-geheim-wachtwoord",
+        workspace_name=f"Organisatie {n}",
+        workspace_slug=f"organisatie-{n}",
+    )
+
+
+@pytest.mark.django_db
+def test_a_second_setup_that_also_saw_no_users_is_refused_and_creates_nothing(monkeypatch):
+    # Two requests that both passed "no user exists yet" before either wrote: on SQLite their
+    # writes take turns, so make the second one see the empty table the first one saw.
+    _setup(1)
+    real_exists = QuerySet.exists
+
+    def saw_no_users(queryset: QuerySet) -> bool:
+        return False if queryset.model is get_user_model() else real_exists(queryset)
+
+    monkeypatch.setattr(QuerySet, "exists", saw_no_users)
+    with pytest.raises(PermissionDenied):
+        _setup(2)
+    monkeypatch.undo()
+    assert list(get_user_model().objects.values_list("username", flat=True)) == ["owner1"]
+    assert list(Workspace.objects.values_list("slug", flat=True)) == ["organisatie-1"]
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="SQLite runs one writer at a time; the race needs PostgreSQL (the test above covers "
+    "the same rule on SQLite)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_eight_simultaneous_setups_on_postgresql_make_exactly_one_owner():
+    start = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def attempt(n: int) -> None:
+        start.wait(timeout=30)
+        try:
+            _setup(n)
+            outcomes.append("owner")
+        except PermissionDenied:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["owner"] + ["refused"] * 7
+    assert get_user_model().objects.count() == 1
+    assert Membership.objects.filter(role=Role.OWNER).count() == 1
+    assert Workspace.objects.count() == 1

@@ -3,6 +3,11 @@
 Prints each server's URL and credentials, seeds a little content, and runs until Ctrl-C.
 ``--port-base 8100`` pins the ports (Mastodon 8100, Bluesky 8101, feed 8102, webhook
 8103, pages 8104, Jetstream 8105) so a demo configuration can point at them.
+
+``--hostile SPEC`` makes the fake Mastodon and Bluesky misbehave from the start, e.g.
+``--hostile drop=0.05,fail=0.05,ratelimit=0.05,delay=0.02:20,ignore-idempotency,seed=7``
+(see :class:`koers.networks.testing.server.FaultPlan`); each server can be switched later
+with ``POST <url>/_fake/faults`` and the spec as the body.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from koers.networks.testing.jetstream import FakeJetstream, sample_events
 from koers.networks.testing.mastodon import FakeMastodon
 from koers.networks.testing.pages import FakePages
 from koers.networks.testing.rss import FakeFeed
-from koers.networks.testing.server import FakeServer
+from koers.networks.testing.server import FakeServer, FaultPlan
 from koers.networks.testing.webhook import FakeWebhookReceiver
 
 
@@ -23,6 +28,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port-base", type=int, default=0, help="0 = any free ports")
     parser.add_argument("--webhook-secret", default="demo-secret")
+    parser.add_argument(
+        "--hostile",
+        type=FaultPlan.parse,
+        default=None,
+        metavar="SPEC",
+        help="fault plan for Mastodon and Bluesky, e.g. drop=0.05,fail=0.05,ignore-idempotency",
+    )
     args = parser.parse_args()
 
     mastodon = FakeMastodon()
@@ -41,6 +53,9 @@ def main() -> None:
     mastodon.add_remote_status("Lekker #koffie bij Café de Zon ☕", tags=["koffie"])
     bluesky.add_account("anna.bsky.social", display_name="Anna")
     bluesky.add_post("anna.bsky.social", "Koers zetten met je social-media strategie")
+    if args.hostile is not None:  # after seeding: the demo content is always there
+        mastodon.faults = args.hostile
+        bluesky.faults = args.hostile
     feed.add_item("Koers gaat live", "https://voorbeeld.nl/1", "<p>Eerste bericht</p>")
     pages.add_html(
         "/artikel", title="Koers zetten", description="Een voorbeeldpagina", image="/plaatje.png"
@@ -52,7 +67,9 @@ def main() -> None:
     print(f"Webhook   {webhook.url}/hook  secret={args.webhook_secret}")
     print(f"Pages     {pages.url}/artikel")
     print(f"Jetstream {jetstream.url}  (replays from cursor {sample_events(1)[0]['time_us']})")
-    print("Ctrl-C stops.")
+    if args.hostile is not None:
+        print(f"Hostile   {args.hostile.spec()}  (POST <url>/_fake/faults changes it)")
+    print("Ctrl-C stops.", flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -17,6 +17,11 @@ Semantics imitated on purpose (they are what the adapter relies on):
   (#4728). ``duplicate_rkey_status`` / ``duplicate_rkey_error`` choose which one to imitate.
 * ``getRecord`` of a missing record is 400 ``RecordNotFound``; ``uploadBlob`` over
   ``max_blob_bytes`` is 400 ``BlobTooLarge``.
+* ``getAuthorFeed`` pages newest first with an opaque cursor (like the AppView's, built from
+  the post's time), at most 100 a page; ``listRecords`` pages by record key.
+* A 429 carries ``ratelimit-limit/-remaining/-reset/-policy`` like Bluesky's PDS.
+* With the fault plan's ``ignore-idempotency`` the server ignores the requested ``rkey`` and
+  stores every post under a fresh key, so a repeated create makes a second post.
 """
 
 from __future__ import annotations
@@ -215,6 +220,8 @@ class FakeBluesky(FakeServer):
             "app.bsky.feed.getPosts": self._get_posts,
             "app.bsky.actor.getProfile": self._get_profile,
             "app.bsky.feed.searchPosts": self._search_posts,
+            "app.bsky.feed.getAuthorFeed": self._get_author_feed,
+            "com.atproto.repo.listRecords": self._list_records,
         }
         if nsid not in handlers:
             return _xrpc_error(501, "MethodNotImplemented", f"{nsid} is not served here")
@@ -239,7 +246,7 @@ class FakeBluesky(FakeServer):
         body = request.json()
         if body.get("repo") not in (self.did, self.handle):
             return _xrpc_error(400, "InvalidRequest", "Can only write to your own repo")
-        rkey = body.get("rkey")
+        rkey = None if self.ignore_idempotency else body.get("rkey")
         if not rkey:
             with self._serial_lock:
                 rkey = f"3k{next(self._serial):011d}"
@@ -330,6 +337,77 @@ class FakeBluesky(FakeServer):
         if did not in self.accounts:
             return _xrpc_error(400, "InvalidRequest", "Profile not found")
         return Response.json(self.accounts[did])
+
+    def _get_author_feed(self, request: Request) -> Response:
+        """The actor's posts, newest first (by ``createdAt``); cursor = "time::uri" of the last."""
+        query = {k: v[0] for k, v in request.query.items()}
+        actor = query.get("actor", "")
+        did = actor if actor.startswith("did:") else self._did_for(actor)
+        prefix = f"at://{did}/app.bsky.feed.post/"
+        ordered = sorted(
+            (
+                (str(entry["value"].get("createdAt", "")), uri)
+                for uri, entry in self.records.items()
+                if uri.startswith(prefix)
+            ),
+            reverse=True,
+        )
+        if cursor := query.get("cursor"):
+            after = tuple(cursor.split("::", 1))
+            ordered = [key for key in ordered if key < after]
+        limit = min(int(query.get("limit") or 50), 100)
+        page = ordered[:limit]
+        body: dict[str, Any] = {"feed": [{"post": self._post_view(uri)} for _t, uri in page]}
+        if len(ordered) > limit:
+            body["cursor"] = "::".join(page[-1])
+        return Response.json(body)
+
+    def _list_records(self, request: Request) -> Response:
+        """Records of one collection by record key, descending (``reverse`` = ascending)."""
+        query = {k: v[0] for k, v in request.query.items()}
+        repo = query.get("repo", "")
+        did = repo if repo.startswith("did:") else self._did_for(repo)
+        prefix = f"at://{did}/{query.get('collection')}/"
+        reverse = query.get("reverse", "false").lower() == "true"
+        uris = sorted((u for u in self.records if u.startswith(prefix)), reverse=not reverse)
+        if cursor := query.get("cursor"):
+            uris = [
+                u
+                for u in uris
+                if (u[len(prefix) :] > cursor if reverse else u[len(prefix) :] < cursor)
+            ]
+        limit = min(int(query.get("limit") or 50), 100)
+        page = uris[:limit]
+        body: dict[str, Any] = {
+            "records": [
+                {"uri": u, "cid": self.records[u]["cid"], "value": self.records[u]["value"]}
+                for u in page
+            ]
+        }
+        if len(uris) > limit:
+            body["cursor"] = page[-1][len(prefix) :]
+        return Response.json(body)
+
+    def ratelimit_headers(self, retry_after: int) -> dict[str, str]:
+        # Bluesky sends no Retry-After: clients read ratelimit-reset (Unix time).
+        return {
+            "ratelimit-limit": "5000",
+            "ratelimit-remaining": "0",
+            "ratelimit-reset": str(int(time.time()) + retry_after),
+            "ratelimit-policy": "5000;w=3600",
+        }
+
+    def own_posts(self) -> list[dict[str, Any]]:
+        prefix = f"at://{self.did}/app.bsky.feed.post/"
+        return [
+            {
+                "id": uri,
+                "text": entry["value"].get("text", ""),
+                "created_at": entry["value"].get("createdAt"),
+            }
+            for uri, entry in self.records.items()
+            if uri.startswith(prefix)
+        ]
 
     def _search_posts(self, request: Request) -> Response:
         """Newest first, ``limit`` per page, numeric offset cursor, ``since`` inclusive."""

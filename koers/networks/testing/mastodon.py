@@ -7,8 +7,11 @@
         remote = server.add_federated_status("Hoi")   # on another server, found by resolving
 
 Semantics imitated on purpose: ``Idempotency-Key`` on ``POST /api/v1/statuses`` returns the
-status already created with that key (Mastodon keeps keys for an hour; the fake forever);
-media uploads answer 202 with ``url: null`` until polled ``media_processing_polls`` times.
+status already created with that key (Mastodon keeps keys for an hour; the fake forever,
+unless the fault plan says ``ignore-idempotency``); media uploads answer 202 with
+``url: null`` until polled ``media_processing_polls`` times; timelines and account statuses
+page like Mastodon: newest first, ``limit`` at most 40, ``max_id``/``since_id``/``min_id``
+and a ``Link`` header with the next (older) and previous (newer) page.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ import queue
 import re
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from koers.networks.testing.server import FakeServer, Request, Response
 
@@ -211,13 +215,13 @@ class FakeMastodon(FakeServer):
             return self._get_media(match.group(1))
         if match := re.fullmatch(r"/api/v1/accounts/(\d+)/statuses", path):
             own = [s for s in self.statuses.values() if s["account"]["id"] == match.group(1)]
-            return self._page(own, request)
+            return self._linked(self._page(own, request), request)
         if path == "/api/v1/timelines/public":
-            return self._page(self._public(), request)
+            return self._linked(self._page(self._public(), request), request)
         if match := re.fullmatch(r"/api/v1/timelines/tag/([^/]+)", path):
             tag = match.group(1).lower()
             tagged = [s for s in self._public() if tag in {t["name"].lower() for t in s["tags"]}]
-            return self._page(tagged, request)
+            return self._linked(self._page(tagged, request), request)
         if path == "/api/v2/search":
             return self._search(request)
         return Response.json({"error": "Record not found"}, 404)
@@ -312,7 +316,7 @@ class FakeMastodon(FakeServer):
     def _post_status(self, request: Request) -> Response:
         form = request.form()
         key = request.header("idempotency-key")
-        if key and key in self.idempotency:
+        if key and key in self.idempotency and not self.ignore_idempotency:
             # Same key → the same status, nothing new created (Mastodon's documented behaviour).
             return Response.json(self.statuses[self.idempotency[key]])
         text = form.get("status", [""])[0]
@@ -465,11 +469,54 @@ class FakeMastodon(FakeServer):
                 chosen = chosen[::-1]
         if max_id := (query.get("max_id") or [""])[0]:
             chosen = [s for s in chosen if int(s["id"]) < int(max_id)]
-        limit = int((query.get("limit") or ["20"])[0])
+        limit = min(int((query.get("limit") or ["20"])[0]), 40)  # Mastodon's cap
         page = chosen[:limit]
         if query.get("min_id"):
             page = page[::-1]
         return _JsonList(page)
+
+    def _linked(self, page: _JsonList, request: Request) -> _JsonList:
+        """Add Mastodon's ``Link`` header: ``next`` = older (max_id), ``prev`` = newer."""
+        items = page.json_body()
+        if not items:
+            return page
+        keep = {k: v for k, v in request.query.items() if k not in ("max_id", "since_id", "min_id")}
+        base = f"{self.url}{request.path}"
+
+        def link(cursor: str, value: str, rel: str) -> str:
+            query = urlencode({**keep, cursor: [value]}, doseq=True)
+            return f'<{base}?{query}>; rel="{rel}"'
+
+        ids = [int(s["id"]) for s in items]
+        page.headers["Link"] = ", ".join(
+            (link("max_id", str(min(ids)), "next"), link("min_id", str(max(ids)), "prev"))
+        )
+        return page
+
+    def ratelimit_headers(self, retry_after: int) -> dict[str, str]:
+        reset = datetime.now(UTC) + timedelta(seconds=retry_after)
+        return {
+            "Retry-After": str(retry_after),
+            "X-RateLimit-Limit": "300",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": reset.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        }
+
+    def own_posts(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": s["id"],
+                "text": _plain(s["content"]),
+                "created_at": s["created_at"],
+            }
+            for s in self.own_statuses()
+        ]
+
+
+def _plain(content: str) -> str:
+    """The text a status was posted with, from the HTML the fake stored."""
+    inner = content.removeprefix("<p>").removesuffix("</p>").replace("<br />", "\n")
+    return html.unescape(inner)
 
 
 class _JsonList(Response):

@@ -23,6 +23,12 @@ class FakeWebhookReceiver(FakeServer):
         self.rejected: list[Request] = []
         self._answers: dict[str, Response] = {}
 
+    def own_posts(self) -> list[dict[str, Any]]:
+        return [
+            {"id": f"msg-{n}", "text": body.get("text", ""), "created_at": None}
+            for n, body in enumerate(self.deliveries, start=1)
+        ]
+
     def route(self, request: Request) -> Response:
         if not verify_signature(
             self.secret,
@@ -33,7 +39,8 @@ class FakeWebhookReceiver(FakeServer):
             self.rejected.append(request)
             return Response(401, b"bad signature", {"Content-Type": "text/plain"})
         key = request.header("idempotency-key")
-        if key in self._answers:
+        # A receiver that breaks the contract (fault plan ``ignore-idempotency``) stores again.
+        if key in self._answers and not self.ignore_idempotency:
             return self._answers[key]
         body = json.loads(request.body)
         self.deliveries.append(body)

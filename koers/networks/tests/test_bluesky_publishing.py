@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PIL import Image
@@ -24,6 +25,7 @@ from koers.networks.bluesky import (
 )
 from koers.networks.media import prepare_image
 from koers.networks.testing.bluesky import FakeBluesky
+from koers.networks.testing.server import FaultPlan
 
 TID = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
 
@@ -136,14 +138,61 @@ def test_a_timeout_after_sending_is_unknown_and_lookup_finds_the_post(server):
     publisher.session.ensure()
     server.delay_after_handling("/xrpc/com.atproto.repo.createRecord", seconds=1.5)
 
+    post = OutgoingPost(text="Spannend")
+    started = datetime.now(UTC)
     with pytest.raises(UnknownOutcomeError):
-        publisher.publish(OutgoingPost(text="Spannend"), "attempt-timeout")
+        publisher.publish(post, "attempt-timeout")
 
-    found = publisher.lookup("attempt-timeout")
+    found = publisher.lookup("attempt-timeout", post, since=started)
     assert found is not None
     assert found.remote_id.endswith(record_key_for("attempt-timeout"))
     assert server.calls("com.atproto.repo.createRecord") == 1
-    assert publisher.lookup("never-sent") is None
+    # Only the exact key counts while the server honours record keys... and the feed
+    # fallback never hands out a post the caller already owns.
+    assert (
+        publisher.lookup("never-sent", post, since=started, exclude=frozenset({found.remote_id}))
+        is None
+    )
+
+
+def test_a_server_that_ignores_record_keys_is_still_resolved_from_the_feed(server):
+    server.faults = FaultPlan(ignore_idempotency=True)
+    publisher = publisher_for(server)
+    publisher.session.ensure()
+    started = datetime.now(UTC)
+    post = OutgoingPost(text="Dubbel gevaar")
+    server.drop_next(1, "/xrpc/com.atproto.repo.createRecord")
+
+    with pytest.raises(UnknownOutcomeError):
+        publisher.publish(post, "dropped")
+    for n in range(120):  # more than one feed page of newer posts
+        publisher.publish(OutgoingPost(text=f"Later {n}"), f"later-{n}")
+
+    found = publisher.lookup("dropped", post, since=started)
+    assert found is not None
+    assert found.remote_id not in {
+        u for u in server.records if u.endswith(record_key_for("dropped"))
+    }
+    assert server.records[found.remote_id]["value"]["text"] == "Dubbel gevaar"
+    assert server.calls("app.bsky.feed.getAuthorFeed") == 2
+    assert (
+        publisher.lookup("dropped", post, since=started, exclude=frozenset({found.remote_id}))
+        is None
+    )
+    assert publisher.lookup("dropped", post, since=datetime.now(UTC) + timedelta(hours=1)) is None
+
+
+def test_a_429_with_only_bluesky_s_ratelimit_reset_waits_until_the_reset(server):
+    publisher = publisher_for(server)
+    publisher.session.ensure()
+    server.ratelimit_next(1, "/xrpc/com.atproto.repo.createRecord", retry_after=120)
+
+    with pytest.raises(RetryableError) as caught:
+        publisher.publish(OutgoingPost(text="Hallo"), "limited")
+
+    assert caught.value.status == 429
+    assert caught.value.retry_after is not None and 100 < caught.value.retry_after <= 120
+    assert server.posts() == []
 
 
 def test_an_expired_session_is_refreshed_without_a_new_login(server):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from koers.networks.base import (
@@ -110,26 +112,84 @@ def test_a_timeout_after_sending_is_unknown_and_lookup_finds_the_post_without_po
     publisher = publisher_for(server, timeout=0.5)
     publisher.limits()
     post = OutgoingPost(text="Belangrijk bericht met @anna@voorbeeld.social erin")
+    started = datetime.now(UTC)
     server.delay_after_handling("/api/v1/statuses", seconds=1.5)
 
     with pytest.raises(UnknownOutcomeError):
         publisher.publish(post, "attempt-timeout")
 
     assert len(server.own_statuses()) == 1  # the server did create it
-    found = publisher.lookup("attempt-timeout")
+    # A fresh adapter (another worker, after a crash) finds it from what the caller stored.
+    found = publisher_for(server).lookup("attempt-timeout", post, since=started)
     assert found is not None
     assert found.remote_id == server.own_statuses()[0]["id"]
     assert server.count("POST", "/api/v1/statuses") == 1
-
-    # A fresh adapter (another worker) finds it when given the post that was sent.
-    other = publisher_for(server)
-    assert other.lookup("attempt-timeout", post=post) == found
-    assert other.lookup("other-key", post=OutgoingPost(text="Nooit verstuurd")) is None
+    never = OutgoingPost(text="Nooit verstuurd")
+    assert publisher.lookup("other-key", never, since=started) is None
 
 
-def test_lookup_without_the_post_in_a_fresh_process_is_a_caller_error(server):
-    with pytest.raises(ValueError, match="needs the post"):
-        publisher_for(server).lookup("attempt-unknown")
+def test_lookup_never_takes_a_status_from_before_the_attempt_or_one_owned_by_another_post(
+    server,
+):
+    publisher = publisher_for(server)
+    post = OutgoingPost(text="Koffie is klaar")
+    earlier = publisher.publish(post, "yesterday-item")
+    started = datetime.now(UTC) + timedelta(minutes=10)  # the attempt began well after it
+    assert publisher.lookup("today-item", post, since=started) is None
+
+    just_now = datetime.now(UTC)
+    other = publisher.publish(post, "other-item")  # same text, another item's status
+    assert publisher.lookup("mine", post, since=just_now).remote_id in {  # type: ignore[union-attr]
+        earlier.remote_id,
+        other.remote_id,
+    }
+    owned = frozenset({earlier.remote_id, other.remote_id})
+    assert publisher.lookup("mine", post, since=just_now, exclude=owned) is None
+
+
+def test_lookup_compares_images_alt_text_and_reply_target(server, png):
+    publisher = publisher_for(server)
+    started = datetime.now(UTC)
+    sent = OutgoingPost(text="Kijk", media=(MediaItem(png, "image/png", "Een fiets", "f.png"),))
+    publisher.publish(sent, "with-image")
+
+    other_alt = OutgoingPost(text="Kijk", media=(MediaItem(png, "image/png", "Een auto", "a.png"),))
+    no_image = OutgoingPost(text="Kijk")
+    as_reply = OutgoingPost(text="Kijk", media=sent.media, in_reply_to="1")
+    assert publisher.lookup("a", other_alt, since=started) is None
+    assert publisher.lookup("b", no_image, since=started) is None
+    assert publisher.lookup("c", as_reply, since=started) is None
+    assert publisher.lookup("d", sent, since=started) is not None
+
+
+def test_lookup_pages_back_past_many_newer_statuses_to_the_attempt(server):
+    publisher = publisher_for(server)
+    started = datetime.now(UTC)
+    post = OutgoingPost(text="Het eerste bericht van de dag")
+    first = publisher.publish(post, "first")
+    for n in range(95):  # more than two of Mastodon's 40-status pages
+        server.add_remote_status(f"ruis {n}")  # someone else's: not in the account's list
+        publisher.publish(OutgoingPost(text=f"Later bericht {n}"), f"later-{n}")
+
+    found = publisher_for(server).lookup("first", post, since=started)
+
+    assert found is not None and found.remote_id == first.remote_id
+    pages = [r for r in server.requests if r.path.endswith(f"/{server.account['id']}/statuses")]
+    assert len(pages) == 4  # 40 + 40 + 16 statuses, then the empty page that ends the list
+    assert all(int(r.query["limit"][0]) == 40 for r in pages)
+
+
+def test_lookup_that_cannot_reach_the_attempt_is_still_unknown_not_not_found(server, monkeypatch):
+    from koers.networks import mastodon
+
+    monkeypatch.setattr(mastodon, "LOOKUP_MAX_PAGES", 2)
+    publisher = publisher_for(server)
+    started = datetime.now(UTC)
+    for n in range(81):
+        publisher.publish(OutgoingPost(text=f"Bericht {n}"), f"k-{n}")
+
+    with pytest.raises(RetryableError, match="still checking"):
+        publisher.lookup("lost", OutgoingPost(text="Kwijt"), since=started)
 
 
 def test_connection_refused_is_retryable(closed_port_url):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import errno
 import multiprocessing
+import os
 import socket
 
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from koers.core import webworker
+from koers.core.checks import base_url_port_mismatch
 from koers.core.worker import Runner
 
 
@@ -49,6 +52,9 @@ class Command(BaseCommand):
         from granian.constants import Interfaces
 
         ensure_port_free(host, port)
+        mismatch = base_url_port_mismatch(host, port)
+        if mismatch:
+            self.stderr.write(self.style.WARNING(mismatch))
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("The database is not migrated yet; run: koers migrate")
@@ -67,6 +73,8 @@ class Command(BaseCommand):
         # process's threads and open SQLite handles, and closing those in the child drops the
         # parent's file locks (SQLite's documented way to corrupt a database).
         multiprocessing.set_start_method("spawn", force=True)
+        # Tells the web workers whose death they must not outlive (koers/core/webworker.py).
+        os.environ[webworker.PARENT_ENV] = str(os.getpid())
         runner = None
         if not no_background:
             runner = Runner(concurrency=task_workers)
@@ -74,7 +82,8 @@ class Command(BaseCommand):
         connection.close()
         try:
             Granian(
-                target="koers.wsgi:application",
+                target="koers.core.webworker:application",
+                factory=True,
                 address=host,
                 port=port,
                 interface=Interfaces.WSGI,

@@ -14,7 +14,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--concurrency", type=int, default=1, help="Task threads.")
+        parser.add_argument(
+            "--concurrency",
+            type=int,
+            default=1,
+            help="General task threads (one more always serves publishing, replies and alerts).",
+        )
         parser.add_argument("--interval", type=float, default=1.0, help="Idle poll seconds.")
         parser.add_argument(
             "--no-scheduler", action="store_true", help="Run tasks only; no periodic jobs."
@@ -31,7 +36,10 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         runner.start()
         self.stdout.write(
-            self.style.SUCCESS(f"koers worker {runner.base_id}: {concurrency} task thread(s)")
+            self.style.SUCCESS(
+                f"koers worker {runner.base_id}: {concurrency} task thread(s) "
+                "+ 1 for publishing, replies and alerts"
+            )
         )
         runner.wait()
         runner.stop()
