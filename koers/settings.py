@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "koers.accounts.middleware.SingleSignOnFormActionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "koers.core.middleware.SetupRequiredMiddleware",
     "koers.accounts.middleware.TwoFactorRequiredMiddleware",
@@ -278,6 +279,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "reauthenticate": "10/m/user",
+}
+MFA_FORMS = {
+    "add_webauthn": "koers.accounts.forms.AddWebAuthnForm",
+    "edit_webauthn": "koers.accounts.forms.EditWebAuthnForm",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True

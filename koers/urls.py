@@ -3,6 +3,7 @@ from __future__ import annotations
 from allauth.account import views as account_views
 from django.urls import include, path
 
+from koers.accounts import views as account_security
 from koers.core import views
 
 urlpatterns = [
@@ -14,6 +15,8 @@ urlpatterns = [
     # the rest of allauth (password reset, two-factor, sessions, SSO) lives under accounts/.
     path("login/", account_views.login, name="login"),
     path("logout/", account_views.logout, name="logout"),
+    # Before allauth's own route for it: the SSO login step with koers' error page (see the view).
+    path("accounts/oidc/<str:provider_id>/login/", account_security.sso_login),
     path("accounts/", include("allauth.urls")),
     path("new/", views.workspace_new, name="workspace-new"),
     path("invite/<str:token>/", views.invitation, name="invitation"),

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from typing import Any
 
 import requests
@@ -25,7 +26,9 @@ from django.forms import ValidationError
 from django.http import HttpRequest
 
 from koers.accounts import sso
-from koers.networks.safety import HostBlocked, guarded_session
+from koers.networks.safety import HostBlocked, blocked_cause, guarded_session
+
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -59,6 +62,33 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user = super().save_user(request, sociallogin, form)
         sso.join_configured_workspace(user)
         return user
+
+    def on_authentication_error(
+        self,
+        request: HttpRequest,
+        provider: Any,
+        error: Any = None,
+        exception: BaseException | None = None,
+        extra_context: dict | None = None,
+    ) -> None:
+        # Tell the error page (socialaccount/authentication_error.html) what went wrong: the
+        # guard refused the provider's address, the provider could not be reached, or else.
+        blocked = blocked_cause(exception)
+        if extra_context is not None:
+            extra_context["blocked_host"] = blocked.host if blocked else ""
+            extra_context["unreachable"] = isinstance(exception, requests.RequestException)
+        if blocked:
+            logger.warning(
+                "single sign-on via %s refused by the outbound guard: %s", provider.sub_id, blocked
+            )
+        else:
+            # The class only: an OAuth error's text may quote the provider's answer.
+            logger.warning(
+                "single sign-on via %s failed: %s %s",
+                provider.sub_id,
+                error or "",
+                type(exception).__name__ if exception else "",
+            )
 
     def get_requests_session(self) -> requests.Session:
         session = guarded_session()

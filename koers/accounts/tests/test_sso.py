@@ -9,6 +9,7 @@ import requests
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 
+from koers.accounts.testing import FakeOIDCProvider
 from koers.core.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -64,10 +65,53 @@ def test_sso_creates_no_account_outside_the_allowed_domains(anna, entra, client,
     assert "_auth_user_id" not in client.session
 
 
-def test_the_provider_is_reached_only_through_the_outbound_guard(anna, entra, client, settings):
+def test_a_provider_the_outbound_guard_refuses_gets_a_clear_page_and_no_account(
+    anna, entra, client, settings
+):
     settings.KOERS_OUTBOUND_ALLOWLIST = []
 
-    with pytest.raises(requests.ConnectionError, match="private or reserved address"):
-        client.post("/accounts/oidc/sso/login/", {"process": "login"})
+    response = client.post(
+        "/accounts/oidc/sso/login/", {"process": "login"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
 
-    assert entra.requests == []
+    assert response.status_code < 500
+    page = response.content.decode()
+    assert "Single sign-on failed" in page
+    assert "127.0.0.1 is in a private network" in page
+    assert "KOERS_OUTBOUND_ALLOWLIST" in page
+    assert entra.requests == []  # nothing reached the provider
+    assert not get_user_model().objects.filter(email=entra.person.email).exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_provider_that_is_down_gets_a_clear_page_in_dutch(anna, client, settings):
+    with FakeOIDCProvider(profile="generic") as fake:
+        settings.SOCIALACCOUNT_PROVIDERS = {
+            "openid_connect": {"APPS": [fake.app_settings(name="Gemeente")]}
+        }
+    # The fake has stopped: its port refuses connections.
+
+    response = client.post(
+        "/accounts/oidc/sso/login/", {"process": "login"}, HTTP_ACCEPT_LANGUAGE="nl"
+    )
+
+    assert response.status_code < 500
+    assert "kon Gemeente niet bereiken" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_pages_allow_the_login_form_to_be_redirected_to_the_provider(entra, client):
+    # Browsers check each redirect after a form post against the page's form-action; without the
+    # provider's origin there, the SSO button silently stays on the login page.
+    policy = client.get("/login/")["Content-Security-Policy"]
+
+    form_action = next(d for d in policy.split(";") if d.strip().startswith("form-action"))
+    assert form_action.split()[1:] == ["'self'", entra.base_url]
+
+
+def test_without_single_sign_on_forms_may_only_post_to_koers(client, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
+
+    policy = client.get("/login/")["Content-Security-Policy"]
+
+    assert "form-action 'self';" in policy + ";"
