@@ -1,4 +1,4 @@
-"""Settings for the test suite: ``koers.settings`` plus what keeps the suite fast and self-contained.
+"""Settings for the test suite: ``koers.settings`` plus what keeps the suite fast and contained.
 
 * The data folder (generated keys, SQLite database, media) is a temporary folder, never the
   checkout's ``var/``; it is removed when the test process that made it ends. Servers and
