@@ -101,6 +101,17 @@ def _fake_servers_are_private(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # allauth's login throttles and used TOTP codes live in the (per-process) cache: one test's
+    # failed logins must not throttle the next test's.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_files(settings):
     # Tests render templates without running collectstatic; the manifest storage would refuse.
     settings.STORAGES = settings.STORAGES | {

@@ -56,6 +56,17 @@ INSTALLED_APPS = [
     "koers.alerts",
     "koers.measurement",
     "koers.privacy",
+    # Accounts: allauth (login, password reset, 2FA and passkeys, OpenID Connect, sessions), axes.
+    # koers.accounts first: its templates put allauth's pages in koers' frame.
+    "koers.accounts",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.usersessions",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -66,11 +77,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "koers.accounts.middleware.SingleSignOnFormActionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "koers.core.middleware.SetupRequiredMiddleware",
+    "koers.accounts.middleware.TwoFactorRequiredMiddleware",
+    # Last, so it turns a lockout during the view into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "koers.urls"
@@ -132,15 +148,6 @@ TASKS = {
     }
 }
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = env_str("KOERS_LANGUAGE", "nl")
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -237,6 +244,116 @@ KOERS_INVITATION_DAYS = env_int("KOERS_INVITATION_DAYS", 7, minimum=1)
 # public addresses only, unless an intranet install allows private ones (all, or listed).
 KOERS_ALLOW_PRIVATE_URLS = env_bool("KOERS_ALLOW_PRIVATE_URLS", False)
 KOERS_OUTBOUND_ALLOWLIST = env_outbound_allowlist("KOERS_OUTBOUND_ALLOWLIST")
+
+# -- Accounts ---------------------------------------------------------------------------------
+# Login, password reset and change, two-factor (TOTP, recovery codes, passkeys/security keys),
+# OpenID Connect single sign-on and the list of sessions: django-allauth. Lockouts after failed
+# logins: django-axes. README.md ("Security") explains each choice.
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+# Reset links: valid one hour, and single-use (the token hashes the password and last login).
+PASSWORD_RESET_TIMEOUT = 60 * 60
+
+ACCOUNT_ADAPTER = "koers.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "koers.accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this session stays; all others end (session hash)
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "koers: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
+# allauth's throttles (in the cache, per process) on top of axes' lockouts: logins per address,
+# wrong passwords and wrong two-factor codes per account ("login_failed"; axes locks a password
+# guesser out first), reset requests per address and per e-mail address.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "20/m/ip,10/5m/key",
+    "reset_password": "20/m/ip,3/5m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+}
+MFA_FORMS = {
+    "add_webauthn": "koers.accounts.forms.AddWebAuthnForm",
+    "edit_webauthn": "koers.accounts.forms.EditWebAuthnForm",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = env_str("KOERS_TOTP_ISSUER", "koers")
+# Browsers allow WebAuthn on http://localhost only; behind TLS the origin is checked strictly.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS
+MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}
+# Sessions are recorded at login (koers.accounts.sessions), not refreshed on every request.
+USERSESSIONS_TRACK_ACTIVITY = False
+
+# Lockouts: after KOERS_LOGIN_FAILURE_LIMIT wrong passwords for one account, or from one address,
+# logins are refused for KOERS_LOCKOUT_MINUTES, doubled for each further lockout within a day.
+AXES_FAILURE_LIMIT = env_int("KOERS_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+KOERS_LOCKOUT_MINUTES = env_int("KOERS_LOCKOUT_MINUTES", 15, minimum=1)
+AXES_COOLOFF_TIME = "koers.core.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "koers.core.lockout.username_of"
+AXES_LOCKOUT_CALLABLE = "koers.core.lockout.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = 1 if HTTPS else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if HTTPS else ["REMOTE_ADDR"]
+)
+
+# Single sign-on with OpenID Connect (Microsoft Entra ID, Keycloak, …), on when an issuer is set.
+SOCIALACCOUNT_ADAPTER = "koers.accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never take over a local account by e-mail claim
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+KOERS_SSO_ISSUER = env_str("KOERS_SSO_ISSUER", "")
+KOERS_SSO_ALLOWED_DOMAINS = [
+    domain.lower().lstrip("@") for domain in env_list("KOERS_SSO_ALLOWED_DOMAINS", [])
+]
+KOERS_SSO_WORKSPACE = env_str("KOERS_SSO_WORKSPACE", "")
+KOERS_SSO_ROLE = env_str("KOERS_SSO_ROLE", "viewer")
+if KOERS_SSO_ROLE not in ("owner", "admin", "editor", "contributor", "viewer"):
+    raise ImproperlyConfigured(
+        "KOERS_SSO_ROLE must be one of owner, admin, editor, contributor, viewer."
+    )
+SOCIALACCOUNT_PROVIDERS: dict = {"openid_connect": {"APPS": []}}
+if KOERS_SSO_ISSUER:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
+        {
+            "provider_id": "sso",
+            "name": env_str("KOERS_SSO_NAME", "Single sign-on"),
+            "client_id": env_str("KOERS_SSO_CLIENT_ID", ""),
+            "secret": env_str("KOERS_SSO_CLIENT_SECRET", ""),
+            "settings": {
+                "server_url": KOERS_SSO_ISSUER,
+                # Addresses in the allowed domains come from the organisation's own directory.
+                "verified_email": KOERS_SSO_ALLOWED_DOMAINS or False,
+                "oauth_pkce_enabled": True,
+            },
+        }
+    )
 
 LOG_LEVEL = env_str("KOERS_LOG_LEVEL", "INFO").upper()
 LOGGING = {

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
+from allauth.account import views as account_views
 from django.urls import include, path
 
+from koers.accounts import views as account_security
 from koers.core import views
 
 urlpatterns = [
@@ -10,8 +11,13 @@ urlpatterns = [
     path("setup/", views.setup, name="setup"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # allauth's login and logout under koers' own short addresses (the names every page uses);
+    # the rest of allauth (password reset, two-factor, sessions, SSO) lives under accounts/.
+    path("login/", account_views.login, name="login"),
+    path("logout/", account_views.logout, name="logout"),
+    # Before allauth's own route for it: the SSO login step with koers' error page (see the view).
+    path("accounts/oidc/<str:provider_id>/login/", account_security.sso_login),
+    path("accounts/", include("allauth.urls")),
     path("new/", views.workspace_new, name="workspace-new"),
     path("invite/<str:token>/", views.invitation, name="invitation"),
     path("w/<slug:slug>/", views.workspace_home, name="workspace-home"),
@@ -27,6 +33,11 @@ urlpatterns = [
         "w/<slug:slug>/settings/members/<int:member_id>/remove/",
         views.member_remove,
         name="member-remove",
+    ),
+    path(
+        "w/<slug:slug>/settings/members/<int:member_id>/unlock/",
+        views.member_unlock,
+        name="member-unlock",
     ),
     path(
         "w/<slug:slug>/settings/invitations/<int:invitation_id>/revoke/",

@@ -9,11 +9,18 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from axes.models import AccessAttempt
+from axes.utils import reset as reset_lockouts
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from koers.core.models import (
@@ -92,11 +99,20 @@ def create_first_owner(
 
 @transaction.atomic
 def update_workspace(
-    workspace: Workspace, actor: AbstractBaseUser, *, name: str, time_zone: str, language: str
+    workspace: Workspace,
+    actor: AbstractBaseUser,
+    *,
+    name: str,
+    time_zone: str,
+    language: str,
+    require_two_factor: bool | None = None,
 ) -> Workspace:
+    values: dict[str, Any] = {"name": name, "time_zone": time_zone, "language": language}
+    if require_two_factor is not None:
+        values["require_two_factor"] = require_two_factor
     changes = {
         field: [getattr(workspace, field), value]
-        for field, value in (("name", name), ("time_zone", time_zone), ("language", language))
+        for field, value in values.items()
         if getattr(workspace, field) != value
     }
     for field, (_old, new) in changes.items():
@@ -111,9 +127,18 @@ def update_workspace(
 
 @transaction.atomic
 def invite_member(
-    workspace: Workspace, actor: AbstractBaseUser, *, role: str, email: str = ""
+    workspace: Workspace,
+    actor: AbstractBaseUser,
+    *,
+    role: str,
+    email: str = "",
+    anyone_with_link: bool = False,
 ) -> tuple[Invitation, str]:
-    """Create an invitation; returns it with the plain token (shown once, never stored)."""
+    """Create an invitation; returns it with the plain token (shown once, never stored).
+
+    With an address the invitation is e-mailed there and only an account with that verified
+    address can accept it, unless ``anyone_with_link`` says the inviter chose otherwise.
+    """
     actor_membership = Membership.objects.get(workspace=workspace, user=actor)
     if not role_at_least(actor_membership.role, role):
         raise PermissionDenied(_("You can't invite someone with a higher role than your own."))
@@ -122,12 +147,44 @@ def invite_member(
         workspace=workspace,
         email=email,
         role=role,
+        anyone_with_link=anyone_with_link or not email,
         token_hash=hash_token(token),
         invited_by=actor,
         expires_at=Invitation.default_expiry(),
     )
-    audit(workspace, actor, "member.invite", f"invited {email or 'by link'} as {role}", invitation)
+    who = email or "anyone with the link"
+    if email and anyone_with_link:
+        who = f"{email} (anyone with the link)"
+    audit(workspace, actor, "member.invite", f"invited {who} as {role}", invitation)
+    if email:
+        link = settings.BASE_URL + reverse("invitation", args=[token])
+        transaction.on_commit(lambda: _send_invitation(invitation, actor, link))
     return invitation, token
+
+
+def _send_invitation(invitation: Invitation, actor: AbstractBaseUser, link: str) -> None:
+    with translation.override(invitation.workspace.language):
+        context = {"invitation": invitation, "inviter": actor.get_username(), "link": link}
+        subject = _("Invitation to %(workspace)s in koers") % {
+            "workspace": invitation.workspace.name
+        }
+        body = render_to_string("core/email/invitation.txt", context)
+    send_mail(subject, body, None, [invitation.email], fail_silently=False)
+
+
+def invitation_address_problem(invitation: Invitation, user: AbstractBaseUser) -> str | None:
+    """Why ``user`` may not accept an address-bound invitation, or None when they may."""
+    if not invitation.is_bound_to_address:
+        return None
+    verified = EmailAddress.objects.filter(
+        user_id=user.pk, email__iexact=invitation.email, verified=True
+    ).exists()
+    if verified:
+        return None
+    return _(
+        "This invitation is for %(email)s. Log in with the account that has this verified "
+        "address, or ask for a new invitation."
+    ) % {"email": invitation.email}
 
 
 def find_open_invitation(token: str) -> Invitation | None:
@@ -148,6 +205,9 @@ def accept_invitation(token: str, user: AbstractBaseUser) -> Membership:
     )
     if invitation is None or not invitation.is_open:
         raise ValidationError(_("This invitation link is no longer valid. Ask for a new one."))
+    problem = invitation_address_problem(invitation, user)
+    if problem:
+        raise PermissionDenied(problem)
     membership, created = Membership.objects.get_or_create(
         workspace=invitation.workspace, user=user, defaults={"role": invitation.role}
     )
@@ -229,3 +289,66 @@ def remove_member(membership: Membership, actor: AbstractBaseUser) -> None:
         membership,
     )
     membership.delete()
+
+
+@transaction.atomic
+def create_invited_account(
+    token: str, *, username: str, email: str, password: str
+) -> tuple[AbstractBaseUser, Membership]:
+    """A new account from an invitation link, joined at once.
+
+    For an invitation bound to an address, the account gets exactly that address, verified:
+    the link was sent there, so opening it proves the address as a confirmation e-mail would.
+    """
+    invitation = find_open_invitation(token)
+    if invitation is None:
+        raise ValidationError(_("This invitation link is no longer valid. Ask for a new one."))
+    bound = invitation.is_bound_to_address
+    if bound:
+        email = invitation.email
+    user = get_user_model().objects.create_user(username=username, email=email, password=password)
+    EmailAddress.objects.create(user=user, email=email.lower(), primary=True, verified=bound)
+    return user, accept_invitation(token, user)
+
+
+@transaction.atomic
+def add_member_by_sso(workspace: Workspace, user: AbstractBaseUser, *, role: str) -> Membership:
+    """Single sign-on's first login: join the configured workspace with the configured role."""
+    membership, created = Membership.objects.get_or_create(
+        workspace=workspace, user=user, defaults={"role": role}
+    )
+    if created:
+        audit(
+            workspace,
+            user,
+            "member.join",
+            f"{user.get_username()} joined as {role} by single sign-on",
+            membership,
+        )
+    return membership
+
+
+@transaction.atomic
+def unlock_member(membership: Membership, actor: AbstractBaseUser) -> int:
+    """An owner lifts a login lockout of a member: their account and the addresses it was
+    tried from. Returns the number of lockout records removed."""
+    actor_membership = Membership.objects.get(workspace=membership.workspace, user=actor)
+    if actor_membership.role != Role.OWNER:
+        raise PermissionDenied(_("Only an owner can lift a lockout."))
+    names = {membership.user.get_username().lower()}
+    if membership.user.email:
+        names.add(membership.user.email.lower())
+    addresses = set(
+        AccessAttempt.objects.filter(username__in=names).values_list("ip_address", flat=True)
+    )
+    removed = sum(reset_lockouts(username=name) for name in names)
+    removed += sum(reset_lockouts(ip=address) for address in addresses if address)
+    audit(
+        membership.workspace,
+        actor,
+        "account.unlock",
+        f"lifted the login lockout of {membership.user.get_username()}",
+        membership,
+        addresses=sorted(a for a in addresses if a),
+    )
+    return removed

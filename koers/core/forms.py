@@ -78,10 +78,22 @@ class WorkspaceSettingsForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     time_zone = forms.ChoiceField(label=_("Time zone"))
     language = forms.ChoiceField(label=_("Report language"), choices=settings.LANGUAGES)
+    require_two_factor = forms.BooleanField(
+        label=_("Require two-factor authentication for every member"),
+        required=False,
+        help_text=_(
+            "Members without an authenticator app or security key are led to set one up "
+            "at their next login. Logins through single sign-on are left to your identity "
+            "provider."
+        ),
+    )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, may_require_two_factor: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = time_zone_choices()
+        if not may_require_two_factor:
+            # Only owners decide this; admins see it but cannot change it.
+            self.fields["require_two_factor"].disabled = True
 
 
 class AccountForm(forms.Form):
@@ -91,6 +103,14 @@ class AccountForm(forms.Form):
     password2 = forms.CharField(
         label=_("Password (again)"), widget=forms.PasswordInput, strip=False
     )
+
+    def __init__(self, *args, bound_email: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if bound_email:
+            # The invitation is for this address only; a posted value is ignored.
+            self.fields["email"].initial = bound_email
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = _("The invitation is for this address.")
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
@@ -130,7 +150,14 @@ class InviteForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail (optional)"),
         required=False,
-        help_text=_("We also show you the link, so you can send it yourself."),
+        help_text=_(
+            "We e-mail the link to this address and show it to you too. Only an account with "
+            "this verified address can accept it. Without an address, anyone with the link can."
+        ),
+    )
+    anyone_with_link = forms.BooleanField(
+        label=_("Anyone with the link may use it, whatever their e-mail address"),
+        required=False,
     )
 
 

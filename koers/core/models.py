@@ -63,6 +63,14 @@ class Workspace(models.Model):
         _("report language"), max_length=8, choices=settings.LANGUAGES, default="nl"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    require_two_factor = models.BooleanField(
+        _("require two-factor authentication"),
+        default=False,
+        help_text=_(
+            "Members without an authenticator app or security key are led to set one up "
+            "at their next login."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -103,6 +111,9 @@ class Invitation(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail"), blank=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    # An invitation with an address is only for an account with that verified address, unless
+    # the inviter chose explicitly that anyone with the link may use it.
+    anyone_with_link = models.BooleanField(_("anyone with the link may use it"), default=False)
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -120,6 +131,10 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation to {self.workspace} as {self.role}"
+
+    @property
+    def is_bound_to_address(self) -> bool:
+        return bool(self.email) and not self.anyone_with_link
 
     @property
     def is_open(self) -> bool:

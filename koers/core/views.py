@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from koers.core import actions
+from koers.core import actions, lockout
 from koers.core.access import get_scoped_or_404, scoped, workspace_view
 from koers.core.checks import check_background
 from koers.core.exports import streaming_csv
@@ -26,6 +26,9 @@ from koers.core.forms import (
     WorkspaceSettingsForm,
 )
 from koers.core.models import AuditEvent, Invitation, Membership, Role, Workspace
+
+# Accounts made here log in at once; allauth's backend is the one that also knows e-mail logins.
+_LOGIN_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,7 +48,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             )
         except PermissionDenied:
             return redirect("login")
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=_LOGIN_BACKEND)
         return redirect("workspace-home", slug=workspace.slug)
     return render(request, "core/setup.html", {"form": form})
 
@@ -85,8 +88,13 @@ def workspace_settings(request: HttpRequest, workspace: Workspace) -> HttpRespon
         "name": workspace.name,
         "time_zone": workspace.time_zone,
         "language": workspace.language,
+        "require_two_factor": workspace.require_two_factor,
     }
-    form = WorkspaceSettingsForm(request.POST or None, initial=initial)
+    form = WorkspaceSettingsForm(
+        request.POST or None,
+        initial=initial,
+        may_require_two_factor=request.membership.role == Role.OWNER,
+    )
     if request.method == "POST" and form.is_valid():
         actions.update_workspace(workspace, request.user, **form.cleaned_data)
         messages.success(request, _("Settings saved."))
@@ -98,9 +106,18 @@ def workspace_settings(request: HttpRequest, workspace: Workspace) -> HttpRespon
 
 @workspace_view()
 def members(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    member_list = list(scoped(Membership.objects, workspace).select_related("user"))
+    is_owner = request.membership.role == Role.OWNER
+    locked = (
+        lockout.locked_out([m.user.get_username().lower() for m in member_list])
+        if is_owner
+        else set()
+    )
     context = {
         "workspace": workspace,
-        "members": scoped(Membership.objects, workspace).select_related("user"),
+        "members": member_list,
+        "locked": locked,
+        "is_owner": is_owner,
         "invitations": [i for i in scoped(Invitation.objects, workspace) if i.is_open],
         "invite_form": InviteForm(),
         "roles": Role.choices,
@@ -160,6 +177,18 @@ def member_remove(request: HttpRequest, workspace: Workspace, member_id: int) ->
     return redirect("members", slug=workspace.slug)
 
 
+@workspace_view(need=Role.OWNER)
+@require_POST
+def member_unlock(request: HttpRequest, workspace: Workspace, member_id: int) -> HttpResponse:
+    membership = get_scoped_or_404(Membership.objects, workspace, pk=member_id)
+    actions.unlock_member(membership, request.user)
+    messages.success(
+        request,
+        _("%(user)s can log in again.") % {"user": membership.user.get_username()},
+    )
+    return redirect("members", slug=workspace.slug)
+
+
 @workspace_view(need=Role.ADMIN)
 @require_POST
 def invitation_revoke(
@@ -176,21 +205,34 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     found = actions.find_open_invitation(token)
     if found is None:
         return render(request, "core/invitation_invalid.html", status=410)
-    form = None if request.user.is_authenticated else AccountForm(request.POST or None)
-    if request.method == "POST" and (form is None or form.is_valid()):
-        user = request.user
-        if form is not None:
-            data = form.cleaned_data
-            user = get_user_model().objects.create_user(
-                username=data["username"], email=data["email"], password=data["password1"]
-            )
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if request.user.is_authenticated:
+        return _accept_invitation_as(request, token, found)
+    form = AccountForm(
+        request.POST or None, bound_email=found.email if found.is_bound_to_address else ""
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            actions.accept_invitation(token, user)
+            user, _membership = actions.create_invited_account(
+                token, username=data["username"], email=data["email"], password=data["password1"]
+            )
+        except ValidationError:
+            return render(request, "core/invitation_invalid.html", status=410)
+        login(request, user, backend=_LOGIN_BACKEND)
+        return redirect("workspace-home", slug=found.workspace.slug)
+    return render(request, "core/invitation.html", {"invitation": found, "form": form})
+
+
+def _accept_invitation_as(request: HttpRequest, token: str, found: Invitation) -> HttpResponse:
+    problem = actions.invitation_address_problem(found, request.user)
+    if request.method == "POST" and problem is None:
+        try:
+            actions.accept_invitation(token, request.user)
         except ValidationError:
             return render(request, "core/invitation_invalid.html", status=410)
         return redirect("workspace-home", slug=found.workspace.slug)
-    return render(request, "core/invitation.html", {"invitation": found, "form": form})
+    context = {"invitation": found, "form": None, "problem": problem}
+    return render(request, "core/invitation.html", context, status=403 if problem else 200)
 
 
 @workspace_view(need=Role.ADMIN)

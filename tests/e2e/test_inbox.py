@@ -36,7 +36,7 @@ def test_assign_to_yourself_and_close_a_message(page, screenshot, duinwijk):
     page.goto("/login/")
     page.get_by_label("Gebruikersnaam").fill("anna")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Inloggen", exact=True).click()
 
     page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role("link", name="Inbox").click()
     expect(page.get_by_role("heading", name="Inbox")).to_be_visible()

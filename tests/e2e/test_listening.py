@@ -31,7 +31,7 @@ def login(page) -> None:
     page.goto("/login/")
     page.get_by_label("Gebruikersnaam").fill("anna")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Inloggen", exact=True).click()
 
 
 def _csp_errors(page) -> list[str]:

@@ -28,7 +28,7 @@ def login(page) -> None:
     page.goto("/login/")
     page.get_by_label("Gebruikersnaam").fill("anna")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Inloggen", exact=True).click()
 
 
 def test_dashboard_shows_kpis_charts_and_best_time_in_dutch(page, screenshot, duinwijk):

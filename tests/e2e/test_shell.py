@@ -39,7 +39,7 @@ def test_setup_login_workspace_and_language_switch(page, screenshot, live_server
     expect(page).to_have_url(re.compile(r"/login/"))
     page.get_by_label("Gebruikersnaam").fill("anna")
     page.get_by_label("Wachtwoord").fill("een-lang-geheim-wachtwoord")
-    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Inloggen", exact=True).click()
     expect(page).to_have_url(re.compile(r"/w/gemeente-noord/$"))
 
     # A second workspace through the workspace switcher.

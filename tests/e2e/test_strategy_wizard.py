@@ -23,7 +23,7 @@ def log_in(page, username: str) -> None:
     page.goto("/login/")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Inloggen", exact=True).click()
 
 
 def test_wizard_in_dutch_ends_with_a_pdf_plan(page, screenshot, tmp_path):
