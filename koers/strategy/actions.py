@@ -520,6 +520,45 @@ def update_kerkhofs_step(
 
 
 @transaction.atomic
+def save_kerkhofs_steps(
+    cycle: Cycle,
+    actor: AbstractBaseUser,
+    steps: Mapping[str, Mapping[str, str]],
+    *,
+    decision: Mapping[str, Any] | None = None,
+) -> None:
+    """Save the Kerkhofs steps of one page together (``steps`` maps a step id to its
+    ``status``/``notes``/``owner``) and, when given, the go/no-go decision with them. All or
+    nothing: a step locked before "go" refuses the whole save (``StepLocked``)."""
+    _editable(cycle)
+    state = rules.kerkhofs_state(cycle_status.go_no_go(cycle))
+    records = {
+        s.step: s
+        for s in KerkhofsStep.objects.select_for_update().filter(cycle=cycle, step__in=steps)
+    }
+    for step_id, fields in steps.items():
+        lock = state.lock(rules.KerkhofsStep(step_id))
+        if lock.locked:
+            raise StepLocked(lock.reasons)
+        _set_fields(records[step_id], {k: fields[k] for k in ("status", "notes", "owner")})
+    if steps:
+        audit(
+            cycle.workspace,
+            actor,
+            "strategy.kerkhofs_step",
+            f"updated Kerkhofs steps {', '.join(steps)}",
+            cycle,
+            steps={k: dict(v) for k, v in steps.items()},
+        )
+    recorded = (cycle.decision, cycle.decided_on, cycle.decision_rationale)
+    if decision is not None and recorded != tuple(decision[k] for k in DECISION_FIELDS):
+        record_go_no_go(cycle, actor, **decision)  # unchanged: who decided stays as it was
+
+
+DECISION_FIELDS = ("decision", "decided_on", "rationale")
+
+
+@transaction.atomic
 def record_go_no_go(
     cycle: Cycle,
     actor: AbstractBaseUser,
@@ -591,6 +630,60 @@ def save_organiseren(cycle: Cycle, actor: AbstractBaseUser, **fields: str) -> Ro
         "updated Organiseren",
         cycle,
         fields=changes,
+    )
+    return centre
+
+
+class PetalsLocked(StepLocked):
+    """Some petals can't be active yet; ``by_petal`` maps each of them to the reasons."""
+
+    def __init__(self, by_petal: Mapping[str, Sequence[rules.Reason]]) -> None:
+        self.by_petal = {petal: tuple(reasons) for petal, reasons in by_petal.items()}
+        super().__init__([r for reasons in self.by_petal.values() for r in reasons])
+
+
+@transaction.atomic
+def save_roos(
+    cycle: Cycle,
+    actor: AbstractBaseUser,
+    *,
+    organiseren: Mapping[str, str] | None,
+    petals: Mapping[str, Mapping[str, Any]],
+) -> Roos:
+    """Save the whole Communicatieroos at once: the centre (when given) and the petals.
+    A petal may only be active when the rules allow it, judged on what is saved here together;
+    if any petal is refused nothing is saved (``PetalsLocked`` names each refused petal)."""
+    _editable(cycle)
+    centre, _created = Roos.objects.get_or_create(cycle=cycle, workspace=cycle.workspace)
+    _set_fields(centre, organiseren or {})
+    rows = {p.petal: p for p in RoosPetal.objects.select_for_update().filter(cycle=cycle)}
+    for petal, fields in petals.items():
+        row = rows.get(petal) or RoosPetal(workspace=cycle.workspace, cycle=cycle, petal=petal)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        rows[petal] = row
+    activation = rules.roos_status(cycle_status.roos_from(centre, list(rows.values()))).activation
+    refused = {
+        petal: activation[rules.Petal(petal)].reasons
+        for petal in petals
+        if rows[petal].active and activation[rules.Petal(petal)].locked
+    }
+    if refused:
+        raise PetalsLocked(refused)
+    for petal, fields in petals.items():
+        row = rows[petal]
+        if row.pk is None:
+            row.save()
+        else:
+            row.save(update_fields=list(fields))
+    audit(
+        cycle.workspace,
+        actor,
+        "strategy.roos",
+        "updated the Communicatieroos",
+        cycle,
+        organiseren=sorted(organiseren or {}),
+        petals={p: sorted(f) for p, f in petals.items()},
     )
     return centre
 

@@ -213,6 +213,11 @@ class KerkhofsStepForm(forms.ModelForm):
 
 
 class GoNoGoForm(forms.Form):
+    """Part of the go/no-go page's one form: saving only the steps leaves it empty, so the
+    browser must not demand it; the view validates it when any of it is filled in."""
+
+    use_required_attribute = False
+
     decision = forms.ChoiceField(
         label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect
     )

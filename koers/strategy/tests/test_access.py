@@ -40,10 +40,9 @@ POST_NAMES = [
     ("strategy", ()),
     ("decision", ()),
     ("technology", ()),
-    ("kerkhofs-step", ("problem",)),
+    ("kerkhofs", ()),
     ("funnel", ()),
     ("roos", ()),
-    ("petal", ("luisteren",)),
     ("maturity", ()),
 ]
 
