@@ -227,7 +227,7 @@ def save_survey_profile(
     _editable(cycle)
     percentages, members = _profile_numbers(profile)
     warnings = [
-        {"code": w.code, "message": dict(w.message)}
+        {"code": w.code, "message": dict(w.message), "column": w.column}
         for w in profile.warnings + tg.sanity_warnings(profile)
     ]
     row, _created = TechnographicsProfile.objects.update_or_create(

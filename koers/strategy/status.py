@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import get_language
@@ -339,3 +340,40 @@ def tactic_rows(overrides: Mapping[str, str]) -> list[TacticRow]:
 def suggested_objectives(advice: tg.TacticAdvice) -> list[rules.ObjectiveInfo]:
     """The Groundswell objectives that suit the dominant rungs (listening first)."""
     return [rules.GROUNDSWELL_OBJECTIVES[rules.Objective(o)] for o in tg.suggest_objectives(advice)]
+
+
+@dataclass(frozen=True)
+class SurveyColumn:
+    """One recognised survey column, as the Technographics page lists it."""
+
+    english: str
+    dutch: str
+    aliases: tuple[str, ...]
+    rung: str
+
+
+def survey_columns() -> list[SurveyColumn]:
+    rows = []
+    for activity, rung, aliases in tg.recognised_columns():
+        dutch = tg.DUTCH_TEMPLATE_NAMES[activity]
+        rows.append(
+            SurveyColumn(
+                english=activity,
+                dutch=dutch,
+                # the template's own name is not repeated among the other names
+                aliases=tuple(a for a in aliases if a != _normal(dutch)),
+                rung=pick(tg.RUNG_NAMES[tg.Rung(rung)]),
+            )
+        )
+    return rows
+
+
+def _normal(name: str) -> str:
+    return " ".join(name.lower().replace("'", "").split())
+
+
+def split_survey_warnings(warnings: list[dict[str, Any]]) -> tuple[list[str], list[dict]]:
+    """The names of the file's unused columns, and the other warnings of a stored profile."""
+    ignored = [w["column"] for w in warnings if w["code"] == "unknown_column" and w.get("column")]
+    others = [w for w in warnings if not (w["code"] == "unknown_column" and w.get("column"))]
+    return ignored, others

@@ -24,6 +24,11 @@ urlpatterns = [
     ),
     path(C + "technographics/", views.technographics, name="technographics"),
     path(C + "technographics/survey/", views.survey_upload, name="survey-upload"),
+    path(
+        C + "technographics/template-<str:language>.csv",
+        views.survey_template,
+        name="survey-template",
+    ),
     path(C + "technographics/benchmark/", views.benchmark_use, name="benchmark-use"),
     path(C + "technographics/compare/", views.benchmark_compare, name="benchmark-compare"),
     path(C + "technographics/tactics/", views.tactics, name="tactics"),

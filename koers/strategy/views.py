@@ -269,8 +269,13 @@ def _technographics_page(request: HttpRequest, cycle: Cycle, **forms_: Any) -> d
         "benchmarks": list(tg.BENCHMARKS.values()),
         "compare_benchmark": benchmark,
         "tactic_rows": status.tactic_rows(overrides),
+        "survey_columns": status.survey_columns(),
         **forms_,
     }
+    if row is not None:
+        context["ignored_columns"], context["profile_warnings"] = status.split_survey_warnings(
+            row.warnings
+        )
     if report.profile is not None:
         context["ladder"] = charts.ladder(report.profile, benchmark)
         context["comparison"] = tg.compare(report.profile, benchmark) if benchmark else None
@@ -301,8 +306,30 @@ def survey_upload(request: HttpRequest, workspace: Workspace, cycle_id: int) -> 
         context = _technographics_page(request, cycle, survey_form=form)
         return render(request, "strategy/step_technographics.html", context, status=400)
     name = form.cleaned_data["survey"].name
-    actions.save_survey_profile(cycle, request.user, filename=name, profile=form.profile)
+    row = actions.save_survey_profile(cycle, request.user, filename=name, profile=form.profile)
+    ignored, _others = status.split_survey_warnings(row.warnings)
+    if ignored:
+        columns = ", ".join(f"‘{c}’" for c in ignored)
+        messages.warning(request, _("Not used from the file: %(columns)s.") % {"columns": columns})
     return _saved(request, cycle, "technographics")
+
+
+@workspace_view()
+@require_GET
+def survey_template(
+    request: HttpRequest, workspace: Workspace, cycle_id: int, language: str
+) -> HttpResponse:
+    """An empty survey file with every recognised column, in Dutch or English names."""
+    get_cycle_for_member(request, workspace, cycle_id)
+    if language not in ("nl", "en"):
+        raise Http404
+    response = HttpResponse(
+        tg.template_csv(language).encode("utf-8-sig"),  # the BOM tells Excel it is UTF-8
+        content_type="text/csv; charset=utf-8",
+    )
+    filename = f"technographics-survey-template-{language}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @workspace_view()

@@ -13,6 +13,7 @@ GET_NAMES = [
     ("overview", ()),
     ("people", ()),
     ("technographics", ()),
+    ("survey-template", ("nl",)),
     ("objectives", ()),
     ("objective-new", ()),
     ("strategy", ()),
