@@ -8,7 +8,7 @@ Who may call what (editor, admin for go/no-go) is checked by the views' access h
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -87,6 +87,13 @@ def _set_fields(obj: Any, fields: Mapping[str, Any]) -> list[str]:
 # Cycles
 
 
+CARRY_PARTS = ("people", "technographics", "roos", "maturity", "channels", "objectives")
+"""What a new cycle can take over from the previous one (each a checkbox when starting it):
+the audience and influencers, the Technographics profile, the Communicatieroos, the listening
+maturity checklist, the Technology step's channels, and the objectives (with their Groundswell
+choice), whose evaluated results become the new baselines."""
+
+
 @transaction.atomic
 def create_cycle(
     workspace: Workspace,
@@ -95,10 +102,12 @@ def create_cycle(
     name: str,
     period_start: date,
     period_end: date,
+    carry: Collection[str] = CARRY_PARTS,
 ) -> Cycle:
-    """Start a new active cycle. The previous active cycle is archived (kept read-only) and its
-    evaluated objectives become this cycle's baselines (Kerkhofs: the evaluation is the next
-    cycle's nulmeting)."""
+    """Start a new active cycle. The previous active cycle is archived (kept read-only, and
+    otherwise unchanged); the parts named in ``carry`` are copied from it (see
+    :data:`CARRY_PARTS`). Carried objectives are marked "to review": the evaluation is the new
+    baseline (Kerkhofs: the evaluation is the next cycle's nulmeting), the rest is a proposal."""
     previous = (
         Cycle.objects.select_for_update()
         .filter(workspace=workspace, status=CycleStatus.ACTIVE)
@@ -129,7 +138,9 @@ def create_cycle(
     RoosPetal.objects.bulk_create(
         RoosPetal(workspace=workspace, cycle=cycle, petal=p.value) for p in rules.Petal
     )
-    carried = _carry_baselines(previous, cycle) if previous is not None else 0
+    carried = [p for p in CARRY_PARTS if p in carry] if previous is not None else []
+    for part in carried:
+        _CARRY[part](previous, cycle)
     audit(
         workspace,
         actor,
@@ -137,41 +148,113 @@ def create_cycle(
         f"started strategy cycle {name}",
         cycle,
         previous=previous.pk if previous else None,
-        baselines_carried=carried,
+        carried=carried,
     )
     return cycle
 
 
-def _carry_baselines(previous: Cycle, cycle: Cycle) -> int:
-    carried = 0
-    for old in previous.objectives.prefetch_related("kpis"):
-        if old.result is None or old.result_date is None:
-            continue
-        nxt = rules.next_cycle_objective(
-            cycle_status.smart_objective(old), old.result, old.result_date
-        )
-        new = Objective.objects.create(
+def _carry_people(previous: Cycle, cycle: Cycle) -> None:
+    cycle.audience_description = previous.audience_description
+    cycle.save(update_fields=["audience_description"])
+    Influencer.objects.bulk_create(
+        Influencer(
             workspace=cycle.workspace,
             cycle=cycle,
-            title=nxt.title,
-            groundswell=old.groundswell,
-            level=old.level,
-            metric=nxt.metric or "",
-            channel=nxt.channel or "",
-            target_group=nxt.target_group or "",
-            unit=nxt.unit or "",
-            baseline=nxt.baseline,
-            baseline_date=nxt.baseline_date,
-            owner=nxt.owner or "",
+            name=i.name,
+            handle=i.handle,
+            network=i.network,
+            reach=i.reach,
+            notes=i.notes,
+        )  # fmt: skip
+        for i in previous.influencers.all()
+    )
+
+
+def _carry_technographics(previous: Cycle, cycle: Cycle) -> None:
+    old = TechnographicsProfile.objects.filter(cycle=previous).first()
+    if old is None:
+        return
+    TechnographicsProfile.objects.create(
+        workspace=cycle.workspace, cycle=cycle, source=old.source, benchmark_id=old.benchmark_id,
+        filename=old.filename, respondents=old.respondents, percentages=old.percentages,
+        members=old.members, warnings=old.warnings, compare_with=old.compare_with,
+        updated_at=old.updated_at,  # when the profile was made, not when it was carried over
+    )  # fmt: skip
+
+
+def _carry_roos(previous: Cycle, cycle: Cycle) -> None:
+    old = Roos.objects.filter(cycle=previous).first()
+    if old is not None:
+        fields = {f: getattr(old, f) for f in ("roles", "processes", "guidelines")}
+        fields |= {"internal": old.internal, "external": old.external}
+        Roos.objects.filter(cycle=cycle).update(**fields)
+    for old_petal in previous.petals.all():
+        RoosPetal.objects.filter(cycle=cycle, petal=old_petal.petal).update(
+            activities=old_petal.activities,
+            channels=old_petal.channels,
+            owner=old_petal.owner,
+            effort_hours_per_week=old_petal.effort_hours_per_week,
+            active=old_petal.active,
         )
+
+
+def _carry_maturity(previous: Cycle, cycle: Cycle) -> None:
+    cycle.maturity_checked = list(previous.maturity_checked)
+    cycle.save(update_fields=["maturity_checked"])
+
+
+def _carry_channels(previous: Cycle, cycle: Cycle) -> None:
+    Channel.objects.bulk_create(
+        Channel(
+            workspace=cycle.workspace,
+            cycle=cycle,
+            network=c.network,
+            purpose=c.purpose,
+            posts_per_week=c.posts_per_week,
+        )  # fmt: skip
+        for c in previous.channels.all()
+    )
+
+
+def _carry_objectives(previous: Cycle, cycle: Cycle) -> None:
+    """Every objective returns, marked "to review": an evaluated result (with its date) becomes
+    the baseline, the old target and KPI targets are kept as a proposal, the period is cleared."""
+    GroundswellChoice.objects.bulk_create(
+        GroundswellChoice(
+            workspace=cycle.workspace, cycle=cycle, objective=g.objective, role=g.role
+        )
+        for g in previous.groundswell.all()
+    )
+    for old in previous.objectives.prefetch_related("kpis"):
+        baseline, baseline_date = old.baseline, old.baseline_date
+        if old.result is not None and old.result_date is not None:
+            baseline, baseline_date = old.result, old.result_date  # the last evaluated value
+        new = Objective.objects.create(
+            workspace=cycle.workspace, cycle=cycle, title=old.title, groundswell=old.groundswell,
+            level=old.level, metric=old.metric, channel=old.channel,
+            target_group=old.target_group, unit=old.unit, baseline=baseline,
+            baseline_date=baseline_date, target=old.target, owner=old.owner, needs_review=True,
+        )  # fmt: skip
         ObjectiveKpi.objects.bulk_create(
             ObjectiveKpi(
-                workspace=cycle.workspace, objective=new, kpi_id=k.kpi_id, variant=k.variant
-            )
+                workspace=cycle.workspace,
+                objective=new,
+                kpi_id=k.kpi_id,
+                variant=k.variant,
+                target=k.target,
+            )  # fmt: skip
             for k in old.kpis.all()
         )
-        carried += 1
-    return carried
+
+
+_CARRY = {
+    "people": _carry_people,
+    "technographics": _carry_technographics,
+    "roos": _carry_roos,
+    "maturity": _carry_maturity,
+    "channels": _carry_channels,
+    "objectives": _carry_objectives,
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,6 +460,7 @@ def save_objective(
     ``target``)."""
     _editable(cycle)
     values = {name: fields[name] for name in OBJECTIVE_FIELDS if name in fields}
+    values["needs_review"] = False  # saved through the form: a person has looked at it
     if objective is None:
         objective = Objective.objects.create(workspace=cycle.workspace, cycle=cycle, **values)
         verb = "added"

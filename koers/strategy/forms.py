@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from koers.measurement.formulas import KPI_CATALOGUE
 from koers.strategy import rules
 from koers.strategy import technographics as tg
-from koers.strategy.actions import OBJECTIVE_FIELDS
+from koers.strategy.actions import CARRY_PARTS, OBJECTIVE_FIELDS
 from koers.strategy.models import (
     Channel,
     Cycle,
@@ -29,11 +29,35 @@ MAX_SURVEY_BYTES = 5 * 1024 * 1024
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+CARRY_LABELS = {
+    "people": _("Audience and influencers"),
+    "technographics": _("Technographics profile"),
+    "roos": _("Communicatieroos"),
+    "maturity": _("Listening maturity checklist"),
+    "channels": _("Channels of the Technology step"),
+    "objectives": _("Objectives, with the evaluated results as new baselines"),
+}
+
+
 class CycleForm(forms.ModelForm):
+    """Name and period of a new cycle; with ``carry_from`` (the cycle it follows) also which
+    parts to take over, all of them unless unticked."""
+
     class Meta:
         model = Cycle
         fields = ["name", "period_start", "period_end"]
         widgets = {"period_start": DATE, "period_end": DATE}
+
+    def __init__(self, *args: Any, carry_from: Cycle | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if carry_from is not None:
+            self.fields["carry"] = forms.MultipleChoiceField(
+                label=_("Take over from “%(name)s”") % {"name": carry_from.name},
+                choices=[(part, CARRY_LABELS[part]) for part in CARRY_PARTS],
+                initial=list(CARRY_PARTS),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

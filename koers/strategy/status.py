@@ -7,7 +7,7 @@ the same locks, warnings and completeness.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -377,3 +377,38 @@ def split_survey_warnings(warnings: list[dict[str, Any]]) -> tuple[list[str], li
     ignored = [w["column"] for w in warnings if w["code"] == "unknown_column" and w.get("column")]
     others = [w for w in warnings if not (w["code"] == "unknown_column" and w.get("column"))]
     return ignored, others
+
+
+@dataclass(frozen=True)
+class CarriedObjective:
+    objective: Objective
+    baseline: Any
+    baseline_date: Any
+    evaluated: bool
+
+
+@dataclass(frozen=True)
+class CarryReview:
+    """What starting the next cycle will take over from ``previous`` (only the chosen parts)."""
+
+    previous: Cycle
+    parts: tuple[str, ...]
+    report: CycleReport
+    objectives: tuple[CarriedObjective, ...]
+    active_petals: tuple[str, ...]
+    profile_label: str
+
+
+def carry_review(previous: Cycle, parts: Sequence[str]) -> CarryReview:
+    objectives = tuple(
+        CarriedObjective(o, o.result, o.result_date, True)
+        if o.result is not None and o.result_date is not None
+        else CarriedObjective(o, o.baseline, o.baseline_date, False)
+        for o in previous.objectives.all()
+    )
+    petals = tuple(
+        pick(rules.PETAL_NAMES[rules.Petal(p.petal)]) for p in previous.petals.all() if p.active
+    )
+    report = cycle_report(previous)
+    label = profile_source_label(report.profile_row) if report.profile_row else ""
+    return CarryReview(previous, tuple(parts), report, objectives, petals, label)

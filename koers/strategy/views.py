@@ -140,12 +140,18 @@ def overview(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpR
 @workspace_view(need=Role.EDITOR)
 @GET_POST
 def cycle_new(request: HttpRequest, workspace: Workspace) -> HttpResponse:
-    form = forms.CycleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    """Start a cycle. After an earlier one: choose what to take over, review it, then start."""
+    previous = scoped(Cycle.objects, workspace).filter(status=CycleStatus.ACTIVE).first()
+    form = forms.CycleForm(request.POST or None, carry_from=previous)
+    context = {"workspace": workspace, "form": form, "previous": previous, "active": "strategy"}
+    if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
+        if previous is not None and "confirm" not in request.POST:
+            previous = status.prefetched(scoped(Cycle.objects, workspace), previous.pk)
+            review = status.carry_review(previous, form.cleaned_data["carry"])
+            return render(request, "strategy/cycle_review.html", context | {"review": review})
         cycle = actions.create_cycle(workspace, request.user, **form.cleaned_data)
         messages.success(request, _("Cycle started. Begin with the audience."))
         return redirect("strategy:people", slug=workspace.slug, cycle_id=cycle.pk)
-    context = {"workspace": workspace, "form": form, "active": "strategy"}
     return render(request, "strategy/cycle_new.html", context)
 
 
