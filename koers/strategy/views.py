@@ -142,7 +142,7 @@ def overview(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpR
 def cycle_new(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     """Start a cycle. After an earlier one: choose what to take over, review it, then start."""
     previous = scoped(Cycle.objects, workspace).filter(status=CycleStatus.ACTIVE).first()
-    form = forms.CycleForm(request.POST or None, carry_from=previous)
+    form = forms.CycleForm(request.POST if request.method == "POST" else None, carry_from=previous)
     context = {"workspace": workspace, "form": form, "previous": previous, "active": "strategy"}
     if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
         if previous is not None and "confirm" not in request.POST:

@@ -175,3 +175,15 @@ def test_objectives_to_review_are_marked_on_the_objectives_page(client_for, anna
     new = start_next(acme, anna)
     page = client_for(anna).get(url("objectives", new)).content.decode()
     assert page.count("te herzien") == 2
+
+
+def test_an_empty_next_cycle_form_marks_each_field_with_one_summary(
+    client_for, anna, acme, full_cycle
+):
+    response = client_for(anna).post(reverse("strategy:cycle-new", args=[acme.slug]), {})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count('class="form-errors"') == 1
+    assert "3 velden vragen aandacht" in page
+    assert page.count('class="field has-error"') == 3
+    assert Cycle.objects.filter(workspace=acme).count() == 1
