@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from koers.core.actions import audit
 from koers.core.models import Workspace
+from koers.measurement.formulas import KPI_CATALOGUE
 from koers.strategy import rules
 from koers.strategy import status as cycle_status
 from koers.strategy import technographics as tg
@@ -71,6 +72,16 @@ def _json(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+def kpi_unit(kpi_id: str) -> str:
+    """The catalogue's unit of a KPI ("seconds", "percent", …), stored with its target."""
+    definition = KPI_CATALOGUE.get(kpi_id)
+    return definition.unit.value if definition is not None else ""
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
 
 
 def _set_fields(obj: Any, fields: Mapping[str, Any]) -> list[str]:
@@ -461,6 +472,11 @@ def save_objective(
     _editable(cycle)
     values = {name: fields[name] for name in OBJECTIVE_FIELDS if name in fields}
     values["needs_review"] = False  # saved through the form: a person has looked at it
+    kpis = list(kpis)
+    if "unit" in values and not values["unit"] and kpis:
+        # Baseline and target are measured with the first KPI: without a unit of their own
+        # they are in that KPI's unit.
+        values["unit"] = cycle_status.unit_name(kpi_unit(kpis[0]["kpi_id"]))
     if objective is None:
         objective = Objective.objects.create(workspace=cycle.workspace, cycle=cycle, **values)
         verb = "added"
@@ -477,6 +493,7 @@ def save_objective(
             kpi_id=k["kpi_id"],
             variant=k.get("variant") or "",
             target=k.get("target"),
+            unit=kpi_unit(k["kpi_id"]),
         )
         for k in kpis
     )
@@ -516,9 +533,19 @@ def add_example_objective(cycle: Cycle, actor: AbstractBaseUser, *, index: int) 
         title=example.text[language],
         groundswell=example.groundswell.value,
         level=example.level.value,
+        metric=example.metric[language],
+        unit=example.unit[language],
+        baseline=_decimal(example.baseline),
+        target=_decimal(example.target),
     )
     ObjectiveKpi.objects.bulk_create(
-        ObjectiveKpi(workspace=cycle.workspace, objective=objective, kpi_id=kpi_id)
+        ObjectiveKpi(
+            workspace=cycle.workspace,
+            objective=objective,
+            kpi_id=kpi_id,
+            target=_decimal(example.kpi_targets.get(kpi_id)),
+            unit=kpi_unit(kpi_id),
+        )
         for kpi_id in example.kpi_ids
     )
     audit(

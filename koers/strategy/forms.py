@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from koers.measurement.formulas import KPI_CATALOGUE
+from koers.measurement.formulas import KPI_CATALOGUE, UNIT_NAMES
 from koers.strategy import rules
 from koers.strategy import technographics as tg
 from koers.strategy.actions import CARRY_PARTS, OBJECTIVE_FIELDS
@@ -174,11 +174,15 @@ def kpi_choices() -> list[tuple[str, str]]:
     choices: list[tuple[str, str]] = [("", "—")]
     for kpi in KPI_CATALOGUE.values():
         level = pick(rules.LEVELS[kpi.level]["name"])
+        unit = pick(UNIT_NAMES[kpi.unit])
         if not kpi.variants:
-            choices.append((f"{kpi.id}:", f"{pick(kpi.name)} ({level})"))
+            choices.append((f"{kpi.id}:", f"{pick(kpi.name)} ({level}; {unit})"))
         for variant in kpi.variants:
             choices.append(
-                (f"{kpi.id}:{variant.id}", f"{pick(kpi.name)} — {pick(variant.name)} ({level})")
+                (
+                    f"{kpi.id}:{variant.id}",
+                    f"{pick(kpi.name)} — {pick(variant.name)} ({level}; {unit})",
+                )
             )
     return choices
 
@@ -194,6 +198,13 @@ class KpiForm(forms.Form):
         if data.get("target") is not None and not data.get("kpi"):
             self.add_error("kpi", _("Choose the KPI this target belongs to."))
         return data
+
+    @property
+    def unit_name(self) -> str:
+        """The unit of the chosen KPI's target, as read next to the target input."""
+        value = self.data.get(self.add_prefix("kpi")) if self.is_bound else self.initial.get("kpi")
+        definition = KPI_CATALOGUE.get(str(value or "").partition(":")[0])
+        return pick(UNIT_NAMES[definition.unit]) if definition is not None else ""
 
     def kpi_row(self) -> dict[str, Any] | None:
         if not self.cleaned_data.get("kpi"):

@@ -272,6 +272,9 @@ class ObjectiveKpi(models.Model):
     target = models.DecimalField(
         _("KPI target"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    # The catalogue's unit (``formulas.Unit``) the target is in, stored with it so a target
+    # keeps its meaning ("240" seconds) even if the catalogue changes.
+    unit = models.CharField(_("unit"), max_length=16, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
-from koers.measurement.formulas import KPI_CATALOGUE
+from koers.measurement.formulas import KPI_CATALOGUE, UNIT_NAMES, Unit
 from koers.strategy import rules
 from koers.strategy import technographics as tg
 from koers.strategy.models import (
@@ -34,6 +34,11 @@ def lang() -> str:
     """The active product language for the bilingual dicts of the pure modules."""
     code = (get_language() or "nl")[:2]
     return code if code in ("nl", "en") else "en"
+
+
+def unit_name(unit: str) -> str:
+    """A stored KPI unit (``formulas.Unit``) as people read it ("seconden"), or the text."""
+    return pick(UNIT_NAMES[Unit(unit)]) if unit in Unit else unit
 
 
 def pick(text: Mapping[str, str] | None) -> str:
