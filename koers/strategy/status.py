@@ -349,32 +349,47 @@ def suggested_objectives(advice: tg.TacticAdvice) -> list[rules.ObjectiveInfo]:
 
 @dataclass(frozen=True)
 class SurveyColumn:
-    """One recognised survey column, as the Technographics page lists it."""
+    """One recognised survey column, as the Technographics page lists it: its name in the
+    template of the page's language, its id, the other names it is recognised by, its rung."""
 
-    english: str
-    dutch: str
+    name: str
+    activity: str
     aliases: tuple[str, ...]
     rung: str
 
 
 def survey_columns() -> list[SurveyColumn]:
+    language = lang()
     rows = []
-    for activity, rung, aliases in tg.recognised_columns():
+    for activity, rung, dutch_names in tg.recognised_columns():
+        name = tg.template_columns_by_activity(language)[activity]
         dutch = tg.DUTCH_TEMPLATE_NAMES[activity]
+        others = dutch_names if language == "nl" else (dutch, *dutch_names)
         rows.append(
             SurveyColumn(
-                english=activity,
-                dutch=dutch,
-                # the template's own name is not repeated among the other names
-                aliases=tuple(a for a in aliases if a != _normal(dutch)),
+                name=name,
+                activity=activity,
+                aliases=_distinct(others, shown=name),
                 rung=pick(tg.RUNG_NAMES[tg.Rung(rung)]),
             )
         )
     return rows
 
 
+def _distinct(names: Sequence[str], *, shown: str) -> tuple[str, ...]:
+    """The names once each, leaving out the name shown; the same name spelled without its
+    apostrophe ("video's" and "videos") counts once."""
+    seen = {_normal(shown)}
+    found = []
+    for name in names:
+        if _normal(name) not in seen:
+            seen.add(_normal(name))
+            found.append(name)
+    return tuple(found)
+
+
 def _normal(name: str) -> str:
-    return " ".join(name.lower().replace("'", "").split())
+    return " ".join(name.lower().replace("'", "").replace("_", " ").split())
 
 
 def split_survey_warnings(warnings: list[dict[str, Any]]) -> tuple[list[str], list[dict]]:

@@ -88,6 +88,7 @@ from koers.strategy.technographics.survey import (
     read_survey,
     recognised_columns,
     template_columns,
+    template_columns_by_activity,
     template_csv,
 )
 from koers.strategy.technographics.tactics import (
@@ -126,6 +127,7 @@ __all__ = [
     "read_survey",
     "recognised_columns",
     "template_columns",
+    "template_columns_by_activity",
     "template_csv",
     "RungResult",
     "TechnographicsProfile",

@@ -243,13 +243,19 @@ def map_header(name: str, header_map: Mapping[str, str] = DUTCH_HEADERS) -> str 
     return {_normalise_header(k): v for k, v in header_map.items()}.get(key)
 
 
+def template_columns_by_activity(language: str) -> dict[str, str]:
+    """Activity id → its column name in the template of ``language``, in ladder order."""
+    activities = [a for rung in RUNG_ACTIVITIES for a in RUNG_ACTIVITIES[rung]]
+    if language == "nl":
+        return {a: DUTCH_TEMPLATE_NAMES[a] for a in activities}
+    return {a: a.replace("_", " ").capitalize() for a in activities}
+
+
 def template_columns(language: str) -> list[str]:
     """The columns of the downloadable survey template, in ladder order: a respondent column
     and one per activity, in Dutch (``"nl"``) or English names."""
-    activities = [a for rung in RUNG_ACTIVITIES for a in RUNG_ACTIVITIES[rung]]
-    if language == "nl":
-        return ["Respondentnummer", *(DUTCH_TEMPLATE_NAMES[a] for a in activities)]
-    return ["Respondent", *(a.replace("_", " ").capitalize() for a in activities)]
+    first = "Respondentnummer" if language == "nl" else "Respondent"
+    return [first, *template_columns_by_activity(language).values()]
 
 
 def template_csv(language: str) -> str:

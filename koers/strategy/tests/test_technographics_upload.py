@@ -158,10 +158,12 @@ def test_common_dutch_headers_are_recognised_and_unused_columns_are_named(client
 
 def test_the_page_lists_the_recognised_columns_with_their_dutch_names(client_for, anna, cycle):
     page = client_for(anna).get(url("technographics", cycle)).content.decode()
-    assert "<code>watch_video</code>" in page
-    assert "Video&#x27;s bekijken" in page
+    assert "<strong>Video&#x27;s bekijken</strong> · <code>watch_video</code>" in page
     assert "videos kijken" in page  # one of the other Dutch names
     assert url("survey-template", cycle, "nl") in page
+    english = client_for(anna).get(url("technographics", cycle), HTTP_ACCEPT_LANGUAGE="en")
+    assert "<strong>Watch video</strong> · <code>watch_video</code>" in english.content.decode()
+    assert "Video&#x27;s bekijken, video kijken" in english.content.decode()
 
 
 def test_the_template_in_each_language_is_read_back_with_every_activity(client_for, anna, cycle):
