@@ -176,12 +176,12 @@ def kpi_choices() -> list[tuple[str, str]]:
         level = pick(rules.LEVELS[kpi.level]["name"])
         unit = pick(UNIT_NAMES[kpi.unit])
         if not kpi.variants:
-            choices.append((f"{kpi.id}:", f"{pick(kpi.name)} ({level}; {unit})"))
+            choices.append((f"{kpi.id}:", f"{pick(kpi.name)} ({unit}; {level})"))
         for variant in kpi.variants:
             choices.append(
                 (
                     f"{kpi.id}:{variant.id}",
-                    f"{pick(kpi.name)} — {pick(variant.name)} ({level}; {unit})",
+                    f"{pick(kpi.name)} — {pick(variant.name)} ({unit}; {level})",
                 )
             )
     return choices
