@@ -91,7 +91,7 @@ def kwarg_values(
     from koers.publishing.models import Channel as PubChannel
     from koers.publishing.models import ContentItem, Media
     from koers.strategy.models import Channel as PlanChannel
-    from koers.strategy.models import Cycle, Influencer, KerkhofsStep, Objective, RoosPetal
+    from koers.strategy.models import Cycle, Influencer, Objective
 
     def first(model, **filters):
         return lambda: model.objects.filter(workspace=workspace, **filters).order_by("pk")[0].pk
@@ -114,8 +114,7 @@ def kwarg_values(
         ("strategy", "index"): lambda: 0,
         ("strategy", "objective_id"): first(Objective),
         ("strategy", "channel_id"): first(PlanChannel),
-        ("strategy", "step"): field(KerkhofsStep, "step"),
-        ("strategy", "petal"): field(RoosPetal, "petal"),
+        ("strategy", "language"): lambda: "nl",
         ("publishing", "item_id"): first(ContentItem),
         ("publishing", "media_id"): lambda: Media.objects.filter(item__workspace=workspace)[0].pk,
         ("publishing", "channel_id"): first(PubChannel),

@@ -305,15 +305,3 @@ class EvaluationForm(forms.Form):
     learnings = forms.CharField(
         label=_("Learnings"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-
-class NextCycleForm(forms.Form):
-    name = forms.CharField(label=_("Name of the next cycle"), max_length=120)
-    start = forms.DateField(label=_("Start"), widget=IsoDateInput())
-    end = forms.DateField(label=_("End"), widget=IsoDateInput())
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
-            self.add_error("end", _("The end must be after the start."))
-        return data

@@ -292,6 +292,16 @@ class Unit(enum.StrEnum):
     SECONDS = "seconds"
 
 
+UNIT_NAMES: Mapping[Unit, Bilingual] = {
+    Unit.COUNT: {"en": "number", "nl": "aantal"},
+    Unit.PERCENT: {"en": "%", "nl": "%"},
+    Unit.PER_POST: {"en": "per post", "nl": "per bericht"},
+    Unit.RATIO: {"en": "ratio", "nl": "verhouding"},
+    Unit.SECONDS: {"en": "seconds", "nl": "seconden"},
+}
+"""The unit a KPI's values and targets are in, as people read it next to a number."""
+
+
 @dataclass(frozen=True)
 class KpiVariant:
     id: str

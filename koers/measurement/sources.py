@@ -298,14 +298,6 @@ def record_objective_result(
     strategy_actions.record_objective_result(objective, actor, result=result, on=on)
 
 
-def start_next_cycle(workspace: Workspace, actor, *, name: str, start: date, end: date) -> Cycle:  # noqa: ANN001
-    """Start the next strategy cycle with the strategy app's own action, which archives the
-    current cycle and carries every evaluated result over as the new baseline."""
-    return strategy_actions.create_cycle(
-        workspace, actor, name=name, period_start=start, period_end=end
-    )
-
-
 def objective_in_active_cycle(workspace: Workspace, objective_id: int) -> bool:
     cycle = _active_cycle(workspace)
     return cycle is not None and cycle.objectives.filter(pk=objective_id).exists()

@@ -15,7 +15,6 @@ urlpatterns = [
     path("objectives/", views.objectives, name="objectives"),
     path("evaluate/", views.evaluate, name="evaluate"),
     path("evaluate/<int:objective_id>/", views.evaluate_objective, name="evaluate-objective"),
-    path("evaluate/next-cycle/", views.next_cycle, name="next-cycle"),
     path("inputs/", views.inputs, name="inputs"),
     path("inputs/add/", views.input_add, name="input-add"),
     path("inputs/import/", views.input_import, name="input-import"),

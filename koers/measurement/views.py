@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,7 +25,6 @@ from koers.measurement.forms import (
     CsvUploadForm,
     EvaluationForm,
     ManualMetricForm,
-    NextCycleForm,
     PeriodForm,
     ReportRequestForm,
     ReportScheduleForm,
@@ -205,14 +203,19 @@ def schedule_delete(request: HttpRequest, workspace: Workspace, schedule_id: int
 
 @workspace_view()
 def evaluate(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    return _evaluate_page(request, workspace, evaluation.rows(workspace, timezone.localdate()))
+
+
+def _evaluate_page(
+    request: HttpRequest, workspace: Workspace, rows: list, *, status: int = 200
+) -> HttpResponse:
     context = {
         "workspace": workspace,
-        "rows": evaluation.rows(workspace, timezone.localdate()),
-        "next_form": NextCycleForm(),
-        "can_edit": request.membership.can(Role.EDITOR),
+        "rows": rows,
+        "can_edit": request.membership.can(Role.EDITOR),  # type: ignore[attr-defined]
         "active": "measure",
     }
-    return render(request, "measurement/evaluate.html", context)
+    return render(request, "measurement/evaluate.html", context, status=status)
 
 
 @workspace_view(need=Role.EDITOR)
@@ -220,34 +223,19 @@ def evaluate(request: HttpRequest, workspace: Workspace) -> HttpResponse:
 def evaluate_objective(
     request: HttpRequest, workspace: Workspace, objective_id: int
 ) -> HttpResponse:
-    found = {r.row.objective.id: r.row for r in evaluation.rows(workspace, timezone.localdate())}
+    rows = evaluation.rows(workspace, timezone.localdate())
+    found = {r.row.objective.id: r for r in rows}
     if objective_id not in found:
         raise Http404
     form = EvaluationForm(request.POST, prefix=f"o{objective_id}")
-    if form.is_valid():
-        row = found[objective_id]
-        actions.evaluate_objective(
-            workspace, request.user, objective_id=objective_id, kpi_id=row.objective.kpi,
-            variant=row.objective.variant or "", evaluated_on=timezone.localdate(),
-            **form.cleaned_data,
-        )  # fmt: skip
-        messages.success(request, _("Evaluation saved."))
-    else:
-        messages.error(request, _("Enter a number as the evaluated value."))
-    return redirect("measurement:evaluate", slug=workspace.slug)
-
-
-@workspace_view(need=Role.EDITOR)
-@require_POST
-def next_cycle(request: HttpRequest, workspace: Workspace) -> HttpResponse:
-    form = NextCycleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("measurement:evaluate", slug=workspace.slug)
-    try:
-        sources.start_next_cycle(workspace, request.user, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("measurement:evaluate", slug=workspace.slug)
-    messages.success(request, _("The next cycle has started; evaluated values are its baselines."))
+        found[objective_id].form = form  # shown again, the field marked
+        return _evaluate_page(request, workspace, rows, status=400)
+    row = found[objective_id].row
+    actions.evaluate_objective(
+        workspace, request.user, objective_id=objective_id, kpi_id=row.objective.kpi,
+        variant=row.objective.variant or "", evaluated_on=timezone.localdate(),
+        **form.cleaned_data,
+    )  # fmt: skip
+    messages.success(request, _("Evaluation saved."))
     return redirect("measurement:evaluate", slug=workspace.slug)

@@ -8,7 +8,7 @@ Who may call what (editor, admin for go/no-go) is checked by the views' access h
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from koers.core.actions import audit
 from koers.core.models import Workspace
+from koers.measurement.formulas import KPI_CATALOGUE
 from koers.strategy import rules
 from koers.strategy import status as cycle_status
 from koers.strategy import technographics as tg
@@ -73,6 +74,16 @@ def _json(value: Any) -> Any:
     return value
 
 
+def kpi_unit(kpi_id: str) -> str:
+    """The catalogue's unit of a KPI ("seconds", "percent", …), stored with its target."""
+    definition = KPI_CATALOGUE.get(kpi_id)
+    return definition.unit.value if definition is not None else ""
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
 def _set_fields(obj: Any, fields: Mapping[str, Any]) -> list[str]:
     """Set and save ``fields`` on ``obj`` (a bound ModelForm may already have set them in
     memory, so comparing with the instance can't tell what changed); returns the names."""
@@ -87,6 +98,13 @@ def _set_fields(obj: Any, fields: Mapping[str, Any]) -> list[str]:
 # Cycles
 
 
+CARRY_PARTS = ("people", "technographics", "roos", "maturity", "channels", "objectives")
+"""What a new cycle can take over from the previous one (each a checkbox when starting it):
+the audience and influencers, the Technographics profile, the Communicatieroos, the listening
+maturity checklist, the Technology step's channels, and the objectives (with their Groundswell
+choice), whose evaluated results become the new baselines."""
+
+
 @transaction.atomic
 def create_cycle(
     workspace: Workspace,
@@ -95,10 +113,12 @@ def create_cycle(
     name: str,
     period_start: date,
     period_end: date,
+    carry: Collection[str] = CARRY_PARTS,
 ) -> Cycle:
-    """Start a new active cycle. The previous active cycle is archived (kept read-only) and its
-    evaluated objectives become this cycle's baselines (Kerkhofs: the evaluation is the next
-    cycle's nulmeting)."""
+    """Start a new active cycle. The previous active cycle is archived (kept read-only, and
+    otherwise unchanged); the parts named in ``carry`` are copied from it (see
+    :data:`CARRY_PARTS`). Carried objectives are marked "to review": the evaluation is the new
+    baseline (Kerkhofs: the evaluation is the next cycle's nulmeting), the rest is a proposal."""
     previous = (
         Cycle.objects.select_for_update()
         .filter(workspace=workspace, status=CycleStatus.ACTIVE)
@@ -129,7 +149,9 @@ def create_cycle(
     RoosPetal.objects.bulk_create(
         RoosPetal(workspace=workspace, cycle=cycle, petal=p.value) for p in rules.Petal
     )
-    carried = _carry_baselines(previous, cycle) if previous is not None else 0
+    carried = [p for p in CARRY_PARTS if p in carry] if previous is not None else []
+    for part in carried:
+        _CARRY[part](previous, cycle)
     audit(
         workspace,
         actor,
@@ -137,41 +159,113 @@ def create_cycle(
         f"started strategy cycle {name}",
         cycle,
         previous=previous.pk if previous else None,
-        baselines_carried=carried,
+        carried=carried,
     )
     return cycle
 
 
-def _carry_baselines(previous: Cycle, cycle: Cycle) -> int:
-    carried = 0
-    for old in previous.objectives.prefetch_related("kpis"):
-        if old.result is None or old.result_date is None:
-            continue
-        nxt = rules.next_cycle_objective(
-            cycle_status.smart_objective(old), old.result, old.result_date
-        )
-        new = Objective.objects.create(
+def _carry_people(previous: Cycle, cycle: Cycle) -> None:
+    cycle.audience_description = previous.audience_description
+    cycle.save(update_fields=["audience_description"])
+    Influencer.objects.bulk_create(
+        Influencer(
             workspace=cycle.workspace,
             cycle=cycle,
-            title=nxt.title,
-            groundswell=old.groundswell,
-            level=old.level,
-            metric=nxt.metric or "",
-            channel=nxt.channel or "",
-            target_group=nxt.target_group or "",
-            unit=nxt.unit or "",
-            baseline=nxt.baseline,
-            baseline_date=nxt.baseline_date,
-            owner=nxt.owner or "",
+            name=i.name,
+            handle=i.handle,
+            network=i.network,
+            reach=i.reach,
+            notes=i.notes,
+        )  # fmt: skip
+        for i in previous.influencers.all()
+    )
+
+
+def _carry_technographics(previous: Cycle, cycle: Cycle) -> None:
+    old = TechnographicsProfile.objects.filter(cycle=previous).first()
+    if old is None:
+        return
+    TechnographicsProfile.objects.create(
+        workspace=cycle.workspace, cycle=cycle, source=old.source, benchmark_id=old.benchmark_id,
+        filename=old.filename, respondents=old.respondents, percentages=old.percentages,
+        members=old.members, warnings=old.warnings, compare_with=old.compare_with,
+        updated_at=old.updated_at,  # when the profile was made, not when it was carried over
+    )  # fmt: skip
+
+
+def _carry_roos(previous: Cycle, cycle: Cycle) -> None:
+    old = Roos.objects.filter(cycle=previous).first()
+    if old is not None:
+        fields = {f: getattr(old, f) for f in ("roles", "processes", "guidelines")}
+        fields |= {"internal": old.internal, "external": old.external}
+        Roos.objects.filter(cycle=cycle).update(**fields)
+    for old_petal in previous.petals.all():
+        RoosPetal.objects.filter(cycle=cycle, petal=old_petal.petal).update(
+            activities=old_petal.activities,
+            channels=old_petal.channels,
+            owner=old_petal.owner,
+            effort_hours_per_week=old_petal.effort_hours_per_week,
+            active=old_petal.active,
         )
+
+
+def _carry_maturity(previous: Cycle, cycle: Cycle) -> None:
+    cycle.maturity_checked = list(previous.maturity_checked)
+    cycle.save(update_fields=["maturity_checked"])
+
+
+def _carry_channels(previous: Cycle, cycle: Cycle) -> None:
+    Channel.objects.bulk_create(
+        Channel(
+            workspace=cycle.workspace,
+            cycle=cycle,
+            network=c.network,
+            purpose=c.purpose,
+            posts_per_week=c.posts_per_week,
+        )  # fmt: skip
+        for c in previous.channels.all()
+    )
+
+
+def _carry_objectives(previous: Cycle, cycle: Cycle) -> None:
+    """Every objective returns, marked "to review": an evaluated result (with its date) becomes
+    the baseline, the old target and KPI targets are kept as a proposal, the period is cleared."""
+    GroundswellChoice.objects.bulk_create(
+        GroundswellChoice(
+            workspace=cycle.workspace, cycle=cycle, objective=g.objective, role=g.role
+        )
+        for g in previous.groundswell.all()
+    )
+    for old in previous.objectives.prefetch_related("kpis"):
+        baseline, baseline_date = old.baseline, old.baseline_date
+        if old.result is not None and old.result_date is not None:
+            baseline, baseline_date = old.result, old.result_date  # the last evaluated value
+        new = Objective.objects.create(
+            workspace=cycle.workspace, cycle=cycle, title=old.title, groundswell=old.groundswell,
+            level=old.level, metric=old.metric, channel=old.channel,
+            target_group=old.target_group, unit=old.unit, baseline=baseline,
+            baseline_date=baseline_date, target=old.target, owner=old.owner, needs_review=True,
+        )  # fmt: skip
         ObjectiveKpi.objects.bulk_create(
             ObjectiveKpi(
-                workspace=cycle.workspace, objective=new, kpi_id=k.kpi_id, variant=k.variant
-            )
+                workspace=cycle.workspace,
+                objective=new,
+                kpi_id=k.kpi_id,
+                variant=k.variant,
+                target=k.target,
+            )  # fmt: skip
             for k in old.kpis.all()
         )
-        carried += 1
-    return carried
+
+
+_CARRY = {
+    "people": _carry_people,
+    "technographics": _carry_technographics,
+    "roos": _carry_roos,
+    "maturity": _carry_maturity,
+    "channels": _carry_channels,
+    "objectives": _carry_objectives,
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -227,7 +321,7 @@ def save_survey_profile(
     _editable(cycle)
     percentages, members = _profile_numbers(profile)
     warnings = [
-        {"code": w.code, "message": dict(w.message)}
+        {"code": w.code, "message": dict(w.message), "column": w.column}
         for w in profile.warnings + tg.sanity_warnings(profile)
     ]
     row, _created = TechnographicsProfile.objects.update_or_create(
@@ -377,6 +471,12 @@ def save_objective(
     ``target``)."""
     _editable(cycle)
     values = {name: fields[name] for name in OBJECTIVE_FIELDS if name in fields}
+    values["needs_review"] = False  # saved through the form: a person has looked at it
+    kpis = list(kpis)
+    if "unit" in values and not values["unit"] and kpis:
+        # Baseline and target are measured with the first KPI: without a unit of their own
+        # they are in that KPI's unit.
+        values["unit"] = cycle_status.unit_name(kpi_unit(kpis[0]["kpi_id"]))
     if objective is None:
         objective = Objective.objects.create(workspace=cycle.workspace, cycle=cycle, **values)
         verb = "added"
@@ -393,6 +493,7 @@ def save_objective(
             kpi_id=k["kpi_id"],
             variant=k.get("variant") or "",
             target=k.get("target"),
+            unit=kpi_unit(k["kpi_id"]),
         )
         for k in kpis
     )
@@ -432,9 +533,19 @@ def add_example_objective(cycle: Cycle, actor: AbstractBaseUser, *, index: int) 
         title=example.text[language],
         groundswell=example.groundswell.value,
         level=example.level.value,
+        metric=example.metric[language],
+        unit=example.unit[language],
+        baseline=_decimal(example.baseline),
+        target=_decimal(example.target),
     )
     ObjectiveKpi.objects.bulk_create(
-        ObjectiveKpi(workspace=cycle.workspace, objective=objective, kpi_id=kpi_id)
+        ObjectiveKpi(
+            workspace=cycle.workspace,
+            objective=objective,
+            kpi_id=kpi_id,
+            target=_decimal(example.kpi_targets.get(kpi_id)),
+            unit=kpi_unit(kpi_id),
+        )
         for kpi_id in example.kpi_ids
     )
     audit(
@@ -520,6 +631,45 @@ def update_kerkhofs_step(
 
 
 @transaction.atomic
+def save_kerkhofs_steps(
+    cycle: Cycle,
+    actor: AbstractBaseUser,
+    steps: Mapping[str, Mapping[str, str]],
+    *,
+    decision: Mapping[str, Any] | None = None,
+) -> None:
+    """Save the Kerkhofs steps of one page together (``steps`` maps a step id to its
+    ``status``/``notes``/``owner``) and, when given, the go/no-go decision with them. All or
+    nothing: a step locked before "go" refuses the whole save (``StepLocked``)."""
+    _editable(cycle)
+    state = rules.kerkhofs_state(cycle_status.go_no_go(cycle))
+    records = {
+        s.step: s
+        for s in KerkhofsStep.objects.select_for_update().filter(cycle=cycle, step__in=steps)
+    }
+    for step_id, fields in steps.items():
+        lock = state.lock(rules.KerkhofsStep(step_id))
+        if lock.locked:
+            raise StepLocked(lock.reasons)
+        _set_fields(records[step_id], {k: fields[k] for k in ("status", "notes", "owner")})
+    if steps:
+        audit(
+            cycle.workspace,
+            actor,
+            "strategy.kerkhofs_step",
+            f"updated Kerkhofs steps {', '.join(steps)}",
+            cycle,
+            steps={k: dict(v) for k, v in steps.items()},
+        )
+    recorded = (cycle.decision, cycle.decided_on, cycle.decision_rationale)
+    if decision is not None and recorded != tuple(decision[k] for k in DECISION_FIELDS):
+        record_go_no_go(cycle, actor, **decision)  # unchanged: who decided stays as it was
+
+
+DECISION_FIELDS = ("decision", "decided_on", "rationale")
+
+
+@transaction.atomic
 def record_go_no_go(
     cycle: Cycle,
     actor: AbstractBaseUser,
@@ -591,6 +741,60 @@ def save_organiseren(cycle: Cycle, actor: AbstractBaseUser, **fields: str) -> Ro
         "updated Organiseren",
         cycle,
         fields=changes,
+    )
+    return centre
+
+
+class PetalsLocked(StepLocked):
+    """Some petals can't be active yet; ``by_petal`` maps each of them to the reasons."""
+
+    def __init__(self, by_petal: Mapping[str, Sequence[rules.Reason]]) -> None:
+        self.by_petal = {petal: tuple(reasons) for petal, reasons in by_petal.items()}
+        super().__init__([r for reasons in self.by_petal.values() for r in reasons])
+
+
+@transaction.atomic
+def save_roos(
+    cycle: Cycle,
+    actor: AbstractBaseUser,
+    *,
+    organiseren: Mapping[str, str] | None,
+    petals: Mapping[str, Mapping[str, Any]],
+) -> Roos:
+    """Save the whole Communicatieroos at once: the centre (when given) and the petals.
+    A petal may only be active when the rules allow it, judged on what is saved here together;
+    if any petal is refused nothing is saved (``PetalsLocked`` names each refused petal)."""
+    _editable(cycle)
+    centre, _created = Roos.objects.get_or_create(cycle=cycle, workspace=cycle.workspace)
+    _set_fields(centre, organiseren or {})
+    rows = {p.petal: p for p in RoosPetal.objects.select_for_update().filter(cycle=cycle)}
+    for petal, fields in petals.items():
+        row = rows.get(petal) or RoosPetal(workspace=cycle.workspace, cycle=cycle, petal=petal)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        rows[petal] = row
+    activation = rules.roos_status(cycle_status.roos_from(centre, list(rows.values()))).activation
+    refused = {
+        petal: activation[rules.Petal(petal)].reasons
+        for petal in petals
+        if rows[petal].active and activation[rules.Petal(petal)].locked
+    }
+    if refused:
+        raise PetalsLocked(refused)
+    for petal, fields in petals.items():
+        row = rows[petal]
+        if row.pk is None:
+            row.save()
+        else:
+            row.save(update_fields=list(fields))
+    audit(
+        cycle.workspace,
+        actor,
+        "strategy.roos",
+        "updated the Communicatieroos",
+        cycle,
+        organiseren=sorted(organiseren or {}),
+        petals={p: sorted(f) for p, f in petals.items()},
     )
     return centre
 

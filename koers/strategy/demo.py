@@ -71,6 +71,7 @@ def build(ctx: DemoContext) -> str:
         name="Duinwijk in gesprek 2026",
         period_start=date(2026, 1, 1),
         period_end=date(2026, 12, 31),
+        carry=("objectives",),  # the rest of the 2026 cycle is written out below
     )
     _people(ctx, cycle)
     _objectives(ctx, cycle)

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from koers.core.forms import IsoDateInput
-from koers.measurement.formulas import KPI_CATALOGUE
+from koers.measurement.formulas import KPI_CATALOGUE, UNIT_NAMES
 from koers.strategy import rules
 from koers.strategy import technographics as tg
-from koers.strategy.actions import OBJECTIVE_FIELDS
+from koers.strategy.actions import CARRY_PARTS, OBJECTIVE_FIELDS
 from koers.strategy.models import (
     Channel,
     Cycle,
@@ -30,11 +30,35 @@ MAX_SURVEY_BYTES = 5 * 1024 * 1024
 DATE = IsoDateInput()
 
 
+CARRY_LABELS = {
+    "people": _("Audience and influencers"),
+    "technographics": _("Technographics profile"),
+    "roos": _("Communicatieroos"),
+    "maturity": _("Listening maturity checklist"),
+    "channels": _("Channels of the Technology step"),
+    "objectives": _("Objectives, with the evaluated results as new baselines"),
+}
+
+
 class CycleForm(forms.ModelForm):
+    """Name and period of a new cycle; with ``carry_from`` (the cycle it follows) also which
+    parts to take over, all of them unless unticked."""
+
     class Meta:
         model = Cycle
         fields = ["name", "period_start", "period_end"]
         widgets = {"period_start": DATE, "period_end": DATE}
+
+    def __init__(self, *args: Any, carry_from: Cycle | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if carry_from is not None:
+            self.fields["carry"] = forms.MultipleChoiceField(
+                label=_("Take over from “%(name)s”") % {"name": carry_from.name},
+                choices=[(part, CARRY_LABELS[part]) for part in CARRY_PARTS],
+                initial=list(CARRY_PARTS),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -151,11 +175,15 @@ def kpi_choices() -> list[tuple[str, str]]:
     choices: list[tuple[str, str]] = [("", "—")]
     for kpi in KPI_CATALOGUE.values():
         level = pick(rules.LEVELS[kpi.level]["name"])
+        unit = pick(UNIT_NAMES[kpi.unit])
         if not kpi.variants:
-            choices.append((f"{kpi.id}:", f"{pick(kpi.name)} ({level})"))
+            choices.append((f"{kpi.id}:", f"{pick(kpi.name)} ({unit}; {level})"))
         for variant in kpi.variants:
             choices.append(
-                (f"{kpi.id}:{variant.id}", f"{pick(kpi.name)} — {pick(variant.name)} ({level})")
+                (
+                    f"{kpi.id}:{variant.id}",
+                    f"{pick(kpi.name)} — {pick(variant.name)} ({unit}; {level})",
+                )
             )
     return choices
 
@@ -171,6 +199,13 @@ class KpiForm(forms.Form):
         if data.get("target") is not None and not data.get("kpi"):
             self.add_error("kpi", _("Choose the KPI this target belongs to."))
         return data
+
+    @property
+    def unit_name(self) -> str:
+        """The unit of the chosen KPI's target, as read next to the target input."""
+        value = self.data.get(self.add_prefix("kpi")) if self.is_bound else self.initial.get("kpi")
+        definition = KPI_CATALOGUE.get(str(value or "").partition(":")[0])
+        return pick(UNIT_NAMES[definition.unit]) if definition is not None else ""
 
     def kpi_row(self) -> dict[str, Any] | None:
         if not self.cleaned_data.get("kpi"):
@@ -214,6 +249,11 @@ class KerkhofsStepForm(forms.ModelForm):
 
 
 class GoNoGoForm(forms.Form):
+    """Part of the go/no-go page's one form: saving only the steps leaves it empty, so the
+    browser must not demand it; the view validates it when any of it is filled in."""
+
+    use_required_attribute = False
+
     decision = forms.ChoiceField(
         label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect
     )

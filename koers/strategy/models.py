@@ -250,6 +250,9 @@ class Objective(models.Model):
         _("evaluated result"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     result_date = models.DateField(_("evaluated on"), null=True, blank=True)
+    # Carried over from the previous cycle and not yet saved by a person: title, target and
+    # KPI targets are the old cycle's proposal.
+    needs_review = models.BooleanField(_("to review"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -269,6 +272,9 @@ class ObjectiveKpi(models.Model):
     target = models.DecimalField(
         _("KPI target"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    # The catalogue's unit (``formulas.Unit``) the target is in, stored with it so a target
+    # keeps its meaning ("240" seconds) even if the catalogue changes.
+    unit = models.CharField(_("unit"), max_length=16, blank=True)
 
     class Meta:
         ordering = ["id"]

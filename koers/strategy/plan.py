@@ -43,6 +43,7 @@ class KpiLine:
     level: str
     formula: str
     target: Any
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def _kpi_lines(objective: Objective) -> tuple[KpiLine, ...]:
                 status.pick(rules.LEVELS[definition.level]["name"]),
                 variant.formula if variant else definition.formula,
                 kpi.target,
+                status.unit_name(kpi.unit or definition.unit.value),
             )
         )
     return tuple(lines)

@@ -7,13 +7,14 @@ the same locks, warnings and completeness.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
-from koers.measurement.formulas import KPI_CATALOGUE
+from koers.measurement.formulas import KPI_CATALOGUE, UNIT_NAMES, Unit
 from koers.strategy import rules
 from koers.strategy import technographics as tg
 from koers.strategy.models import (
@@ -33,6 +34,11 @@ def lang() -> str:
     """The active product language for the bilingual dicts of the pure modules."""
     code = (get_language() or "nl")[:2]
     return code if code in ("nl", "en") else "en"
+
+
+def unit_name(unit: str) -> str:
+    """A stored KPI unit (``formulas.Unit``) as people read it ("seconden"), or the text."""
+    return pick(UNIT_NAMES[Unit(unit)]) if unit in Unit else unit
 
 
 def pick(text: Mapping[str, str] | None) -> str:
@@ -339,3 +345,90 @@ def tactic_rows(overrides: Mapping[str, str]) -> list[TacticRow]:
 def suggested_objectives(advice: tg.TacticAdvice) -> list[rules.ObjectiveInfo]:
     """The Groundswell objectives that suit the dominant rungs (listening first)."""
     return [rules.GROUNDSWELL_OBJECTIVES[rules.Objective(o)] for o in tg.suggest_objectives(advice)]
+
+
+@dataclass(frozen=True)
+class SurveyColumn:
+    """One recognised survey column, as the Technographics page lists it: its name in the
+    template of the page's language, its id, the other names it is recognised by, its rung."""
+
+    name: str
+    activity: str
+    aliases: tuple[str, ...]
+    rung: str
+
+
+def survey_columns() -> list[SurveyColumn]:
+    language = lang()
+    rows = []
+    for activity, rung, dutch_names in tg.recognised_columns():
+        name = tg.template_columns_by_activity(language)[activity]
+        dutch = tg.DUTCH_TEMPLATE_NAMES[activity]
+        others = dutch_names if language == "nl" else (dutch, *dutch_names)
+        rows.append(
+            SurveyColumn(
+                name=name,
+                activity=activity,
+                aliases=_distinct(others, shown=name),
+                rung=pick(tg.RUNG_NAMES[tg.Rung(rung)]),
+            )
+        )
+    return rows
+
+
+def _distinct(names: Sequence[str], *, shown: str) -> tuple[str, ...]:
+    """The names once each, leaving out the name shown; the same name spelled without its
+    apostrophe ("video's" and "videos") counts once."""
+    seen = {_normal(shown)}
+    found = []
+    for name in names:
+        if _normal(name) not in seen:
+            seen.add(_normal(name))
+            found.append(name)
+    return tuple(found)
+
+
+def _normal(name: str) -> str:
+    return " ".join(name.lower().replace("'", "").replace("_", " ").split())
+
+
+def split_survey_warnings(warnings: list[dict[str, Any]]) -> tuple[list[str], list[dict]]:
+    """The names of the file's unused columns, and the other warnings of a stored profile."""
+    ignored = [w["column"] for w in warnings if w["code"] == "unknown_column" and w.get("column")]
+    others = [w for w in warnings if not (w["code"] == "unknown_column" and w.get("column"))]
+    return ignored, others
+
+
+@dataclass(frozen=True)
+class CarriedObjective:
+    objective: Objective
+    baseline: Any
+    baseline_date: Any
+    evaluated: bool
+
+
+@dataclass(frozen=True)
+class CarryReview:
+    """What starting the next cycle will take over from ``previous`` (only the chosen parts)."""
+
+    previous: Cycle
+    parts: tuple[str, ...]
+    report: CycleReport
+    objectives: tuple[CarriedObjective, ...]
+    active_petals: tuple[str, ...]
+    profile_label: str
+
+
+def carry_review(previous: Cycle, parts: Sequence[str]) -> CarryReview:
+    objectives = tuple(
+        CarriedObjective(o, o.result, o.result_date, True)
+        if o.result is not None and o.result_date is not None
+        else CarriedObjective(o, o.baseline, o.baseline_date, False)
+        for o in previous.objectives.all()
+    )
+    petals = tuple(
+        pick(rules.PETAL_NAMES[rules.Petal(p.petal)]) for p in previous.petals.all() if p.active
+    )
+    report = cycle_report(previous)
+    label = profile_source_label(report.profile_row) if report.profile_row else ""
+    return CarryReview(previous, tuple(parts), report, objectives, petals, label)

@@ -8,6 +8,7 @@ from the rules come back as :class:`actions.StepLocked` and are shown by :func:`
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import copy
 from functools import wraps
 from typing import Any
 
@@ -28,7 +29,6 @@ from koers.strategy.models import (
     Cycle,
     CycleStatus,
     Influencer,
-    KerkhofsStep,
     Objective,
     RoosPetal,
     TacticOverride,
@@ -140,12 +140,18 @@ def overview(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpR
 @workspace_view(need=Role.EDITOR)
 @GET_POST
 def cycle_new(request: HttpRequest, workspace: Workspace) -> HttpResponse:
-    form = forms.CycleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    """Start a cycle. After an earlier one: choose what to take over, review it, then start."""
+    previous = scoped(Cycle.objects, workspace).filter(status=CycleStatus.ACTIVE).first()
+    form = forms.CycleForm(request.POST if request.method == "POST" else None, carry_from=previous)
+    context = {"workspace": workspace, "form": form, "previous": previous, "active": "strategy"}
+    if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
+        if previous is not None and "confirm" not in request.POST:
+            previous = status.prefetched(scoped(Cycle.objects, workspace), previous.pk)
+            review = status.carry_review(previous, form.cleaned_data["carry"])
+            return render(request, "strategy/cycle_review.html", context | {"review": review})
         cycle = actions.create_cycle(workspace, request.user, **form.cleaned_data)
         messages.success(request, _("Cycle started. Begin with the audience."))
         return redirect("strategy:people", slug=workspace.slug, cycle_id=cycle.pk)
-    context = {"workspace": workspace, "form": form, "active": "strategy"}
     return render(request, "strategy/cycle_new.html", context)
 
 
@@ -269,8 +275,13 @@ def _technographics_page(request: HttpRequest, cycle: Cycle, **forms_: Any) -> d
         "benchmarks": list(tg.BENCHMARKS.values()),
         "compare_benchmark": benchmark,
         "tactic_rows": status.tactic_rows(overrides),
+        "survey_columns": status.survey_columns(),
         **forms_,
     }
+    if row is not None:
+        context["ignored_columns"], context["profile_warnings"] = status.split_survey_warnings(
+            row.warnings
+        )
     if report.profile is not None:
         context["ladder"] = charts.ladder(report.profile, benchmark)
         context["comparison"] = tg.compare(report.profile, benchmark) if benchmark else None
@@ -301,8 +312,30 @@ def survey_upload(request: HttpRequest, workspace: Workspace, cycle_id: int) -> 
         context = _technographics_page(request, cycle, survey_form=form)
         return render(request, "strategy/step_technographics.html", context, status=400)
     name = form.cleaned_data["survey"].name
-    actions.save_survey_profile(cycle, request.user, filename=name, profile=form.profile)
+    row = actions.save_survey_profile(cycle, request.user, filename=name, profile=form.profile)
+    ignored, _others = status.split_survey_warnings(row.warnings)
+    if ignored:
+        columns = ", ".join(f"‘{c}’" for c in ignored)
+        messages.warning(request, _("Not used from the file: %(columns)s.") % {"columns": columns})
     return _saved(request, cycle, "technographics")
+
+
+@workspace_view()
+@require_GET
+def survey_template(
+    request: HttpRequest, workspace: Workspace, cycle_id: int, language: str
+) -> HttpResponse:
+    """An empty survey file with every recognised column, in Dutch or English names."""
+    get_cycle_for_member(request, workspace, cycle_id)
+    if language not in ("nl", "en"):
+        raise Http404
+    response = HttpResponse(
+        tg.template_csv(language).encode("utf-8-sig"),  # the BOM tells Excel it is UTF-8
+        content_type="text/csv; charset=utf-8",
+    )
+    filename = f"technographics-survey-template-{language}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @workspace_view()
@@ -419,65 +452,84 @@ def objective_example(
 # Kerkhofs: steps and the uitstapmoment
 
 
-def _step_forms(cycle: Cycle, numbers: range) -> list[tuple[Any, Any]]:
+def _block_data(data: Any, form_class: Any, prefix: str | None = None) -> Any:
+    """The POST for one block of a page, or ``None`` when the block was not sent at all (then
+    it stays as it is, instead of being emptied)."""
+    if data is None:
+        return None
+    names = [f"{prefix}-{n}" if prefix else n for n in form_class.base_fields]
+    return data if any(name in data for name in names) else None
+
+
+def _all_valid(forms_: list[Any]) -> bool:
+    """Some block was sent and every block sent is valid (a list, not a generator: each
+    block gets its errors)."""
+    sent = [f for f in forms_ if f.is_bound]
+    return bool(sent) and all([f.is_valid() for f in sent])
+
+
+def _step_forms(cycle: Cycle, numbers: range, data: Any = None) -> list[tuple[Any, Any]]:
+    """One form per Kerkhofs step, all inside the page's single form (prefix = step id).
+    Each form edits a copy, so a refused save never shows up in the page's report."""
     by_step = {s.step: s for s in cycle.kerkhofs_steps.all()}
     pairs = []
     for info in rules.KERKHOFS_STEPS:
         if info.number in numbers and info.step.value in by_step:
-            record = by_step[info.step.value]
-            pairs.append((info, forms.KerkhofsStepForm(instance=record, prefix=info.step.value)))
+            prefix = info.step.value
+            bound = _block_data(data, forms.KerkhofsStepForm, prefix)
+            record = copy(by_step[prefix])
+            pairs.append((info, forms.KerkhofsStepForm(bound, instance=record, prefix=prefix)))
     return pairs
+
+
+def _posted_steps(step_forms: list[tuple[Any, Any]]) -> dict[str, dict[str, Any]]:
+    return {f.prefix: f.cleaned_data for _info, f in step_forms if f.is_bound}
 
 
 @workspace_view()
 @GET_POST
 @shows_locks
 def decision(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
-    """Steps 1–3 and the go/no-go decision (admins and owners decide)."""
-    cycle = get_cycle_for_member(request, workspace, cycle_id, need=Role.ADMIN)
+    """Steps 1–3 and the go/no-go decision in one form; editors save the steps, only admins
+    and owners decide."""
+    deciding = request.method == "POST" and any(
+        request.POST.get(name) for name in forms.GoNoGoForm.base_fields
+    )
+    need = Role.ADMIN if deciding else Role.EDITOR
+    cycle = get_cycle_for_member(request, workspace, cycle_id, need=need)
     initial = {"decision": cycle.decision, "decided_on": cycle.decided_on}
     initial["rationale"] = cycle.decision_rationale
-    form = forms.GoNoGoForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        actions.record_go_no_go(cycle, request.user, **form.cleaned_data)
+    form = forms.GoNoGoForm(request.POST if deciding else None, initial=initial)
+    step_forms = _step_forms(cycle, range(1, 4), request.POST or None)
+    blocks = [f for _i, f in step_forms] + ([form] if deciding else [])
+    if request.method == "POST" and _all_valid(blocks):
+        choice = form.cleaned_data if deciding else None
+        actions.save_kerkhofs_steps(cycle, request.user, _posted_steps(step_forms), decision=choice)
         if not cycle.is_active:
             messages.info(request, _("No-go recorded: the cycle is closed with this report."))
             return redirect("strategy:overview", slug=workspace.slug, cycle_id=cycle.pk)
         return _saved(request, cycle, "decision")
-    context = _page(
-        request, cycle, "decision", form=form, step_forms=_step_forms(cycle, range(1, 4))
-    )
-    return render(request, "strategy/step_decision.html", context)
+    context = _page(request, cycle, "decision", form=form, step_forms=step_forms)
+    return render(request, "strategy/step_decision.html", context, status=_status(request))
+
+
+def _status(request: HttpRequest) -> int:
+    """A page shown again after a POST shows refused input: 400."""
+    return 400 if request.method == "POST" else 200
 
 
 @workspace_view()
-@require_GET
-def kerkhofs(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
-    cycle = get_cycle_for_member(request, workspace, cycle_id)
-    context = _page(request, cycle, "kerkhofs", step_forms=_step_forms(cycle, range(4, 9)))
-    return render(request, "strategy/step_kerkhofs.html", context)
-
-
-@workspace_view()
-@require_POST
+@GET_POST
 @shows_locks
-def kerkhofs_step(
-    request: HttpRequest, workspace: Workspace, cycle_id: int, step: str
-) -> HttpResponse:
-    """Save one Kerkhofs step; steps 4–8 are refused (403, with the reason) before a "go"."""
+def kerkhofs(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
+    """Steps 4–8 in one form; refused (403, with the reason) before a "go"."""
     cycle = get_cycle_for_member(request, workspace, cycle_id)
-    record = get_scoped_or_404(KerkhofsStep.objects, workspace, cycle=cycle, step=step)
-    form = forms.KerkhofsStepForm(request.POST, instance=record, prefix=step)
-    page = "kerkhofs" if rules.KerkhofsStep(step) in rules.STEPS_AFTER_GO else "decision"
-    if not form.is_valid():
-        messages.error(request, _("The step could not be saved: check the fields."))
-        return redirect(f"strategy:{page}", slug=workspace.slug, cycle_id=cycle.pk)
-    actions.update_kerkhofs_step(record, request.user, **form.cleaned_data)
-    return _saved(request, cycle, page)
-
-
-# ---------------------------------------------------------------------------------------------
-# Funnel, Communicatieroos, listening maturity
+    step_forms = _step_forms(cycle, range(4, 9), request.POST or None)
+    if request.method == "POST" and _all_valid([f for _i, f in step_forms]):
+        actions.save_kerkhofs_steps(cycle, request.user, _posted_steps(step_forms))
+        return _saved(request, cycle, "kerkhofs")
+    context = _page(request, cycle, "kerkhofs", step_forms=step_forms)
+    return render(request, "strategy/step_kerkhofs.html", context, status=_status(request))
 
 
 @workspace_view()
@@ -500,48 +552,56 @@ def funnel(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpRes
     return render(request, "strategy/step_funnel.html", context)
 
 
-def _petal_forms(cycle: Cycle, bound: Any = None) -> list[tuple[Any, Any]]:
+def _roos_forms(cycle: Cycle, data: Any = None) -> tuple[Any, list[tuple[Any, ...]]]:
+    """The centre's form and (petal, name, saved active?, form) per petal, all in one form.
+    The forms edit copies, so the page shows what is saved, never what was refused."""
+    centre = forms.OrganiserenForm(
+        _block_data(data, forms.OrganiserenForm), instance=copy(getattr(cycle, "roos", None))
+    )
     rows = {p.petal: p for p in cycle.petals.all()}
-    pairs = []
+    petals = []
     for petal in rules.Petal:
         row = rows.get(petal.value) or RoosPetal(cycle=cycle, petal=petal.value)
-        form = bound if bound is not None and bound.prefix == petal.value else None
-        form = form or forms.PetalForm(instance=row, prefix=petal.value)
-        pairs.append((petal, status.pick(rules.PETAL_NAMES[petal]), form))
-    return pairs
+        bound = _block_data(data, forms.PetalForm, petal.value)
+        form = forms.PetalForm(bound, instance=copy(row), prefix=petal.value)
+        petals.append((petal, status.pick(rules.PETAL_NAMES[petal]), row.active, form))
+    return centre, petals
+
+
+def _refused_petals(cycle: Cycle, data: Any, locked: actions.PetalsLocked) -> tuple[Any, Any]:
+    """The forms again with the user's input, but each refused petal not active, with why."""
+    data = data.copy()
+    for petal in locked.by_petal:
+        data.pop(f"{petal}-active", None)
+    centre, petals = _roos_forms(cycle, data)
+    for petal, _name, _active, form in petals:
+        if petal.value in locked.by_petal and form.is_valid():
+            reasons = [status.pick(r.message) for r in locked.by_petal[petal.value]]
+            form.add_error("active", [_("This petal can't be active yet."), *reasons])
+    return centre, petals
 
 
 @workspace_view()
 @GET_POST
 @shows_locks
 def roos(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
-    """Organiseren (the centre) is saved here; the petals post to :func:`petal`."""
+    """Organiseren (the centre) and the petals, saved together or not at all."""
     cycle = get_cycle_for_member(request, workspace, cycle_id)
-    form = forms.OrganiserenForm(request.POST or None, instance=getattr(cycle, "roos", None))
-    if request.method == "POST" and form.is_valid():
-        actions.save_organiseren(cycle, request.user, **form.cleaned_data)
-        return _saved(request, cycle, "roos")
-    context = _page(request, cycle, "roos", form=form, petal_forms=_petal_forms(cycle))
-    return render(request, "strategy/step_roos.html", context)
-
-
-@workspace_view()
-@require_POST
-@shows_locks
-def petal(request: HttpRequest, workspace: Workspace, cycle_id: int, petal: str) -> HttpResponse:
-    cycle = get_cycle_for_member(request, workspace, cycle_id)
-    row = get_scoped_or_404(RoosPetal.objects, workspace, cycle=cycle, petal=petal)
-    form = forms.PetalForm(request.POST, instance=row, prefix=petal)
-    if form.is_valid():
+    centre, petals = _roos_forms(cycle, request.POST or None)
+    if request.method == "POST" and _all_valid([centre] + [p[-1] for p in petals]):
         try:
-            actions.save_petal(cycle, request.user, petal=petal, **form.cleaned_data)
-        except actions.StepLocked as locked:
-            form.add_error("active", [status.pick(r.message) for r in locked.reasons])
+            actions.save_roos(
+                cycle,
+                request.user,
+                organiseren=centre.cleaned_data if centre.is_bound else None,
+                petals={p.value: f.cleaned_data for p, _n, _a, f in petals if f.is_bound},
+            )
+        except actions.PetalsLocked as locked:
+            centre, petals = _refused_petals(cycle, request.POST, locked)
         else:
             return _saved(request, cycle, "roos")
-    context = _page(request, cycle, "roos", form=forms.OrganiserenForm(instance=cycle.roos))
-    context["petal_forms"] = _petal_forms(cycle, bound=form)
-    return render(request, "strategy/step_roos.html", context, status=400)
+    context = _page(request, cycle, "roos", form=centre, petal_forms=petals)
+    return render(request, "strategy/step_roos.html", context, status=_status(request))
 
 
 @workspace_view()

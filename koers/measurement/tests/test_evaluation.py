@@ -57,10 +57,13 @@ def test_evaluating_writes_the_result_that_becomes_the_next_baseline(acme, bram,
              f"o{goal.pk}-learnings": "Foto's van de wijk werken het best."},
         )  # fmt: skip
         assert response.status_code == 302
+        page = client.get(reverse("measurement:evaluate", args=[acme.slug])).content.decode()
+        assert reverse("strategy:cycle-new", args=[acme.slug]) in page
         client.post(
-            reverse("measurement:next-cycle", args=[acme.slug]),
-            {"name": "2027 H1", "start": "2027-01-01", "end": "2027-06-30"},
-        )
+            reverse("strategy:cycle-new", args=[acme.slug]),
+            {"name": "2027 H1", "period_start": "2027-01-01", "period_end": "2027-06-30",
+             "carry": ["objectives"], "confirm": "1"},
+        )  # fmt: skip
     evaluation = ObjectiveEvaluation.objects.get(objective=goal)
     assert (evaluation.value, evaluation.reached) == (9.0, True)
     assert evaluation.learnings == "Foto's van de wijk werken het best."
@@ -80,7 +83,6 @@ def test_viewer_cannot_evaluate_and_outsider_gets_404(acme, carla, bolt, client_
     assert client.get(reverse("measurement:evaluate", args=[acme.slug])).status_code == 404
     Membership.objects.create(workspace=acme, user=carla, role=Role.VIEWER)
     assert client.post(evaluate_url(acme, goal), {}).status_code == 403
-    assert client.post(reverse("measurement:next-cycle", args=[acme.slug]), {}).status_code == 403
     assert not ObjectiveEvaluation.objects.exists()
 
 
@@ -89,3 +91,16 @@ def test_an_objective_of_another_workspace_is_404(acme, bolt, carla, client_for,
         reverse("measurement:evaluate-objective", args=[bolt.slug, goal.pk]), {}
     )
     assert response.status_code == 404
+
+
+def test_a_wrong_evaluated_value_is_marked_at_its_field_with_one_summary(
+    acme, anna, client_for, goal
+):
+    with time_machine.travel(datetime(2026, 11, 2, 12, tzinfo=UTC), tick=False):
+        response = client_for(anna).post(evaluate_url(acme, goal), {f"o{goal.pk}-value": "veel"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count('class="form-errors"') == 1
+    assert page.count('class="field has-error"') == 1
+    assert f'name="o{goal.pk}-value" value="veel"' in page
+    assert not ObjectiveEvaluation.objects.exists()

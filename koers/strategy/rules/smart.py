@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import enum
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from koers.strategy.rules.groundswell import Objective
@@ -157,29 +158,48 @@ class ExampleObjective:
     groundswell: Objective
     level: Level
     kpi_ids: tuple[str, ...]
+    metric: Bilingual
+    unit: Bilingual
+    baseline: float | None
+    target: float | None
+    kpi_targets: Mapping[str, float] = field(default_factory=dict)
+    """KPI id → target, in the unit of that KPI in the catalogue (response time: seconds)."""
 
 
 EXAMPLE_OBJECTIVES: tuple[ExampleObjective, ...] = (
     ExampleObjective(
         {
             "en": "Answer 90% of customer questions on Mastodon and Facebook within 4 hours "
-            "during office hours, from 1 March to 31 May.",
+            "during office hours, from 1 March to 31 May (now 60%).",
             "nl": "Beantwoord van 1 maart tot en met 31 mei 90% van de klantvragen via Mastodon "
-            "en Facebook binnen 4 uur tijdens kantooruren.",
+            "en Facebook binnen 4 uur tijdens kantooruren (nu 60%).",
         },
         Objective.SUPPORTING,
         Level.ENGAGEMENT,
         ("response_rate", "response_time"),
+        metric={"en": "questions answered within 4 hours", "nl": "vragen beantwoord binnen 4 uur"},
+        unit={"en": "%", "nl": "%"},
+        baseline=60,
+        target=90,
+        kpi_targets={"response_rate": 90, "response_time": 4 * 3600},
     ),
     ExampleObjective(
         {
-            "en": "Get the spring campaign shared by 15 influencers in our sector before 30 June.",
+            "en": "Get the spring campaign shared by 15 influencers in our sector before 30 June "
+            "(last spring: 6).",
             "nl": "Zorg dat 15 influencers uit onze branche de voorjaarscampagne vóór 30 juni "
-            "delen.",
+            "delen (vorig voorjaar: 6).",
         },
         Objective.ENERGIZING,
         Level.INFLUENCE,
         ("amplification_rate",),
+        metric={
+            "en": "influencers who shared the campaign",
+            "nl": "influencers die de campagne deelden",
+        },
+        unit={"en": "influencers", "nl": "influencers"},
+        baseline=6,
+        target=15,
     ),
     ExampleObjective(
         {
@@ -191,5 +211,10 @@ EXAMPLE_OBJECTIVES: tuple[ExampleObjective, ...] = (
         Objective.TALKING,
         Level.EXPOSURE,
         ("share_of_voice",),
+        metric={"en": "share of voice", "nl": "share of voice"},
+        unit={"en": "%", "nl": "%"},
+        baseline=18,
+        target=25,
+        kpi_targets={"share_of_voice": 25},
     ),
 )

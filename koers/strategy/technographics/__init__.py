@@ -23,9 +23,11 @@ Survey files (:func:`read_survey`): comma-, semicolon- or tab-separated (sniffed
 line), UTF-8 with or without BOM, or Windows-1252. Header names are the activity ids of
 :data:`RUNG_ACTIVITIES`, the same words with spaces or hyphens ("publish blog"), or Dutch names
 from :data:`DUTCH_HEADERS`. An optional respondent id column is recognised by the names in
-:data:`ID_COLUMN_NAMES`. Other columns are ignored with a warning. Fully blank rows (Excel often
-writes ``;;;;`` at the end) are skipped; a blank cell is "no answer" and does not make the
-respondent a member through that activity.
+:data:`ID_COLUMN_NAMES`. Other columns are ignored with a warning naming each
+(``Survey.ignored_columns``); a template with every recognised column, in Dutch or English names,
+comes from :func:`template_csv`. Fully blank rows (Excel often writes ``;;;;`` at the end) are
+skipped; a blank cell is "no answer" and does not make the respondent a member through that
+activity.
 
 Command line: ``koers technographics FILE.csv [--json] [--lang nl]`` (or
 ``python -m koers.strategy.technographics``).
@@ -78,11 +80,16 @@ from koers.strategy.technographics.report import (
 )
 from koers.strategy.technographics.survey import (
     DUTCH_HEADERS,
+    DUTCH_TEMPLATE_NAMES,
     ID_COLUMN_NAMES,
     Respondent,
     Survey,
     map_header,
     read_survey,
+    recognised_columns,
+    template_columns,
+    template_columns_by_activity,
+    template_csv,
 )
 from koers.strategy.technographics.tactics import (
     DEFAULT_TACTICS,
@@ -112,11 +119,16 @@ __all__ = [
     "SurveyError",
     "SurveyWarning",
     "DUTCH_HEADERS",
+    "DUTCH_TEMPLATE_NAMES",
     "ID_COLUMN_NAMES",
     "Respondent",
     "Survey",
     "map_header",
     "read_survey",
+    "recognised_columns",
+    "template_columns",
+    "template_columns_by_activity",
+    "template_csv",
     "RungResult",
     "TechnographicsProfile",
     "build_profile",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from koers.strategy.technographics.ladder import (
     ACTIVITY_IDS,
+    RUNG_ACTIVITIES,
     Frequency,
     UnknownFrequencyError,
     parse_frequency,
@@ -23,48 +24,118 @@ DUTCH_HEADERS: Mapping[str, str] = {
     # creators
     "blog publiceren": "publish_blog",
     "blog schrijven": "publish_blog",
+    "blog bijhouden": "publish_blog",
+    "bloggen": "publish_blog",
+    "blogs schrijven": "publish_blog",
     "webpagina publiceren": "publish_webpage",
     "webpaginas publiceren": "publish_webpage",
+    "webpagina maken": "publish_webpage",
     "eigen website bijhouden": "publish_webpage",
+    "website bijhouden": "publish_webpage",
     "video uploaden": "upload_video",
     "videos uploaden": "upload_video",
+    "videos plaatsen": "upload_video",
+    "video plaatsen": "upload_video",
     "audio uploaden": "upload_audio",
+    "podcast maken": "upload_audio",
+    "podcasts maken": "upload_audio",
     "artikelen schrijven": "write_articles",
     "artikel schrijven": "write_articles",
+    "artikelen publiceren": "write_articles",
+    "verhalen schrijven": "write_articles",
     # conversationalists
     "status bijwerken": "update_status",
     "statusupdate plaatsen": "update_status",
+    "statusupdates plaatsen": "update_status",
+    "status updaten": "update_status",
     "microblog plaatsen": "post_microblog",
     "berichten op microblogs plaatsen": "post_microblog",
+    "microbloggen": "post_microblog",
+    "tweeten": "post_microblog",
+    "korte berichten plaatsen": "post_microblog",
     # critics
     "reviews plaatsen": "post_reviews",
+    "reviews schrijven": "post_reviews",
     "beoordelingen plaatsen": "post_reviews",
+    "beoordelingen geven": "post_reviews",
     "recensies schrijven": "post_reviews",
+    "recensies plaatsen": "post_reviews",
     "reageren op blogs": "comment_blogs",
+    "op blogs reageren": "comment_blogs",
+    "reacties op blogs plaatsen": "comment_blogs",
     "bijdragen aan forums": "contribute_forums",
+    "bijdragen aan fora": "contribute_forums",
+    "berichten op forums plaatsen": "contribute_forums",
+    "op forums posten": "contribute_forums",
     "wikis bewerken": "edit_wikis",
+    "wikipedia bewerken": "edit_wikis",
+    "bijdragen aan wikis": "edit_wikis",
     # collectors
     "rss gebruiken": "use_rss",
+    "rss feeds gebruiken": "use_rss",
+    "rss feeds lezen": "use_rss",
     "content taggen": "tag_content",
     "tags toevoegen": "tag_content",
+    "taggen": "tag_content",
     "stemmen op websites": "vote_websites",
+    "op websites stemmen": "vote_websites",
+    "stemmen": "vote_websites",
     # joiners
     "profiel bijhouden": "maintain_profile",
     "profiel op sociaal netwerk bijhouden": "maintain_profile",
+    "profiel op sociale netwerken bijhouden": "maintain_profile",
+    "profiel op sociale media bijhouden": "maintain_profile",
     "sociale netwerken bezoeken": "visit_social_networks",
+    "sociale netwerksites bezoeken": "visit_social_networks",
+    "sociale media bezoeken": "visit_social_networks",
+    "sociale media gebruiken": "visit_social_networks",
     # spectators
     "blogs lezen": "read_blogs",
+    "blog lezen": "read_blogs",
     "videos bekijken": "watch_video",
     "video kijken": "watch_video",
+    "videos kijken": "watch_video",
+    "video bekijken": "watch_video",
+    "naar videos kijken": "watch_video",
     "podcasts luisteren": "listen_podcasts",
     "naar podcasts luisteren": "listen_podcasts",
+    "podcasts beluisteren": "listen_podcasts",
+    "podcast luisteren": "listen_podcasts",
     "forums lezen": "read_forums",
+    "fora lezen": "read_forums",
     "reviews lezen": "read_reviews",
     "beoordelingen lezen": "read_reviews",
     "recensies lezen": "read_reviews",
 }
-"""Dutch column headers → activity ids. Keys are normalised: lower case, apostrophes removed
-("video's" → "videos"), hyphens/underscores as spaces, whitespace collapsed. Extend freely."""
+"""Dutch column headers → activity ids. Keys are normalised: lower case, apostrophes and
+punctuation removed ("video's" → "videos", "Blogs lezen?" → "blogs lezen"), hyphens, slashes and
+underscores as spaces, whitespace collapsed. The first name per activity is the one the template
+uses. Extend freely."""
+
+DUTCH_TEMPLATE_NAMES: Mapping[str, str] = {
+    "publish_blog": "Blog publiceren",
+    "publish_webpage": "Webpagina publiceren",
+    "upload_video": "Video's uploaden",
+    "upload_audio": "Audio uploaden",
+    "write_articles": "Artikelen schrijven",
+    "update_status": "Status bijwerken",
+    "post_microblog": "Microblog plaatsen",
+    "post_reviews": "Reviews plaatsen",
+    "comment_blogs": "Reageren op blogs",
+    "contribute_forums": "Bijdragen aan forums",
+    "edit_wikis": "Wiki's bewerken",
+    "use_rss": "RSS gebruiken",
+    "tag_content": "Content taggen",
+    "vote_websites": "Stemmen op websites",
+    "maintain_profile": "Profiel bijhouden",
+    "visit_social_networks": "Sociale netwerken bezoeken",
+    "read_blogs": "Blogs lezen",
+    "watch_video": "Video's bekijken",
+    "listen_podcasts": "Podcasts luisteren",
+    "read_forums": "Forums lezen",
+    "read_reviews": "Reviews lezen",
+}
+"""The Dutch column names of the downloadable template (each one is in DUTCH_HEADERS)."""
 
 ID_COLUMN_NAMES: frozenset[str] = frozenset(
     {
@@ -100,6 +171,11 @@ class Survey:
     encoding: str = "utf-8"
     delimiter: str = ","
     warnings: tuple[SurveyWarning, ...] = ()
+
+    @property
+    def ignored_columns(self) -> tuple[str, ...]:
+        """The file's columns that were not used (neither an activity nor the id column)."""
+        return tuple(w.column for w in self.warnings if w.code == "unknown_column" and w.column)
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -140,9 +216,10 @@ def _sniff_delimiter(text: str) -> str:
 
 def _normalise_header(name: str) -> str:
     text = name.strip().lower()
-    for char in "'’‘`":
+    for char in "'’‘`?!.:\"“”()":
         text = text.replace(char, "")
-    text = text.replace("_", " ").replace("-", " ")
+    for char in "_-/":
+        text = text.replace(char, " ")
     return " ".join(text.split())
 
 
@@ -164,6 +241,41 @@ def map_header(name: str, header_map: Mapping[str, str] = DUTCH_HEADERS) -> str 
     if header_map is DUTCH_HEADERS:
         return _NORMALISED_DUTCH_HEADERS.get(key)
     return {_normalise_header(k): v for k, v in header_map.items()}.get(key)
+
+
+def template_columns_by_activity(language: str) -> dict[str, str]:
+    """Activity id → its column name in the template of ``language``, in ladder order."""
+    activities = [a for rung in RUNG_ACTIVITIES for a in RUNG_ACTIVITIES[rung]]
+    if language == "nl":
+        return {a: DUTCH_TEMPLATE_NAMES[a] for a in activities}
+    return {a: a.replace("_", " ").capitalize() for a in activities}
+
+
+def template_columns(language: str) -> list[str]:
+    """The columns of the downloadable survey template, in ladder order: a respondent column
+    and one per activity, in Dutch (``"nl"``) or English names."""
+    first = "Respondentnummer" if language == "nl" else "Respondent"
+    return [first, *template_columns_by_activity(language).values()]
+
+
+def template_csv(language: str) -> str:
+    """The survey template as CSV text: only the header line. Dutch uses semicolons, as Dutch
+    spreadsheet programs do; English uses commas."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";" if language == "nl" else ",").writerow(
+        template_columns(language)
+    )
+    return buffer.getvalue()
+
+
+def recognised_columns() -> list[tuple[str, str, tuple[str, ...]]]:
+    """Every activity column a survey may have, in ladder order: (activity id, rung id, the
+    Dutch names it is also recognised by)."""
+    return [
+        (activity, rung.value, tuple(k for k, v in DUTCH_HEADERS.items() if v == activity))
+        for rung in RUNG_ACTIVITIES
+        for activity in RUNG_ACTIVITIES[rung]
+    ]
 
 
 def read_survey(data: bytes, *, header_map: Mapping[str, str] = DUTCH_HEADERS) -> Survey:

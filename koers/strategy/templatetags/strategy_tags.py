@@ -35,6 +35,12 @@ def kpi_name(kpi_id: str) -> str:
 
 
 @register.filter
+def kpi_unit(unit: str) -> str:
+    """A stored KPI unit ("seconds") in the page's language ("seconden")."""
+    return status.unit_name(unit) if unit else ""
+
+
+@register.filter
 def get(mapping: Mapping, key: object) -> object:
     return mapping.get(key) if mapping else None
 

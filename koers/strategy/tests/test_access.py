@@ -13,6 +13,7 @@ GET_NAMES = [
     ("overview", ()),
     ("people", ()),
     ("technographics", ()),
+    ("survey-template", ("nl",)),
     ("objectives", ()),
     ("objective-new", ()),
     ("strategy", ()),
@@ -40,10 +41,9 @@ POST_NAMES = [
     ("strategy", ()),
     ("decision", ()),
     ("technology", ()),
-    ("kerkhofs-step", ("problem",)),
+    ("kerkhofs", ()),
     ("funnel", ()),
     ("roos", ()),
-    ("petal", ("luisteren",)),
     ("maturity", ()),
 ]
 

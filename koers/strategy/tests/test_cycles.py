@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from koers.core.models import AuditEvent
 from koers.strategy import actions
-from koers.strategy.models import Cycle, CycleStatus, KerkhofsStep, Objective
+from koers.strategy.models import Cycle, CycleStatus, KerkhofsStep
 from koers.strategy.tests.conftest import url
 
 
@@ -41,31 +41,6 @@ def test_period_must_end_after_it_starts(client_for, anna, acme):
     )
     assert response.status_code == 200
     assert not Cycle.objects.exists()
-
-
-def test_a_new_cycle_archives_the_old_one_and_carries_evaluated_results_as_baselines(
-    cycle, anna, acme
-):
-    actions.save_objective(
-        cycle,
-        anna,
-        None,
-        {"title": "Sneller antwoorden", "unit": "%", "result": Decimal("71"),
-         "result_date": date(2026, 12, 31)},
-        [{"kpi_id": "response_rate", "variant": "", "target": None}],
-    )  # fmt: skip
-    actions.save_objective(cycle, anna, None, {"title": "Niet geëvalueerd"}, [])
-    new = actions.create_cycle(
-        acme, anna, name="Plan 2027", period_start=date(2027, 1, 1), period_end=date(2027, 12, 31)
-    )
-    cycle.refresh_from_db()
-    assert cycle.status == CycleStatus.ARCHIVED
-    carried = Objective.objects.get(cycle=new)
-    assert carried.title == "Sneller antwoorden"
-    assert carried.baseline == Decimal("71")
-    assert carried.baseline_date == date(2026, 12, 31)
-    assert carried.target is None
-    assert [k.kpi_id for k in carried.kpis.all()] == ["response_rate"]
 
 
 def test_an_archived_cycle_can_be_read_but_not_changed(client_for, cycle, anna, acme):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from koers.strategy.models import FunnelStage, RoosPetal
+from koers.strategy.models import FunnelStage, Roos, RoosPetal
 from koers.strategy.tests.conftest import url
 
 
@@ -52,26 +52,53 @@ def petal_post(prefix, active=True):
     return data
 
 
+CENTRE = {"roles": "Webredactie", "processes": "Rooster", "guidelines": "Richtlijn"}
+
+
 def test_a_petal_can_not_be_active_before_organiseren_is_filled(client_for, anna, cycle):
     client = client_for(anna)
-    response = client.post(url("petal", cycle, "reageren"), petal_post("reageren"))
-    assert response.status_code == 400
-    assert "Organiseren heeft rollen, processen en richtlijnen nodig" in response.content.decode()
-    assert not RoosPetal.objects.get(cycle=cycle, petal="reageren").active
-
-    client.post(
-        url("roos", cycle),
-        {"roles": "Webredactie", "processes": "Rooster", "guidelines": "Richtlijn"},
+    response = client.post(
+        url("roos", cycle), {**petal_post("reageren"), **petal_post("zenden", active=False)}
     )
-    assert client.post(url("petal", cycle, "reageren"), petal_post("reageren")).status_code == 302
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Organiseren heeft rollen, processen en richtlijnen nodig" in page
+    assert "Dit blad kan nog niet actief zijn." in page
+    # Nothing is saved, not even the petal that was fine, and the page doesn't claim "active".
+    assert not RoosPetal.objects.filter(cycle=cycle).exclude(activities="").exists()
+    assert 'class="badge badge-done">actief' not in page
+    assert 'name="reageren-active" checked' not in page
+    assert "Vragen beantwoorden" in page  # the input is kept for another try
+
+
+def test_organiseren_and_an_active_petal_are_saved_together(client_for, anna, cycle):
+    client = client_for(anna)
+    response = client.post(url("roos", cycle), {**CENTRE, **petal_post("reageren")})
+    assert response.status_code == 302
     petal = RoosPetal.objects.get(cycle=cycle, petal="reageren")
     assert petal.active and petal.owner == "KCC"
+    assert Roos.objects.get(cycle=cycle).roles == "Webredactie"
+
+
+def test_every_petal_typed_in_is_kept_by_one_save(client_for, anna, cycle):
+    data = {**petal_post("zenden", active=False), **petal_post("luisteren", active=False)}
+    data["luisteren-owner"] = "Webcare"
+    assert client_for(anna).post(url("roos", cycle), data).status_code == 302
+    owners = dict(RoosPetal.objects.filter(cycle=cycle).values_list("petal", "owner"))
+    assert (owners["zenden"], owners["luisteren"]) == ("KCC", "Webcare")
+
+
+def test_an_invalid_petal_saves_nothing_and_is_marked(client_for, anna, cycle):
+    data = {**CENTRE, **petal_post("zenden", active=False)}
+    data["zenden-effort_hours_per_week"] = "veel"
+    response = client_for(anna).post(url("roos", cycle), data)
+    assert response.status_code == 400
+    assert 'class="error" role="alert"' in response.content.decode()
+    assert Roos.objects.get(cycle=cycle).roles == ""
 
 
 def test_an_inactive_petal_can_be_planned_before_organiseren(client_for, anna, cycle):
-    response = client_for(anna).post(
-        url("petal", cycle, "zenden"), petal_post("zenden", active=False)
-    )
+    response = client_for(anna).post(url("roos", cycle), petal_post("zenden", active=False))
     assert response.status_code == 302
     assert RoosPetal.objects.get(cycle=cycle, petal="zenden").activities == "Vragen beantwoorden"
 

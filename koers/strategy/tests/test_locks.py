@@ -41,7 +41,7 @@ def test_steps_4_to_8_are_locked_before_go(client_for, anna, cycle):
     page = client.get(url("kerkhofs", cycle)).content.decode()
     assert "Stap 4–8 gaan open na een go" in page
     response = client.post(
-        url("kerkhofs-step", cycle, "media_plan"),
+        url("kerkhofs", cycle),
         {"media_plan-status": "done", "media_plan-owner": "Anna", "media_plan-notes": ""},
     )
     assert response.status_code == 403
@@ -50,7 +50,7 @@ def test_steps_4_to_8_are_locked_before_go(client_for, anna, cycle):
 
 def test_steps_1_to_3_can_be_saved_before_the_decision(client_for, bram, cycle):
     response = client_for(bram).post(
-        url("kerkhofs-step", cycle, "problem"),
+        url("decision", cycle),
         {"problem-status": "done", "problem-owner": "Bram", "problem-notes": "Te traag"},
     )
     assert response.status_code == 302
@@ -64,7 +64,7 @@ def test_go_opens_steps_4_to_8_and_records_who_decided(client_for, anna, cycle):
     cycle.refresh_from_db()
     assert (cycle.decision, cycle.decided_on, cycle.decided_by) == ("go", date(2026, 2, 1), anna)
     response = client.post(
-        url("kerkhofs-step", cycle, "media_plan"),
+        url("kerkhofs", cycle),
         {"media_plan-status": "in_progress", "media_plan-owner": "", "media_plan-notes": ""},
     )
     assert response.status_code == 302
@@ -96,7 +96,7 @@ def test_no_go_closes_the_cycle_with_a_report_and_refuses_every_change(client_fo
     assert "Het besluit was no-go: deze cyclus is afgesloten." in page
 
     for name, args, data in (
-        ("kerkhofs-step", ("strategic_framework",), {"strategic_framework-status": "done"}),
+        ("kerkhofs", (), {"strategic_framework-status": "done"}),
         ("people", (), {"audience_description": "later"}),
         ("decision", (), GO),
     ):
@@ -112,3 +112,33 @@ def test_action_refuses_a_locked_step_too(anna, cycle):
     with pytest.raises(actions.StepLocked) as locked:
         actions.update_kerkhofs_step(step, anna, status="done", notes="", owner="")
     assert locked.value.reasons[0].code == "go_no_go_missing"
+
+
+def test_steps_1_to_3_and_the_decision_are_saved_together(client_for, anna, cycle):
+    data = {**GO, "problem-status": "done", "problem-owner": "Anna", "problem-notes": "",
+            "target_group-status": "in_progress", "target_group-owner": "Bram",
+            "target_group-notes": "Veel vragen"}  # fmt: skip
+    assert client_for(anna).post(url("decision", cycle), data).status_code == 302
+    steps = dict(KerkhofsStep.objects.filter(cycle=cycle).values_list("step", "owner"))
+    assert (steps["problem"], steps["target_group"]) == ("Anna", "Bram")
+    cycle.refresh_from_db()
+    assert cycle.decision == "go"
+
+
+def test_an_incomplete_decision_saves_no_step_either(client_for, anna, cycle):
+    data = {"decision": "go", "problem-status": "done", "problem-owner": "Anna",
+            "problem-notes": ""}  # fmt: skip
+    response = client_for(anna).post(url("decision", cycle), data)
+    assert response.status_code == 400
+    assert KerkhofsStep.objects.get(cycle=cycle, step="problem").owner == ""
+    cycle.refresh_from_db()
+    assert cycle.decision == ""
+
+
+def test_saving_the_steps_again_keeps_who_decided(client_for, anna, bram, cycle, acme):
+    Membership.objects.filter(workspace=acme, user=bram).update(role=Role.ADMIN)
+    assert client_for(anna).post(url("decision", cycle), GO).status_code == 302
+    again = {**GO, "problem-status": "done", "problem-owner": "", "problem-notes": ""}
+    assert client_for(bram).post(url("decision", cycle), again).status_code == 302
+    cycle.refresh_from_db()
+    assert cycle.decided_by == anna

@@ -123,3 +123,46 @@ def test_deleting_an_objective_removes_its_kpis(client_for, anna, cycle):
     objective = Objective.objects.get()
     client.post(url("objective-delete", cycle, objective.pk))
     assert not Objective.objects.exists()
+
+
+def test_an_example_objective_comes_with_its_baseline_target_and_kpi_targets(
+    client_for, anna, cycle
+):
+    client_for(anna).post(url("objective-example", cycle, 0))
+    objective = Objective.objects.get(cycle=cycle)
+    assert (objective.baseline, objective.target, objective.unit) == (
+        Decimal("60"), Decimal("90"), "%",
+    )  # fmt: skip
+    assert objective.metric == "vragen beantwoord binnen 4 uur"
+    assert [(k.kpi_id, k.target, k.unit) for k in objective.kpis.all()] == [
+        ("response_rate", Decimal("90"), "percent"),
+        ("response_time", Decimal("14400"), "seconds"),
+    ]
+
+
+def test_every_example_fills_baseline_and_target(client_for, anna, cycle):
+    client = client_for(anna)
+    for index in range(len(rules.EXAMPLE_OBJECTIVES)):
+        client.post(url("objective-example", cycle, index))
+    for objective in Objective.objects.filter(cycle=cycle):
+        assert objective.baseline is not None and objective.target is not None, objective.title
+
+
+def test_a_kpi_target_is_stored_and_shown_with_the_unit_of_the_catalogue(client_for, anna, cycle):
+    client = client_for(anna)
+    assert client.post(url("objective-new", cycle), FULL).status_code == 302
+    objective = Objective.objects.get(cycle=cycle)
+    assert [(k.kpi_id, k.target, k.unit) for k in objective.kpis.all()] == [
+        ("response_time", Decimal("7200"), "seconds")
+    ]
+    assert "→ 7200 seconden" in client.get(url("objectives", cycle)).content.decode()
+    edit = client.get(url("objective-edit", cycle, objective.pk)).content.decode()
+    assert '<span class="unit">seconden</span>' in edit
+    assert "Reactietijd — Mediaan (seconden; " in edit  # the choice names the unit too
+    assert "7200 seconden" in client.get(url("plan-html", cycle)).content.decode()
+    assert "→ 7200 seconden" in client.get(url("plan-md", cycle)).content.decode()
+
+
+def test_an_objective_without_a_unit_takes_the_unit_of_its_first_kpi(client_for, anna, cycle):
+    client_for(anna).post(url("objective-new", cycle), {**FULL, "unit": ""})
+    assert Objective.objects.get(cycle=cycle).unit == "seconden"

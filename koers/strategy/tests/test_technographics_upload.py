@@ -131,3 +131,54 @@ def test_a_survey_with_bare_carriage_returns_is_read_line_by_line(client_for, an
     response = upload(client_for(anna), cycle, "mac.csv", content)
     assert response.status_code in (200, 302)
     assert TechnographicsProfile.objects.get(cycle=cycle).respondents == 2
+
+
+DUTCH_TEAM_SURVEY = (
+    b"Respondentnummer;Blogs lezen?;Video's kijken;Podcasts beluisteren;Sociale media bezoeken;"
+    b"Recensies plaatsen;Op blogs reageren;Leeftijd;Woonplaats\n"
+    b"1;dagelijks;wekelijks;nooit;dagelijks;nooit;maandelijks;34;Noord\n"
+    b"2;nooit;maandelijks;nooit;wekelijks;maandelijks;nooit;51;Zuid\n"
+)
+
+
+def test_common_dutch_headers_are_recognised_and_unused_columns_are_named(client_for, anna, cycle):
+    client = client_for(anna)
+    response = upload(client, cycle, "enquete.csv", DUTCH_TEAM_SURVEY)
+    assert response.status_code == 302
+    profile = TechnographicsProfile.objects.get(cycle=cycle)
+    ignored = [w["column"] for w in profile.warnings if w["code"] == "unknown_column"]
+    assert ignored == ["Leeftijd", "Woonplaats"]
+    assert profile.members["spectators"] == 2
+    assert profile.members["critics"] == 2  # reviews and blog comments, monthly or more
+    page = client.get(url("technographics", cycle)).content.decode()
+    assert "2 kolommen uit het bestand zijn niet gebruikt:" in page
+    assert "‘Leeftijd’, ‘Woonplaats’" in page
+    assert "Niet gebruikt uit het bestand: ‘Leeftijd’, ‘Woonplaats’." in page  # the message
+
+
+def test_the_page_lists_the_recognised_columns_with_their_dutch_names(client_for, anna, cycle):
+    page = client_for(anna).get(url("technographics", cycle)).content.decode()
+    assert "<strong>Video&#x27;s bekijken</strong> · <code>watch_video</code>" in page
+    assert "videos kijken" in page  # one of the other Dutch names
+    assert url("survey-template", cycle, "nl") in page
+    english = client_for(anna).get(url("technographics", cycle), HTTP_ACCEPT_LANGUAGE="en")
+    assert "<strong>Watch video</strong> · <code>watch_video</code>" in english.content.decode()
+    assert "Video&#x27;s bekijken, video kijken" in english.content.decode()
+
+
+def test_the_template_in_each_language_is_read_back_with_every_activity(client_for, anna, cycle):
+    from koers.strategy import technographics as tg
+
+    client = client_for(anna)
+    for language, delimiter in (("nl", b";"), ("en", b",")):
+        response = client.get(url("survey-template", cycle, language))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        header = response.content.decode("utf-8-sig").strip()
+        assert delimiter.decode() in header
+        filled = response.content + b"\r\n" + delimiter.join([b"1"] + [b"dagelijks"] * 21)
+        survey = tg.read_survey(filled)
+        assert sorted(survey.activity_columns) == sorted(tg.ACTIVITY_IDS)
+        assert survey.id_column is not None and survey.ignored_columns == ()
+    assert "Video's bekijken" in client.get(url("survey-template", cycle, "nl")).content.decode()
+    assert client.get(url("survey-template", cycle, "de")).status_code == 404
