@@ -17,8 +17,13 @@ from playwright.sync_api import expect
 from conftest import PASSWORD
 from koers.accounts.testing import FakeOIDCProvider, Person
 from koers.core.models import Membership
+from tests.e2e import session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, name="bram", password=PASSWORD):
+    session.log_in(page, name, password)
 
 
 def code_for(secret: str) -> str:
@@ -37,13 +42,6 @@ def log_out(page):
     page.locator("summary", has_text="bram").click()
     page.get_by_role("button", name="Uitloggen").click()
     expect(page).to_have_url(re.compile(r"/login/"))
-
-
-def log_in(page, name="bram", password=PASSWORD):
-    page.goto("/login/")
-    page.get_by_label("Gebruikersnaam").fill(name)
-    page.get_by_label(re.compile(r"^Wachtwoord:?$")).fill(password)
-    page.get_by_role("button", name="Inloggen", exact=True).click()
 
 
 def test_lockout_and_unlock(page, acme, anna, browser, live_server):

@@ -16,6 +16,7 @@ from koers.engagement import demo
 from koers.engagement.models import InboxItem
 from koers.listening import demo as listening_demo
 from koers.publishing import demo as publishing_demo
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "koers-e2e-wachtwoord-42"
@@ -33,10 +34,7 @@ def duinwijk(monkeypatch):
 
 
 def test_assign_to_yourself_and_close_a_message(page, screenshot, duinwijk):
-    page.goto("/login/")
-    page.get_by_label("Gebruikersnaam").fill("anna")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen", exact=True).click()
+    log_in(page, password=PASSWORD)
 
     page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role("link", name="Inbox").click()
     expect(page.get_by_role("heading", name="Inbox")).to_be_visible()

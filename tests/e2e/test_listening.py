@@ -13,6 +13,7 @@ from koers.core import actions
 from koers.core.demo import DemoContext
 from koers.listening import demo
 from koers.listening.models import Topic
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "koers-e2e-wachtwoord-42"
@@ -27,13 +28,6 @@ def duinwijk(monkeypatch):
     return workspace
 
 
-def login(page) -> None:
-    page.goto("/login/")
-    page.get_by_label("Gebruikersnaam").fill("anna")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen", exact=True).click()
-
-
 def _csp_errors(page) -> list[str]:
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -42,7 +36,7 @@ def _csp_errors(page) -> list[str]:
 
 def test_a_new_topic_query_is_tested_live_and_saved(page, screenshot, duinwijk):
     errors = _csp_errors(page)
-    login(page)
+    log_in(page, password=PASSWORD)
     page.goto("/w/duinwijk/listening/topics/new/")
     expect(page.get_by_role("heading", name="Nieuw onderwerp")).to_be_visible()
     page.get_by_label("Naam").fill("Parkeren")
@@ -69,7 +63,7 @@ def test_a_new_topic_query_is_tested_live_and_saved(page, screenshot, duinwijk):
 
 def test_listening_pages_in_dutch_and_english(page, screenshot, duinwijk):
     errors = _csp_errors(page)
-    login(page)
+    log_in(page, password=PASSWORD)
     page.goto("/w/duinwijk/listening/?period=90")
     expect(page.get_by_role("heading", name="Share of voice")).to_be_visible()
     expect(page.locator(".listening-chart polyline").first).to_be_visible()

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from koers.core import actions
 from koers.core.demo import DemoContext
 from koers.measurement import demo
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "koers-e2e-wachtwoord-42"
@@ -24,17 +25,10 @@ def duinwijk():
     return workspace
 
 
-def login(page) -> None:
-    page.goto("/login/")
-    page.get_by_label("Gebruikersnaam").fill("anna")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen", exact=True).click()
-
-
 def test_dashboard_shows_kpis_charts_and_best_time_in_dutch(page, screenshot, duinwijk):
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    login(page)
+    log_in(page, password=PASSWORD)
     page.goto("/w/duinwijk/measure/")
     expect(page.get_by_role("heading", name="Meten", exact=True)).to_be_visible()
     table = page.locator("table.kpi-table")
@@ -48,7 +42,7 @@ def test_dashboard_shows_kpis_charts_and_best_time_in_dutch(page, screenshot, du
 
 
 def test_period_picker_reloads_only_the_dashboard(page, screenshot, duinwijk):
-    login(page)
+    log_in(page, password=PASSWORD)
     page.goto("/w/duinwijk/measure/")
     page.get_by_label("Campagne").fill("Afvalwijzer")
     page.get_by_role("button", name="Toon").click()
@@ -57,7 +51,7 @@ def test_period_picker_reloads_only_the_dashboard(page, screenshot, duinwijk):
 
 
 def test_catalogue_inputs_and_report_pages_in_english(page, screenshot, duinwijk):
-    login(page)
+    log_in(page, password=PASSWORD)
     page.goto("/w/duinwijk/measure/kpis/")
     expect(page.locator("#kpi-click_through_rate")).to_contain_text("Doorklikratio (CTR)")
     screenshot("measurement-catalogue-nl")

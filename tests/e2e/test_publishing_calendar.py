@@ -15,17 +15,11 @@ from koers.core import actions as core_actions
 from koers.core.demo import DemoContext
 from koers.publishing import actions, demo
 from koers.publishing.models import Channel, ContentItem, State
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "een-lang-geheim-wachtwoord"
-
-
-def _login(page) -> None:
-    page.goto("/login/")
-    page.get_by_label("Gebruikersnaam").fill("anna")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen", exact=True).click()
 
 
 @pytest.fixture
@@ -47,7 +41,7 @@ def workspace(live_server):
 def test_an_editor_schedules_a_post_in_the_calendar_and_drags_it_to_another_day(
     page, screenshot, workspace
 ):
-    _login(page)
+    log_in(page, password=PASSWORD)
     day = timezone.localdate() + timedelta(days=2)
     page.goto(f"/w/acme/calendar/?date={day.isoformat()}")
     expect(page.get_by_role("heading", name="Kalender", exact=True)).to_be_visible()
@@ -91,7 +85,7 @@ def test_the_demo_calendar_in_dutch_and_english(page, screenshot, workspace):
     # The demo brings its own "Intranet": channel names are unique per workspace.
     Channel.objects.filter(workspace=workspace).delete()
     demo.build(DemoContext(workspace=workspace, owner=owner, rng=random.Random(3)))
-    _login(page)
+    log_in(page, password=PASSWORD)
     page.goto("/w/acme/calendar/")
     expect(page.locator(".chip").first).to_be_visible()
     screenshot("publishing-month-nl")

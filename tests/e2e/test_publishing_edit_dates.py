@@ -14,17 +14,11 @@ from playwright.sync_api import expect
 from koers.core import actions as core_actions
 from koers.publishing import actions
 from koers.publishing.models import ContentItem, State
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "een-lang-geheim-wachtwoord"
-
-
-def _login(page) -> None:
-    page.goto("/login/")
-    page.get_by_label("Gebruikersnaam").fill("anna")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
 
 
 @pytest.fixture
@@ -68,7 +62,7 @@ def _edit_and_save(page, item, *, date_label: str, time_label: str, save: str) -
 
 
 def test_editing_a_scheduled_post_in_dutch_and_english_keeps_its_date(page, scheduled):
-    _login(page)
+    log_in(page, password=PASSWORD)
     _edit_and_save(page, scheduled, date_label="Datum", time_label="Tijd", save="Opslaan")
     saved = ContentItem.objects.get(pk=scheduled.pk)
     assert (saved.local_date, saved.local_time) == (scheduled.local_date, time(14, 30))
@@ -83,7 +77,7 @@ def test_editing_a_scheduled_post_in_dutch_and_english_keeps_its_date(page, sche
 
 
 def test_an_idea_without_a_date_saves_as_it_is(page, scheduled):
-    _login(page)
+    log_in(page, password=PASSWORD)
     page.goto("/w/acme/calendar/items/new/")
     expect(page.get_by_label("Tijd")).to_have_value("")
     page.get_by_label("Idee").fill("Later uitwerken")

@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 from koers.core import actions as core_actions
 from koers.strategy import actions
 from koers.strategy.models import KerkhofsStep, Roos, RoosPetal
-from tests.e2e.test_strategy_wizard import PASSWORD, log_in
+from tests.e2e.session import log_in
+from tests.e2e.test_strategy_wizard import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +30,7 @@ def cycle():
 
 
 def test_text_typed_in_two_blocks_of_the_roos_is_kept_by_one_save(page, cycle):
-    log_in(page, "anna")
+    log_in(page, "anna", PASSWORD)
     page.goto(f"/w/noord/strategy/c/{cycle.pk}/roos/")
     page.locator("#id_roles").fill("Webredactie")
     page.locator("#id_luisteren-owner").fill("Team webcare")
@@ -40,7 +41,7 @@ def test_text_typed_in_two_blocks_of_the_roos_is_kept_by_one_save(page, cycle):
 
 
 def test_a_refused_petal_shows_not_active_with_the_reason(page, cycle, screenshot):
-    log_in(page, "anna")
+    log_in(page, "anna", PASSWORD)
     page.goto(f"/w/noord/strategy/c/{cycle.pk}/roos/")
     page.locator("#id_reageren-activities").fill("Vragen beantwoorden")
     page.locator("#id_reageren-active").check()
@@ -55,7 +56,7 @@ def test_a_refused_petal_shows_not_active_with_the_reason(page, cycle, screensho
 
 
 def test_two_kerkhofs_steps_are_saved_together_on_the_decision_page(page, cycle):
-    log_in(page, "anna")
+    log_in(page, "anna", PASSWORD)
     page.goto(f"/w/noord/strategy/c/{cycle.pk}/decision/")
     page.locator("#id_problem-owner").fill("Anna")
     page.locator("#id_target_group-notes").fill("Vooral gezinnen")
@@ -67,7 +68,7 @@ def test_two_kerkhofs_steps_are_saved_together_on_the_decision_page(page, cycle)
 
 
 def test_leaving_with_unsaved_changes_asks_first(page, cycle):
-    log_in(page, "anna")
+    log_in(page, "anna", PASSWORD)
     page.goto(f"/w/noord/strategy/c/{cycle.pk}/roos/")
     dialogs: list[str] = []
 

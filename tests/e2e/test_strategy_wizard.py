@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from koers.core import actions as core_actions
 from koers.strategy.models import Channel, Cycle, Objective
+from tests.e2e.session import log_in
 from tests.pdf import pdf_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,17 +20,10 @@ SURVEY = Path(__file__).resolve().parents[2] / "koers/strategy/tests/data/survey
 PASSWORD = "een-lang-geheim-wachtwoord"
 
 
-def log_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen", exact=True).click()
-
-
 def test_wizard_in_dutch_ends_with_a_pdf_plan(page, screenshot, tmp_path):
     user = get_user_model().objects.create_user("anna", "anna@example.nl", PASSWORD)
     core_actions.create_workspace(user, name="Gemeente Noord", slug="noord")
-    log_in(page, "anna")
+    log_in(page, "anna", PASSWORD)
 
     page.goto("/w/noord/strategy/")
     page.get_by_label("Naam").fill("Noord in gesprek 2026")
@@ -133,7 +127,7 @@ def test_wizard_in_dutch_ends_with_a_pdf_plan(page, screenshot, tmp_path):
 def test_technology_is_locked_with_an_explanation_in_english(page, screenshot):
     user = get_user_model().objects.create_user("bram", "bram@example.nl", PASSWORD)
     core_actions.create_workspace(user, name="Stichting Kust", slug="kust")
-    log_in(page, "bram")
+    log_in(page, "bram", PASSWORD)
     page.get_by_role("button", name="EN").click()
     page.goto("/w/kust/strategy/")
     page.get_by_label("Name").fill("Coast 2026")
@@ -171,7 +165,7 @@ def test_demo_strategy_reads_well_in_dutch_and_english(page, screenshot):
     workspace = core_actions.create_workspace(user, name="Gemeente Duinwijk", slug="duinwijk")
     demo.build(DemoContext(workspace=workspace, owner=user, rng=random.Random(2026)))
     cycle = Cycle.objects.get(workspace=workspace, status="active")
-    log_in(page, "anna")
+    log_in(page, "anna", PASSWORD)
     csp_errors: list[str] = []
     page.on(
         "console",
