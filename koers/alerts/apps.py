@@ -14,3 +14,8 @@ class AlertsConfig(AppConfig):
         from koers.core.navigation import BADGES
 
         BADGES["listening"] = UnacknowledgedAlerts()
+
+        from koers.alerts.overview import AlertsPanel
+        from koers.core.overview import PANELS
+
+        PANELS["alerts"] = AlertsPanel()

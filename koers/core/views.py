@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from koers.core import actions, lockout
+from koers.core import actions, lockout, overview
 from koers.core.access import get_scoped_or_404, scoped, workspace_view
 from koers.core.checks import check_background
 from koers.core.exports import streaming_csv
@@ -78,7 +78,13 @@ def workspace_new(request: HttpRequest) -> HttpResponse:
 
 @workspace_view()
 def workspace_home(request: HttpRequest, workspace: Workspace) -> HttpResponse:
-    return render(request, "core/workspace_home.html", {"workspace": workspace})
+    """The morning view: what is planned, waiting, overdue or broken, each linking onwards."""
+    context = {
+        "workspace": workspace,
+        "panels": overview.panels(workspace, request.membership, timezone.now()),
+        "today": timezone.localdate(),
+    }
+    return render(request, "core/workspace_home.html", context)
 
 
 @workspace_view(need=Role.ADMIN)

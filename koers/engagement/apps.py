@@ -8,3 +8,9 @@ class EngagementConfig(AppConfig):
     name = "koers.engagement"
     label = "engagement"
     verbose_name = _("Inbox")
+
+    def ready(self) -> None:
+        from koers.core.overview import PANELS
+        from koers.engagement.overview import InboxPanel
+
+        PANELS["inbox"] = InboxPanel()

@@ -8,3 +8,9 @@ class MeasurementConfig(AppConfig):
     name = "koers.measurement"
     label = "measurement"
     verbose_name = _("Measurement")
+
+    def ready(self) -> None:
+        from koers.core.overview import PANELS
+        from koers.measurement.overview import ObjectivesPanel
+
+        PANELS["objectives"] = ObjectivesPanel()

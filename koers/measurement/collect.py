@@ -37,26 +37,38 @@ class CollectResult:
     failures: int = 0
 
 
-def sync_posts(result: CollectResult) -> None:
-    """Follow every published post of every workspace that isn't followed yet."""
+FIRST_METRICS_WINDOW = timedelta(hours=1)
+"""A post published this recently without metrics gets its first ones from the frequent job
+(``collect_fresh``); older posts wait for the hourly round (``collect_all``)."""
+
+
+def sync_posts(result: CollectResult, since: datetime | None = None) -> None:
+    """Follow every published post of every workspace that isn't followed yet (only those
+    published at or after ``since`` if given)."""
     by_workspace: dict[int, list[sources.PublishedPost]] = {}
-    for post in sources.published_posts():
+    for post in sources.published_posts(since=since):
         by_workspace.setdefault(post.workspace_id, []).append(post)
     for workspace in Workspace.objects.filter(pk__in=by_workspace):
         result.new_posts += actions.track_posts(workspace, by_workspace[workspace.pk])
 
 
 def collect_account(
-    workspace: Workspace, account: sources.ConnectedAccount, now: datetime, result: CollectResult
+    workspace: Workspace,
+    account: sources.ConnectedAccount,
+    now: datetime,
+    result: CollectResult,
+    remote_ids: list[str] | None = None,
 ) -> None:
+    """Snapshot the account and its followed posts (only ``remote_ids`` if given)."""
     started = time.monotonic()
-    remote_ids = list(
-        MeasuredPost.objects.filter(
-            workspace=workspace,
-            channel_key=account.channel_key,
-            published_at__gte=now - timedelta(days=FOLLOW_DAYS),
-        ).values_list("remote_id", flat=True)
-    )
+    if remote_ids is None:
+        remote_ids = list(
+            MeasuredPost.objects.filter(
+                workspace=workspace,
+                channel_key=account.channel_key,
+                published_at__gte=now - timedelta(days=FOLLOW_DAYS),
+            ).values_list("remote_id", flat=True)
+        )
     try:
         publisher = account.publisher()
         followers = publisher.fetch_account_metrics()
@@ -100,4 +112,32 @@ def collect_all(now: datetime | None = None) -> CollectResult:
     workspaces = Workspace.objects.in_bulk({a.workspace_id for a in accounts})
     for account in accounts:
         collect_account(workspaces[account.workspace_id], account, now, result)
+    return result
+
+
+def collect_fresh(now: datetime | None = None) -> CollectResult:
+    """First metrics of the posts published in the last hour that have none yet.
+
+    Runs every few minutes, so the dashboard and report show a new post minutes after it is
+    published instead of at the next hourly round. Accounts without such a post are left to
+    ``collect_all``: with nothing new, this costs two queries.
+    """
+    now = now or timezone.now()
+    since = now - FIRST_METRICS_WINDOW
+    result = CollectResult()
+    sync_posts(result, since=since)
+    waiting: dict[tuple[int, str], list[str]] = {}
+    for workspace_id, channel_key, remote_id in MeasuredPost.objects.filter(
+        metrics_at=None, published_at__gte=since
+    ).values_list("workspace_id", "channel_key", "remote_id"):
+        waiting.setdefault((workspace_id, channel_key), []).append(remote_id)
+    if not waiting:
+        return result
+    accounts = [
+        a for a in sources.connected_accounts() if (a.workspace_id, a.channel_key) in waiting
+    ]
+    workspaces = Workspace.objects.in_bulk({a.workspace_id for a in accounts})
+    for account in accounts:
+        remote_ids = waiting[(account.workspace_id, account.channel_key)]
+        collect_account(workspaces[account.workspace_id], account, now, result, remote_ids)
     return result

@@ -8,9 +8,18 @@ number of posts or snapshots (fixed by tests with ``django_assert_max_num_querie
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Avg, Count, Max, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    DateTimeField,
+    IntegerField,
+    Max,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,6 +119,8 @@ class Dashboard:
     funnel_targets: list[int | None] = field(default_factory=list)
     campaigns: list[str] = field(default_factory=list)
     funnel_chart: charts.Chart | None = None
+    published: int = 0  # posts published in the period, from the deliveries (not the metrics)
+    figures_as_of: datetime | None = None  # the newest metric snapshot of the workspace
 
     @property
     def funnel_rows(self) -> list[tuple]:
@@ -155,6 +166,7 @@ def build(
         rows=rows,
         issues=[issue.message[kpis.lang()] for issue in kpis.issues(inputs)],
     )
+    board.published, board.figures_as_of = freshness(workspace, period, campaign)
     board.daily = _daily(workspace, period, campaign)
     board.charts = [_engagement_chart(board, workspace, previous, campaign)]
     followers = _followers_chart(workspace, period)
@@ -177,6 +189,40 @@ def build(
         .order_by("campaign")[:50]
     )
     return board
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    return Subquery(
+        queryset.order_by().values("workspace").annotate(n=Count("pk")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def _newest(queryset: QuerySet, field_name: str) -> Subquery:
+    return Subquery(
+        queryset.order_by().values("workspace").annotate(at=Max(field_name)).values("at"),
+        output_field=DateTimeField(),
+    )
+
+
+def freshness(
+    workspace: Workspace, period: Period, campaign: str = ""
+) -> tuple[int, datetime | None]:
+    """In one query: the posts published in the period — every published delivery (with
+    metrics or not yet) plus followed posts without a delivery — and when the networks'
+    figures were last collected (the newest post or account snapshot; ``None`` before the
+    first collection; manual inputs and listening rollups don't count)."""
+    mine = Workspace.objects.filter(pk=workspace.pk)
+    followed_only = kpis._posts(workspace, period, campaign).exclude(sources.has_delivery())
+    row = mine.annotate(
+        delivered=_count(sources.published_deliveries(workspace, period, campaign)),
+        followed_only=_count(followed_only),
+        posts_at=_newest(MeasuredPost.objects.filter(workspace=workspace), "metrics_at"),
+        accounts_at=_newest(AccountSnapshot.objects.filter(workspace=workspace), "taken_at"),
+    ).values("delivered", "followed_only", "posts_at", "accounts_at")[0]
+    published = (row["delivered"] or 0) + (row["followed_only"] or 0)
+    stamps = [at for at in (row["posts_at"], row["accounts_at"]) if at is not None]
+    return published, max(stamps, default=None)
 
 
 def _funnel_chart(board: Dashboard) -> charts.Chart:

@@ -59,16 +59,27 @@ class ObjectiveProgress:
 
 
 def measure(
-    workspace: Workspace, objective: sources.ObjectiveRef, today: date
+    workspace: Workspace,
+    objective: sources.ObjectiveRef,
+    today: date,
+    gathered: dict[tuple[Period, str], kpis.Inputs] | None = None,
 ) -> ObjectiveProgress:
-    """The KPI from the objective's start up to today (or its deadline, if that has passed)."""
+    """The KPI from the objective's start up to today (or its deadline, if that has passed).
+
+    ``gathered`` shares the inputs between objectives of the same period and campaign (most
+    objectives of a cycle run over the whole cycle), so they are read once."""
     period = None
     value = KpiValue(objective.kpi, None)
     if objective.start and objective.deadline and objective.kpi in KPI_CATALOGUE:
         end = min(today, objective.deadline)
         if end >= objective.start:
             period = Period(objective.start, end)
-            inputs = kpis.gather(workspace, period, objective.campaign)
+            key = (period, objective.campaign)
+            inputs = gathered.get(key) if gathered is not None else None
+            if inputs is None:
+                inputs = kpis.gather(workspace, period, objective.campaign)
+                if gathered is not None:
+                    gathered[key] = inputs
             value = kpis.compute(inputs, objective.kpi, objective.variant)
     if objective.baseline is None or objective.target is None:
         rule = progress_rule()
@@ -89,4 +100,5 @@ def measure(
 
 
 def for_workspace(workspace: Workspace, today: date) -> list[ObjectiveProgress]:
-    return [measure(workspace, o, today) for o in sources.objectives(workspace)]
+    gathered: dict[tuple[Period, str], kpis.Inputs] = {}
+    return [measure(workspace, o, today, gathered) for o in sources.objectives(workspace)]

@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, QuerySet, Sum
 from django.utils.translation import gettext_lazy
 
 from koers.core.models import Workspace
@@ -188,8 +188,11 @@ METRIC_NETWORKS = (PublishingNetwork.MASTODON, PublishingNetwork.BLUESKY)
 """Networks whose adapters report post and account metrics (webhooks don't)."""
 
 
-def published_posts(workspace: Workspace | None = None) -> list[PublishedPost]:
-    """Deliveries the publishing app published on a network with metrics, with remote ids."""
+def published_posts(
+    workspace: Workspace | None = None, *, since: datetime | None = None
+) -> list[PublishedPost]:
+    """Deliveries the publishing app published on a network with metrics, with remote ids
+    (only those published at or after ``since`` if given)."""
     deliveries = (
         Delivery.objects.filter(state=DeliveryState.PUBLISHED, channel__network__in=METRIC_NETWORKS)
         .exclude(remote_id="")
@@ -198,6 +201,8 @@ def published_posts(workspace: Workspace | None = None) -> list[PublishedPost]:
     )
     if workspace is not None:
         deliveries = deliveries.filter(workspace=workspace)
+    if since is not None:
+        deliveries = deliveries.filter(published_at__gte=since)
     return [
         PublishedPost(
             workspace_id=d.workspace_id,
@@ -212,6 +217,33 @@ def published_posts(workspace: Workspace | None = None) -> list[PublishedPost]:
         )
         for d in deliveries
     ]
+
+
+def published_deliveries(workspace: Workspace, period: Period, campaign: str = "") -> QuerySet:
+    """Posts published in the period (local days) on any channel, from the publishing app's
+    deliveries: a post counts the moment it is published, before its first metrics."""
+    first, after = utc_bounds(workspace, period)
+    deliveries = Delivery.objects.filter(
+        workspace=workspace,
+        state=DeliveryState.PUBLISHED,
+        published_at__gte=first,
+        published_at__lt=after,
+    )
+    if campaign:
+        deliveries = deliveries.filter(item__campaign__name=campaign)
+    return deliveries
+
+
+def has_delivery() -> Exists:
+    """For a query on ``MeasuredPost``: the post is a published delivery of the publishing app
+    (posts followed otherwise — the demo's history, deliveries since deleted — have none)."""
+    return Exists(
+        Delivery.objects.filter(
+            workspace=OuterRef("workspace"),
+            remote_id=OuterRef("remote_id"),
+            state=DeliveryState.PUBLISHED,
+        )
+    )
 
 
 def connected_accounts(workspace: Workspace | None = None) -> list[ConnectedAccount]:

@@ -29,6 +29,20 @@ def collect_metrics() -> None:
     )
 
 
+@periodic(every=timedelta(minutes=5))
+@task
+def collect_first_metrics() -> None:
+    """First metrics of posts published in the last hour without any, minutes after publishing."""
+    result = collect.collect_fresh()
+    if result.new_posts or result.post_snapshots or result.failures:
+        logger.info(
+            "first metrics: %d new posts, %d post snapshots, %d failures",
+            result.new_posts,
+            result.post_snapshots,
+            result.failures,
+        )
+
+
 @periodic(every=timedelta(minutes=15))
 @task
 def send_due_reports() -> None:

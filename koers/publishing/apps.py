@@ -17,6 +17,11 @@ class PublishingConfig(AppConfig):
 
         BADGES["calendar"] = WaitingForApproval()
 
+        from koers.core.overview import PANELS
+        from koers.publishing.overview import CalendarPanel
+
+        PANELS["calendar"] = CalendarPanel()
+
         from koers.publishing.forms import MAX_IMAGE_PIXELS
 
         # Pillow refuses (above twice this) or warns about (above it) images with more pixels:
