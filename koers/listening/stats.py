@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from koers.core.models import Workspace
 from koers.listening import rules
-from koers.listening.models import HourlyRollup, Mention, MentionTopic, Topic, TopicKind
+from koers.listening.models import HourlyRollup, MentionTopic, Topic, TopicKind
 
 PERIODS = (7, 30, 90)
 SAMPLE = 5000  # texts per period for rising terms, hashtags and links
@@ -104,6 +104,13 @@ def topic_totals(workspace: Workspace, period: Period) -> dict[int, int]:
     return dict(rows)
 
 
+def rollup_total(workspace: Workspace, topic: Topic, period: Period, **cells: str) -> int:
+    """Mentions of ``topic`` in the period (optionally of one network, language, sentiment),
+    summed from the rollups."""
+    total = _rollups(workspace, period, topic=topic, **cells).aggregate(n=Sum("count"))["n"]
+    return total or 0
+
+
 def _links_in(workspace: Workspace, topic: Topic, period: Period):
     return MentionTopic.objects.filter(
         workspace=workspace,
@@ -123,15 +130,11 @@ def top_authors(workspace: Workspace, topic: Topic, period: Period, limit: int =
 
 
 def _sample(workspace: Workspace, topic: Topic, period: Period, *fields: str) -> list[tuple]:
+    # Through the topic's links, newest first (their index gives the order; no sort).
     return list(
-        Mention.objects.filter(
-            workspace=workspace,
-            topic_links__topic=topic,
-            published_at__gte=period.start,
-            published_at__lt=period.end,
-        )
-        .order_by("-published_at")
-        .values_list(*fields)[:SAMPLE]
+        _links_in(workspace, topic, period)
+        .order_by("-published_at", "-mention_id")
+        .values_list(*(f"mention__{field}" for field in fields))[:SAMPLE]
     )
 
 
