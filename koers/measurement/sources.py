@@ -18,13 +18,13 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils.translation import gettext_lazy
 
 from koers.core.models import Workspace
 from koers.engagement.models import InboxItem
 from koers.engagement.models import Status as InboxStatus
-from koers.listening.models import HourlyRollup, Mention, Topic, TopicKind
+from koers.listening.models import HourlyRollup, Mention, MentionTopic, Topic, TopicKind
 from koers.measurement import formulas
 from koers.measurement.periods import Period
 from koers.networks.base import Publisher
@@ -339,15 +339,16 @@ def mentions_behind(
     """Drill-down: the newest mentions of brand and competitor topics in the period (the ones
     share of voice and net sentiment count), optionally of one sentiment."""
     first, after = utc_bounds(workspace, period)
+    # EXISTS instead of a join + DISTINCT: the newest rows come from the workspace's time
+    # index and the scan stops at ``limit`` (no sort of every mention in the period).
+    counted = MentionTopic.objects.filter(
+        mention=OuterRef("pk"), topic__kind__in=[TopicKind.BRAND, TopicKind.COMPETITOR]
+    )
     found = (
         Mention.objects.filter(
-            workspace=workspace,
-            published_at__gte=first,
-            published_at__lt=after,
-            topic_links__topic__kind__in=[TopicKind.BRAND, TopicKind.COMPETITOR],
+            Exists(counted), workspace=workspace, published_at__gte=first, published_at__lt=after
         )
-        .distinct()
-        .order_by("-published_at")
+        .order_by("-published_at", "-id")
         .prefetch_related("topics")
     )
     if sentiment:
