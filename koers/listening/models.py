@@ -267,6 +267,43 @@ class HourlyRollup(models.Model):
         return f"topic {self.topic_id} {self.hour:%Y-%m-%d %H}h: {self.count}"
 
 
+class DailyRollup(models.Model):
+    """Mentions per topic × local day (in the workspace's time zone) × sentiment: the hourly
+    cells summed, so the overview and share of voice read a few thousand rows for 90 days
+    whatever the number of mentions. ``RollupZone`` records the zone the days are in; when the
+    workspace's zone changes they are rebuilt from the hourly cells
+    (``koers.listening.rollups.daily_rollups_ready``)."""
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    sentiment = models.CharField(max_length=8)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "day", "sentiment"], name="listening_daily_cell"
+            )
+        ]
+        indexes = [models.Index(fields=["workspace", "day"], name="listening_daily_period")]
+
+    def __str__(self) -> str:
+        return f"topic {self.topic_id} {self.day}: {self.count}"
+
+
+class RollupZone(models.Model):
+    """The time zone a workspace's ``DailyRollup`` days are counted in."""
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="+")
+    zone = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"daily rollups of workspace {self.workspace_id} in {self.zone}"
+
+
 class SentimentCorrection(models.Model):
     """A person's correction of a mention's sentiment (textkit learns from these later)."""
 

@@ -178,7 +178,7 @@ def topic_detail(request: HttpRequest, workspace: Workspace, topic_id: int) -> H
     topic = get_topic_for_member(workspace, topic_id)
     period = stats.period_of(PeriodForm(request.GET).days())
     labels, series = stats.daily_volume(workspace, [topic], period)
-    sentiment = stats.sentiment_by_topic(workspace, period).get(topic.pk, {})
+    sentiment = stats.sentiment_by_topic(workspace, period, topic).get(topic.pk, {})
     split = rules.sentiment_split(sentiment)
     return _page(
         request,
