@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from koers.listening.models import Mention, MentionTopic, Topic
+from koers.listening.models import HourlyRollup, Mention, MentionTopic, Topic
 from koers.measurement import periods
 from koers.measurement.sources import mentions_behind
 
@@ -60,3 +60,20 @@ def test_the_drill_down_page_stays_under_its_query_ceiling(
         response = client.get(page, {"period": "2026-10"})
     assert response.status_code == 200
     assert "Vermelding 29" in response.content.decode()
+
+
+def test_share_of_voice_reads_the_daily_rollups_not_the_hourly_cells(acme, counted):
+    from koers.listening.models import DailyRollup
+    from koers.listening.rollups import daily_rollups_ready
+    from koers.measurement.sources import mention_totals
+
+    HourlyRollup.objects.create(
+        workspace=acme, topic=counted, hour=datetime(2026, 10, 10, 9, tzinfo=UTC),
+        network="mastodon", lang="nl", sentiment="positive", count=5,
+    )  # fmt: skip
+    daily_rollups_ready(acme)
+    assert mention_totals(acme, OCTOBER).brand == 5
+    # Days that say something else than the hours: the dashboard shows the days.
+    DailyRollup.objects.filter(workspace=acme, topic=counted).update(count=40)
+
+    assert mention_totals(acme, OCTOBER).brand == 40
