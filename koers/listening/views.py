@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -203,23 +204,30 @@ def topic_detail(request: HttpRequest, workspace: Workspace, topic_id: int) -> H
 # ---------------------------------------------------------------------------------------------
 # Mention stream and export
 # ---------------------------------------------------------------------------------------------
-def filtered_mentions(workspace: Workspace, filters: dict[str, Any]) -> QuerySet[Mention]:
-    """The workspace's mentions matching ``filters``, newest first (``published_at``, then id).
+def filtered_mentions(
+    workspace: Workspace, filters: dict[str, Any], before: tuple[datetime, int] | None = None
+) -> QuerySet[Mention]:
+    """The workspace's mentions matching ``filters``, newest first (``published_at``, then id);
+    with ``before`` (time and id of a mention) only those after it in that order: keyset
+    pagination, no OFFSET.
 
     With a topic the rows are read through the topic's links (``listening_link_topic_time``
     gives them in order: a link carries its mention's time); otherwise through the workspace's
-    time index, or the sentiment/network/language index that matches the filter.
+    time index, or the sentiment/network/language index that matches the filter. The link's
+    conditions are one ``filter()``, so they all apply to the same link (one join).
     """
     period = stats.period_of(filters["period"])
-    mentions = scoped(Mention.objects, workspace)
+    at = "topic_links__published_at" if "topic" in filters else "published_at"
+    where = Q(**{f"{at}__gte": period.start})
     if "topic" in filters:
-        mentions = mentions.filter(
-            topic_links__topic=filters["topic"],
-            topic_links__published_at__gte=period.start,
-            topic_links__published_at__lt=period.end,
-        )
+        where &= Q(topic_links__topic=filters["topic"])
+    if before is not None and before[0] < period.end:
+        # One upper bound on the time (the planners use one for the index range).
+        moment, pk = before
+        where &= Q(**{f"{at}__lte": moment}) & (Q(**{f"{at}__lt": moment}) | Q(pk__lt=pk))
     else:
-        mentions = mentions.filter(published_at__gte=period.start, published_at__lt=period.end)
+        where &= Q(**{f"{at}__lt": period.end})
+    mentions = scoped(Mention.objects, workspace).filter(where)
     for name in ("network", "lang", "sentiment"):
         if name in filters:
             mentions = mentions.filter(**{name: filters[name]})
@@ -232,25 +240,18 @@ def filtered_mentions(workspace: Workspace, filters: dict[str, Any]) -> QuerySet
     return mentions.order_by("-published_at", "-id")
 
 
-def older_than(
-    workspace: Workspace, mentions: QuerySet[Mention], filters: dict[str, Any], before: str | None
-) -> QuerySet[Mention]:
-    """Keyset pagination: the rows after mention ``before`` in the stream's order (newest
-    first), without OFFSET. An unknown or foreign id starts at the newest."""
+def stream_cursor(workspace: Workspace, before: str | None) -> tuple[datetime, int] | None:
+    """The keyset cursor of ``?before=<mention id>``: that mention's time and id; ``None`` (the
+    newest page) for an unknown, foreign or malformed id."""
     if not before or not before.isdigit():
-        return mentions
+        return None
     moment = (
         scoped(Mention.objects, workspace)
         .filter(pk=int(before))
         .values_list("published_at", flat=True)
         .first()
     )
-    if moment is None:
-        return mentions
-    at = "topic_links__published_at" if "topic" in filters else "published_at"
-    return mentions.filter(**{f"{at}__lte": moment}).filter(
-        Q(**{f"{at}__lt": moment}) | Q(pk__lt=int(before))
-    )
+    return None if moment is None else (moment, int(before))
 
 
 def stream_count(workspace: Workspace, filters: dict[str, Any]) -> int | None:
@@ -268,8 +269,8 @@ def stream_count(workspace: Workspace, filters: dict[str, Any]) -> int | None:
 def mentions(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     form = MentionFilterForm(request.GET or None, workspace=workspace)
     filters = form.filters()
-    before = request.GET.get("before")
-    rows = older_than(workspace, filtered_mentions(workspace, filters), filters, before)
+    before = stream_cursor(workspace, request.GET.get("before"))
+    rows = filtered_mentions(workspace, filters, before)
     items = list(rows.prefetch_related("topics")[: STREAM_PAGE + 1])
     has_older = len(items) > STREAM_PAGE
     items = items[:STREAM_PAGE]
@@ -291,7 +292,7 @@ def mentions(request: HttpRequest, workspace: Workspace) -> HttpResponse:
         "form": form,
         "items": items,
         "count": stream_count(workspace, filters),
-        "is_first": not (before and before.isdigit()),
+        "is_first": before is None,
         "older": items[-1].pk if has_older else None,
         "query": query.urlencode(),
     }

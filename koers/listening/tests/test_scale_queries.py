@@ -119,10 +119,15 @@ def test_the_topic_stream_is_read_through_the_topic_links_index(acme, acme_topic
 
 @pytest.fixture
 def many_mentions(acme, acme_topics):
-    """120 Acme mentions a minute apart, some sharing a publication time."""
+    """120 Acme mentions, two per minute (sharing a publication time); every third also
+    about Gazelle (two topic links: the stream must still list it once)."""
     now = timezone.now().replace(second=0, microsecond=0)
     posts = [
-        make_post(f"Acme bericht nummer {i}", lang="nl", created_at=now - timedelta(minutes=i // 2))
+        make_post(
+            f"Acme {'en Gazelle ' if i % 3 == 0 else ''}bericht nummer {i}",
+            lang="nl",
+            created_at=now - timedelta(minutes=i // 2),
+        )
         for i in range(120)
     ]
     Pipeline(acme).ingest(posts)
