@@ -162,6 +162,7 @@ def child(args: argparse.Namespace) -> None:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings
 
@@ -198,6 +199,9 @@ def child(args: argparse.Namespace) -> None:
         started = time.perf_counter()
         _generate(workspace, topics, generated, stored, size - stored, rng)
         stored = size
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # statistics, as autovacuum would after a while
+                cursor.execute("ANALYZE")
         generated_s = time.perf_counter() - started
         rate = _import_rate(workspace, user, imported, size, args.batch)
         pages = _pages(workspace, topics, client, args.requests)
