@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -257,6 +258,7 @@ def run_one(db: str, args: argparse.Namespace) -> list[dict]:
                 print(f"{db}: stopped after --timeout {args.timeout}s")
             if cleanup is not None:
                 cleanup()
+            shutil.rmtree(tmp, ignore_errors=True)
     return results
 
 
