@@ -19,7 +19,7 @@ from koers.listening import rollups, rules
 from koers.listening.models import DailyRollup, HourlyRollup, MentionTopic, Topic, TopicKind
 
 PERIODS = (7, 30, 90)
-SAMPLE = 5000  # texts per period for rising terms, hashtags and links
+SAMPLE = 2000  # newest texts per period for rising terms, hashtags and links (as alerts)
 
 
 @dataclass(frozen=True)
