@@ -1,7 +1,7 @@
 """Benchmark of listening at scale: ingest rate and page latency as a workspace grows.
 
 Run: ``.venv/bin/python bench/bench_listening_scale.py [--sizes 10000,100000,1000000]
-[--db sqlite,postgres] [--batch 5000] [--requests 15] [--timeout 1800]``.
+[--db sqlite,postgres] [--batch 5000] [--requests 10] [--timeout 1800]``.
 
 For each database (a throwaway SQLite file; for PostgreSQL a new database ``koers_scale_<pid>``
 on the server of ``BENCH_POSTGRES_URL``/``DATABASE_URL``, dropped afterwards, skipped when the
@@ -278,7 +278,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--db", default="sqlite,postgres")
     parser.add_argument("--batch", type=int, default=5000)
-    parser.add_argument("--requests", type=int, default=15)
+    parser.add_argument("--requests", type=int, default=10)
     parser.add_argument("--timeout", type=int, default=1800)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
