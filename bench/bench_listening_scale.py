@@ -253,6 +253,11 @@ def run_one(db: str, args: argparse.Namespace) -> list[dict]:
                 if time.monotonic() > deadline:
                     break
         finally:
+            if time.monotonic() <= deadline:
+                try:
+                    process.wait(timeout=max(1.0, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    pass  # killed below
             if process.poll() is None:
                 process.kill()
                 print(f"{db}: stopped after --timeout {args.timeout}s")
