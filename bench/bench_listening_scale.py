@@ -18,6 +18,7 @@ ingest rate falling by no more than a third from 100k to 1M. Each child stops af
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -254,10 +255,8 @@ def run_one(db: str, args: argparse.Namespace) -> list[dict]:
                     break
         finally:
             if time.monotonic() <= deadline:
-                try:
+                with contextlib.suppress(subprocess.TimeoutExpired):  # then killed below
                     process.wait(timeout=max(1.0, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    pass  # killed below
             if process.poll() is None:
                 process.kill()
                 print(f"{db}: stopped after --timeout {args.timeout}s")
