@@ -170,15 +170,31 @@ class Mention(models.Model):
     topics = models.ManyToManyField(Topic, through="MentionTopic", related_name="mentions")
 
     class Meta:
-        ordering = ["-published_at", "-id"]
+        # No default ordering: an ORDER BY the query doesn't need makes the planner pick the
+        # wrong index (the ingest's de-duplication scanned a workspace's mentions through
+        # ``listening_mention_newest``). Pages order explicitly.
         constraints = [
             models.UniqueConstraint(
                 fields=["workspace", "network", "remote_id"], name="listening_mention_once"
             )
         ]
         indexes = [
-            # The mention stream: newest first within a workspace.
-            models.Index(fields=["workspace", "-published_at"], name="listening_mention_newest"),
+            # The mention stream: newest first within a workspace (id breaks ties: keyset).
+            models.Index(
+                fields=["workspace", "-published_at", "-id"], name="listening_mention_newest"
+            ),
+            # The stream filtered by sentiment, network or language (rare values included).
+            models.Index(
+                fields=["workspace", "sentiment", "-published_at", "-id"],
+                name="listening_mention_sentiment",
+            ),
+            models.Index(
+                fields=["workspace", "network", "-published_at", "-id"],
+                name="listening_mention_network",
+            ),
+            models.Index(
+                fields=["workspace", "lang", "-published_at", "-id"], name="listening_mention_lang"
+            ),
             # Grouping near-identical reposts in the stream.
             models.Index(fields=["workspace", "text_hash"], name="listening_mention_hash"),
             # Keyword alerts: a workspace's mentions stored since an ingest cursor.
@@ -210,7 +226,12 @@ class MentionTopic(models.Model):
             models.UniqueConstraint(fields=["mention", "topic"], name="listening_link_once")
         ]
         # A topic's mentions in a period (stream filter, top authors/hashtags, recount).
-        indexes = [models.Index(fields=["topic", "published_at"], name="listening_link_topic_time")]
+        # (mention last: the stream's keyset order within one topic, newest first.)
+        indexes = [
+            models.Index(
+                fields=["topic", "-published_at", "-mention"], name="listening_link_topic_time"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"mention {self.mention_id} → topic {self.topic_id}"
@@ -244,6 +265,43 @@ class HourlyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"topic {self.topic_id} {self.hour:%Y-%m-%d %H}h: {self.count}"
+
+
+class DailyRollup(models.Model):
+    """Mentions per topic × local day (in the workspace's time zone) × sentiment: the hourly
+    cells summed, so the overview and share of voice read a few thousand rows for 90 days
+    whatever the number of mentions. ``RollupZone`` records the zone the days are in; when the
+    workspace's zone changes they are rebuilt from the hourly cells
+    (``koers.listening.rollups.daily_rollups_ready``)."""
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    sentiment = models.CharField(max_length=8)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "day", "sentiment"], name="listening_daily_cell"
+            )
+        ]
+        indexes = [models.Index(fields=["workspace", "day"], name="listening_daily_period")]
+
+    def __str__(self) -> str:
+        return f"topic {self.topic_id} {self.day}: {self.count}"
+
+
+class RollupZone(models.Model):
+    """The time zone a workspace's ``DailyRollup`` days are counted in."""
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="+")
+    zone = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"daily rollups of workspace {self.workspace_id} in {self.zone}"
 
 
 class SentimentCorrection(models.Model):

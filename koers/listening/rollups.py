@@ -11,17 +11,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncHour
 
 from koers.core.models import Workspace
-from koers.listening.models import HourlyRollup, MentionTopic
+from koers.listening.models import DailyRollup, HourlyRollup, MentionTopic, RollupZone
 
 #: (topic_id, hour, network, lang, sentiment)
 Cell = tuple[int, datetime, str, str, str]
+#: (topic_id, local day, sentiment)
+DayCell = tuple[int, date, str]
 
 
 def hour_of(moment: datetime) -> datetime:
@@ -38,6 +41,7 @@ def apply_deltas(workspace: Workspace, deltas: Mapping[Cell, int]) -> None:
     """Add ``deltas`` to the stored cells in one upsert per 500 cells
     (``INSERT … ON CONFLICT DO UPDATE SET count = count + excluded.count``, the same SQL on
     SQLite and PostgreSQL); cells that reach 0 are removed."""
+    _apply_daily(workspace, daily_deltas(deltas, ZoneInfo(workspace.time_zone)))
     decrements = {cell: d for cell, d in deltas.items() if d < 0}
     deltas = {cell: d for cell, d in deltas.items() if d > 0}
     _decrement(decrements)
@@ -80,6 +84,94 @@ def _decrement(decrements: Mapping[Cell, int]) -> None:
         cell.filter(count=0).delete()
 
 
+def daily_deltas(deltas: Mapping[Cell, int], zone: ZoneInfo) -> dict[DayCell, int]:
+    """The hourly deltas summed per topic × local day (of the hour's start) × sentiment."""
+    days: dict[datetime, date] = {}
+    out: Counter = Counter()
+    for (topic_id, hour, _network, _lang, sentiment), delta in deltas.items():
+        day = days.get(hour)
+        if day is None:
+            day = days[hour] = hour.astimezone(zone).date()
+        out[(topic_id, day, sentiment)] += delta
+    return {cell: d for cell, d in out.items() if d}
+
+
+def _apply_daily(workspace: Workspace, deltas: Mapping[DayCell, int]) -> None:
+    """Add ``deltas`` to the daily cells (an upsert per 500 cells, like the hourly ones). A
+    decrement that finds no cell is left alone: the days are then out of date (no
+    ``RollupZone`` yet, or another zone) and are rebuilt before they are read."""
+    table = connection.ops.quote_name(DailyRollup._meta.db_table)
+    day_field = DailyRollup._meta.get_field("day")
+    ups = [(cell, d) for cell, d in deltas.items() if d > 0]
+    for start in range(0, len(ups), 500):
+        chunk = ups[start : start + 500]
+        params: list[object] = []
+        for (topic_id, day, sentiment), delta in chunk:
+            params += [
+                workspace.pk,
+                topic_id,
+                day_field.get_db_prep_value(day, connection),
+                sentiment,
+                delta,
+            ]
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (workspace_id, topic_id, day, sentiment, count)"  # noqa: S608 - table name from the model, values are parameters
+                f" VALUES {values} ON CONFLICT (topic_id, day, sentiment)"
+                f" DO UPDATE SET count = {table}.count + excluded.count",
+                params,
+            )
+    for (topic_id, day, sentiment), delta in deltas.items():
+        if delta < 0:
+            cell = DailyRollup.objects.filter(topic_id=topic_id, day=day, sentiment=sentiment)
+            cell.filter(count__gte=-delta).update(count=F("count") + delta)
+            cell.filter(count__lte=0).delete()
+
+
+def daily_recount(workspace: Workspace, zone: ZoneInfo) -> dict[DayCell, int]:
+    """The daily cells summed from the hourly ones (the truth the daily rollups must equal)."""
+    rows = (
+        HourlyRollup.objects.filter(workspace=workspace)
+        .values_list("topic_id", "hour", "sentiment")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    return daily_deltas({(t, hour_of(h), "", "", s): n for t, h, s, n in rows}, zone)
+
+
+def daily_cells(workspace: Workspace) -> dict[DayCell, int]:
+    rows = DailyRollup.objects.filter(workspace=workspace).values_list(
+        "topic_id", "day", "sentiment", "count"
+    )
+    return {(t, d, s): n for t, d, s, n in rows}
+
+
+def daily_rollups_ready(workspace: Workspace) -> None:
+    """Make sure the daily rollups are counted in the workspace's current time zone: one
+    query when they are; otherwise (first use, or the zone changed) rebuilt from the hourly
+    cells under the workspace lock."""
+    if RollupZone.objects.filter(workspace=workspace, zone=workspace.time_zone).exists():
+        return
+    rebuild_daily(workspace)
+
+
+@transaction.atomic
+def rebuild_daily(workspace: Workspace) -> int:
+    lock_workspace(workspace)
+    DailyRollup.objects.filter(workspace=workspace).delete()
+    cells = daily_recount(workspace, ZoneInfo(workspace.time_zone))
+    DailyRollup.objects.bulk_create(
+        [
+            DailyRollup(workspace=workspace, topic_id=t, day=d, sentiment=s, count=n)
+            for (t, d, s), n in cells.items()
+        ],
+        batch_size=1000,
+    )
+    RollupZone.objects.update_or_create(workspace=workspace, defaults={"zone": workspace.time_zone})
+    return len(cells)
+
+
 def recount(workspace: Workspace) -> dict[Cell, int]:
     """The cells counted from the raw mention/topic rows (the truth the rollups must equal)."""
     rows = (
@@ -119,6 +211,7 @@ def rebuild_rollups(workspace: Workspace) -> int:
         ],
         batch_size=1000,
     )
+    rebuild_daily(workspace)
     return len(cells)
 
 

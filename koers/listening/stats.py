@@ -15,11 +15,11 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from koers.core.models import Workspace
-from koers.listening import rules
-from koers.listening.models import HourlyRollup, Mention, MentionTopic, Topic, TopicKind
+from koers.listening import rollups, rules
+from koers.listening.models import DailyRollup, HourlyRollup, MentionTopic, Topic, TopicKind
 
 PERIODS = (7, 30, 90)
-SAMPLE = 5000  # texts per period for rising terms, hashtags and links
+SAMPLE = 2000  # newest texts per period for rising terms, hashtags and links (as alerts)
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,17 @@ def _rollups(workspace: Workspace, period: Period, **filters: Any):
     )
 
 
+def _days(workspace: Workspace, period: Period, **filters: Any):
+    """The workspace's daily rollups of the period's local days (kept in its time zone)."""
+    if getattr(workspace, "_daily_rollups_ready", None) != workspace.time_zone:
+        rollups.daily_rollups_ready(workspace)
+        workspace._daily_rollups_ready = workspace.time_zone  # type: ignore[attr-defined]
+    first = timezone.localtime(period.start).date()
+    return DailyRollup.objects.filter(
+        workspace=workspace, day__gte=first, day__lt=first + timedelta(days=period.days), **filters
+    )
+
+
 def daily_volume(
     workspace: Workspace, topics: list[Topic], period: Period
 ) -> tuple[list[str], list[tuple[str, str, list[int]]]]:
@@ -59,21 +70,25 @@ def daily_volume(
     index = {d: i for i, d in enumerate(days)}
     values: dict[int, list[int]] = {t.pk: [0] * len(days) for t in topics}
     rows = (
-        _rollups(workspace, period, topic__in=topics)
-        .values_list("topic_id", "hour")
+        _days(workspace, period, topic__in=topics)
+        .values_list("topic_id", "day")
         .annotate(n=Sum("count"))
+        .order_by()
     )
-    for topic_id, hour, n in rows:
-        i = index.get(timezone.localtime(hour).date())
+    for topic_id, day, n in rows:
+        i = index.get(day)
         if i is not None:
             values[topic_id][i] += n
     labels = [d.strftime("%d-%m") for d in days]
     return labels, [(t.name, t.colour, values[t.pk]) for t in topics]
 
 
-def sentiment_by_topic(workspace: Workspace, period: Period) -> dict[int, dict[str, int]]:
+def sentiment_by_topic(
+    workspace: Workspace, period: Period, topic: Topic | None = None
+) -> dict[int, dict[str, int]]:
     out: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = _rollups(workspace, period).values_list("topic_id", "sentiment").annotate(n=Sum("count"))
+    cells = _days(workspace, period) if topic is None else _days(workspace, period, topic=topic)
+    rows = cells.values_list("topic_id", "sentiment").annotate(n=Sum("count")).order_by()
     for topic_id, sentiment, n in rows:
         out[topic_id][sentiment] = n
     return out
@@ -100,8 +115,17 @@ def share_of_voice(
 
 
 def topic_totals(workspace: Workspace, period: Period) -> dict[int, int]:
-    rows = _rollups(workspace, period).values_list("topic_id").annotate(n=Sum("count"))
+    rows = _days(workspace, period).values_list("topic_id").annotate(n=Sum("count")).order_by()
     return dict(rows)
+
+
+def rollup_total(workspace: Workspace, topic: Topic, period: Period, **cells: str) -> int:
+    """Mentions of ``topic`` in the period (optionally of one network, language, sentiment),
+    summed from the rollups."""
+    if "network" in cells or "lang" in cells:
+        hourly = _rollups(workspace, period, topic=topic, **cells)
+        return hourly.aggregate(n=Sum("count"))["n"] or 0
+    return _days(workspace, period, topic=topic, **cells).aggregate(n=Sum("count"))["n"] or 0
 
 
 def _links_in(workspace: Workspace, topic: Topic, period: Period):
@@ -123,15 +147,11 @@ def top_authors(workspace: Workspace, topic: Topic, period: Period, limit: int =
 
 
 def _sample(workspace: Workspace, topic: Topic, period: Period, *fields: str) -> list[tuple]:
+    # Through the topic's links, newest first (their index gives the order; no sort).
     return list(
-        Mention.objects.filter(
-            workspace=workspace,
-            topic_links__topic=topic,
-            published_at__gte=period.start,
-            published_at__lt=period.end,
-        )
-        .order_by("-published_at")
-        .values_list(*fields)[:SAMPLE]
+        _links_in(workspace, topic, period)
+        .order_by("-published_at", "-mention_id")
+        .values_list(*(f"mention__{field}" for field in fields))[:SAMPLE]
     )
 
 

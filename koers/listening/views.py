@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -179,7 +179,7 @@ def topic_detail(request: HttpRequest, workspace: Workspace, topic_id: int) -> H
     topic = get_topic_for_member(workspace, topic_id)
     period = stats.period_of(PeriodForm(request.GET).days())
     labels, series = stats.daily_volume(workspace, [topic], period)
-    sentiment = stats.sentiment_by_topic(workspace, period).get(topic.pk, {})
+    sentiment = stats.sentiment_by_topic(workspace, period, topic).get(topic.pk, {})
     split = rules.sentiment_split(sentiment)
     return _page(
         request,
@@ -204,13 +204,30 @@ def topic_detail(request: HttpRequest, workspace: Workspace, topic_id: int) -> H
 # ---------------------------------------------------------------------------------------------
 # Mention stream and export
 # ---------------------------------------------------------------------------------------------
-def filtered_mentions(workspace: Workspace, filters: dict[str, Any]) -> QuerySet[Mention]:
+def filtered_mentions(
+    workspace: Workspace, filters: dict[str, Any], before: tuple[datetime, int] | None = None
+) -> QuerySet[Mention]:
+    """The workspace's mentions matching ``filters``, newest first (``published_at``, then id);
+    with ``before`` (time and id of a mention) only those after it in that order: keyset
+    pagination, no OFFSET.
+
+    With a topic the rows are read through the topic's links (``listening_link_topic_time``
+    gives them in order: a link carries its mention's time); otherwise through the workspace's
+    time index, or the sentiment/network/language index that matches the filter. The link's
+    conditions are one ``filter()``, so they all apply to the same link (one join).
+    """
     period = stats.period_of(filters["period"])
-    mentions = scoped(Mention.objects, workspace).filter(
-        published_at__gte=period.start, published_at__lt=period.end
-    )
+    at = "topic_links__published_at" if "topic" in filters else "published_at"
+    where = Q(**{f"{at}__gte": period.start})
     if "topic" in filters:
-        mentions = mentions.filter(topic_links__topic=filters["topic"])
+        where &= Q(topic_links__topic=filters["topic"])
+    if before is not None and before[0] < period.end:
+        # One upper bound on the time (the planners use one for the index range).
+        moment, pk = before
+        where &= Q(**{f"{at}__lte": moment}) & (Q(**{f"{at}__lt": moment}) | Q(pk__lt=pk))
+    else:
+        where &= Q(**{f"{at}__lt": period.end})
+    mentions = scoped(Mention.objects, workspace).filter(where)
     for name in ("network", "lang", "sentiment"):
         if name in filters:
             mentions = mentions.filter(**{name: filters[name]})
@@ -218,30 +235,67 @@ def filtered_mentions(workspace: Workspace, filters: dict[str, Any]) -> QuerySet
         mentions = mentions.filter(
             Q(text__icontains=filters["q"]) | Q(author_handle__icontains=filters["q"])
         )
+    if "topic" in filters:
+        return mentions.order_by("-topic_links__published_at", "-topic_links__mention_id")
     return mentions.order_by("-published_at", "-id")
+
+
+def stream_cursor(workspace: Workspace, before: str | None) -> tuple[datetime, int] | None:
+    """The keyset cursor of ``?before=<mention id>``: that mention's time and id; ``None`` (the
+    newest page) for an unknown, foreign or malformed id."""
+    if not before or not before.isdigit():
+        return None
+    moment = (
+        scoped(Mention.objects, workspace)
+        .filter(pk=int(before))
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return None if moment is None else (moment, int(before))
+
+
+def stream_count(workspace: Workspace, filters: dict[str, Any]) -> int | None:
+    """How many mentions the stream shows, from the rollups (never a count over the mentions):
+    exact only for one topic without a text search (a mention counts once per topic)."""
+    if "topic" not in filters or "q" in filters:
+        return None
+    period = stats.period_of(filters["period"])
+    cells = {name: filters[name] for name in ("network", "lang", "sentiment") if name in filters}
+    return stats.rollup_total(workspace, filters["topic"], period, **cells)
 
 
 @require_GET
 @workspace_view()
 def mentions(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     form = MentionFilterForm(request.GET or None, workspace=workspace)
-    page = Paginator(filtered_mentions(workspace, form.filters()), STREAM_PAGE).get_page(
-        request.GET.get("page")
-    )
-    items = list(page.object_list.prefetch_related("topics"))
+    filters = form.filters()
+    before = stream_cursor(workspace, request.GET.get("before"))
+    rows = filtered_mentions(workspace, filters, before)
+    items = list(rows.prefetch_related("topics")[: STREAM_PAGE + 1])
+    has_older = len(items) > STREAM_PAGE
+    items = items[:STREAM_PAGE]
     hashes = {m.text_hash for m in items}
     similar = dict(
         scoped(Mention.objects, workspace)
         .filter(text_hash__in=hashes)
+        .order_by()
         .values_list("text_hash")
         .annotate(n=Count("id"))
     )
     for m in items:
         m.similar = similar.get(m.text_hash, 1)  # near-identical reposts stored
     query = request.GET.copy()
+    query.pop("before", None)
     query.pop("page", None)
-    context = {"workspace": workspace, "form": form, "page": page, "items": items}
-    context["query"] = query.urlencode()
+    context = {
+        "workspace": workspace,
+        "form": form,
+        "items": items,
+        "count": stream_count(workspace, filters),
+        "is_first": before is None,
+        "older": items[-1].pk if has_older else None,
+        "query": query.urlencode(),
+    }
     template = "partials/stream.html" if request.htmx else "mentions.html"
     return _page(request, template, context)
 

@@ -4,7 +4,7 @@ Apps depend downward (ARCHITECTURE.md): measurement reads strategy, publishing, 
 network adapters; they never read measurement. Everything measurement needs from them goes
 through the small typed functions here, so a change in another app's models touches one file.
 
-Connected: listening (``HourlyRollup`` → share of voice, net sentiment) and publishing
+Connected: listening (``DailyRollup`` → share of voice, net sentiment) and publishing
 (published ``Delivery`` rows → followed posts; ``Channel`` + ``publisher_for`` → metric
 collection), strategy (the active cycle's SMART objectives with their KPIs, funnel stages
 with target counts), and the inbox (engagement ``InboxItem`` → response rate and time).
@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy
 from koers.core.models import Workspace
 from koers.engagement.models import InboxItem
 from koers.engagement.models import Status as InboxStatus
-from koers.listening.models import HourlyRollup, Mention, Topic, TopicKind
+from koers.listening.models import DailyRollup, Mention, MentionTopic, Topic, TopicKind
+from koers.listening.rollups import daily_rollups_ready
 from koers.measurement import formulas
 from koers.measurement.periods import Period
 from koers.networks.base import Publisher
@@ -108,12 +109,13 @@ def utc_bounds(workspace: Workspace, period: Period) -> tuple[datetime, datetime
 
 
 def mention_totals(workspace: Workspace, period: Period) -> MentionTotals | None:
-    """Brand and competitor mentions and brand sentiment from the listening ``HourlyRollup``.
+    """Brand and competitor mentions and brand sentiment from the listening ``DailyRollup``.
 
     Topics of kind "brand" count as the brand, "competitor" topics each as one competitor;
     only topics marked "counts for share of voice". A mention matching two brand topics is
     counted in both (the rollups count per topic). ``None`` when there is no brand topic.
-    Two queries, independent of the number of mentions.
+    Three queries (the first time, or after a zone change, the days are counted again first),
+    independent of the number of mentions.
     """
     topics = list(
         Topic.objects.filter(
@@ -124,12 +126,13 @@ def mention_totals(workspace: Workspace, period: Period) -> MentionTotals | None
     )
     if not any(kind == TopicKind.BRAND for _pk, _name, kind in topics):
         return None
-    first, after = utc_bounds(workspace, period)
+    # The daily rollups: local days of the workspace's zone, a few rows per topic and day.
+    daily_rollups_ready(workspace)
     cells = (
-        HourlyRollup.objects.filter(
+        DailyRollup.objects.filter(
             workspace=workspace,
-            hour__gte=first,
-            hour__lt=after,
+            day__gte=period.start,
+            day__lte=period.end,
             topic_id__in=[pk for pk, _name, _kind in topics],
         )
         .values("topic_id", "sentiment")
@@ -363,15 +366,16 @@ def mentions_behind(
     """Drill-down: the newest mentions of brand and competitor topics in the period (the ones
     share of voice and net sentiment count), optionally of one sentiment."""
     first, after = utc_bounds(workspace, period)
+    # EXISTS instead of a join + DISTINCT: the newest rows come from the workspace's time
+    # index and the scan stops at ``limit`` (no sort of every mention in the period).
+    counted = MentionTopic.objects.filter(
+        mention=OuterRef("pk"), topic__kind__in=[TopicKind.BRAND, TopicKind.COMPETITOR]
+    )
     found = (
         Mention.objects.filter(
-            workspace=workspace,
-            published_at__gte=first,
-            published_at__lt=after,
-            topic_links__topic__kind__in=[TopicKind.BRAND, TopicKind.COMPETITOR],
+            Exists(counted), workspace=workspace, published_at__gte=first, published_at__lt=after
         )
-        .distinct()
-        .order_by("-published_at")
+        .order_by("-published_at", "-id")
         .prefetch_related("topics")
     )
     if sentiment:

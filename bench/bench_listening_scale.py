@@ -1,0 +1,306 @@
+"""Benchmark of listening at scale: ingest rate and page latency as a workspace grows.
+
+Run: ``.venv/bin/python bench/bench_listening_scale.py [--sizes 10000,100000,1000000]
+[--db sqlite,postgres] [--batch 5000] [--requests 10] [--timeout 1800]``.
+
+For each database (a throwaway SQLite file; for PostgreSQL a new database ``koers_scale_<pid>``
+on the server of ``BENCH_POSTGRES_URL``/``DATABASE_URL``, dropped afterwards, skipped when the
+server can't be reached) a child process migrates, makes one workspace with 50 topics and grows
+it to each size in turn: mentions are generated directly (plain multi-row INSERTs, with their
+topic links, rollups and one inbox item per 200 mentions), then ``--batch`` generated posts are
+imported through the full pipeline (mentions/s at that size), then each page is requested
+``--requests`` times through Django's test client, logged in (p50/p95 in ms). The curve is
+printed per database. Goal (issue 15): p95 under 300 ms per page at 1M mentions, and the
+ingest rate falling by no more than a third from 100k to 1M. Each child stops after
+``--timeout`` seconds; the figures measured until then are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/koers_dev"
+TOPICS = 50
+WORDS = [
+    "fiets",
+    "parkeren",
+    "vergunning",
+    "afval",
+    "park",
+    "gemeente",
+    "raad",
+    "service",
+    "snel",
+    "kapot",
+    "mooi",
+]
+
+
+def _generate(workspace, topics, source, first: int, count: int, rng: random.Random) -> None:  # noqa: ANN001
+    """Store ``count`` mentions numbered from ``first`` directly (no pipeline), published in
+    the last 90 days, each linked to one or two topics, with rollups and some inbox items."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from koers.engagement.models import InboxItem
+    from koers.listening.pipeline import insert_links, insert_mentions
+    from koers.listening.rollups import apply_deltas, hour_of
+
+    now = timezone.now()
+    sentiments = ["positive", "neutral", "negative"]
+    langs = ["nl"] * 6 + ["en"] * 3 + ["de"]
+    chunk = 5000
+    for start in range(first, first + count, chunk):
+        rows, meta = [], []
+        for i in range(start, min(start + chunk, first + count)):
+            network = "mastodon" if i % 5 < 3 else "bluesky"
+            lang = "ru" if i % 10007 == 0 else langs[i % len(langs)]
+            sentiment = sentiments[rng.randrange(3)]
+            moment = now - timedelta(seconds=rng.randrange(90 * 86400))
+            picked = rng.sample(topics, 1 + (i % 4 == 0))
+            text = f"{picked[0].name} {' '.join(rng.sample(WORDS, 4))} #{i % 997}"
+            rows.append(
+                (workspace.pk, source.pk, network, f"gen-{i}", f"https://gen.example/{i}",
+                 f"@user{i % 5000}@gen.example", f"User {i % 5000}", text, f"{i % 99991:016x}",
+                 lang, True, sentiment, 0.0, moment, now, [], [f"tag{i % 97}"], [], "")
+            )  # fmt: skip
+            meta.append((network, f"gen-{i}", picked, moment, lang, sentiment))
+        with transaction.atomic():
+            ids = insert_mentions(rows)
+            links, cells, inbox = [], Counter(), []
+            for network, remote_id, picked, moment, lang, sentiment in meta:
+                pk = ids[(network, remote_id)]
+                for topic in picked:
+                    links.append((workspace.pk, pk, topic.pk, moment))
+                    cells[(topic.pk, hour_of(moment), network, lang, sentiment)] += 1
+                if pk % 200 == 0:
+                    inbox.append(
+                        InboxItem(workspace=workspace, mention_id=pk, origin="reply",
+                                  received_at=moment, due_at=moment + timedelta(hours=4))
+                    )  # fmt: skip
+            insert_links(links)
+            apply_deltas(workspace, cells)
+            InboxItem.objects.bulk_create(inbox)
+
+
+def _import_rate(workspace, user, source, size: int, batch: int) -> float:  # noqa: ANN001
+    """Mentions per second of ``koers import`` of ``batch`` generated posts (50 subjects)."""
+    from django.utils import timezone
+
+    from koers.listening import actions
+    from koers.listening.sample import Subject, generate_posts
+
+    end = timezone.now().astimezone(UTC)
+    subjects = [Subject(f"Plaats{i}", f"plaats{i}", 1.0 / (1 + i % 7)) for i in range(TOPICS)]
+    rows = list(generate_posts(random.Random(size), subjects, batch, end - timedelta(days=30), end))
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()
+    import io
+
+    from koers.listening.importing import read_posts
+
+    started = time.perf_counter()
+    report = actions.import_posts(workspace, user, source, read_posts(io.BytesIO(lines), "jsonl"))
+    elapsed = time.perf_counter() - started
+    return report.stored / elapsed
+
+
+def _pages(workspace, topics, client, requests: int) -> dict[str, tuple[float, float]]:  # noqa: ANN001
+    from django.urls import reverse
+
+    from koers.listening.models import Mention
+
+    slug = workspace.slug
+    stream = reverse("listening:mentions", args=[slug])
+    older = Mention.objects.filter(workspace=workspace).order_by("-published_at", "-id")
+    second = older.values_list("pk", flat=True)[50]
+    pages = {
+        "overview": (reverse("listening:index", args=[slug]), {}),
+        "stream": (stream, {}),
+        "stream page 2": (stream, {"before": second}),
+        "stream topic": (stream, {"topic": topics[7].pk}),
+        "stream negative nl": (stream, {"sentiment": "negative", "lang": "nl"}),
+        "stream lang ru": (stream, {"lang": "ru"}),
+        "topic page": (reverse("listening:topic", args=[slug, topics[0].pk]), {}),
+        "share of voice 90d": (reverse("listening:index", args=[slug]), {"period": 90}),
+        "inbox": (reverse("engagement:index", args=[slug]), {}),
+        "measure dashboard": (reverse("measurement:index", args=[slug]), {}),
+    }
+    out = {}
+    for name, (url, params) in pages.items():
+        client.get(url, params)  # warm
+        times = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            response = client.get(url, params)
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (name, response.status_code)
+        times.sort()
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        out[name] = (statistics.median(times), p95)
+    return out
+
+
+def child(args: argparse.Namespace) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "koers.test_settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    # Pages render without collected static files (as in the test suite).
+    plain = "django.contrib.staticfiles.storage.StaticFilesStorage"
+    override_settings(STORAGES={"staticfiles": {"BACKEND": plain}}).enable()
+
+    from bench_listening import topic_queries
+
+    from koers.core.actions import create_workspace
+    from koers.listening import actions
+    from koers.listening.models import Mention
+    from koers.listening.pipeline import analyse_texts, detect_langs
+
+    call_command("migrate", verbosity=0)
+    user = get_user_model().objects.create_user("bench", "bench@example.nl", "x")
+    workspace = create_workspace(user, name="Bench", slug="bench")
+    topics = [
+        actions.create_topic(
+            workspace, user, name=name, kind=kind, query=query, colour="#1f6feb",
+            counts_for_share_of_voice=True, is_active=True,
+        )
+        for name, kind, query in topic_queries(TOPICS)
+    ]  # fmt: skip
+    generated = actions.file_source(workspace, user, "generated")
+    imported = actions.file_source(workspace, user, "imported")
+    detect_langs(["warm up the detector"])
+    analyse_texts(["warm up", "opwarmen"], ["en", "nl"])
+    client = Client()
+    client.force_login(user)
+    rng = random.Random(7)
+    stored = 0
+    for size in args.sizes:
+        started = time.perf_counter()
+        _generate(workspace, topics, generated, stored, size - stored, rng)
+        stored = size
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # statistics, as autovacuum would after a while
+                cursor.execute("ANALYZE")
+        generated_s = time.perf_counter() - started
+        rate = _import_rate(workspace, user, imported, size, args.batch)
+        pages = _pages(workspace, topics, client, args.requests)
+        total = Mention.objects.filter(workspace=workspace).count()
+        result = {"size": size, "stored": total, "generated_s": round(generated_s, 1)}
+        result |= {"import_per_s": round(rate), "pages": pages}
+        print(json.dumps(result), flush=True)
+
+
+def run_one(db: str, args: argparse.Namespace) -> list[dict]:
+    env = dict(os.environ, KOERS_ALLOWED_HOSTS="testserver")
+    cleanup = None
+    tmp = tempfile.mkdtemp(prefix="koers-scale-")
+    env["KOERS_DATA_DIR"] = tmp
+    if db == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    else:
+        import psycopg
+
+        server = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("DATABASE_URL", DEFAULT_PG)
+        if not server.startswith("postgres"):
+            server = DEFAULT_PG
+        name = f"koers_scale_{os.getpid()}"
+        admin = server.rsplit("/", 1)[0] + "/postgres"
+        try:
+            with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+                conn.execute(f"CREATE DATABASE {name}")
+        except psycopg.OperationalError as exc:
+            print(f"{db}: skipped, server not reachable ({type(exc).__name__})")
+            return []
+        env["DATABASE_URL"] = server.rsplit("/", 1)[0] + "/" + name
+
+        def cleanup() -> None:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    command = [sys.executable, __file__, "--child", "--sizes", ",".join(map(str, args.sizes))]
+    command += ["--batch", str(args.batch), "--requests", str(args.requests)]
+    results: list[dict] = []
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as process:  # noqa: S603
+        deadline = time.monotonic() + args.timeout
+        try:
+            assert process.stdout is not None
+            for line in process.stdout:
+                if line.startswith("{"):
+                    results.append(json.loads(line))
+                    _print_row(db, results[-1])
+                if time.monotonic() > deadline:
+                    break
+        finally:
+            if time.monotonic() <= deadline:
+                with contextlib.suppress(subprocess.TimeoutExpired):  # then killed below
+                    process.wait(timeout=max(1.0, deadline - time.monotonic()))
+            if process.poll() is None:
+                process.kill()
+                print(f"{db}: stopped after --timeout {args.timeout}s")
+            if cleanup is not None:
+                cleanup()
+            shutil.rmtree(tmp, ignore_errors=True)
+    return results
+
+
+def _print_row(db: str, row: dict) -> None:
+    print(
+        f"{db:8} {row['size']:>9,} mentions  import {row['import_per_s']:>6,}/s  "
+        f"(generated in {row['generated_s']}s)",
+        flush=True,
+    )
+    for name, (p50, p95) in row["pages"].items():
+        flag = "" if p95 < 300 else "  > 300 ms"
+        print(f"{'':8} {'':9}   {name:20} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms{flag}", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument("--batch", type=int, default=5000)
+    parser.add_argument("--requests", type=int, default=10)
+    parser.add_argument("--timeout", type=int, default=1800)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.sizes = sorted(int(s) for s in args.sizes.split(","))
+    if args.child:
+        child(args)
+        return 0
+    for db in args.db.split(","):
+        rows = run_one(db, args)
+        if len(rows) > 1:
+            first, last = rows[0], rows[-1]
+            drop = 1 - last["import_per_s"] / max(first["import_per_s"], 1)
+            print(
+                f"{db}: import rate {first['import_per_s']:,}/s at {first['size']:,} → "
+                f"{last['import_per_s']:,}/s at {last['size']:,} ({drop:+.0%} slower)"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

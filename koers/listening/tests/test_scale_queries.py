@@ -1,0 +1,207 @@
+"""Queries that must stay fast with a million mentions: no ORDER BY where none is needed, the
+intended index in the plan, keyset pagination of the stream, counts from the rollups and a
+ceiling on the number of queries per page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from koers.listening.models import Mention, MentionTopic
+from koers.listening.pipeline import Pipeline
+from koers.listening.tests.conftest import make_post
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args, slug="acme"):
+    return reverse(f"listening:{name}", args=[slug, *args])
+
+
+def _plan(sql: str, params: list) -> str:
+    """The plan of a query: SQLite's EXPLAIN QUERY PLAN; on PostgreSQL EXPLAIN with sequential
+    scans switched off (the test tables are tiny: the planner would read them whole), so the
+    plan shows which index it prefers and whether it sorts."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            return " | ".join(str(row[-1]) for row in cursor.fetchall())
+        cursor.execute("ANALYZE listening_mention")
+        cursor.execute("ANALYZE listening_mentiontopic")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return " | ".join(str(row[0]) for row in cursor.fetchall())
+
+
+def _sorts(plan: str) -> bool:
+    return "TEMP B-TREE" in plan or "Sort" in plan
+
+
+def _dedupe_query(queries: list[dict]) -> str:
+    found = [q["sql"] for q in queries if '"remote_id" IN' in q["sql"] and "SELECT" in q["sql"]]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_the_ingest_dedupe_query_has_no_order_by(acme, acme_topics):
+    Pipeline(acme).ingest([make_post("Acme fietsen zijn top")])
+
+    with CaptureQueriesContext(connection) as captured:
+        report = Pipeline(acme).ingest([make_post("Acme again"), make_post("acme once more")])
+
+    assert report.stored == 2
+    sql = _dedupe_query(captured.captured_queries)
+    assert "ORDER BY" not in sql.upper()
+
+
+@pytest.fixture
+def stored(acme, acme_topics):
+    """500 mentions over the last 500 minutes, linked to the brand: enough rows for the
+    planners to prefer an index (and PostgreSQL's statistics to say so)."""
+    now = timezone.now()
+    mentions = Mention.objects.bulk_create(
+        Mention(
+            workspace=acme, network="mastodon", remote_id=f"r{n}", text="Acme", text_hash="0",
+            lang=("nl", "en", "de")[n % 3], sentiment=("neutral", "negative")[n % 2],
+            published_at=now - timedelta(minutes=n),
+        )
+        for n in range(500)
+    )  # fmt: skip
+    MentionTopic.objects.bulk_create(
+        MentionTopic(
+            workspace=acme, mention=m, topic=acme_topics["brand"], published_at=m.published_at
+        )
+        for m in mentions
+    )
+    return mentions
+
+
+def test_the_dedupe_query_uses_the_unique_workspace_network_remote_id_index(acme, stored):
+    queryset = Mention.objects.filter(
+        workspace=acme, network="mastodon", remote_id__in=["a", "b"]
+    ).values_list("remote_id", flat=True)
+    sql, params = queryset.query.sql_with_params()
+
+    plan = _plan(sql, list(params))
+
+    assert "ORDER BY" not in sql.upper()
+    # The unique constraint (workspace, network, remote_id), never the time index.
+    assert "listening_mention_once" in plan or "sqlite_autoindex_listening_mention" in plan, plan
+    assert "listening_mention_newest" not in plan
+    assert not _sorts(plan), plan
+
+
+def test_the_stream_is_read_newest_first_through_the_time_index_without_sorting(acme, stored):
+    from koers.listening.views import filtered_mentions
+
+    sql, params = filtered_mentions(acme, {"period": 30})[:51].query.sql_with_params()
+    plan = _plan(sql, list(params))
+    assert "listening_mention_newest" in plan and not _sorts(plan), plan
+
+    sql, params = filtered_mentions(acme, {"period": 30, "lang": "ru"})[:51].query.sql_with_params()
+    plan = _plan(sql, list(params))
+    assert "listening_mention_lang" in plan and not _sorts(plan), plan
+
+
+def test_the_topic_stream_is_read_through_the_topic_links_index(acme, acme_topics, stored):
+    from koers.listening.views import filtered_mentions
+
+    filters = {"period": 30, "topic": acme_topics["brand"]}
+    sql, params = filtered_mentions(acme, filters)[:51].query.sql_with_params()
+    plan = _plan(sql, list(params))
+    assert "listening_link_topic_time" in plan and not _sorts(plan), plan
+
+
+@pytest.fixture
+def many_mentions(acme, acme_topics):
+    """120 Acme mentions, two per minute (sharing a publication time); every third also
+    about Gazelle (two topic links: the stream must still list it once)."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    posts = [
+        make_post(
+            f"Acme {'en Gazelle ' if i % 3 == 0 else ''}bericht nummer {i}",
+            lang="nl",
+            created_at=now - timedelta(minutes=i // 2),
+        )
+        for i in range(120)
+    ]
+    Pipeline(acme).ingest(posts)
+    return list(Mention.objects.filter(workspace=acme).order_by("-published_at", "-id"))
+
+
+@pytest.mark.parametrize("topic", [False, True])
+def test_the_stream_pages_by_keyset_through_every_mention_once_without_counting_mentions(
+    client_for, anna, acme_topics, many_mentions, topic
+):
+    client = client_for(anna)
+    query = {"topic": acme_topics["brand"].pk} if topic else {}
+    seen: list[int] = []
+    before = None
+    for _ in range(5):
+        params = dict(query, **({"before": before} if before else {}))
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url("mentions"), params)
+        assert response.status_code == 200
+        sqls = [q["sql"].upper() for q in captured.captured_queries]
+        assert not any("OFFSET" in s for s in sqls)
+        assert not any("COUNT(*)" in s and "LISTENING_MENTION" in s for s in sqls)
+        seen += [m.pk for m in response.context["items"]]
+        before = response.context["older"]
+        if before is None:
+            break
+
+    assert seen == [m.pk for m in many_mentions]  # newest first, each once, ties by id
+
+
+def test_the_topic_stream_shows_its_count_from_the_rollups(
+    client_for, anna, acme_topics, many_mentions
+):
+    response = client_for(anna).get(url("mentions"), {"topic": acme_topics["brand"].pk})
+
+    assert response.context["count"] == 120
+    assert "120 vermeldingen" in response.content.decode() or "120 mentions" in (
+        response.content.decode()
+    )
+    # Without a topic the stream shows no total (it would count over the mentions table).
+    assert client_for(anna).get(url("mentions")).context["count"] is None
+
+
+def test_a_link_carries_its_mention_time_so_the_topic_stream_order_is_the_mention_order(
+    acme, many_mentions
+):
+    pairs = MentionTopic.objects.filter(workspace=acme).values_list(
+        "published_at", "mention__published_at"
+    )
+    assert all(a == b for a, b in pairs)
+
+
+@pytest.mark.parametrize(
+    ("name", "extra", "ceiling"),
+    [
+        ("index", {}, 12),
+        ("mentions", {}, 12),
+        ("mentions", {"sentiment": "negative", "lang": "nl", "network": "mastodon"}, 12),
+        ("topic", {}, 14),
+    ],
+)
+def test_every_listening_page_stays_under_its_query_ceiling(
+    client_for,
+    anna,
+    acme_topics,
+    many_mentions,
+    django_assert_max_num_queries,
+    name,
+    extra,
+    ceiling,
+):
+    client = client_for(anna)
+    args = [acme_topics["brand"].pk] if name == "topic" else []
+    client.get(url(name, *args))  # warm the session and caches
+    with django_assert_max_num_queries(ceiling):
+        response = client.get(url(name, *args), extra)
+    assert response.status_code == 200
