@@ -122,9 +122,11 @@ def test_the_overview_query_count_does_not_grow_with_the_data(
     anna, client_for, duinwijk, django_assert_max_num_queries
 ):
     client = client_for(anna)
-    # 27 with the demo's four objectives over two periods: 9 for the session, the shell and
-    # the publishing, inbox and alerts panels, 2 + 5 per objective period for the objectives.
-    with django_assert_max_num_queries(27):
+    # The first read after the demo was built fills the daily listening rollups once (7 queries).
+    client.get(home(duinwijk))
+    # 30 on the demo (four objectives over two periods): the session, the shell, the
+    # publishing, inbox and alerts panels and one read of the figures per objective period.
+    with django_assert_max_num_queries(30):
         client.get(home(duinwijk))
     item = ContentItem.objects.filter(workspace=duinwijk).first()
     for n in range(30):
@@ -135,7 +137,7 @@ def test_the_overview_query_count_does_not_grow_with_the_data(
     InboxItem.objects.filter(workspace=duinwijk).update(
         status=Status.OPEN, due_at=timezone.now() - timedelta(hours=1)
     )
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(30):
         response = client.get(home(duinwijk))
     assert len(next(p for p in response.context["panels"] if p.key == "calendar").data[
         "waiting_items"
