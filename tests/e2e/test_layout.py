@@ -119,6 +119,7 @@ def test_the_month_calendar_is_an_agenda_on_a_phone(page, duinwijk):
     log_in(page, password=PASSWORD)
     page.goto(f"/w/{duinwijk.slug}/calendar/?view=month")
     expect(page.locator("table.calendar-grid")).to_be_hidden()
+    expect(page.locator(".calendar-scroll")).to_be_hidden()
     agenda = page.locator(".calendar-agenda")
     expect(agenda).to_be_visible()
     # Every post of the month grid is in the agenda too, as a whole, readable line.
@@ -144,6 +145,6 @@ def test_the_month_calendar_keeps_words_whole_at_1280(page, duinwijk):
           const s = getComputedStyle(c);
           return s.overflowWrap !== 'normal' || s.wordBreak !== 'normal' || s.hyphens === 'auto'
             || c.scrollWidth > c.clientWidth;
-        }).map(c => c.textContent.trim())"""
+        }).map(c => c.textContent.trim() + ' ' + (c.scrollWidth - c.clientWidth))"""
     )
     assert broken == []
