@@ -140,6 +140,11 @@ def test_the_month_calendar_keeps_words_whole_at_1280(page, duinwijk):
     expect(page.locator(".calendar-agenda")).to_be_hidden()
     chips = page.locator("table.calendar-grid .chip")
     assert chips.count() > 0
+    # All seven days are in view: the grid does not scroll inside its box at 1280 px.
+    assert page.evaluate(
+        "(() => { const b = document.querySelector('.calendar-scroll');"
+        " return b.scrollWidth <= b.clientWidth; })()"
+    )
     # Each line of a chip's text must end inside the chip: a word wider than its day would stick
     # out (or be cut off with an ellipsis) instead of wrapping between words.
     broken = page.evaluate(
