@@ -140,3 +140,24 @@ def test_import_is_a_verb_on_buttons_and_a_noun_for_the_network() -> None:
         assert gettext("Import") == "Importeren"
         assert str(Network.IMPORT.label) == "Import"
         assert gettext("Objectives") == "Doelstellingen"
+
+
+def test_dutch_catalogues_address_the_reader_as_je_never_as_u():
+    import re
+
+    import polib
+
+    from koers.i18n import po_files
+
+    formal = re.compile(r"\b(?:[Uu]w|[Uu]zelf)\b|\b[Uu]\b(?! *$)")
+    found = []
+    for path in po_files():
+        if "/nl/" not in str(path):
+            continue
+        for entry in polib.pofile(str(path)):
+            for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+                # "u" after a number or placeholder is the hour ("in 6 u"), not the reader.
+                cleaned = re.sub(r"(?:\d|%\(\w+\)[sd]) u\b", "", text)
+                if formal.search(cleaned):
+                    found.append(text)
+    assert found == []
