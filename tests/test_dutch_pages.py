@@ -122,7 +122,33 @@ def test_the_leak_finder_sees_english_in_text_and_placeholders_but_not_in_script
     assert leaks(html, phrases) == ["- Select an option -", "answered elsewhere"]
 
 
-def test_no_english_text_reaches_a_dutch_page_of_a_filled_workspace(demo, anna):  # noqa: F811
+# Dates and numbers in another style than koers.formats' Dutch one: an abbreviated month
+# ("4 Dec 2026", "1 jan"), an ISO date outside a form ("2026-12-04"), a decimal point ("82.0").
+FOREIGN_STYLE = re.compile(
+    r"\b\d{1,2} (?:Jan|Feb|Mar|Mrt|Apr|May|Mei|Jun|Jul|Aug|Sep|Oct|Okt|Nov|Dec)\b"
+    r"|\b\d{1,2} (?:jan|feb|mrt|apr|jun|jul|aug|sep|okt|nov|dec)\b"
+    # An ISO date is right where it shows a file format: "(bijvoorbeeld 2026-03-29 09:00,…".
+    r"|(?<![\w.-])(?<!bijvoorbeeld )(?<!zoals )(?<!als )\d{4}-\d\d-\d\d(?![\w;,])"
+    r"|(?<![\w.])\d+\.\d(?![\d.])"
+)
+
+
+def foreign_styles(html: str) -> list[str]:
+    parser = VisibleText()
+    parser.feed(html)
+    return sorted(set(FOREIGN_STYLE.findall(parser.text())))
+
+
+def test_the_style_finder_sees_abbreviated_months_iso_dates_and_decimal_points():
+    html = "<p>4 Dec 2026, 1 jan, 2026-12-04 · 82.0 · 5,0 · 1.234 · 19.30 uur · 4 december"
+    html += " (bijvoorbeeld 2026-03-29 09:00,Hallo)</p>"
+    assert foreign_styles(html) == ["1 jan", "2026-12-04", "4 Dec", "82.0"]
+
+
+def test_no_english_text_and_no_foreign_date_or_number_style_reaches_a_dutch_page(
+    demo,  # noqa: F811
+    anna,
+):
     workspace, feed_token = demo
     values = kwarg_values(workspace, feed_token)
     phrases = english_phrases()
@@ -137,6 +163,7 @@ def test_no_english_text_reaches_a_dutch_page_of_a_filled_workspace(demo, anna):
             "text/html"
         ):
             continue
-        for phrase in leaks(response.content.decode(), phrases):
-            found.append(f"{url}: {phrase!r}")
+        html = response.content.decode()
+        found += [f"{url}: {phrase!r}" for phrase in leaks(html, phrases)]
+        found += [f"{url}: style {text!r}" for text in foreign_styles(html)]
     assert not found, "English on Dutch pages:\n" + "\n".join(found)
