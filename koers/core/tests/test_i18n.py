@@ -200,3 +200,23 @@ def test_numbers_built_in_python_follow_the_language_and_drop_a_trailing_zero():
         ]
     with translation.override("en"):
         assert [number(18.0), number(2.5), number(1234.56)] == ["18", "2.5", "1,234.6"]
+
+
+def test_an_alert_is_a_signaal_in_dutch_never_a_melding():
+    """A municipality's "meldingen" are reports from residents; koers' alerts are "signalen"."""
+    import re
+
+    import polib
+
+    from koers.i18n import po_files
+    from koers.strategy.rules.maturity import MATURITY_STAGES
+
+    melding = re.compile(r"(?<![Vv]er)melding", re.IGNORECASE)
+    found = []
+    for path in po_files():
+        if "/nl/" in str(path):
+            for entry in polib.pofile(str(path)):
+                if "alert" in entry.msgid.lower() and melding.search(entry.msgstr):
+                    found.append(entry.msgstr)
+    assert found == []
+    assert not melding.search(repr(MATURITY_STAGES))
