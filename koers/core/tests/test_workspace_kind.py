@@ -59,3 +59,16 @@ def test_the_demo_municipality_is_a_public_body(anna):
 
     workspace, _ = build_demo(anna, "duinwijk")
     assert workspace.kind == WorkspaceKind.PUBLIC_BODY
+
+
+def test_a_public_bodys_listening_page_speaks_of_other_organisations_not_competitors(
+    acme, anna, client_for
+):
+    client = client_for(anna)
+    page = reverse("listening:index", args=[acme.slug])
+    company = client.get(page, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "concurrenten" in company
+    acme.kind = WorkspaceKind.PUBLIC_BODY
+    acme.save()
+    public = client.get(page, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "concurrenten" not in public and "andere organisaties" in public
