@@ -35,9 +35,30 @@ DJANGO_STRINGS = [
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdfi]|%[sdfi]|\{[^}]*\}")
 
 
+def bilingual_texts() -> list[tuple[str, list[str]]]:
+    """(English, [Dutch]) of the pure modules' bilingual texts: benchmark names, the rules'
+    and the technographics' messages, the KPI catalogue's names."""
+    from koers.measurement.formulas import KPI_CATALOGUE
+    from koers.strategy.rules.reasons import FIELD_NAMES
+    from koers.strategy.rules.reasons import MESSAGES as RULE_MESSAGES
+    from koers.strategy.technographics.benchmarks import BENCHMARKS
+    from koers.strategy.technographics.messages import MESSAGES as LADDER_MESSAGES
+
+    texts = [*RULE_MESSAGES.values(), *LADDER_MESSAGES.values(), *FIELD_NAMES.values()]
+    texts += [b.label for b in BENCHMARKS.values()] + [b.population for b in BENCHMARKS.values()]
+    texts += [k.name for k in KPI_CATALOGUE.values()]
+    return [(t["en"], [t["nl"]]) for t in texts if t.get("en") and t.get("nl")]
+
+
 def english_phrases() -> set[str]:
-    """Literal pieces (two words or more) of every msgid whose Dutch text differs from it."""
+    """Literal pieces (two words or more) of every msgid whose Dutch text differs from it, and
+    of the English side of the pure modules' bilingual texts."""
     phrases: set[str] = set(DJANGO_STRINGS)
+    for english, dutch in bilingual_texts():
+        for piece in PLACEHOLDER.split(english):
+            piece = piece.strip(" .,:;()\n")
+            if len(piece.split()) >= 2 and not any(piece in t for t in dutch):
+                phrases.add(piece)
     for path in po_files():
         if "/nl/" not in str(path):
             continue
@@ -108,6 +129,7 @@ def leaks(html: str, phrases: set[str]) -> list[str]:
 def test_english_phrases_cover_koers_catalogues_and_djangos_blank_choice():
     phrases = english_phrases()
     assert "- Select an option -" in phrases
+    assert "US online adults" in phrases  # a benchmark name, from a bilingual dict
     assert len(phrases) > 500
 
 
