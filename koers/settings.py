@@ -154,6 +154,8 @@ LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 if LANGUAGE_CODE not in dict(LANGUAGES):
     raise ImproperlyConfigured("KOERS_LANGUAGE must be nl or en.")
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style per language, named in templates (koers/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["koers.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_time_zone("KOERS_TIME_ZONE", "Europe/Amsterdam")

@@ -192,7 +192,7 @@ def demo(anna, bram, carla, settings, tmp_path):
         text="Antwoord dat niet aankwam",
         in_reply_to=open_item.mention.remote_id,
         state=ReplyState.FAILED,
-        error="Mastodon refused the request: Account is silenced.",
+        error="Mastodon (social.example) refused the request: Account is silenced.",
         created_by=anna,
         attempts=1,
     )

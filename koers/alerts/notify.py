@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from koers.alerts import rules
 from koers.alerts.models import AlertEvent, Delivery, RuleKind
 from koers.core.crypto import DecryptionError
+from koers.core.numbers import number
 from koers.listening import rules as listening_rules
 from koers.listening.models import Mention
 from koers.listening.normalise import web_url
@@ -114,14 +115,14 @@ def headline(event: AlertEvent) -> str:
     if event.kind == RuleKind.SPIKE:
         if f.get("factor"):
             return _("%(topic)s: %(count)s mentions, %(factor)s× the usual") % {
-                "topic": topic, "count": f["count"], "factor": f["factor"],
+                "topic": topic, "count": number(f["count"]), "factor": number(f["factor"]),
             }  # fmt: skip
         return _("%(topic)s: %(count)s mentions where there are usually none") % {
             "topic": topic, "count": f["count"],
         }  # fmt: skip
     if event.kind == RuleKind.SURGE:
         return _("%(topic)s: %(share)s%% negative (usually %(usual)s%%)") % {
-            "topic": topic, "share": f["share"], "usual": f["baseline_share"],
+            "topic": topic, "share": number(f["share"]), "usual": number(f["baseline_share"]),
         }  # fmt: skip
     return _("“%(rule)s”: %(count)s new matching mentions") % {
         "rule": rule.name, "count": event.match_count,

@@ -30,6 +30,7 @@ from koers.core.models import (
     Membership,
     Role,
     Workspace,
+    WorkspaceKind,
     hash_token,
     role_at_least,
 )
@@ -57,14 +58,21 @@ def audit(
 
 @transaction.atomic
 def create_workspace(
-    user: AbstractBaseUser, *, name: str, slug: str, time_zone: str = "Europe/Amsterdam"
+    user: AbstractBaseUser,
+    *,
+    name: str,
+    slug: str,
+    time_zone: str = "Europe/Amsterdam",
+    kind: str = WorkspaceKind.COMPANY,
 ) -> Workspace:
     """Create a workspace with ``user`` as its owner. A taken slug raises ValidationError."""
     if Workspace.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": _("This address is already taken; choose another.")})
     try:
         with transaction.atomic():
-            workspace = Workspace.objects.create(name=name, slug=slug, time_zone=time_zone)
+            workspace = Workspace.objects.create(
+                name=name, slug=slug, time_zone=time_zone, kind=kind
+            )
     except IntegrityError:  # lost a race with another request for the same slug
         raise ValidationError(
             {"slug": _("This address is already taken; choose another.")}
@@ -105,9 +113,12 @@ def update_workspace(
     name: str,
     time_zone: str,
     language: str,
+    kind: str | None = None,
     require_two_factor: bool | None = None,
 ) -> Workspace:
     values: dict[str, Any] = {"name": name, "time_zone": time_zone, "language": language}
+    if kind is not None:
+        values["kind"] = kind
     if require_two_factor is not None:
         values["require_two_factor"] = require_two_factor
     changes = {

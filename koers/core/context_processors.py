@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from koers import __version__
 from koers.core.models import Membership, Workspace, role_at_least
 from koers.core.navigation import BADGES, SECTIONS, SETTINGS_TABS, Badge
+from koers.core.vocabulary import words
 
 
 def shell(request: HttpRequest) -> dict:
@@ -23,6 +24,7 @@ def shell(request: HttpRequest) -> dict:
         "nav_sections": SECTIONS,
         "nav_badges": _badges(getattr(request, "workspace", None), memberships),
         "settings_tabs": _settings_tabs(getattr(request, "membership", None)),
+        "words": words(getattr(getattr(request, "workspace", None), "kind", None)),
     }
 
 

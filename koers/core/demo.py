@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
 from koers.core import actions
-from koers.core.models import Workspace
+from koers.core.models import Workspace, WorkspaceKind
 
 DEMO_NAME = "Gemeente Duinwijk"
 
@@ -42,7 +42,9 @@ def demo_builders() -> list:
 @transaction.atomic
 def build_demo(owner: AbstractBaseUser, slug: str, seed: int = 2026) -> tuple[Workspace, list[str]]:
     """Create the demo workspace ``slug`` owned by ``owner`` and let every app fill its part."""
-    workspace = actions.create_workspace(owner, name=DEMO_NAME, slug=slug)
+    workspace = actions.create_workspace(
+        owner, name=DEMO_NAME, slug=slug, kind=WorkspaceKind.PUBLIC_BODY
+    )
     ctx = DemoContext(workspace=workspace, owner=owner, rng=random.Random(seed))  # noqa: S311 - reproducible demo data
     summaries = [builder(ctx) for builder in demo_builders()]
     return workspace, [s for s in summaries if s]

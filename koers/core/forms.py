@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from koers.core.models import Role, Workspace, _time_zones
+from koers.core.models import Role, Workspace, WorkspaceKind, _time_zones
 
 _COMMON_ZONES = [
     "Europe/Amsterdam",
@@ -78,6 +78,14 @@ class WorkspaceSettingsForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     time_zone = forms.ChoiceField(label=_("Time zone"))
     language = forms.ChoiceField(label=_("Report language"), choices=settings.LANGUAGES)
+    kind = forms.ChoiceField(
+        label=_("Kind of organisation"),
+        choices=WorkspaceKind.choices,
+        help_text=_(
+            "koers speaks of residents instead of customers for a public body, and a new "
+            "cycle's funnel follows the kind."
+        ),
+    )
     require_two_factor = forms.BooleanField(
         label=_("Require two-factor authentication for every member"),
         required=False,

@@ -51,6 +51,15 @@ def _time_zones() -> frozenset[str]:
 _ZONES: frozenset[str] | None = None
 
 
+class WorkspaceKind(models.TextChoices):
+    """What kind of organisation a workspace is; it picks the words koers uses for its public
+    (a municipality has residents, not customers) and the default funnel of a new cycle."""
+
+    COMPANY = "company", _("company")
+    PUBLIC_BODY = "public_body", _("public body (e.g. a municipality)")
+    NON_PROFIT = "non_profit", _("non-profit organisation")
+
+
 class Workspace(models.Model):
     """An organisation or brand. Every customer row elsewhere carries a ``workspace`` key."""
 
@@ -61,6 +70,12 @@ class Workspace(models.Model):
     )
     language = models.CharField(
         _("report language"), max_length=8, choices=settings.LANGUAGES, default="nl"
+    )
+    kind = models.CharField(
+        _("kind of organisation"),
+        max_length=16,
+        choices=WorkspaceKind.choices,
+        default=WorkspaceKind.COMPANY,
     )
     created_at = models.DateTimeField(default=timezone.now)
     require_two_factor = models.BooleanField(

@@ -94,6 +94,7 @@ def workspace_settings(request: HttpRequest, workspace: Workspace) -> HttpRespon
         "name": workspace.name,
         "time_zone": workspace.time_zone,
         "language": workspace.language,
+        "kind": workspace.kind,
         "require_two_factor": workspace.require_two_factor,
     }
     form = WorkspaceSettingsForm(

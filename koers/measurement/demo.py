@@ -31,7 +31,7 @@ CHANNELS = (
 HOUR_EFFECT = {7: 0.8, 8: 1.3, 9: 1.2, 12: 1.4, 13: 1.0, 16: 0.9, 19: 1.5, 20: 1.3}
 WEEKDAY_EFFECT = (1.0, 1.25, 1.0, 1.3, 0.9, 0.6, 0.7)
 TEXTS = (
-    ("Afvalwijzer", "De nieuwe afvalkalender staat online: check uw ophaaldagen."),
+    ("Afvalwijzer", "De nieuwe afvalkalender staat online: check je ophaaldagen."),
     ("Afvalwijzer", "Grofvuil? Maak online een afspraak, dan halen we het gratis op."),
     ("", "Werkzaamheden aan de Duinweg: de rijbaan is twee weken afgesloten."),
     ("", "Vragen over de WOZ-beschikking? Stel ze hier of bel 14 0123."),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -300,6 +301,49 @@ UNIT_NAMES: Mapping[Unit, Bilingual] = {
     Unit.SECONDS: {"en": "seconds", "nl": "seconden"},
 }
 """The unit a KPI's values and targets are in, as people read it next to a number."""
+
+
+#: The words of the catalogue's formulas in Dutch; operators, ``pos``/``neg``/``neu`` and
+#: numbers stay as they are. Longer phrases first, so "followers at post time" wins over "posts".
+FORMULA_WORDS_NL: Mapping[str, str] = {
+    "followers at post time": "volgers op het moment van posten",
+    "eligible inbound": "binnengekomen berichten die een antwoord verdienen",
+    "brand mentions": "eigen vermeldingen",
+    "nearest rank": "dichtstbijzijnde rang",
+    "statistic of": "statistiek van",
+    "configurable": "instelbaar",
+    "competitors": "andere organisaties",
+    "engagements": "interacties",
+    "impressions": "vertoningen",
+    "conversions": "conversies",
+    "reactions": "reacties",
+    "comments": "opmerkingen",
+    "answered": "beantwoord",
+    "inbound": "binnenkomst",
+    "median": "mediaan",
+    "shares": "delingen",
+    "clicks": "klikken",
+    "saves": "opgeslagen",
+    "brand": "eigen",
+    "posts": "berichten",
+    "reply": "antwoord",
+    "reach": "bereik",
+    "likes": "likes",
+    "mean": "gemiddelde",
+    "base": "basis",
+}
+_FORMULA_WORD = re.compile(
+    r"\b("
+    + "|".join(re.escape(w) for w in sorted(FORMULA_WORDS_NL, key=len, reverse=True))
+    + r")\b"
+)
+
+
+def formula_text(formula: str, language: str) -> str:
+    """A catalogue formula (written in English) as a reader of ``language`` reads it."""
+    if not language.startswith("nl"):
+        return formula
+    return _FORMULA_WORD.sub(lambda m: FORMULA_WORDS_NL[m.group(1)], formula)
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,7 @@ def create_cycle(
     language = workspace.language if workspace.language in ("nl", "en") else "nl"
     FunnelStage.objects.bulk_create(
         FunnelStage(workspace=workspace, cycle=cycle, position=i, name=stage.name[language])
-        for i, stage in enumerate(rules.DEFAULT_FUNNEL_STAGES)
+        for i, stage in enumerate(rules.default_funnel_stages(workspace.kind))
     )
     Roos.objects.create(workspace=workspace, cycle=cycle)
     RoosPetal.objects.bulk_create(

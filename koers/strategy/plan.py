@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from koers.core.models import Workspace
-from koers.measurement.formulas import KPI_CATALOGUE
+from koers.measurement.formulas import KPI_CATALOGUE, formula_text
 from koers.strategy import charts, rules, status, wizard
 from koers.strategy import technographics as tg
 from koers.strategy.models import Cycle, Objective
@@ -68,7 +68,7 @@ def _kpi_lines(objective: Objective) -> tuple[KpiLine, ...]:
                 status.pick(definition.name),
                 status.pick(variant.name) if variant else "",
                 status.pick(rules.LEVELS[definition.level]["name"]),
-                variant.formula if variant else definition.formula,
+                formula_text(variant.formula if variant else definition.formula, status.lang()),
                 kpi.target,
                 status.unit_name(kpi.unit or definition.unit.value),
             )

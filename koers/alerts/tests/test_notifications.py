@@ -49,7 +49,7 @@ def test_the_email_speaks_the_workspace_language(spike_event, acme):
     acme.save(update_fields=["language"])
     notify.send_email(spike_event.pk)
     nl = mail.outbox[-1]
-    assert nl.subject.startswith("Melding: Duinwijk: 45 vermeldingen")
+    assert nl.subject == "Signaal: Duinwijk: 45 vermeldingen, 4,5× het gebruikelijke"
     assert "Stijgende termen" in nl.body
     acme.language = "en"
     acme.save(update_fields=["language"])

@@ -140,3 +140,83 @@ def test_import_is_a_verb_on_buttons_and_a_noun_for_the_network() -> None:
         assert gettext("Import") == "Importeren"
         assert str(Network.IMPORT.label) == "Import"
         assert gettext("Objectives") == "Doelstellingen"
+
+
+def test_dutch_catalogues_address_the_reader_as_je_never_as_u():
+    import re
+
+    import polib
+
+    from koers.i18n import po_files
+
+    formal = re.compile(r"\b(?:[Uu]w|[Uu]zelf)\b|\b[Uu]\b(?! *$)")
+    found = []
+    for path in po_files():
+        if "/nl/" not in str(path):
+            continue
+        for entry in polib.pofile(str(path)):
+            for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+                # "u" after a number or placeholder is the hour ("in 6 u"), not the reader.
+                cleaned = re.sub(r"(?:\d|%\(\w+\)[sd]) u\b", "", text)
+                if formal.search(cleaned):
+                    found.append(text)
+    assert found == []
+
+
+def test_each_language_has_one_date_style_with_the_month_written_out():
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from django.template import Context, Template
+    from django.utils import timezone, translation
+
+    template = Template(
+        '{{ d|date }}|{{ d|date:"DATE_FORMAT" }}|{{ t|date:"DATETIME_FORMAT" }}|'
+        '{{ t|date:"SHORT_DATETIME_FORMAT" }}|{{ d|date:"MONTH_DAY_FORMAT" }}'
+    )
+    zone = ZoneInfo("Europe/Amsterdam")
+    context = Context({"d": date(2026, 12, 4), "t": datetime(2027, 1, 20, 9, 5, tzinfo=zone)})
+    with translation.override("nl"), timezone.override(zone):
+        assert template.render(context) == (
+            "4 december 2026|4 december 2026|20 januari 2027 09:05|20 januari 09:05|4 december"
+        )
+    with translation.override("en"), timezone.override(zone):
+        assert template.render(context) == (
+            "4 December 2026|4 December 2026|20 January 2027 09:05|20 January 09:05|4 December"
+        )
+
+
+def test_numbers_built_in_python_follow_the_language_and_drop_a_trailing_zero():
+    from django.utils import translation
+
+    from koers.core.numbers import number
+
+    with translation.override("nl"):
+        assert [number(18.0), number(2.5), number(1234.56), number(None)] == [
+            "18",
+            "2,5",
+            "1.234,6",
+            "—",
+        ]
+    with translation.override("en"):
+        assert [number(18.0), number(2.5), number(1234.56)] == ["18", "2.5", "1,234.6"]
+
+
+def test_an_alert_is_a_signaal_in_dutch_never_a_melding():
+    """A municipality's "meldingen" are reports from residents; koers' alerts are "signalen"."""
+    import re
+
+    import polib
+
+    from koers.i18n import po_files
+    from koers.strategy.rules.maturity import MATURITY_STAGES
+
+    melding = re.compile(r"(?<![Vv]er)melding", re.IGNORECASE)
+    found = []
+    for path in po_files():
+        if "/nl/" in str(path):
+            for entry in polib.pofile(str(path)):
+                if "alert" in entry.msgid.lower() and melding.search(entry.msgstr):
+                    found.append(entry.msgstr)
+    assert found == []
+    assert not melding.search(repr(MATURITY_STAGES))

@@ -21,7 +21,7 @@ def test_catalogue_lists_every_kpi_with_dutch_and_english_name_and_formula(acme,
     text = response.content.decode()
     assert response.status_code == 200
     for expected in ("engagement_rate", "Engagementratio", "Engagement rate",
-                     "engagements / reach · 100", "by_followers", "Op basis van volgers",
+                     "interacties / bereik · 100", "by_followers", "Op basis van volgers",
                      "Doorklikratio (CTR)", "Blootstelling"):  # fmt: skip
         assert expected in text
 

@@ -414,3 +414,25 @@ def test_share_of_voice_over_any_brand_set_passes_its_own_consistency_check(
         assert all(s.value is None for s in shares.values())
     else:
         assert check_share_of_voice_total(s.value for s in shares.values()) == []
+
+
+def test_every_formula_of_the_catalogue_reads_in_dutch_without_an_english_word_left() -> None:
+    import re
+
+    from koers.measurement.formulas import KPI_CATALOGUE, formula_text
+
+    kept = {"pos", "neg", "neu", "likes", "p"}  # p90: the 90th percentile
+    for kpi in KPI_CATALOGUE.values():
+        for text in [kpi.formula, *(v.formula for v in kpi.variants)]:
+            english = set(re.findall(r"[a-z]+", text)) - kept
+            dutch = formula_text(text, "nl")
+            assert not english & set(re.findall(r"[a-z]+", dutch)), (text, dutch)
+            assert formula_text(text, "en") == text
+
+
+def test_a_formula_in_dutch_keeps_its_operators_and_translates_longest_phrases_first() -> None:
+    from koers.measurement.formulas import formula_text
+
+    assert formula_text("engagements / followers at post time · 100", "nl") == (
+        "interacties / volgers op het moment van posten · 100"
+    )

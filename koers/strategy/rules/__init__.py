@@ -23,6 +23,7 @@ from koers.strategy.rules.funnel import (
     FunnelRow,
     FunnelStage,
     analyse_funnel,
+    default_funnel_stages,
 )
 from koers.strategy.rules.groundswell import (
     GROUNDSWELL_OBJECTIVES,
@@ -133,6 +134,7 @@ __all__ = [
     "next_cycle_objective",
     "FunnelStage",
     "DEFAULT_FUNNEL_STAGES",
+    "default_funnel_stages",
     "FunnelRow",
     "FunnelAnalysis",
     "analyse_funnel",

@@ -24,6 +24,34 @@ DEFAULT_FUNNEL_STAGES: tuple[FunnelStage, ...] = (
 )
 """Stage names are configurable; pass your own stages to :func:`analyse_funnel`."""
 
+RESIDENT_FUNNEL_STAGES: tuple[FunnelStage, ...] = (
+    FunnelStage({"en": "Audience", "nl": "Publiek"}),
+    FunnelStage({"en": "Followers", "nl": "Volgers"}),
+    FunnelStage({"en": "Subscribers", "nl": "Abonnees"}),
+    FunnelStage({"en": "Interested residents", "nl": "Betrokken inwoners"}),
+    FunnelStage({"en": "Participating residents", "nl": "Deelnemende inwoners"}),
+    FunnelStage({"en": "Ambassadors", "nl": "Ambassadeurs"}),
+)
+"""A public body's funnel: residents who follow, take part and speak up; no sales stages."""
+
+SUPPORTER_FUNNEL_STAGES: tuple[FunnelStage, ...] = (
+    FunnelStage({"en": "Audience", "nl": "Publiek"}),
+    FunnelStage({"en": "Followers", "nl": "Volgers"}),
+    FunnelStage({"en": "Subscribers", "nl": "Abonnees"}),
+    FunnelStage({"en": "Interested people", "nl": "Geïnteresseerden"}),
+    FunnelStage({"en": "Donors/Members", "nl": "Donateurs/leden"}, revenue_allowed=True),
+    FunnelStage({"en": "Ambassadors", "nl": "Ambassadeurs"}, revenue_allowed=True),
+)
+"""A non-profit's funnel: supporters, donors and members instead of prospects and customers."""
+
+
+def default_funnel_stages(kind: str) -> tuple[FunnelStage, ...]:
+    """The funnel a new cycle starts with for a workspace of ``kind`` (``core.WorkspaceKind``)."""
+    return {
+        "public_body": RESIDENT_FUNNEL_STAGES,
+        "non_profit": SUPPORTER_FUNNEL_STAGES,
+    }.get(kind, DEFAULT_FUNNEL_STAGES)
+
 
 @dataclass(frozen=True)
 class FunnelRow:

@@ -32,13 +32,13 @@ def _item(item_id: str, en: str, nl: str, feature_en: str, feature_nl: str) -> C
 
 
 MATURITY_STAGES: tuple[MaturityStage, ...] = (
-    MaturityStage(1, {"en": "Reactive alerts", "nl": "Reactieve meldingen"}, (
+    MaturityStage(1, {"en": "Reactive alerts", "nl": "Reactieve signalen"}, (
         _item("alerts_brand", "Alerts are set up for the brand and product names.",
-              "Er zijn meldingen ingesteld voor de merk- en productnamen.",
-              "Alerts: keyword rules", "Meldingen: trefwoordregels"),
+              "Er zijn signalen ingesteld voor de merk- en productnamen.",
+              "Alerts: keyword rules", "Signalen: trefwoordregels"),
         _item("alerts_reader", "Someone is named to read the alerts and pass them on.",
-              "Er is iemand aangewezen die de meldingen leest en doorzet.",
-              "Alerts: notification by e-mail", "Meldingen: melding per e-mail"),
+              "Er is iemand aangewezen die de signalen leest en doorzet.",
+              "Alerts: notification by e-mail", "Signalen: e-mail per signaal"),
     )),
     MaturityStage(2, {"en": "Monitoring own accounts and risk control",
                       "nl": "Eigen accounts monitoren en risicobeheersing"}, (
@@ -53,7 +53,7 @@ MATURITY_STAGES: tuple[MaturityStage, ...] = (
         _item("escalation_procedure",
               "There is an escalation procedure for a crisis or a surge of complaints.",
               "Er is een escalatieprocedure voor een crisis of een golf van klachten.",
-              "Alerts: negative-sentiment surge", "Meldingen: plotselinge toename negatief "
+              "Alerts: negative-sentiment surge", "Signalen: plotselinge toename negatief "
               "sentiment"),
     )),
     MaturityStage(3, {"en": "Social listening", "nl": "Social listening"}, (
@@ -96,7 +96,7 @@ MATURITY_STAGES: tuple[MaturityStage, ...] = (
         _item("feeds_sales_marketing",
               "Insights reach sales and marketing with agreed follow-up.",
               "Inzichten bereiken verkoop en marketing, met afgesproken opvolging.",
-              "Alerts: webhooks to other systems", "Meldingen: webhooks naar andere systemen"),
+              "Alerts: webhooks to other systems", "Signalen: webhooks naar andere systemen"),
         _item("intelligence_owner", "Social intelligence has an owner and a budget.",
               "Social intelligence heeft een eigenaar en een budget.",
               "Workspace roles", "Rollen in de werkruimte"),

@@ -5,6 +5,7 @@ bilingual message catalogue every rule draws its reasons from.
 from __future__ import annotations
 
 import math
+import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,8 +36,31 @@ class Lock:
         return bool(self.reasons)
 
 
+class _LocalNumbers(string.Formatter):
+    """``str.format`` that writes numbers the way ``lang`` does: "4,5×" in Dutch, "4.5×" in
+    English (the decimal comma and the thousands dot swap places)."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        text = str(super().format_field(value, format_spec))
+        number = isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+        if number and self.lang == "nl":
+            return text.translate(str.maketrans(".,", ",."))
+        return text
+
+
+def format_in(lang: str, text: str, **params: object) -> str:
+    """``text.format(**params)`` with the numbers written in ``lang``'s style."""
+    return _LocalNumbers(lang).format(text, **params)
+
+
 def make_reason(code: str, **params: object) -> Reason:
-    return Reason(code, {lang: text.format(**params) for lang, text in MESSAGES[code].items()})
+    return Reason(
+        code, {lang: format_in(lang, text, **params) for lang, text in MESSAGES[code].items()}
+    )
 
 
 MESSAGES: Mapping[str, Bilingual] = {
@@ -213,7 +237,7 @@ def fields_reason(code: str, fields: Sequence[Bilingual], **params: object) -> R
     return Reason(
         code,
         {
-            lang: MESSAGES[code][lang].format(fields=join_words(fields, lang), **params)
+            lang: format_in(lang, MESSAGES[code][lang], fields=join_words(fields, lang), **params)
             for lang in ("en", "nl")
         },
     )

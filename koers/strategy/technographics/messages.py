@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from koers.strategy.rules.reasons import format_in
 from koers.strategy.technographics.ladder import Bilingual, Rung
 
 MESSAGES: Mapping[str, Bilingual] = {
@@ -78,7 +79,7 @@ MESSAGES: Mapping[str, Bilingual] = {
 
 
 def format_message(code: str, **params: object) -> dict[str, str]:
-    return {lang: text.format(**params) for lang, text in MESSAGES[code].items()}
+    return {lang: format_in(lang, text, **params) for lang, text in MESSAGES[code].items()}
 
 
 class SurveyError(ValueError):

@@ -66,7 +66,7 @@ def test_smart_check_shows_each_letter_as_passed_warning_or_missing_with_the_rea
     assert '<tr class="smart-missing">' in page and "Vul in: kanaal." in page  # S
     assert page.count('<tr class="smart-passed">') == 1  # M
     assert "Wijs een eigenaar aan die verantwoordelijk is." in page  # A missing
-    assert '<tr class="smart-warning">' in page and "10.0× de nulmeting" in page  # R warning
+    assert '<tr class="smart-warning">' in page and "10,0× de nulmeting" in page  # R warning
     assert "Vul een startdatum en een deadline in." in page  # T missing
 
 
