@@ -159,6 +159,72 @@ class Limits:
     max_images: int
     max_image_bytes: int
     counts_graphemes: bool = True
+    #: Videos per post (0 = the network takes no video from koers), their size and length.
+    max_videos: int = 0
+    max_video_bytes: int | None = None
+    max_video_seconds: int | None = None
+    #: Hashtags per post (Instagram: 30), ``None`` = no limit.
+    max_hashtags: int | None = None
+    #: Images a carousel needs at least (Instagram: 2); 0 = no carousels.
+    min_carousel_items: int = 0
+    #: Width ÷ height the network accepts for images, ``None`` = any.
+    min_aspect_ratio: float | None = None
+    max_aspect_ratio: float | None = None
+    #: MIME types accepted for media; empty = any image (and video when ``max_videos``).
+    media_types: tuple[str, ...] = ()
+    #: Characters of a first comment, where the network has comments.
+    max_comment_chars: int | None = None
+
+
+#: What can be published through an adapter (``Capabilities.publish``).
+PUBLISH_KINDS = (
+    "text",  # a post with only text
+    "link",  # a link with its preview card
+    "image",  # one image
+    "images",  # several images in one post (an album)
+    "carousel",  # a swipeable set of images/videos (Instagram, Threads, LinkedIn documents)
+    "video",
+    "reel",  # a short vertical video (Instagram reels)
+    "document",  # a PDF shown page by page (LinkedIn)
+    "thread",  # a sequence of posts, each replying to the one before
+    "first_comment",  # a comment under the post, placed right after it
+    "reply",
+    "quote",
+)
+#: What an adapter brings into the inbox (``Capabilities.inbox``).
+INBOX_KINDS = ("comment", "mention", "direct_message")
+#: What an adapter can measure (``Capabilities.metrics``).
+METRIC_KINDS = ("post", "account", "reach", "impressions", "video_views")
+#: How an adapter can listen (``Capabilities.listen``).
+LISTEN_KINDS = ("search", "stream", "hashtag", "feed", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What one network's adapter can do; the one place the UI and the rules ask.
+
+    Each adapter module declares ``CAPABILITIES`` (see :mod:`koers.networks.catalog`). The
+    calendar offers, the policy checks, the inbox and Measure show only what a channel's
+    network declares here. ``limits`` are the network's own defaults (an instance may announce
+    its own, as Mastodon does). ``not_allowed`` lists, in plain English msgids, what the network
+    does not allow, so the UI can say it before anything fails.
+    """
+
+    network: str
+    label: str
+    publish: frozenset[str]
+    inbox: frozenset[str]
+    metrics: frozenset[str]
+    listen: str
+    limits: Limits
+    #: The network fetches media from a public URL (Instagram, Threads) instead of an upload.
+    needs_public_media_url: bool = False
+    #: OAuth provider whose developer app the installation registers ("meta", "x", …), or "".
+    provider: str = ""
+    not_allowed: tuple[str, ...] = ()
+
+    def can_publish(self, kind: str) -> bool:
+        return kind in self.publish
 
 
 @dataclass(frozen=True, slots=True)

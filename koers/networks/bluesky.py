@@ -44,6 +44,7 @@ from koers.networks.base import (
     AccountMetrics,
     AuthError,
     Batch,
+    Capabilities,
     ConnectionStatus,
     IncomingPost,
     Limits,
@@ -83,6 +84,15 @@ LIMITS = Limits(
     max_images=MAX_IMAGES,
     max_image_bytes=MAX_BLOB_BYTES,
     counts_graphemes=True,
+)
+CAPABILITIES = Capabilities(
+    network="bluesky",
+    label="Bluesky",
+    publish=frozenset({"text", "link", "image", "images", "reply"}),
+    inbox=frozenset({"mention", "comment"}),
+    metrics=frozenset({"post", "account"}),
+    listen="search",
+    limits=LIMITS,
 )
 
 T = TypeVar("T")

@@ -44,6 +44,7 @@ from koers.networks.base import (
     AccountMetrics,
     AuthError,
     Batch,
+    Capabilities,
     ConnectionStatus,
     IncomingPost,
     Limits,
@@ -71,6 +72,15 @@ NETWORK = "mastodon"
 # Mastodon's own defaults, used only when the instance does not publish its configuration.
 DEFAULT_LIMITS = Limits(
     max_chars=500, url_length=23, max_images=4, max_image_bytes=16 * 1024 * 1024
+)
+CAPABILITIES = Capabilities(
+    network=NETWORK,
+    label="Mastodon",
+    publish=frozenset({"text", "link", "image", "images", "reply"}),
+    inbox=frozenset({"mention", "comment"}),
+    metrics=frozenset({"post", "account"}),
+    listen="search",
+    limits=DEFAULT_LIMITS,
 )
 # Statuses per page when ``lookup`` reads the account's statuses (Mastodon's maximum).
 LOOKUP_PAGE_SIZE = 40

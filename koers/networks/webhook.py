@@ -34,6 +34,7 @@ import httpx
 from koers.networks.base import (
     AccountMetrics,
     AuthError,
+    Capabilities,
     ConnectionStatus,
     Limits,
     NetworkError,
@@ -55,6 +56,22 @@ TIMESTAMP_HEADER = "X-Koers-Timestamp"
 EVENT_HEADER = "X-Koers-Event"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 TOLERANCE_SECONDS = 300
+DEFAULT_LIMITS = Limits(
+    max_chars=100_000,
+    url_length=None,
+    max_images=10,
+    max_image_bytes=10 * 1024 * 1024,
+    counts_graphemes=True,
+)
+CAPABILITIES = Capabilities(
+    network=NETWORK,
+    label="Webhook",
+    publish=frozenset({"text", "link", "image", "images"}),
+    inbox=frozenset(),
+    metrics=frozenset(),
+    listen="none",
+    limits=DEFAULT_LIMITS,
+)
 
 
 def sign(secret: bytes, timestamp: int, body: bytes) -> str:

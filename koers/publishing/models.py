@@ -26,6 +26,22 @@ class Network(models.TextChoices):
     MASTODON = "mastodon", "Mastodon"
     BLUESKY = "bluesky", "Bluesky"
     WEBHOOK = "webhook", _("Webhook")
+    FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
+    THREADS = "threads", "Threads"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    LINKEDIN = "linkedin", "LinkedIn"
+    X = "x", "X"
+    YOUTUBE = "youtube", "YouTube"
+
+
+class Provider(models.TextChoices):
+    """Whose developer app a network's OAuth runs through (registered per installation)."""
+
+    META = "meta", "Meta (Facebook, Instagram, Threads, WhatsApp)"
+    LINKEDIN = "linkedin", "LinkedIn"
+    X = "x", "X"
+    GOOGLE = "google", "Google (YouTube)"
 
 
 class Health(models.TextChoices):
@@ -48,6 +64,10 @@ class Channel(models.Model):
     account_id = models.CharField(max_length=200, blank=True)
     secret_enc = models.TextField()
     session_enc = models.TextField(blank=True)
+    # OAuth networks: the refresh token (encrypted) and what the network needs besides the
+    # access token (page id, Instagram user id, granted scopes, phone number id …).
+    refresh_enc = models.TextField(blank=True)
+    extra = models.JSONField(default=dict, blank=True)
     max_chars = models.PositiveIntegerField(null=True, blank=True)
     url_length = models.PositiveIntegerField(null=True, blank=True)
     health = models.CharField(max_length=16, choices=Health.choices, default=Health.UNCHECKED)
@@ -79,13 +99,79 @@ class Channel(models.Model):
     def session(self) -> str | None:
         return decrypt(self.session_enc) if self.session_enc else None
 
+    @property
+    def refresh_token(self) -> str | None:
+        return decrypt(self.refresh_enc) if self.refresh_enc else None
+
+    def set_refresh_token(self, plain: str | None) -> None:
+        self.refresh_enc = encrypt(plain) if plain else ""
+
+    def capabilities(self):  # noqa: ANN201 - Capabilities | None, imported lazily
+        from koers.networks.catalog import capabilities
+
+        return capabilities(self.network)
+
     def limit(self) -> tuple[int, int | None]:
         """(max characters, URL length) as this channel counts; the instance's when known."""
         if self.network == Network.MASTODON:
             return self.max_chars or 500, self.url_length or 23
         if self.network == Network.BLUESKY:
             return 300, None
+        if self.network != Network.WEBHOOK:
+            declared = self.capabilities()
+            if declared is not None:
+                return self.max_chars or declared.limits.max_chars, declared.limits.url_length
         return self.max_chars or 100_000, None
+
+
+class NetworkApp(models.Model):
+    """A developer app the installation registered with a network (koers ships none).
+
+    ``workspace`` empty = the installation's app, used by every workspace that has none of its
+    own. ``client_secret_enc`` is encrypted like channel secrets; ``extra`` holds what a
+    provider needs besides (Meta: the webhook verify token, encrypted under ``verify_token_enc``).
+    """
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, null=True, blank=True, related_name="network_apps"
+    )
+    provider = models.CharField(_("network"), max_length=16, choices=Provider.choices)
+    client_id = models.CharField(_("app id (client id)"), max_length=200)
+    client_secret_enc = models.TextField()
+    extra = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "provider"], name="network_app_per_ws"),
+            models.UniqueConstraint(
+                fields=["provider"],
+                condition=models.Q(workspace__isnull=True),
+                name="network_app_per_installation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_provider_display()} ({self.client_id})"
+
+    @property
+    def client_secret(self) -> str:
+        return decrypt(self.client_secret_enc)
+
+    def set_client_secret(self, plain: str) -> None:
+        self.client_secret_enc = encrypt(plain)
+
+    @classmethod
+    def for_workspace(cls, workspace: Workspace, provider: str) -> NetworkApp | None:
+        """The workspace's own app for ``provider``, else the installation's, else ``None``."""
+        found = {
+            app.workspace_id: app
+            for app in cls.objects.filter(provider=provider).filter(
+                models.Q(workspace=workspace) | models.Q(workspace__isnull=True)
+            )
+        }
+        return found.get(workspace.pk) or found.get(None)
 
 
 class Campaign(models.Model):
