@@ -52,7 +52,7 @@ format: install-dev
 
 test: install-dev browser lint
 	$(BIN)/python -m koers.i18n check
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n 2
 
 bench: install-dev
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
