@@ -6,7 +6,9 @@ from typing import Any
 
 from django import template
 
+from koers.core import vocabulary
 from koers.listening import languages, normalise
+from koers.listening.models import TopicKind
 
 register = template.Library()
 
@@ -23,3 +25,13 @@ def web_url(value: Any) -> str:
 def language_name(code: str) -> str:
     """A stored language code as its name in the page's language ("ru" → "Russisch")."""
     return languages.language_name(code)
+
+
+@register.filter
+def topic_kind(topic: Any, workspace: Any = None) -> str:
+    """A topic's kind in its workspace's words: a municipality tracks its own organisation and
+    other organisations, not a brand and competitors (``koers.core.vocabulary``)."""
+    kind = getattr(topic, "kind", topic)
+    owner = workspace if workspace is not None else getattr(topic, "workspace", None)
+    label = vocabulary.topic_kind_label(kind, getattr(owner, "kind", None))
+    return str(label) if label is not None else str(TopicKind(kind).label)
