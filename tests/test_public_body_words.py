@@ -61,6 +61,7 @@ def pages(acme, anna, name: str) -> dict[str, str]:
     stage_4 = [i.id for s in rules.MATURITY_STAGES if s.number <= 4 for i in s.checklist]
     strategy_actions.save_maturity(cycle, anna, checked=stage_4)
     return {
+        "overview": reverse("workspace-home", args=[acme.slug]),
         "listening": reverse("listening:index", args=[acme.slug]),
         "topic": reverse("listening:topic", args=[acme.slug, rival.pk]),
         "topic form": reverse("listening:topic-new", args=[acme.slug]),
@@ -85,6 +86,7 @@ def test_a_public_bodys_pages_have_no_business_words(acme, anna, client_for, kin
     client = client_for(anna)
     # Before: the company's words are on these pages (so the test can fail).
     company = {name: read(client, url, language) for name, url in pages(acme, anna, "A").items()}
+    assert BUSINESS[language].search(company["overview"])
     assert BUSINESS[language].search(company["listening"])
     assert BUSINESS[language].search(company["maturity"])
     assert BUSINESS[language].search(company["plan"])

@@ -32,6 +32,10 @@ _COMPANY = {
     ),
     "sov_topics": _("brand and competitors"),
     "sov_help": _("Brands and competitors with this on form the set for share of voice."),
+    "listening_section": _(
+        "Tracked topics for your brand, competitors and campaigns: mentions from Mastodon, "
+        "Bluesky, RSS and imports, with language, sentiment and share of voice."
+    ),
     "topic_kind_brand": _("Brand"),
     "topic_kind_competitor": _("Competitor"),
     "maturity_top": _(
@@ -58,6 +62,10 @@ _PUBLIC = {
         "compare your share of voice."
     ),
     "sov_topics": _("your organisation and other organisations"),
+    "listening_section": _(
+        "Tracked topics for your organisation, other organisations and campaigns: mentions "
+        "from Mastodon, Bluesky, RSS and imports, with language, sentiment and share of voice."
+    ),
     "sov_help": _(
         "Your own organisation and the other organisations with this on form the set for share "
         "of voice."
