@@ -189,3 +189,121 @@ def test_no_english_text_and_no_foreign_date_or_number_style_reaches_a_dutch_pag
         found += [f"{url}: {phrase!r}" for phrase in leaks(html, phrases)]
         found += [f"{url}: style {text!r}" for text in foreign_styles(html)]
     assert not found, "English on Dutch pages:\n" + "\n".join(found)
+
+
+# django-allauth's own pages (login, two-factor, password reset, e-mail, passkeys, sessions):
+# koers' Dutch is informal ("je") and says "tweestapsverificatie" and "inloggen".
+ALLAUTH_PO = (
+    __import__("pathlib").Path(__import__("allauth").__file__).parent
+    / "locale/nl/LC_MESSAGES/django.po"
+)
+FORMAL = re.compile(
+    r"\b(?:[Uu]|[Uu]w|[Uu]we|alstublieft|a\.u\.b\.?|[Tt]wee-?factor\w*|[Aa]anmeld\w*|[Aa]fmeld\w*"
+    r"|[Mm]eld (?:je|u) (?:\w+ )?aan|You)\b"
+)
+
+
+def allauth_phrases() -> set[str]:
+    """Literal pieces (two words or more) of allauth's msgids: English on a Dutch page."""
+    phrases: set[str] = set()
+    for entry in polib.pofile(str(ALLAUTH_PO)):
+        for msgid in filter(None, [entry.msgid, entry.msgid_plural]):
+            for piece in PLACEHOLDER.split(re.sub(r"<[^>]+>", " ", msgid)):
+                piece = " ".join(piece.strip(" .,:;()\n").split())
+                if len(piece.split()) >= 2:
+                    phrases.add(piece)
+    return phrases
+
+
+def formal_words(html: str) -> list[str]:
+    parser = VisibleText()
+    parser.feed(html)
+    return sorted(set(FORMAL.findall(parser.text())))
+
+
+def test_the_formal_finder_sees_u_uw_and_twee_factor_but_not_je():
+    html = "<p>Voer alstublieft uw code in. U bent ingelogd. Twee-factor-authenticatie."
+    html += " Meld je aan. Je kunt je wachtwoord wijzigen; tweestapsverificatie.</p>"
+    assert formal_words(html) == ["Meld je aan", "Twee-factor", "U", "alstublieft", "uw"]
+
+
+def _allauth_pages(client, user):
+    """The addresses of allauth's pages a member sees, with the data each one needs (a
+    generator: the authenticator app is set up after the pages that need it absent)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.urls import reverse
+
+    names = [
+        "account_email",
+        "account_change_password",
+        "account_reauthenticate",
+        "account_logout",
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_list_webauthn",
+        "mfa_add_webauthn",
+        "usersessions_list",
+        "socialaccount_connections",
+    ]
+    yield from (reverse(name) for name in names)
+    # With an authenticator app: its deactivation and the recovery codes pages.
+    TOTP.activate(user, generate_totp_secret())
+    yield from (reverse("mfa_deactivate_totp"), reverse("mfa_generate_recovery_codes"))
+
+
+ANONYMOUS_PAGES = [
+    "account_login",
+    "account_signup",
+    "account_reset_password",
+    "account_reset_password_done",
+    "socialaccount_login_cancelled",
+    "socialaccount_login_error",
+]
+
+
+def test_allauths_pages_in_dutch_say_je_and_tweestapsverificatie_without_english(anna):
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    phrases = allauth_phrases() | english_phrases()
+    found: list[str] = []
+    pages: list[tuple[str, str]] = []
+    client = Client(HTTP_ACCEPT_LANGUAGE="nl")
+    for name in ANONYMOUS_PAGES:
+        response = client.get(reverse(name))
+        pages.append((reverse(name), response.content.decode()))
+    # Logging in with an authenticator app: the second step of the login.
+    bram = get_user_model().objects.create_user(
+        "bram2fa", "bram2fa@example.nl", "een-lang-wachtwoord-1"
+    )
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(bram, generate_totp_secret())
+    response = client.post(
+        reverse("account_login"), {"login": "bram2fa", "password": "een-lang-wachtwoord-1"}
+    )
+    assert response.status_code == 302 and "2fa" in response["Location"], response.status_code
+    stage = client.get(response["Location"])
+    pages.append((response["Location"], stage.content.decode()))
+
+    from conftest import PASSWORD
+
+    member = Client(HTTP_ACCEPT_LANGUAGE="nl")
+    EmailAddress.objects.create(user=anna, email=anna.email, verified=True, primary=True)
+    assert (
+        member.post(reverse("account_login"), {"login": "anna", "password": PASSWORD}).status_code
+        == 302
+    )
+    # Two-factor settings want a fresh confirmation of the password.
+    member.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    for url in _allauth_pages(member, anna):
+        response = member.get(url)
+        assert response.status_code == 200, url
+        pages.append((url, response.content.decode()))
+    for url, html in pages:
+        found += [f"{url}: {phrase!r}" for phrase in leaks(html, phrases)]
+        found += [f"{url}: formal or another word {word!r}" for word in formal_words(html)]
+    assert not found, "allauth pages:\n" + "\n".join(found)
+    text = " ".join(html for _url, html in pages)
+    assert "tweestapsverificatie" in text.lower()

@@ -10,6 +10,7 @@ from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from koers.core import vocabulary
 from koers.core.forms import RowChoiceField
 from koers.core.models import Workspace
 from koers.core.outbound import validate_public_url
@@ -54,17 +55,21 @@ class TopicForm(forms.ModelForm):
         help_texts = {
             "query": _(
                 'Words, "exact phrases", #hashtags and @names with AND, OR, NOT, NEAR/n and '
-                "brackets; klant* for word beginnings; lang:nl, network:mastodon, site:…"
-            ),
-            "counts_for_share_of_voice": _(
-                "Brands and competitors with this on form the set for share of voice."
+                "brackets; fiets* for word beginnings; lang:nl, network:mastodon, site:…"
             ),
         }
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.workspace = workspace
-        self.fields["kind"].choices = TopicKind.choices
+        # A municipality tracks its own organisation and others, not a brand and competitors.
+        self.fields["kind"].choices = [
+            (value, vocabulary.topic_kind_label(value, workspace.kind) or label)
+            for value, label in TopicKind.choices
+        ]
+        self.fields["counts_for_share_of_voice"].help_text = vocabulary.words(workspace.kind)[
+            "sov_help"
+        ]
         self.fields["query"].widget.attrs["aria-describedby"] = "query-feedback"
 
     def clean_name(self) -> str:

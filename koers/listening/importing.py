@@ -31,7 +31,7 @@ from typing import Any, BinaryIO
 from koers.listening.normalise import Rejected
 from koers.networks import csvcells
 from koers.networks.base import IncomingPost
-from koers.networks.files import local_to_utc, parse_date
+from koers.networks.files import local_to_utc, network_name, parse_date
 from koers.networks.text import plain_text
 
 FIELDS = ("id", "text", "created_at", "author", "author_name", "url", "lang", "links", "network")
@@ -112,7 +112,8 @@ def row_to_post(
     text, html_links = plain_text(text)
     author = str(get("author") or "")
     url = str(get("url") or "")
-    network = str(get("network") or NETWORK).lower()
+    # Any network name: aliases ("Twitter" → "x") are mapped, unknown names become "other".
+    network = network_name(get("network"), NETWORK)
     remote_id = get("id")
     if remote_id is None or str(remote_id).strip() == "":
         remote_id = derived_id(network, url, author, created, text)

@@ -34,10 +34,25 @@ class Sentiment(models.TextChoices):
 
 
 class Network(models.TextChoices):
+    """Where a mention comes from: koers' own sources, or the network an imported file names
+    (``koers.networks.files.NETWORK_NAMES``; an unknown name is stored as "other")."""
+
     MASTODON = "mastodon", "Mastodon"
     BLUESKY = "bluesky", "Bluesky"
     RSS = "rss", "RSS"
     IMPORT = "import", pgettext_lazy("network", "Import")
+    FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
+    THREADS = "threads", "Threads"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    X = "x", "X"
+    LINKEDIN = "linkedin", "LinkedIn"
+    YOUTUBE = "youtube", "YouTube"
+    TIKTOK = "tiktok", "TikTok"
+    NEWS = "news", pgettext_lazy("network", "News")
+    FORUM = "forum", pgettext_lazy("network", "Forum")
+    REVIEW = "review", pgettext_lazy("network", "Reviews")
+    OTHER = "other", pgettext_lazy("network", "Other")
 
 
 # A short palette that stays readable on white; the topic form offers these.

@@ -20,9 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
+from koers.networks.files import NETWORK_NAMES
 from koers.networks.text import HASHTAG_RE, MASTODON_MENTION_RE
 
-NETWORKS: Final = ("mastodon", "bluesky", "rss", "import")
+# koers' own sources, "import" and every network an imported file may name
+# (``koers.networks.files.network_name`` maps any other name to "other").
+NETWORKS: Final = NETWORK_NAMES
 MAX_TEXT: Final = 20_000
 MAX_REMOTE_ID: Final = 300
 

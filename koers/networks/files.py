@@ -87,6 +87,86 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
+# The networks a mention may come from: koers' own sources (mastodon, bluesky, rss), a file
+# without a network column ("import"), and the networks of other tools' exports. Any other
+# name becomes "other": an export of Facebook or TikTok posts is never refused for its network.
+NETWORK_NAMES = (
+    "mastodon",
+    "bluesky",
+    "rss",
+    "import",
+    "facebook",
+    "instagram",
+    "threads",
+    "whatsapp",
+    "x",
+    "linkedin",
+    "youtube",
+    "tiktok",
+    "news",
+    "forum",
+    "review",
+    "other",
+)
+# Other spellings in exports (Coosto, OBI4wan, Brandwatch, Meltwater, spreadsheets by hand),
+# compared without case, spaces, dots, dashes and underscores.
+NETWORK_ALIASES = {
+    "twitter": "x",
+    "xcom": "x",
+    "twittercom": "x",
+    "tweet": "x",
+    "tweets": "x",
+    "fb": "facebook",
+    "facebookcom": "facebook",
+    "facebookpage": "facebook",
+    "facebookpages": "facebook",
+    "messenger": "facebook",
+    "ig": "instagram",
+    "insta": "instagram",
+    "instagramcom": "instagram",
+    "threadsnet": "threads",
+    "threadscom": "threads",
+    "wa": "whatsapp",
+    "whatsappbusiness": "whatsapp",
+    "li": "linkedin",
+    "linkedincom": "linkedin",
+    "yt": "youtube",
+    "youtubecom": "youtube",
+    "tiktokcom": "tiktok",
+    "bsky": "bluesky",
+    "bskyapp": "bluesky",
+    "blueskysocial": "bluesky",
+    "fediverse": "mastodon",
+    "nieuws": "news",
+    "onlinenews": "news",
+    "nieuwssite": "news",
+    "nieuwssites": "news",
+    "forums": "forum",
+    "fora": "forum",
+    "reviews": "review",
+    "recensie": "review",
+    "recensies": "review",
+    "beoordeling": "review",
+    "beoordelingen": "review",
+    "overig": "other",
+    "overige": "other",
+    "anders": "other",
+}
+
+
+def network_name(value: object, default: str = "import") -> str:
+    """The network a file's cell names: one of :data:`NETWORK_NAMES`. Empty → ``default``;
+    "Twitter" → "x", "FB" → "facebook", "Instagram.com" → "instagram"; unknown → "other"."""
+    raw = str(value or "").strip().lower()
+    if not raw:
+        return default
+    if raw in NETWORK_NAMES:
+        return raw
+    key = re.sub(r"[\s._-]+", "", raw.removeprefix("www."))
+    if key in NETWORK_NAMES:
+        return key
+    return NETWORK_ALIASES.get(key, "other")
+
 
 class FileFormatError(ValueError):
     """The file as a whole can't be read (not CSV/JSONL, not UTF-8, no header)."""
@@ -366,7 +446,7 @@ def _row_post(
         problems.append((mapping.lang, f"not a language code: {lang[:20]!r}"))
     if problems:
         return None, problems
-    network = get("network").lower() or default_network
+    network = network_name(get("network"), default_network)
     author = get("author")
     remote_id = get("id") or _stable_id(
         network, url, author, created if mapping.date else None, text

@@ -15,7 +15,25 @@ from koers.query.text import Kind
 
 #: Fields a query may filter on, in the order messages list them.
 FIELDS = ("lang", "author", "network", "site", "country")
-NETWORKS = ("mastodon", "bluesky", "rss", "import")
+#: The same names as ``koers.networks.files.NETWORK_NAMES`` (a mention's network).
+NETWORKS = (
+    "mastodon",
+    "bluesky",
+    "rss",
+    "import",
+    "facebook",
+    "instagram",
+    "threads",
+    "whatsapp",
+    "x",
+    "linkedin",
+    "youtube",
+    "tiktok",
+    "news",
+    "forum",
+    "review",
+    "other",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,7 +58,7 @@ _HOST_RE = re.compile(r"[^\W_](?:[\w.-]*[^\W_])?")
 _FIELD_EXAMPLES = {
     "lang": "lang:nl",
     "author": "author:@jan",
-    "network": "network:mastodon (mastodon, bluesky, rss, import)",
+    "network": "network:mastodon (" + ", ".join(NETWORKS) + ")",
     "site": "site:example.nl",
     "country": "country:nl",
 }

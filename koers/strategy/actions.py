@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koers.core import vocabulary
 from koers.core.actions import audit
 from koers.core.models import Workspace
 from koers.measurement.formulas import KPI_CATALOGUE
@@ -530,7 +531,9 @@ def add_example_objective(cycle: Cycle, actor: AbstractBaseUser, *, index: int) 
     objective = Objective.objects.create(
         workspace=cycle.workspace,
         cycle=cycle,
-        title=example.text[language],
+        title=vocabulary.example_objective_text(index, example.text, cycle.workspace.kind)[
+            language
+        ],
         groundswell=example.groundswell.value,
         level=example.level.value,
         metric=example.metric[language],

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from koers.core import vocabulary
 from koers.core.forms import IsoDateInput
 from koers.measurement.formulas import KPI_CATALOGUE, UNIT_NAMES
 from koers.strategy import rules
@@ -130,13 +131,21 @@ class TacticForm(forms.Form):
 class GroundswellForm(forms.Form):
     """One choice per Groundswell objective: not chosen, primary or secondary."""
 
-    def __init__(self, *args: Any, initial_roles: dict[str, str] | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        initial_roles: dict[str, str] | None = None,
+        workspace_kind: str | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         roles = initial_roles or {}
         for objective, info in rules.GROUNDSWELL_OBJECTIVES.items():
+            # A municipality's words for the business function and meaning (no "Sales").
+            function = vocabulary.groundswell_text(info, "business_function", workspace_kind)
             self.fields[objective.value] = forms.ChoiceField(
-                label=f"{pick(info.name)} · {pick(info.business_function)}",
-                help_text=pick(info.meaning),
+                label=f"{pick(info.name)} · {pick(function)}",
+                help_text=pick(vocabulary.groundswell_text(info, "meaning", workspace_kind)),
                 choices=[("", _("Not chosen")), *GroundswellRole.choices],
                 required=False,
                 initial=roles.get(objective.value, ""),

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
+from koers.core import vocabulary
 from koers.core.models import Workspace
 from koers.measurement.formulas import KPI_CATALOGUE, formula_text
 from koers.strategy import charts, rules, status, wizard
@@ -123,6 +124,8 @@ def document_context(cycle: Cycle) -> dict[str, Any]:
             for p in cycle.petals.all()
         ],
         "maturity_stages": rules.MATURITY_STAGES,
+        # The workspace's words (koers.core.vocabulary) also where no request renders the plan.
+        "words": vocabulary.words(cycle.workspace.kind),
         "generated": timezone.localdate(),
         "compare_benchmark": benchmark,
         "part_labels": {s.key: s.label for s in wizard.STEPS},

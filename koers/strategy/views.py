@@ -388,7 +388,9 @@ def objectives(request: HttpRequest, workspace: Workspace, cycle_id: int) -> Htt
     """Groundswell objectives (primary and secondaries) and the list of SMART objectives."""
     cycle = get_cycle_for_member(request, workspace, cycle_id)
     roles = {c.objective: c.role for c in cycle.groundswell.all()}
-    form = forms.GroundswellForm(request.POST or None, initial_roles=roles)
+    form = forms.GroundswellForm(
+        request.POST or None, initial_roles=roles, workspace_kind=workspace.kind
+    )
     if request.method == "POST" and form.is_valid():
         actions.set_groundswell(cycle, request.user, roles=form.roles())
         return _saved(request, cycle, "objectives")

@@ -100,11 +100,13 @@ def test_two_factor_set_up_with_an_authenticator_app_and_a_login_with_its_code(
     expect(page.get_by_role("heading", name="Activeer authenticator-app")).to_be_visible()
     expect(page.get_by_role("img", name=re.compile(r"^[A-Z2-7]{32}$"))).to_be_visible()  # the QR
     secret = page.get_by_label("Authenticator geheim").input_value()
-    page.get_by_label("Authenticator code").fill("000000" if code_for(secret) != "000000" else "1")
+    page.get_by_label("Code uit de authenticator-app").fill(
+        "000000" if code_for(secret) != "000000" else "1"
+    )
     page.get_by_role("button", name="Activeer").click()
     expect(page.get_by_text("Ongeldige code.")).to_be_visible()
     assert not Authenticator.objects.filter(user=bram).exists()
-    page.get_by_label("Authenticator code").fill(code_for(secret))
+    page.get_by_label("Code uit de authenticator-app").fill(code_for(secret))
     page.get_by_role("button", name="Activeer").click()
 
     # The first authenticator comes with recovery codes, shown once.
@@ -124,7 +126,7 @@ def test_two_factor_set_up_with_an_authenticator_app_and_a_login_with_its_code(
 
     page.goto("/accounts/2fa/authenticate/")
     page.get_by_label("Code").fill(code_for(secret))
-    page.get_by_role("button", name="Aanmelden").click()
+    page.get_by_role("button", name="Inloggen").click()
     expect(page).to_have_url(re.compile(r"/w/acme/$"))
 
 
