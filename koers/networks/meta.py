@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -58,6 +59,25 @@ from koers.networks.safety import BlockedAddressError, OutboundBlockedError, htt
 from koers.networks.text import find_hashtags, grapheme_count
 
 logger = logging.getLogger(__name__)
+
+#: Query parameters whose values never reach a log line (Meta's token endpoints take them in
+#: the address, as documented, and httpx logs every address at INFO).
+SECRET_PARAMS = re.compile(
+    r"((?:access_token|client_secret|fb_exchange_token|code|input_token)=)[^&\s\"]+"
+)
+
+
+class _RedactSecrets(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args:
+            record.args = tuple(
+                SECRET_PARAMS.sub(r"\1[hidden]", str(a)) if "=" in str(a) else a
+                for a in record.args
+            )
+        return True
+
+
+logging.getLogger("httpx").addFilter(_RedactSecrets())
 
 #: The Graph API version every Facebook and Instagram call uses.
 GRAPH_VERSION = "v23.0"
@@ -310,15 +330,11 @@ class GraphClient:
 
         ``write``: a lost answer means the outcome is unknown (the post may exist).
         """
-        params = dict(params or {})
-        if token:
-            if method == "GET" or method == "DELETE":
-                params["access_token"] = self._token
-            else:
-                data = {**(data or {}), "access_token": self._token}
+        # The token goes in a header, never in the address: httpx logs addresses.
+        headers = {"Authorization": f"Bearer {self._token}"} if token else {}
         try:
             response = self._client.request(
-                method, self.url(path), params=params, data=data, files=files
+                method, self.url(path), params=params, data=data, files=files, headers=headers
             )
         except BlockedAddressError as error:
             raise OutboundBlockedError(error.host, network=self.label.lower()) from None
@@ -1013,15 +1029,13 @@ def exchange_threads_code(
         },
         token=False,
     )
-    long = graph.call(
+    # The short-lived token goes in the header like every token (never in a logged address).
+    long = GraphClient(
+        hosts.threads_graph, str(short["access_token"]), version="", label="Threads"
+    ).call(
         "GET",
         "access_token",
-        params={
-            "grant_type": "th_exchange_token",
-            "client_secret": client_secret,
-            "access_token": short["access_token"],
-        },
-        token=False,
+        params={"grant_type": "th_exchange_token", "client_secret": client_secret},
     )
     token = Token(str(long["access_token"]), _expiry(long))
     me = GraphClient(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from koers.networks import meta as wire
 from koers.publishing.connect import Account, AuthorizeRequest, Feature, Grant, register
@@ -35,9 +35,9 @@ def hosts() -> wire.MetaHosts:
 FEATURES = (
     Feature(
         "facebook",
-        N_("Publish on Facebook Pages"),
+        gettext_noop("Publish on Facebook Pages"),
         ("pages_show_list", "pages_manage_posts", "pages_read_engagement", "business_management"),
-        N_(
+        gettext_noop(
             "List the Pages you manage (pages_show_list, business_management), publish posts, "
             "photos and videos on them (pages_manage_posts) and read their posts to confirm a "
             "post went out exactly once (pages_read_engagement)."
@@ -45,42 +45,44 @@ FEATURES = (
     ),
     Feature(
         "instagram",
-        N_("Publish on Instagram"),
+        gettext_noop("Publish on Instagram"),
         ("instagram_basic", "instagram_content_publish", "pages_show_list"),
-        N_(
+        gettext_noop(
             "Find the Instagram professional account linked to each Page (instagram_basic) and "
             "publish images, carousels and reels on it (instagram_content_publish)."
         ),
     ),
     Feature(
         "comments",
-        N_("Comments and first comments"),
+        gettext_noop("Comments and first comments"),
         ("pages_manage_engagement", "instagram_manage_comments"),
-        N_(
+        gettext_noop(
             "Place a first comment under a post and, later, answer and moderate comments "
             "(pages_manage_engagement, instagram_manage_comments)."
         ),
     ),
     Feature(
         "insights",
-        N_("Measure reach and engagement"),
+        gettext_noop("Measure reach and engagement"),
         ("read_insights", "instagram_manage_insights"),
-        N_(
+        gettext_noop(
             "Read the figures of the Page, the account and each post (read_insights, "
             "instagram_manage_insights)."
         ),
     ),
     Feature(
         "messages",
-        N_("Messenger messages"),
+        gettext_noop("Messenger messages"),
         ("pages_messaging",),
-        N_("Receive and answer the Page's Messenger conversations in the inbox (pages_messaging)."),
+        gettext_noop(
+            "Receive and answer the Page's Messenger conversations in the inbox (pages_messaging)."
+        ),
     ),
     Feature(
         "threads",
-        N_("Publish on Threads"),
+        gettext_noop("Publish on Threads"),
         ("threads_basic", "threads_content_publish"),
-        N_(
+        gettext_noop(
             "Read your Threads profile (threads_basic) and publish posts, images and "
             "carousels on it (threads_content_publish). Threads asks in its own window: "
             "choose it on its own."

@@ -257,6 +257,10 @@ class FakeGraph(FakeServer):
 
     def _params(self, request: Request) -> dict[str, str]:
         values = {k: v[-1] for k, v in request.query.items()}
+        # Graph takes the token as a parameter or as "Authorization: Bearer/OAuth <token>".
+        scheme, _, bearer = request.header("authorization").partition(" ")
+        if scheme.lower() in ("bearer", "oauth") and bearer:
+            values["access_token"] = bearer
         content_type = request.header("content-type")
         if content_type.startswith("multipart/"):
             for name, (payload, filename) in request.multipart().items():
