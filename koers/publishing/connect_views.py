@@ -13,7 +13,9 @@ from __future__ import annotations
 import json
 import time
 from datetime import datetime
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -197,9 +199,25 @@ def connect_start(request: HttpRequest, workspace: Workspace, provider: str) -> 
         "provider": provider,
         "label": Provider(provider).label,
         "features": flow.features,
-        "base_url_problem": media_urls.base_url_problem(),
+        "base_url_problem": media_urls.fetch_problem(),
     }
-    return render(request, "publishing/connect_start.html", context)
+    response = render(request, "publishing/connect_start.html", context)  # also after errors
+    _allow_dialogs(response, flow, app)
+    return response
+
+
+def _allow_dialogs(response: HttpResponse, flow: Flow, app: NetworkApp) -> None:
+    """The form's answer redirects to the provider's consent page: browsers check each hop
+    of a form's redirects against the CSP's ``form-action``, so name the dialogs' origins."""
+    if not settings.SECURE_CSP:
+        return
+    origins = set()
+    for feature in flow.features:
+        parts = urlsplit(flow.authorize(app, {feature.key}).url)
+        origins.add(f"{parts.scheme}://{parts.netloc}")
+    config = dict(getattr(response, "_csp_config", None) or settings.SECURE_CSP)
+    config["form-action"] = [*config.get("form-action", ["'self'"]), *sorted(origins)]
+    response._csp_config = config  # type: ignore[attr-defined] - Django's CSP override
 
 
 def _account_to_dict(account: Account) -> dict[str, object]:
@@ -300,7 +318,8 @@ def connect_choose(request: HttpRequest, provider: str) -> HttpResponse:
     workspace = _workspace_by_id(request, pending[0])
     found = pending[1]
     labels = [
-        f"{Network(a.network).label}: {a.name}" + (f" (@{a.handle})" if a.handle else "")
+        f"{Network(a.network).label}: {a.name}"
+        + (f" (@{a.handle})" if a.handle and a.name != f"@{a.handle}" else "")
         for a in found
     ]
     form = ChooseAccountsForm(request.POST or None, labels=labels)

@@ -48,6 +48,7 @@ RULE_LABELS = {
     "content_mix": _("Content mix per week"),
     "duplicate": _("Same text posted recently"),
     "broken_link": _("Links that don't work"),
+    "network_media": _("Media and hashtags per network"),
 }
 
 

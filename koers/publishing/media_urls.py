@@ -36,6 +36,12 @@ def media_id(token: str) -> int | None:
     return found if isinstance(found, int) else None
 
 
+def fetch_problem() -> str:
+    """:func:`base_url_problem` for the configured Meta: none when Meta is the local fake
+    (``KOERS_META_URL``: demos and tests), which reaches local addresses."""
+    return "" if settings.KOERS_META_URL else base_url_problem()
+
+
 def base_url_problem(base_url: str | None = None) -> str:
     """Why Meta can't fetch from ``KOERS_BASE_URL`` ("" when it looks public): "local" for a
     name like localhost or a loopback/private address, "http" when it is not HTTPS."""

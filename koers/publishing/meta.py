@@ -179,7 +179,10 @@ class MetaFlow:
                     Account(
                         network="instagram",
                         remote_id=page.instagram_id,
-                        name=page.instagram_name or page.instagram_username,
+                        # By handle: the account's name is often the Page's name too.
+                        name=f"@{page.instagram_username}"
+                        if page.instagram_username
+                        else (page.instagram_name or page.instagram_id),
                         handle=page.instagram_username,
                         endpoint=where.graph,
                         access_token=page.token,

@@ -130,8 +130,7 @@ def _network_media(
     """The limits each channel's network declares (koers.networks.catalog), never a name."""
     facts = _media_facts(item) if deliveries else []
     # A local fake Graph API (KOERS_META_URL, demos and tests) reaches local addresses.
-    local = media_urls.base_url_problem() == "local" and not settings.KOERS_META_URL
-    unreachable = settings.BASE_URL if local else ""
+    unreachable = settings.BASE_URL if media_urls.fetch_problem() == "local" else ""
     found: list[rules.Finding] = []
     for delivery, text in zip(deliveries, texts, strict=True):
         declared = delivery.channel.capabilities()

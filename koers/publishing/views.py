@@ -391,7 +391,7 @@ def channels(request: HttpRequest, workspace: Workspace) -> HttpResponse:
             (key, form.__name__.removesuffix("Form")) for key, form in CHANNEL_FORMS.items()
         ],
         "oauth_providers": connect_views.connectable(workspace),
-        "base_url_problem": media_urls.base_url_problem(),
+        "base_url_problem": media_urls.fetch_problem(),
     }
     return render(request, "publishing/channels.html", context)
 
