@@ -147,7 +147,7 @@ CAPABILITIES_BY_NETWORK: dict[str, Capabilities] = {
         label="Facebook",
         publish=frozenset({"text", "link", "image", "images", "video", "first_comment"}),
         inbox=frozenset(),
-        metrics=frozenset({"post", "account"}),
+        metrics=frozenset({"post", "account", "reach", "impressions"}),
         listen="none",
         limits=FACEBOOK_LIMITS,
         provider="meta",
@@ -157,7 +157,7 @@ CAPABILITIES_BY_NETWORK: dict[str, Capabilities] = {
         label="Instagram",
         publish=frozenset({"image", "carousel", "reel", "first_comment"}),
         inbox=frozenset(),
-        metrics=frozenset({"post", "account"}),
+        metrics=frozenset({"post", "account", "reach", "impressions", "video_views"}),
         listen="none",
         limits=INSTAGRAM_LIMITS,
         needs_public_media_url=True,
@@ -169,7 +169,7 @@ CAPABILITIES_BY_NETWORK: dict[str, Capabilities] = {
         label="Threads",
         publish=frozenset({"text", "link", "image", "carousel", "first_comment"}),
         inbox=frozenset(),
-        metrics=frozenset({"post", "account"}),
+        metrics=frozenset({"post", "account", "impressions"}),
         listen="none",
         limits=THREADS_LIMITS,
         needs_public_media_url=True,
@@ -522,12 +522,15 @@ class FacebookPublisher:
                 )
             except PermanentError:
                 continue  # deleted since
+            seen = _insights(self.graph, remote_id, "post_impressions,post_impressions_unique")
             found.append(
                 PostMetrics(
                     remote_id=remote_id,
                     likes=_summary(body, "reactions"),
                     replies=_summary(body, "comments"),
                     reposts=int((body.get("shares") or {}).get("count") or 0),
+                    reach=seen.get("post_impressions_unique"),
+                    impressions=seen.get("post_impressions"),
                 )
             )
         return found
@@ -548,6 +551,24 @@ def _summary(body: dict[str, Any], edge: str) -> int | None:
     summary = (body.get(edge) or {}).get("summary") or {}
     count = summary.get("total_count")
     return int(count) if count is not None else None
+
+
+def _insights(
+    graph: GraphClient, node: str, metrics: str, edge: str = "insights"
+) -> dict[str, int]:
+    """Lifetime values of ``/{node}/insights``; empty when the insights permission was not
+    granted (the feature is optional) or the post is too new to have any."""
+    try:
+        body = graph.get(f"{node}/{edge}", metric=metrics)
+    except (AuthError, PermanentError):
+        return {}
+    values: dict[str, int] = {}
+    for entry in body.get("data") or []:
+        points = entry.get("values") or []
+        value = points[-1].get("value") if points else entry.get("total_value", {}).get("value")
+        if isinstance(value, int):
+            values[str(entry.get("name"))] = value
+    return values
 
 
 def _first_comment(graph: GraphClient, remote_id: str, text: str) -> None:
@@ -580,6 +601,9 @@ class _ContainerPublisher:
     media_edge = "media"
     caption_field = "caption"
     quota_edge = "content_publishing_limit"
+    #: Insight metrics read per post: (reach metric, views metric, the edge's fields).
+    insight_metrics = "reach,views"
+    count_fields = "like_count,comments_count"
     limits_value: Limits = INSTAGRAM_LIMITS
 
     def __init__(
@@ -780,17 +804,21 @@ class _ContainerPublisher:
         found = []
         for remote_id in remote_ids:
             try:
-                body = self.graph.get(remote_id, fields="like_count,comments_count")
+                body = self.graph.get(remote_id, fields=self.count_fields)
             except PermanentError:
                 continue
-            found.append(
-                PostMetrics(
-                    remote_id=remote_id,
-                    likes=body.get("like_count"),
-                    replies=body.get("comments_count"),
-                )
-            )
+            seen = _insights(self.graph, remote_id, self.insight_metrics)
+            found.append(self._metrics(remote_id, body, seen))
         return found
+
+    def _metrics(self, remote_id: str, body: dict[str, Any], seen: dict[str, int]) -> PostMetrics:
+        return PostMetrics(
+            remote_id=remote_id,
+            likes=body.get("like_count"),
+            replies=body.get("comments_count"),
+            reach=seen.get("reach"),
+            impressions=seen.get("views"),
+        )
 
     def fetch_account_metrics(self) -> AccountMetrics:
         body = self.graph.get(self.user_id, fields="followers_count,follows_count,media_count")
@@ -862,6 +890,23 @@ class ThreadsPublisher(_ContainerPublisher):
     caption_field = "text"
     quota_edge = "threads_publishing_limit"
     limits_value = THREADS_LIMITS
+    insight_metrics = "views,likes,replies,reposts,quotes"
+    count_fields = "id"
+
+    def _metrics(self, remote_id: str, body: dict[str, Any], seen: dict[str, int]) -> PostMetrics:
+        """Threads counts everything in its insights; it reports views, not reach."""
+        return PostMetrics(
+            remote_id=remote_id,
+            likes=seen.get("likes"),
+            replies=seen.get("replies"),
+            reposts=seen.get("reposts"),
+            quotes=seen.get("quotes"),
+            impressions=seen.get("views"),
+        )
+
+    def fetch_account_metrics(self) -> AccountMetrics:
+        seen = _insights(self.graph, self.user_id, "followers_count", "threads_insights")
+        return AccountMetrics(followers=seen.get("followers_count"), following=None, posts=None)
 
     def __init__(
         self, threads_url: str, user_id: str, token: str, *, timeout: float = 30.0, **kwargs: Any

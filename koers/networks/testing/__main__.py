@@ -35,7 +35,7 @@ def main() -> None:
         type=FaultPlan.parse,
         default=None,
         metavar="SPEC",
-        help="fault plan for Mastodon, Bluesky and Meta, e.g. drop=0.05,fail=0.05,ignore-idempotency",
+        help="fault plan for Mastodon, Bluesky and Meta, e.g. drop=0.05,ignore-idempotency",
     )
     args = parser.parse_args()
 

@@ -148,6 +148,8 @@ class FakeGraph(FakeServer):
         self.window_seconds = 3600.0
         self._window: list[float] = []
         self.fetch_media = True
+        #: What ``/{id}/insights`` answers per metric name (0 when not set).
+        self.insight_values: dict[str, int] = {}
         self.deny_next = False
         self.long_lived_seconds = 60 * 24 * 3600
         self._ids = itertools.count(17_900_000_000_000_001)
@@ -566,6 +568,38 @@ class FakeGraph(FakeServer):
                     f"{self.url}{request.path}?after={_cursor(start + len(chunk))}"
                 )
         return self._ok(body)
+
+    def _get_insights(
+        self, request: Request, params: dict[str, str], node: str, auth: FakeToken
+    ) -> Response:
+        """Lifetime insights; the numbers are :attr:`insight_values` (name → value)."""
+        scope = (
+            "threads_basic"
+            if auth.kind == "threads"
+            else (
+                "read_insights"
+                if "_" in node or node in self.pages
+                else "instagram_manage_insights"
+            )
+        )
+        if scope not in self.granted:
+            return self._error(f"(#10) Application does not have permission for {scope}", 10)
+        wanted = [m for m in params.get("metric", "").split(",") if m]
+        return self._ok(
+            {
+                "data": [
+                    {
+                        "name": name,
+                        "period": "lifetime",
+                        "values": [{"value": self.insight_values.get(name, 0)}],
+                        "id": f"{node}/insights/{name}/lifetime",
+                    }
+                    for name in wanted
+                ]
+            }
+        )
+
+    _get_threads_insights = _get_insights
 
     def _get_permissions(
         self, request: Request, params: dict[str, str], node: str, auth: FakeToken

@@ -352,3 +352,28 @@ def test_secrets_in_token_addresses_never_reach_the_log(graph, caplog):
     assert "oauth/access_token" in logged
     assert "app-secret" not in logged and "c0de" not in logged and "EAAuser" not in logged
     assert "client_secret=[hidden]" in logged
+
+
+def test_post_metrics_carry_insights_and_skip_them_without_the_permission(graph, page):
+    facebook, instagram = _facebook(graph, page), _instagram(graph, page)
+    post = facebook.publish(OutgoingPost(text="Gemeten"), "k1")
+    media = instagram.publish(OutgoingPost(text="Gemeten", media=(image(),)), "k2")
+    graph.insight_values = {
+        "post_impressions": 900,
+        "post_impressions_unique": 700,
+        "reach": 400,
+        "views": 650,
+    }
+    [fb] = facebook.fetch_post_metrics([post.remote_id])
+    [ig] = instagram.fetch_post_metrics([media.remote_id])
+    assert (fb.likes, fb.replies, fb.reposts, fb.reach, fb.impressions) == (3, 1, 2, 700, 900)
+    assert (ig.likes, ig.replies, ig.reach, ig.impressions) == (3, 1, 400, 650)
+    assert instagram.fetch_account_metrics().followers == 800
+
+    graph.revoke_permission("read_insights")
+    graph.revoke_permission("instagram_manage_insights")
+    [fb] = facebook.fetch_post_metrics([post.remote_id])
+    [ig] = instagram.fetch_post_metrics([media.remote_id])
+    assert (fb.likes, fb.reach, fb.impressions) == (3, None, None)  # unknown, never 0
+    assert (ig.likes, ig.reach) == (3, None)
+    assert facebook.fetch_post_metrics(["1_404"]) == []  # deleted since: left out

@@ -404,3 +404,21 @@ def test_a_refused_dialog_and_a_bad_code_write_nothing(client, anna, acme, graph
     assert "Koppelen lukte niet" in answer.content.decode()
     assert "Meta-fout 100/36009" in answer.content.decode()
     assert not Channel.objects.filter(workspace=acme).exists()
+
+
+def test_measurement_collects_insights_of_a_published_page_post(plan, facebook, graph, fb_page):
+    from koers.measurement import collect
+    from koers.measurement.models import MeasuredPost
+
+    item = plan([facebook], text="Zo meten we bereik")
+    _queue(item)
+    assert dispatch.publish_delivery(item.deliveries.get().pk) == "published"
+    graph.insight_values = {"post_impressions": 1500, "post_impressions_unique": 1100}
+
+    result = collect.collect_fresh()
+
+    assert result.new_posts == 1 and result.post_snapshots == 1
+    post = MeasuredPost.objects.get(network="facebook")
+    assert post.remote_id == item.deliveries.get().remote_id
+    snapshot = post.snapshots.get()
+    assert (snapshot.reach, snapshot.impressions, snapshot.likes) == (1100, 1500, 3)
