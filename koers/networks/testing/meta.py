@@ -473,6 +473,8 @@ class FakeGraph(FakeServer):
                 page = self.pages[auth.owner]
                 return self._ok({"id": page.page_id, "name": page.name})
             return self._ok({"id": self.user_id, "name": self.user_name})
+        if node == self.threads_user["id"] and auth.kind == "threads":
+            return self._ok(dict(self.threads_user))
         if node in self.pages:
             page = self.pages[node]
             return self._ok(

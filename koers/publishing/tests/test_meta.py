@@ -422,3 +422,37 @@ def test_measurement_collects_insights_of_a_published_page_post(plan, facebook, 
     assert post.remote_id == item.deliveries.get().remote_id
     snapshot = post.snapshots.get()
     assert (snapshot.reach, snapshot.impressions, snapshot.likes) == (1100, 1500, 3)
+
+
+def test_owners_are_warned_before_a_threads_token_expires_and_reconnect_through_meta(
+    client, acme, anna, graph, mailoutbox, django_capture_on_commit_callbacks
+):
+    from koers.publishing.tasks import check_channels
+
+    token = graph.new_token("threads", graph.threads_user["id"], expires_in=5 * 86400)
+    [threads] = actions.connect_oauth_channels(
+        acme,
+        anna,
+        [
+            Account(
+                "threads",
+                graph.threads_user["id"],
+                "Zonnedal",
+                "gemeente.zonnedal",
+                graph.url,
+                token,
+                expires_at=timezone.now() + timedelta(days=5),
+                extra={"threads_user_id": graph.threads_user["id"]},
+            )
+        ],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        check_channels.call()
+        check_channels.call()  # once per credential, not every hour
+    threads.refresh_from_db()
+    assert threads.health == Health.OK and threads.warned_at is not None
+    assert len(mailoutbox) == 1 and "Zonnedal" in mailoutbox[0].subject
+    assert "anna@example.nl" in mailoutbox[0].to
+    client.force_login(anna)
+    page = client.get(reverse("publishing:channels", kwargs={"slug": "acme"})).content.decode()
+    assert reverse("publishing:connect-start", kwargs={"slug": "acme", "provider": "meta"}) in page
