@@ -30,6 +30,8 @@ class Feature:
     label: str  # a msgid, translated where shown
     scopes: tuple[str, ...]
     explanation: str  # a msgid: what koers does with these scopes
+    #: Asked on its own consent page (Threads): can't be chosen together with others.
+    alone: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -417,6 +417,17 @@ class FeaturesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["features"].choices = [(f.key, _(f.label)) for f in features]
         self.fields["features"].error_messages["required"] = _("Choose at least one.")
+        self.alone = {f.key for f in features if getattr(f, "alone", False)}
+
+    def clean_features(self) -> list[str]:
+        chosen = self.cleaned_data["features"]
+        if len(chosen) > 1 and self.alone & set(chosen):
+            labels = dict(self.fields["features"].choices)
+            names = ", ".join(str(labels[key]) for key in sorted(self.alone & set(chosen)))
+            raise ValidationError(
+                _("%(feature)s asks in its own window: choose it on its own.") % {"feature": names}
+            )
+        return chosen
 
 
 class ChooseAccountsForm(forms.Form):

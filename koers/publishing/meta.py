@@ -87,6 +87,7 @@ FEATURES = (
             "carousels on it (threads_content_publish). Threads asks in its own window: "
             "choose it on its own."
         ),
+        alone=True,
     ),
 )
 

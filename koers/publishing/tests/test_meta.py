@@ -456,3 +456,29 @@ def test_owners_are_warned_before_a_threads_token_expires_and_reconnect_through_
     client.force_login(anna)
     page = client.get(reverse("publishing:channels", kwargs={"slug": "acme"})).content.decode()
     assert reverse("publishing:connect-start", kwargs={"slug": "acme", "provider": "meta"}) in page
+
+
+def test_connecting_threads_runs_its_own_dialog_and_stores_the_token_expiry(
+    client, anna, acme, graph
+):
+    import httpx
+
+    _meta_app(acme, anna, graph)
+    client.force_login(anna)
+    start_url = reverse("publishing:connect-start", kwargs={"slug": "acme", "provider": "meta"})
+    mixed = client.post(start_url, {"features": ["facebook", "threads"]})
+    assert mixed.status_code == 200
+    assert "eigen venster" in mixed.content.decode()
+
+    start = client.post(start_url, {"features": ["threads"]})
+    dialog = urlsplit(start["Location"])
+    assert dialog.path == "/oauth/authorize"
+    assert parse_qs(dialog.query)["scope"] == ["threads_basic,threads_content_publish"]
+    back = urlsplit(httpx.get(start["Location"]).headers["location"])
+    assert client.get(f"{back.path}?{back.query}")["Location"] == "/connect/meta/choose/"
+    client.post("/connect/meta/choose/", {"accounts": ["0"]})
+
+    threads = Channel.objects.get(workspace=acme, network="threads")
+    assert threads.handle == "gemeente.zonnedal"
+    assert graph.tokens[threads.secret].kind == "threads"
+    assert threads.expires_at > timezone.now() + timedelta(days=59)
