@@ -663,14 +663,15 @@ class _ContainerPublisher:
         answer = self.graph.post(f"{self.user_id}/{self.media_edge}", **fields)
         return str(answer["id"])
 
-    def _wait(self, container_id: str) -> None:
-        """Poll the container until it is ready; raise when it failed or took too long."""
+    def _wait(self, container_id: str) -> str:
+        """Poll the container until it is ready (FINISHED, or PUBLISHED already); raise when
+        it failed or took too long."""
         deadline = time.monotonic() + self.poll_timeout
         while True:
             body = self.graph.get(container_id, fields=f"{self.status_field},id")
             status = str(body.get(self.status_field) or "FINISHED")
             if status in ("FINISHED", "PUBLISHED"):
-                return
+                return status
             if status == "ERROR":
                 raise PermanentError(
                     _sentence(self.label, "processing", "container", "ERROR"), network=self.network
@@ -706,7 +707,13 @@ class _ContainerPublisher:
         saved = (checkpoint.data if checkpoint is not None else {}).get("container")
         if saved:
             try:
-                self._wait(saved)
+                if self._wait(saved) == "PUBLISHED":
+                    # Published by a try whose answer was lost, and not found by the lookup
+                    # yet: still unknown, never a second publish.
+                    raise UnknownOutcomeError(
+                        f"No answer from {self.label} after sending; the post may exist.",
+                        network=self.network,
+                    )
                 return saved
             except _ContainerExpiredError:
                 pass  # make a new one below
@@ -745,6 +752,9 @@ class _ContainerPublisher:
         problems = self.validate(post)
         if problems:
             raise PermanentError(" ".join(p.message for p in problems), network=self.network)
+        done = (post.checkpoint.data if post.checkpoint is not None else {}).get("published")
+        if done:  # an earlier try published it and saved the id, then stopped
+            return self._result(done)
         container = self._container(post)
         self._check_quota()
         answer = self.graph.post(
@@ -753,15 +763,24 @@ class _ContainerPublisher:
         remote_id = str(answer["id"])
         if post.checkpoint is not None:
             post.checkpoint.save({"container": container, "published": remote_id})
-        details = self.graph.get(remote_id, fields="id,permalink,timestamp")
-        result = PublishResult(
+        result = self._result(remote_id)
+        if post.first_comment:
+            self._comment(remote_id, post.first_comment)
+        return result
+
+    def _result(self, remote_id: str) -> PublishResult:
+        """The published post's address. The post exists already: a failed read must not
+        look like a failed publish (the caller would publish again), so it falls back."""
+        try:
+            details = self.graph.get(remote_id, fields="id,permalink,timestamp")
+        except NetworkError as error:
+            logger.warning("details of %s not read: %s", remote_id, error.message)
+            details = {}
+        return PublishResult(
             remote_id=remote_id,
             url=str(details.get("permalink") or ""),
             published_at=_when(details.get("timestamp")),
         )
-        if post.first_comment:
-            self._comment(remote_id, post.first_comment)
-        return result
 
     def _comment(self, remote_id: str, text: str) -> None:
         _first_comment(self.graph, remote_id, text)

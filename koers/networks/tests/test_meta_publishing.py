@@ -377,3 +377,29 @@ def test_post_metrics_carry_insights_and_skip_them_without_the_permission(graph,
     assert (fb.likes, fb.reach, fb.impressions) == (3, None, None)  # unknown, never 0
     assert (ig.likes, ig.reach) == (3, None)
     assert facebook.fetch_post_metrics(["1_404"]) == []  # deleted since: left out
+
+
+def test_a_post_published_before_a_crash_is_never_published_again(graph, page):
+    publisher = _instagram(graph, page)
+    checkpoint = MemoryCheckpoint()
+    post = OutgoingPost(text="Eén keer", media=(image(),), checkpoint=checkpoint)
+    real_get = publisher.graph.get
+
+    def get_failing_after_publish(path, **params):
+        if params.get("fields") == "id,permalink,timestamp":  # the read after publishing
+            raise RetryableError("Instagram: Meta is unavailable (Meta error 2).")
+        return real_get(path, **params)
+
+    publisher.graph.get = get_failing_after_publish
+    first = publisher.publish(post, "k")  # published: a failed read is no failed publish
+    assert first.remote_id == graph.ig_media[page.instagram_id][0]["id"]
+    publisher.graph.get = real_get
+    # A later try (the worker died before recording it) answers from the checkpoint.
+    again = publisher.publish(post, "k")
+    assert again.remote_id == first.remote_id
+    # The answer to media_publish was lost before the id was saved: unknown, not a 2nd post.
+    checkpoint.saved = {"container": checkpoint.saved["container"]}
+    with pytest.raises(UnknownOutcomeError):
+        publisher.publish(post, "k")
+    assert len(graph.ig_media[page.instagram_id]) == 1
+    assert graph.count("POST", f"/{GRAPH_VERSION}/{page.instagram_id}/media_publish") == 1
