@@ -482,3 +482,10 @@ def test_connecting_threads_runs_its_own_dialog_and_stores_the_token_expiry(
     assert threads.handle == "gemeente.zonnedal"
     assert graph.tokens[threads.secret].kind == "threads"
     assert threads.expires_at > timezone.now() + timedelta(days=59)
+
+
+def test_the_item_page_shows_the_first_comment(client, anna, plan, facebook):
+    item = plan([facebook], text="Met reactie", first_comment="Meer op zonnedal.nl")
+    client.force_login(anna)
+    page = client.get(reverse("publishing:item", kwargs={"slug": "acme", "item_id": item.pk}))
+    assert "Eerste reactie:</strong> Meer op zonnedal.nl" in page.content.decode()
