@@ -246,6 +246,11 @@ KOERS_INVITATION_DAYS = env_int("KOERS_INVITATION_DAYS", 7, minimum=1)
 # public addresses only, unless an intranet install allows private ones (all, or listed).
 KOERS_ALLOW_PRIVATE_URLS = env_bool("KOERS_ALLOW_PRIVATE_URLS", False)
 KOERS_OUTBOUND_ALLOWLIST = env_outbound_allowlist("KOERS_OUTBOUND_ALLOWLIST")
+# Meta (Facebook, Instagram, Threads): empty = Meta's own hosts. A URL = every Meta host is that
+# one server (the fake Graph API of ``python -m koers.networks.testing``, for demos and tests).
+KOERS_META_URL = env_str("KOERS_META_URL", "").rstrip("/")
+# How long a signed media address (what Instagram and Threads fetch) stays valid, in seconds.
+KOERS_MEDIA_URL_SECONDS = env_int("KOERS_MEDIA_URL_SECONDS", 3600, minimum=60)
 
 # -- Accounts ---------------------------------------------------------------------------------
 # Login, password reset and change, two-factor (TOTP, recovery codes, passkeys/security keys),

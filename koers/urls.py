@@ -5,6 +5,8 @@ from django.urls import include, path
 
 from koers.accounts import views as account_security
 from koers.core import views
+from koers.publishing import connect_views
+from koers.publishing import views as publishing_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,6 +22,15 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("new/", views.workspace_new, name="workspace-new"),
     path("invite/<str:token>/", views.invitation, name="invitation"),
+    # OAuth networks send people back here (the address registered in their developer apps),
+    # and Instagram/Threads fetch media from signed addresses: neither carries a workspace.
+    path(
+        "connect/<str:provider>/callback/",
+        connect_views.connect_callback,
+        name="connect-callback",
+    ),
+    path("connect/<str:provider>/choose/", connect_views.connect_choose, name="connect-choose"),
+    path("m/<str:token>/", publishing_views.media_signed, name="media-signed"),
     path("w/<slug:slug>/", views.workspace_home, name="workspace-home"),
     path("w/<slug:slug>/settings/", views.workspace_settings, name="workspace-settings"),
     path("w/<slug:slug>/settings/members/", views.members, name="members"),

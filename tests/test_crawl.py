@@ -119,6 +119,7 @@ def kwarg_values(
         ("publishing", "media_id"): lambda: Media.objects.filter(item__workspace=workspace)[0].pk,
         ("publishing", "channel_id"): first(PubChannel),
         ("publishing", "network"): lambda: "mastodon",
+        ("publishing", "provider"): lambda: "meta",
         ("publishing", "token"): lambda: feed_token,
         ("listening", "topic_id"): first(Topic),
         ("listening", "mention_id"): first(Mention),

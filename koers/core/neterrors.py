@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 _H = r"(?P<host>[^\s()]+)"
 _R = r"(?P<reason>.+)"
 _S = r"(?P<status>\d{3}|None)"
+_META = r"(?P<network>Facebook|Instagram|Threads)"
+_CODE = r"\(Meta error (?P<code>[\w/]+)\)"
 
 #: (pattern of the English sentence, the translated template with the same named fields).
 #: A lambda per entry so the gettext call runs per page, in the page's language.
@@ -127,6 +129,78 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[], str]]] = [
     (
         r"Jetstream unreachable after (?P<count>\d+) attempts\.",
         lambda: _("Jetstream unreachable after %(count)s attempts."),
+    ),
+    (
+        rf"{_META}: the access has expired; reconnect the account {_CODE}\.",
+        lambda: _(
+            "%(network)s: the access has expired; reconnect the account (Meta error %(code)s)."
+        ),
+    ),
+    (
+        rf"{_META}: the password changed; reconnect the account {_CODE}\.",
+        lambda: _(
+            "%(network)s: the password changed; reconnect the account (Meta error %(code)s)."
+        ),
+    ),
+    (
+        rf"{_META}: the access was revoked; reconnect the account {_CODE}\.",
+        lambda: _(
+            "%(network)s: the access was revoked; reconnect the account (Meta error %(code)s)."
+        ),
+    ),
+    (
+        rf"{_META}: a permission is missing; reconnect and allow it {_CODE}\.",
+        lambda: _(
+            "%(network)s: a permission is missing; reconnect and allow it (Meta error %(code)s)."
+        ),
+    ),
+    (
+        rf"{_META}: too many requests; koers tries again later {_CODE}\.",
+        lambda: _("%(network)s: too many requests; koers tries again later (Meta error %(code)s)."),
+    ),
+    (
+        rf"{_META}: Meta blocked this for a policy reason {_CODE}\.",
+        lambda: _("%(network)s: Meta blocked this for a policy reason (Meta error %(code)s)."),
+    ),
+    (
+        rf"{_META}: Meta refused a value in the post {_CODE}\.",
+        lambda: _("%(network)s: Meta refused a value in the post (Meta error %(code)s)."),
+    ),
+    (
+        rf"{_META}: Meta refused the carousel \(2 to 10 items\) {_CODE}\.",
+        lambda: _("%(network)s: Meta refused the carousel (2 to 10 items) (Meta error %(code)s)."),
+    ),
+    (
+        rf"{_META}: Meta could not fetch the media from koers {_CODE}\.",
+        lambda: _("%(network)s: Meta could not fetch the media from koers (Meta error %(code)s)."),
+    ),
+    (
+        rf"{_META}: the daily publishing limit is reached {_CODE}\.",
+        lambda: _("%(network)s: the daily publishing limit is reached (Meta error %(code)s)."),
+    ),
+    (
+        rf"{_META}: Meta could not process the video {_CODE}\.",
+        lambda: _("%(network)s: Meta could not process the video (Meta error %(code)s)."),
+    ),
+    (
+        rf"{_META}: Meta is unavailable {_CODE}\.",
+        lambda: _("%(network)s: Meta is unavailable (Meta error %(code)s)."),
+    ),
+    (
+        rf"{_META}: Meta refused the request {_CODE}\.",
+        lambda: _("%(network)s: Meta refused the request (Meta error %(code)s)."),
+    ),
+    (
+        rf"No answer from {_META} after sending; the post may exist\.",
+        lambda: _("No answer from %(network)s after sending; the post may exist."),
+    ),
+    (
+        rf"{_META} is still processing the media; koers checks again later\.",
+        lambda: _("%(network)s is still processing the media; koers checks again later."),
+    ),
+    (
+        rf"{_META} let the media expire; koers makes it again\.",
+        lambda: _("%(network)s let the media expire; koers makes it again."),
     ),
 ]
 _COMPILED = [(re.compile(pattern), template) for pattern, template in _PATTERNS]

@@ -29,6 +29,7 @@ from koers.listening.rollups import daily_rollups_ready
 from koers.measurement import formulas
 from koers.measurement.periods import Period
 from koers.networks.base import Publisher
+from koers.networks.catalog import capabilities
 from koers.publishing.adapters import publisher_for
 from koers.publishing.models import Channel, Delivery, DeliveryState
 from koers.publishing.models import Network as PublishingNetwork
@@ -187,8 +188,13 @@ def responses(workspace: Workspace, period: Period) -> Responses | None:
     )
 
 
-METRIC_NETWORKS = (PublishingNetwork.MASTODON, PublishingNetwork.BLUESKY)
-"""Networks whose adapters report post and account metrics (webhooks don't)."""
+METRIC_NETWORKS = tuple(
+    network
+    for network in PublishingNetwork.values
+    if (declared := capabilities(network)) is not None and "post" in declared.metrics
+)
+"""Networks whose adapters report post metrics, as their capabilities declare (Mastodon,
+Bluesky, Facebook, Instagram, Threads; webhooks don't)."""
 
 
 def published_posts(
@@ -250,7 +256,8 @@ def has_delivery() -> Exists:
 
 
 def connected_accounts(workspace: Workspace | None = None) -> list[ConnectedAccount]:
-    """Mastodon and Bluesky channels (not demo channels, which point nowhere)."""
+    """Channels of the networks in ``METRIC_NETWORKS`` (not demo channels, which point
+    nowhere)."""
     channels = Channel.objects.filter(network__in=METRIC_NETWORKS, is_demo=False)
     if workspace is not None:
         channels = channels.filter(workspace=workspace)

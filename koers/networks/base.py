@@ -85,12 +85,19 @@ class UnknownOutcomeError(NetworkError):
 # ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class MediaItem:
-    """One image to attach. ``alt_text`` is required by koers' policy, empty only on purpose."""
+    """One image (or video) to attach. ``alt_text`` is required by koers' policy, empty only
+    on purpose. ``url``: where the network can fetch the file itself, for networks that take
+    media by address instead of an upload (Instagram, Threads); empty = upload ``data``."""
 
     data: bytes
     mime_type: str
     alt_text: str
     filename: str = "image"
+    url: str = ""
+
+    @property
+    def is_video(self) -> bool:
+        return self.mime_type.startswith("video/")
 
     def __repr__(self) -> str:  # the bytes would flood logs and test output
         return f"MediaItem({self.filename!r}, {self.mime_type}, {len(self.data)} bytes)"
@@ -112,6 +119,24 @@ class OutgoingPost:
     visibility: Visibility = "public"
     link_card_url: str | None = None
     in_reply_to: str | None = None
+    #: A comment placed under the post right after it (networks with ``first_comment``).
+    first_comment: str | None = None
+    #: Where a multi-step publish (Instagram: container, then publish) keeps its progress
+    #: across tries and crashes; ``None`` = the adapter starts from scratch every time.
+    checkpoint: Checkpoint | None = field(default=None, compare=False, repr=False)
+
+
+class Checkpoint(Protocol):
+    """Progress of one delivery that survives a crash (the caller stores it durably).
+
+    ``data`` is what was saved by the last try; ``save`` replaces it (before the next
+    request goes out, so a crash after that request can resume instead of starting over).
+    """
+
+    @property
+    def data(self) -> dict[str, str]: ...
+
+    def save(self, data: dict[str, str]) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,6 +395,8 @@ def validate_against_limits(post: OutgoingPost, limits: Limits, length: int) -> 
             )
         )
     for index, item in enumerate(post.media, start=1):
+        if item.is_video and limits.max_videos:
+            continue
         if not item.mime_type.startswith("image/"):
             problems.append(
                 Problem("not_an_image", f"Attachment {index} is not an image.", field="media")

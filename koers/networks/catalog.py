@@ -19,6 +19,9 @@ MODULES: dict[str, str] = {
     "mastodon": "koers.networks.mastodon",
     "bluesky": "koers.networks.bluesky",
     "webhook": "koers.networks.webhook",
+    "facebook": "koers.networks.meta",
+    "instagram": "koers.networks.meta",
+    "threads": "koers.networks.meta",
 }
 
 

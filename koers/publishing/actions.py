@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 
 from koers.core import neterrors
 from koers.core.actions import audit
+from koers.core.crypto import encrypt
 from koers.core.models import Membership, Role, Workspace, role_at_least
 from koers.networks.base import ConnectionStatus, Limits
 from koers.publishing import policy
+from koers.publishing.connect import Account
 from koers.publishing.models import (
     Campaign,
     Channel,
@@ -33,6 +35,8 @@ from koers.publishing.models import (
     Flag,
     Health,
     Media,
+    Network,
+    NetworkApp,
     PublishingSettings,
     State,
     StateChange,
@@ -336,6 +340,7 @@ def save_item(
     campaign: Campaign | None = None,
     objective: Objective | None = None,
     notes: str = "",
+    first_comment: str = "",
     day: date | None = None,
     at: time | None = None,
     channel_texts: dict[int, str] | None = None,
@@ -353,6 +358,7 @@ def save_item(
         item.state = stored.state
     item.title, item.text, item.link, item.category = title, text, link, category
     item.campaign, item.objective, item.notes = campaign, objective, notes
+    item.first_comment = first_comment
     item.plan(day, at, workspace.time_zone)
     item.updated_at = timezone.now()
     item.save()
@@ -672,3 +678,106 @@ def rotate_credentials() -> int:
         count += 1
     audit(None, None, "channel.rotate_keys", f"re-encrypted {count} channel credentials")
     return count
+
+
+# ---------------------------------------------------------------------------------------------
+# Developer apps and OAuth channels
+# ---------------------------------------------------------------------------------------------
+@transaction.atomic
+def save_network_app(
+    workspace: Workspace,
+    actor: AbstractBaseUser,
+    *,
+    provider: str,
+    client_id: str,
+    client_secret: str = "",
+    installation: bool = False,
+    extra_secrets: dict[str, str] | None = None,
+    extra_values: dict[str, str] | None = None,
+) -> NetworkApp:
+    """Create or change a developer app (the workspace's own, or the installation's when
+    ``installation`` and the actor is the installation's administrator). Empty secrets keep
+    what is stored; secrets are stored encrypted under ``<name>_enc``."""
+    if installation and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied(_("Only the installation's administrator may do this."))
+    _require(workspace, actor, Role.ADMIN)
+    owner = None if installation else workspace
+    app = NetworkApp.objects.select_for_update().filter(workspace=owner, provider=provider).first()
+    app = app or NetworkApp(workspace=owner, provider=provider)
+    app.client_id = client_id.strip()
+    if client_secret:
+        app.set_client_secret(client_secret)
+    extra = dict(app.extra or {})
+    for name, value in (extra_values or {}).items():
+        extra[name] = value.strip()
+    for name, value in (extra_secrets or {}).items():
+        if value:
+            extra[f"{name}_enc"] = encrypt(value)
+    app.extra = extra
+    app.updated_at = timezone.now()
+    app.save()
+    audit(
+        workspace,
+        actor,
+        "network_app.save",
+        f"{provider} developer app {'for the installation' if installation else ''}".strip(),
+        app,
+    )
+    return app
+
+
+def _free_name(workspace: Workspace, name: str, network_label: str) -> str:
+    taken = set(Channel.objects.filter(workspace=workspace).values_list("name", flat=True))
+    for candidate in (name, f"{name} ({network_label})"):
+        if candidate[:80] not in taken:
+            return candidate[:80]
+    number = 2
+    while f"{name[:70]} ({number})" in taken:
+        number += 1
+    return f"{name[:70]} ({number})"
+
+
+@transaction.atomic
+def connect_oauth_channels(
+    workspace: Workspace, actor: AbstractBaseUser, accounts: list[Account]
+) -> list[Channel]:
+    """Add the chosen accounts as channels in one go (all or none); an account that is
+    already a channel of the workspace gets its new token instead (a reconnect)."""
+    _require(workspace, actor, Role.ADMIN)
+    now = timezone.now()
+    channels = []
+    for account in accounts:
+        channel = (
+            Channel.objects.select_for_update()
+            .filter(workspace=workspace, network=account.network, account_id=account.remote_id)
+            .first()
+        )
+        creating = channel is None
+        if channel is None:
+            label = str(Network(account.network).label)
+            channel = Channel(
+                workspace=workspace,
+                network=account.network,
+                name=_free_name(workspace, account.name, label),
+                account_id=account.remote_id[:200],
+            )
+        channel.endpoint = account.endpoint.rstrip("/")
+        channel.handle = account.handle.lstrip("@")[:120]
+        channel.account = (f"@{account.handle}" if account.handle else account.name)[:200]
+        channel.set_secret(account.access_token)
+        channel.set_refresh_token(account.refresh_token)
+        channel.expires_at, channel.warned_at = account.expires_at, None
+        channel.extra = dict(account.extra)
+        channel.health, channel.health_reason, channel.checked_at = Health.OK, "", now
+        channel.session_enc = ""
+        channel.save()
+        audit(
+            workspace,
+            actor,
+            "channel.connect" if creating else "channel.reconnect",
+            f"{'connected' if creating else 'new token for'} {account.network} channel "
+            f"{channel.name}",
+            channel,
+        )
+        channels.append(channel)
+    return channels

@@ -62,6 +62,34 @@ def _build(channel: Channel, timeout: float) -> Publisher:
             timeout=timeout,
         )
         return BlueskyPublisher(session)
+    if channel.network in (Network.FACEBOOK, Network.INSTAGRAM, Network.THREADS):
+        return _meta(channel, timeout)
     from koers.networks.webhook import WebhookPublisher
 
     return WebhookPublisher(channel.endpoint, channel.secret.encode(), timeout=timeout)
+
+
+def _meta(channel: Channel, timeout: float) -> Publisher:
+    from koers.networks import meta
+
+    extra = channel.extra or {}
+    if channel.network == Network.FACEBOOK:
+        return meta.FacebookPublisher(
+            channel.endpoint,
+            str(extra.get("page_id") or channel.account_id),
+            channel.secret,
+            timeout=timeout,
+        )
+    if channel.network == Network.INSTAGRAM:
+        return meta.InstagramPublisher(
+            channel.endpoint,
+            str(extra.get("ig_user_id") or channel.account_id),
+            channel.secret,
+            timeout=timeout,
+        )
+    return meta.ThreadsPublisher(
+        channel.endpoint,
+        str(extra.get("threads_user_id") or channel.account_id),
+        channel.secret,
+        timeout=timeout,
+    )

@@ -30,6 +30,8 @@ class Feature:
     label: str  # a msgid, translated where shown
     scopes: tuple[str, ...]
     explanation: str  # a msgid: what koers does with these scopes
+    #: Asked on its own consent page (Threads): can't be chosen together with others.
+    alone: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,8 @@ class AuthorizeRequest:
     pkce: bool = False
     scope_separator: str = " "
     params: dict[str, str] = field(default_factory=dict)
+    #: The client id for this dialog when it is not the app's own (Threads has its own).
+    client_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,8 @@ class Grant:
     refresh_token: str | None = None
     expires_at: datetime | None = None
     scopes: tuple[str, ...] = ()
+    #: What the provider said besides the tokens (the user id, …); no secrets.
+    extra: dict[str, object] = field(default_factory=dict)
 
     def __repr__(self) -> str:  # never print tokens
         return f"Grant(expires_at={self.expires_at!r}, scopes={self.scopes!r})"

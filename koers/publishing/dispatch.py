@@ -50,7 +50,7 @@ from koers.networks.base import (
     RetryableError,
     UnknownOutcomeError,
 )
-from koers.publishing import actions, policy
+from koers.publishing import actions, media_urls, policy
 from koers.publishing.adapters import publisher_for
 from koers.publishing.models import (
     Attempt,
@@ -216,18 +216,50 @@ def claim(delivery_id: int, worker: str, now: datetime | None = None) -> bool:
     return claimed == 1
 
 
+class DeliveryCheckpoint:
+    """A delivery's ``progress`` column as the adapters' :class:`Checkpoint`: saved at once
+    (outside any transaction), so a crash right after a step still finds it."""
+
+    def __init__(self, delivery: Delivery) -> None:
+        self._pk = delivery.pk
+        self._data = {str(k): str(v) for k, v in (delivery.progress or {}).items()}
+
+    @property
+    def data(self) -> dict[str, str]:
+        return dict(self._data)
+
+    def save(self, data: dict[str, str]) -> None:
+        self._data = dict(data)
+        Delivery.objects.filter(pk=self._pk).update(progress=self._data)
+
+
 def build_post(delivery: Delivery) -> OutgoingPost:
     item = delivery.item
+    declared = delivery.channel.capabilities()
+    by_url = bool(declared and declared.needs_public_media_url)
     media = []
     for m in item.media.all():
         with m.file.open("rb") as handle:
             data = handle.read()
-        media.append(MediaItem(data, m.mime_type, m.alt_text, m.file.name.rsplit("/", 1)[-1]))
+        media.append(
+            MediaItem(
+                data,
+                m.mime_type,
+                m.alt_text,
+                m.file.name.rsplit("/", 1)[-1],
+                url=media_urls.signed_url(m.pk) if by_url else "",
+            )
+        )
+    first_comment = None
+    if item.first_comment.strip() and declared and declared.can_publish("first_comment"):
+        first_comment = item.first_comment.strip()
     return OutgoingPost(
         text=policy.outgoing_text(delivery),
         media=tuple(media),
         language=item.workspace.language,
         link_card_url=item.link or None,
+        first_comment=first_comment,
+        checkpoint=DeliveryCheckpoint(delivery),
     )
 
 

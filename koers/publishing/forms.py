@@ -48,6 +48,7 @@ RULE_LABELS = {
     "content_mix": _("Content mix per week"),
     "duplicate": _("Same text posted recently"),
     "broken_link": _("Links that don't work"),
+    "network_media": _("Media and hashtags per network"),
 }
 
 
@@ -179,15 +180,29 @@ class ItemForm(forms.ModelForm):
 
     class Meta:
         model = ContentItem
-        fields = ["title", "text", "link", "category", "campaign", "objective", "notes"]
+        fields = [
+            "title",
+            "text",
+            "link",
+            "category",
+            "campaign",
+            "objective",
+            "notes",
+            "first_comment",
+        ]
         field_classes = {"campaign": RowChoiceField, "objective": RowChoiceField}
         widgets = {
             "text": forms.Textarea(attrs={"rows": 5}),
             "notes": forms.Textarea(attrs={"rows": 2}),
+            "first_comment": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
             "text": _("Shared text for every channel; give a channel its own text below."),
             "link": _("UTM parameters (source, medium, campaign) are added per network."),
+            "first_comment": _(
+                "Placed under the post right after it on Facebook and Instagram (a reply on "
+                "Threads); other networks leave it out."
+            ),
         }
 
     def __init__(self, *args, workspace, **kwargs) -> None:  # noqa: ANN001
@@ -343,3 +358,84 @@ class FilterForm(forms.Form):
     campaign = forms.IntegerField(required=False)
     category = forms.ChoiceField(required=False, choices=[("", "")] + list(Category.choices))
     state = forms.CharField(required=False, max_length=16)
+
+
+# ---------------------------------------------------------------------------------------------
+# Developer apps and OAuth connections
+# ---------------------------------------------------------------------------------------------
+class NetworkAppForm(forms.Form):
+    """One provider's developer app. An empty secret keeps the stored one."""
+
+    client_id = forms.CharField(label=_("App id (client id)"), max_length=200)
+    client_secret = forms.CharField(
+        label=_("App secret (client secret)"),
+        max_length=500,
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+    )
+    verify_token = forms.CharField(
+        label=_("Webhook verify token"),
+        max_length=200,
+        required=False,
+        help_text=_("Any long random text; enter the same in the Meta console's Webhooks."),
+    )
+    threads_client_id = forms.CharField(label=_("Threads app id"), max_length=200, required=False)
+    threads_secret = forms.CharField(
+        label=_("Threads app secret"),
+        max_length=500,
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+    )
+    installation = forms.BooleanField(
+        label=_("For every workspace of this installation"), required=False
+    )
+
+    def __init__(self, *args, provider: str, has_secret: bool, may_install: bool, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.has_secret = has_secret
+        if provider != "meta":
+            for name in ("verify_token", "threads_client_id", "threads_secret"):
+                del self.fields[name]
+        if not may_install:
+            del self.fields["installation"]
+
+    def clean_client_secret(self) -> str:
+        secret = self.cleaned_data.get("client_secret", "").strip()
+        if not secret and not self.has_secret:
+            raise ValidationError(_("Enter the app secret."))
+        return secret
+
+
+class FeaturesForm(forms.Form):
+    """Which of a provider's features to ask consent for (each with its scopes)."""
+
+    features = forms.MultipleChoiceField(
+        label=_("What may koers do?"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, features, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["features"].choices = [(f.key, _(f.label)) for f in features]
+        self.fields["features"].error_messages["required"] = _("Choose at least one.")
+        self.alone = {f.key for f in features if getattr(f, "alone", False)}
+
+    def clean_features(self) -> list[str]:
+        chosen = self.cleaned_data["features"]
+        if len(chosen) > 1 and self.alone & set(chosen):
+            labels = dict(self.fields["features"].choices)
+            names = ", ".join(str(labels[key]) for key in sorted(self.alone & set(chosen)))
+            raise ValidationError(
+                _("%(feature)s asks in its own window: choose it on its own.") % {"feature": names}
+            )
+        return chosen
+
+
+class ChooseAccountsForm(forms.Form):
+    accounts = forms.TypedMultipleChoiceField(
+        label=_("Accounts to add as channels"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, labels: list[str], **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["accounts"].choices = list(enumerate(labels))
+        self.fields["accounts"].error_messages["required"] = _("Choose at least one account.")

@@ -240,6 +240,9 @@ class ContentItem(models.Model):
         related_name="content_items",
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Placed under the post right after it, on networks with comments (Facebook, Instagram,
+    # Threads as a reply); others ignore it.
+    first_comment = models.TextField(_("first comment"), blank=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
     flag = models.CharField(max_length=16, choices=Flag.choices, default=Flag.NONE, blank=True)
     local_date = models.DateField(null=True, blank=True)
@@ -353,6 +356,9 @@ class Delivery(models.Model):
     remote_url = models.URLField(max_length=500, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
+    # What a multi-step publish saved between its steps (Instagram: the container id), so a
+    # retry after a crash resumes instead of starting a second post.
+    progress = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["channel__name"]

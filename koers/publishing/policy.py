@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils.translation import get_language
+from PIL import Image, UnidentifiedImageError
 
 from koers.networks.text import find_urls
-from koers.publishing import rules
+from koers.publishing import media_urls, rules
 from koers.publishing.links import compose
 from koers.publishing.models import (
     ContentItem,
@@ -108,6 +110,54 @@ def item_urls(item: ContentItem) -> list[str]:
     return found
 
 
+def _media_facts(item: ContentItem) -> list[rules.MediaFacts]:
+    facts = []
+    for media in item.media.all():
+        width = height = None
+        if media.mime_type.startswith("image/"):
+            try:
+                with media.file.open("rb") as handle, Image.open(handle) as image:
+                    width, height = image.size
+            except (OSError, UnidentifiedImageError):
+                pass  # the upload form checked it; a vanished file is reported elsewhere
+        facts.append(rules.MediaFacts(media.mime_type, width, height))
+    return facts
+
+
+def _network_media(
+    item: ContentItem, deliveries: list[Delivery], texts: list[rules.ChannelText]
+) -> list[rules.Finding]:
+    """The limits each channel's network declares (koers.networks.catalog), never a name."""
+    facts = _media_facts(item) if deliveries else []
+    # A local fake Graph API (KOERS_META_URL, demos and tests) reaches local addresses.
+    unreachable = settings.BASE_URL if media_urls.fetch_problem() == "local" else ""
+    found: list[rules.Finding] = []
+    for delivery, text in zip(deliveries, texts, strict=True):
+        declared = delivery.channel.capabilities()
+        if declared is None:
+            continue
+        limits = declared.limits
+        found += rules.check_network_media(
+            delivery.channel.name,
+            text.text,
+            facts,
+            rules.NetworkLimits(
+                network=declared.label,
+                max_media=limits.max_images,
+                max_hashtags=limits.max_hashtags,
+                min_carousel_items=limits.min_carousel_items,
+                min_aspect_ratio=limits.min_aspect_ratio,
+                max_aspect_ratio=limits.max_aspect_ratio,
+                media_types=limits.media_types,
+                max_video_seconds=limits.max_video_seconds,
+                needs_media=bool(declared.publish) and not declared.can_publish("text"),
+                needs_public_media_url=declared.needs_public_media_url,
+            ),
+            unreachable_base_url=unreachable,
+        )
+    return found
+
+
 def findings(item: ContentItem, deliveries: list[Delivery] | None = None) -> list[rules.Finding]:
     """All findings for ``item``, weighed by the workspace's rule modes (``off`` dropped)."""
     policy = PublishingSettings.for_workspace(item.workspace)
@@ -133,6 +183,8 @@ def findings(item: ContentItem, deliveries: list[Delivery] | None = None) -> lis
             found += _duplicates(item, policy)
     if "broken_link" in on:
         found += _links(item, texts)
+    if "network_media" in on:
+        found += _network_media(item, deliveries, texts)
     return rules.apply_modes(found, modes)
 
 

@@ -27,6 +27,10 @@ RULES: dict[str, dict[str, str]] = {
     "content_mix": {"en": "Content mix per week", "nl": "Contentmix per week"},
     "duplicate": {"en": "Same text posted recently", "nl": "Zelfde tekst kort geleden"},
     "broken_link": {"en": "Links that don't work", "nl": "Links die niet werken"},
+    "network_media": {
+        "en": "Media and hashtags per network",
+        "nl": "Media en hashtags per netwerk",
+    },
 }
 DEFAULT_MODES: dict[str, Mode] = {
     "length": "block",
@@ -36,6 +40,7 @@ DEFAULT_MODES: dict[str, Mode] = {
     "content_mix": "warn",
     "duplicate": "warn",
     "broken_link": "warn",
+    "network_media": "block",
 }
 CATEGORIES = ("promotion", "curated", "interaction")
 
@@ -67,6 +72,43 @@ MESSAGES: dict[str, dict[str, str]] = {
     "broken_link": {
         "en": "The link {url} does not work: {reason}.",
         "nl": "De link {url} werkt niet: {reason}.",
+    },
+    # The network_media rule: one message per problem (``key`` in the finding's params).
+    "hashtags": {
+        "en": "{channel}: {count} hashtags, {network} allows {limit}.",
+        "nl": "{channel}: {count} hashtags, {network} staat er {limit} toe.",
+    },
+    "needs_media": {
+        "en": "{channel}: a post on {network} needs an image or a video.",
+        "nl": "{channel}: een bericht op {network} heeft een afbeelding of video nodig.",
+    },
+    "too_many_media": {
+        "en": "{channel}: {count} images or videos, {network} allows {limit}.",
+        "nl": "{channel}: {count} afbeeldingen of video's, {network} staat er {limit} toe.",
+    },
+    "carousel_too_small": {
+        "en": "{channel}: a carousel on {network} needs at least {limit} images.",
+        "nl": "{channel}: een carrousel op {network} heeft minstens {limit} afbeeldingen nodig.",
+    },
+    "media_type": {
+        "en": "{channel}: {network} does not take file {number} ({mime}).",
+        "nl": "{channel}: {network} neemt bestand {number} ({mime}) niet aan.",
+    },
+    "aspect_ratio": {
+        "en": "{channel}: image {number} is {ratio} wide per 1 high; {network} takes "
+        "{low} to {high}.",
+        "nl": "{channel}: afbeelding {number} is {ratio} breed per 1 hoog; {network} neemt "
+        "{low} tot {high}.",
+    },
+    "video_length": {
+        "en": "{channel}: video {number} lasts {seconds} seconds, {network} allows {limit}.",
+        "nl": "{channel}: video {number} duurt {seconds} seconden, {network} staat er {limit} toe.",
+    },
+    "unreachable_media": {
+        "en": "{channel}: {network} fetches media from koers' address, and {url} is not "
+        "reachable from the internet.",
+        "nl": "{channel}: {network} haalt media op bij het adres van koers, en {url} is "
+        "vanaf internet niet bereikbaar.",
     },
 }
 # Fixed reasons a link check stores (``koers.publishing.tasks.check_url``); others are shown as is.
@@ -100,7 +142,11 @@ class Finding:
         reason = params.get("reason")
         if isinstance(reason, str) and reason in LINK_REASONS:
             params["reason"] = LINK_REASONS[reason][lang]
-        return MESSAGES[self.rule][lang].format(**params)
+        key = str(params.pop("key", self.rule))
+        for name, value in params.items():  # ratios: one decimal style per language
+            if isinstance(value, float):
+                params[name] = f"{value:.2f}".replace(".", "," if lang == "nl" else ".")
+        return MESSAGES[key][lang].format(**params)
 
     @property
     def blocks(self) -> bool:
@@ -242,6 +288,92 @@ def check_links(results: Iterable[tuple[str, bool | None, str]]) -> list[Finding
         for url, ok, reason in results
         if ok is False
     ]
+
+
+@dataclass(frozen=True)
+class MediaFacts:
+    """One attached file as the network rules need it (``seconds`` for videos, when known)."""
+
+    mime_type: str
+    width: int | None = None
+    height: int | None = None
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class NetworkLimits:
+    """The part of a network's declared limits these checks use (from the adapter catalog)."""
+
+    network: str
+    max_media: int
+    max_hashtags: int | None = None
+    min_carousel_items: int = 0
+    min_aspect_ratio: float | None = None
+    max_aspect_ratio: float | None = None
+    media_types: tuple[str, ...] = ()
+    max_video_seconds: int | None = None
+    needs_media: bool = False
+    needs_public_media_url: bool = False
+
+
+def check_network_media(
+    channel: str,
+    text: str,
+    media: Sequence[MediaFacts],
+    limits: NetworkLimits,
+    *,
+    unreachable_base_url: str = "",
+) -> list[Finding]:
+    """What one network refuses about a post's media and hashtags (rule ``network_media``).
+
+    ``unreachable_base_url``: koers' own address when the network must fetch media from it
+    and it is a local or private address.
+    """
+    found: list[Finding] = []
+    base = {"channel": channel, "network": limits.network}
+
+    def add(key: str, **params: object) -> None:
+        found.append(Finding("network_media", "block", {"key": key, **base, **params}))
+
+    tags = len(find_hashtags(text))
+    if limits.max_hashtags is not None and tags > limits.max_hashtags:
+        add("hashtags", count=tags, limit=limits.max_hashtags)
+    if limits.needs_media and not media:
+        add("needs_media")
+    if len(media) > limits.max_media:
+        add("too_many_media", count=len(media), limit=limits.max_media)
+    if len(media) > 1 and limits.min_carousel_items and len(media) < limits.min_carousel_items:
+        add("carousel_too_small", limit=limits.min_carousel_items)
+    for number, item in enumerate(media, start=1):
+        if limits.media_types and item.mime_type not in limits.media_types:
+            add("media_type", number=number, mime=item.mime_type)
+        if item.mime_type.startswith("image/") and item.width and item.height:
+            ratio = item.width / item.height
+            low, high = limits.min_aspect_ratio, limits.max_aspect_ratio
+            if (low is not None and ratio < low - 0.005) or (
+                high is not None and ratio > high + 0.005
+            ):
+                add(
+                    "aspect_ratio",
+                    number=number,
+                    ratio=round(ratio, 2),
+                    low=round(low or 0, 2),
+                    high=round(high or 0, 2),
+                )
+        if (
+            item.seconds is not None
+            and limits.max_video_seconds is not None
+            and item.seconds > limits.max_video_seconds
+        ):
+            add(
+                "video_length",
+                number=number,
+                seconds=int(item.seconds),
+                limit=limits.max_video_seconds,
+            )
+    if media and limits.needs_public_media_url and unreachable_base_url:
+        add("unreachable_media", url=unreachable_base_url)
+    return found
 
 
 def apply_modes(findings: Iterable[Finding], modes: Mapping[str, str]) -> list[Finding]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from koers.publishing import views
+from koers.publishing import connect_views, views
 
 app_name = "publishing"
 urlpatterns = [
@@ -29,6 +29,8 @@ urlpatterns = [
     path("channels/<int:channel_id>/check/", views.channel_check, name="channel-check"),
     path("channels/<int:channel_id>/reconnect/", views.channel_reconnect, name="channel-reconnect"),
     path("channels/<int:channel_id>/remove/", views.channel_remove, name="channel-remove"),
+    path("apps/", connect_views.network_apps, name="network-apps"),
+    path("connect/<str:provider>/", connect_views.connect_start, name="connect-start"),
     path("campaigns/", views.campaigns, name="campaigns"),
     path("settings/", views.policy_settings, name="settings"),
     path("settings/feed/rotate/", views.feed_rotate, name="feed-rotate"),

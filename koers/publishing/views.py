@@ -18,7 +18,7 @@ from koers.core.access import get_scoped_or_404, scoped, workspace_view
 from koers.core.models import Role, Workspace, role_at_least
 from koers.core.models import Workspace as WorkspaceModel
 from koers.networks.base import ConnectionStatus, Limits
-from koers.publishing import actions, calendars, csvio, ics, policy
+from koers.publishing import actions, calendars, connect_views, csvio, ics, media_urls, policy
 from koers.publishing.forms import (
     CHANNEL_FORMS,
     CampaignForm,
@@ -184,7 +184,16 @@ def _save_from_form(request: HttpRequest, workspace: Workspace, form: ItemForm, 
         item=item,
         **{
             k: data[k]
-            for k in ("title", "text", "link", "category", "campaign", "objective", "notes")
+            for k in (
+                "title",
+                "text",
+                "link",
+                "category",
+                "campaign",
+                "objective",
+                "notes",
+                "first_comment",
+            )
         },
         day=data["day"],
         at=data["at"],
@@ -341,6 +350,21 @@ def media_file(request: HttpRequest, workspace: Workspace, media_id: int) -> Fil
     return FileResponse(handle, content_type=media.mime_type)
 
 
+@require_GET
+def media_signed(request: HttpRequest, token: str) -> FileResponse:
+    """An item's file for a network that fetches it (Instagram, Threads): no login, but only
+    with a valid, unexpired signature naming this one file (see ``media_urls``)."""
+    media_pk = media_urls.media_id(token)
+    media = Media.objects.filter(pk=media_pk).first() if media_pk is not None else None
+    if media is None:
+        raise Http404
+    try:
+        handle = media.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, content_type=media.mime_type)
+
+
 @workspace_view(need=Role.CONTRIBUTOR)
 @require_POST
 def media_remove(request: HttpRequest, workspace: Workspace, media_id: int) -> HttpResponse:
@@ -366,6 +390,8 @@ def channels(request: HttpRequest, workspace: Workspace) -> HttpResponse:
         "networks": [
             (key, form.__name__.removesuffix("Form")) for key, form in CHANNEL_FORMS.items()
         ],
+        "oauth_providers": connect_views.connectable(workspace),
+        "base_url_problem": media_urls.fetch_problem(),
     }
     return render(request, "publishing/channels.html", context)
 

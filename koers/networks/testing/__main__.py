@@ -2,7 +2,8 @@
 
 Prints each server's URL and credentials, seeds a little content, and runs until Ctrl-C.
 ``--port-base 8100`` pins the ports (Mastodon 8100, Bluesky 8101, feed 8102, webhook
-8103, pages 8104, Jetstream 8105) so a demo configuration can point at them.
+8103, pages 8104, Jetstream 8105, Meta Graph API 8106) so a demo configuration can point at
+them (``KOERS_META_URL=http://127.0.0.1:8106`` sends every Meta call to the fake).
 
 ``--hostile SPEC`` makes the fake Mastodon and Bluesky misbehave from the start, e.g.
 ``--hostile drop=0.05,fail=0.05,ratelimit=0.05,delay=0.02:20,ignore-idempotency,seed=7``
@@ -18,6 +19,7 @@ import threading
 from koers.networks.testing.bluesky import FakeBluesky
 from koers.networks.testing.jetstream import FakeJetstream, sample_events
 from koers.networks.testing.mastodon import FakeMastodon
+from koers.networks.testing.meta import FakeGraph
 from koers.networks.testing.pages import FakePages
 from koers.networks.testing.rss import FakeFeed
 from koers.networks.testing.server import FakeServer, FaultPlan
@@ -33,7 +35,7 @@ def main() -> None:
         type=FaultPlan.parse,
         default=None,
         metavar="SPEC",
-        help="fault plan for Mastodon and Bluesky, e.g. drop=0.05,fail=0.05,ignore-idempotency",
+        help="fault plan for Mastodon, Bluesky and Meta, e.g. drop=0.05,ignore-idempotency",
     )
     args = parser.parse_args()
 
@@ -42,6 +44,7 @@ def main() -> None:
     feed = FakeFeed()
     webhook = FakeWebhookReceiver(args.webhook_secret.encode())
     pages = FakePages()
+    graph = FakeGraph()
     http_servers: list[FakeServer] = [mastodon, bluesky, feed, webhook, pages]
     for offset, server in enumerate(http_servers):
         server.port = args.port_base + offset if args.port_base else 0
@@ -49,6 +52,10 @@ def main() -> None:
     jetstream = FakeJetstream(sample_events(20))
     jetstream.port = args.port_base + 5 if args.port_base else 0
     jetstream.start()
+    graph.port = args.port_base + 6 if args.port_base else 0
+    graph.start()
+    http_servers.append(graph)
+    meta_page = graph.add_page("Gemeente Zonnedal", instagram="zonnedal")
 
     mastodon.add_remote_status("Lekker #koffie bij Café de Zon ☕", tags=["koffie"])
     bluesky.add_account("anna.bsky.social", display_name="Anna")
@@ -56,6 +63,7 @@ def main() -> None:
     if args.hostile is not None:  # after seeding: the demo content is always there
         mastodon.faults = args.hostile
         bluesky.faults = args.hostile
+        graph.faults = args.hostile
     feed.add_item("Koers gaat live", "https://voorbeeld.nl/1", "<p>Eerste bericht</p>")
     pages.add_html(
         "/artikel", title="Koers zetten", description="Een voorbeeldpagina", image="/plaatje.png"
@@ -66,6 +74,10 @@ def main() -> None:
     print(f"RSS       {feed.url}/feed.xml")
     print(f"Webhook   {webhook.url}/hook  secret={args.webhook_secret}")
     print(f"Pages     {pages.url}/artikel")
+    print(
+        f"Meta      {graph.url}  app id={graph.client_id} secret={graph.client_secret} "
+        f"page={meta_page.name} instagram=@{meta_page.instagram_username}"
+    )
     print(f"Jetstream {jetstream.url}  (replays from cursor {sample_events(1)[0]['time_us']})")
     if args.hostile is not None:
         print(f"Hostile   {args.hostile.spec()}  (POST <url>/_fake/faults changes it)")
