@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +75,11 @@ class DestinationForm(forms.Form):
 
 
 class PreferenceForm(forms.ModelForm):
+    language = forms.ChoiceField(
+        label=_("Language of my e-mails"),
+        choices=[("", _("The workspace's language")), *settings.LANGUAGES],
+        required=False,
+    )
     email_events = forms.MultipleChoiceField(
         label=_("E-mail me about"),
         choices=EventKind.choices,
@@ -91,10 +97,9 @@ class PreferenceForm(forms.ModelForm):
             "language",
             "time_zone",
         ]
-        labels = {"language": _("Language of my e-mails"), "time_zone": _("My time zone")}
+        labels = {"time_zone": _("My time zone")}
         help_texts = {
             "digest_hour": _("The hour (0–23) of your time zone at which the digest is sent."),
             "digest_weekday": _("For a weekly digest."),
-            "language": _("Empty: the workspace's language."),
             "time_zone": _("Empty: the workspace's time zone, e.g. Europe/Amsterdam."),
         }
