@@ -32,7 +32,8 @@ from koers.alerts.models import AlertEvent
 from koers.alerts.notify import headline
 from koers.core.models import AuditEvent
 from koers.engagement.models import InboxItem
-from koers.notify.models import Card, Destination, Event, EventKind
+from koers.notify import emails
+from koers.notify.models import Card, Destination, DigestSent, Event, EventKind
 from koers.publishing.models import State, StateChange
 
 logger = logging.getLogger(__name__)
@@ -174,6 +175,7 @@ def _record(item: Found, destinations: list[Destination]) -> list[int]:
                 if d.wants(item.kind) and d.created_at <= item.occurred_at
             ]
             Card.objects.bulk_create(cards)
+            emails.queue_event_mails(event)
     except IntegrityError:  # another collector recorded it first
         return []
     return [c.pk for c in Card.objects.filter(event=event).order_by("pk")]
@@ -202,3 +204,16 @@ def collect(now: datetime) -> list[int]:
         cards += _record(item, destinations.get(item.workspace_id, []))
     logger.info("notify: %s new events, %s cards", len(fresh), len(cards))
     return cards
+
+
+#: Events (with their cards) are kept this long: long enough to look back at what was sent.
+KEEP_EVENTS = timedelta(days=90)
+#: Digest markers are kept beyond the longest period, so no period can be sent twice.
+KEEP_DIGEST_MARKERS = timedelta(days=400)
+
+
+def clean_up(now: datetime) -> int:
+    """Delete old events (their cards go with them) and old digest markers."""
+    events, _ = Event.objects.filter(occurred_at__lt=now - KEEP_EVENTS).delete()
+    markers, _ = DigestSent.objects.filter(claimed_at__lt=now - KEEP_DIGEST_MARKERS).delete()
+    return events + markers

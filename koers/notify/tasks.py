@@ -45,3 +45,9 @@ def notify_digests() -> int:
 @task()
 def send_digest(preference_id: int) -> str:
     return digest.send(preference_id)
+
+
+@periodic(every=timedelta(hours=24), name="notify.cleanup")
+@task()
+def clean_up_notifications() -> int:
+    return collect.clean_up(timezone.now())

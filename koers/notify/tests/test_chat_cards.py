@@ -127,3 +127,22 @@ def test_two_collectors_racing_record_one_event_and_one_card(submitted, destinat
     first, second = collect.collect(now), collect.collect(now)
     assert len(first) == 1 and second == []
     assert Card.objects.filter(state=CardState.PENDING).count() == 1
+
+
+def test_old_events_and_digest_markers_are_cleaned_up(submitted, destination, acme, anna):
+    from datetime import timedelta
+
+    from koers.notify.models import DigestSent
+
+    destination("slack")
+    submitted()
+    now = timezone.now()
+    collect.collect(now)
+    DigestSent.objects.create(
+        workspace=acme, user=anna, period="d2025-01-01", state="sent",
+        claimed_at=now - timedelta(days=401),
+    )  # fmt: skip
+    assert collect.clean_up(now + timedelta(days=89)) == 1  # only the old marker
+    assert Event.objects.count() == 1 and Card.objects.count() == 1
+    assert collect.clean_up(now + timedelta(days=91)) == 2  # the event and its card
+    assert not Event.objects.exists() and not Card.objects.exists()

@@ -91,3 +91,44 @@ def test_choices_are_per_workspace(acme, bolt, anna, carla, bram, submitted):
     switch_off(anna, bolt, "approval")  # in Bolt only (she is not even a member there)
     assert wanting_email(acme.pk, "approval", [anna, bram]) == [anna, bram]
     assert wanting_email(bolt.pk, "approval", [anna, carla]) == [carla]
+
+
+def test_a_failed_post_is_mailed_once_to_its_author_and_the_managers_who_want_it(
+    acme, anna, bram, dirk, submitted, django_capture_on_commit_callbacks
+):
+    from koers.notify import collect
+    from koers.publishing.models import State, StateChange
+
+    Preference.objects.create(workspace=acme, user=anna, language="en")
+    switch_off(bram, acme, "failed_post")  # an editor, not a manager: not asked anyway
+    item = submitted("Open dag")
+    item.deliveries.update(error="Could not reach the webhook at intranet.example.")
+    StateChange.objects.create(item=item, from_state=State.PUBLISHING, to_state=State.FAILED)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        collect.collect(timezone.now())
+        collect.collect(timezone.now())  # read again: no second e-mail
+    by = {m.to[0]: m for m in mail.outbox}
+    assert sorted(by) == ["anna@example.nl", "dirk@example.nl"]  # owner (English), author
+    assert by["anna@example.nl"].subject == "koers: “Open dag” was not published"
+    assert by["dirk@example.nl"].subject == "koers: “Open dag” is niet gepubliceerd"
+    assert (
+        "Intranet: De webhook op intranet.example is niet bereikbaar." in by["dirk@example.nl"].body
+    )
+    assert f"/w/acme/calendar/items/{item.pk}/" in by["anna@example.nl"].body
+
+
+def test_who_switched_failed_post_mails_off_gets_none(
+    acme, anna, dirk, submitted, django_capture_on_commit_callbacks
+):
+    from koers.notify import collect
+    from koers.publishing.models import State, StateChange
+
+    switch_off(anna, acme, "failed_post")
+    switch_off(dirk, acme, "failed_post")
+    item = submitted("Open dag")
+    StateChange.objects.create(item=item, from_state=State.PUBLISHING, to_state=State.FAILED)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        collect.collect(timezone.now())
+    assert mail.outbox == []
