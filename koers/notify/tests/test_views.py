@@ -153,3 +153,13 @@ def test_wrong_choices_are_explained_and_nothing_is_saved(
     assert response.status_code == 200
     assert error in response.content.decode()
     assert not Preference.objects.exists()
+
+
+def test_another_workspaces_destination_is_not_found(client_for, destination, carla, bolt):
+    dest = destination("slack")
+    client = client_for(carla)
+    for suffix in ("edit/", "test/", "delete/"):
+        url = f"/w/bolt/settings/notifications/{dest.pk}/{suffix}"
+        response = client.post(url) if suffix != "edit/" else client.get(url)
+        assert response.status_code == 404
+    assert Destination.objects.filter(pk=dest.pk).exists()
