@@ -30,12 +30,9 @@ import httpx
 from koers.networks.base import (
     PermanentError,
     RetryableError,
-    UnknownOutcomeError,
 )
-from koers.networks.safety import BlockedAddressError, OutboundBlockedError, http_client
-
-# One classification of HTTP answers for every outbound webhook (status → error class).
-from koers.networks.webhook import _classify_response
+from koers.networks.safety import http_client
+from koers.networks.webhook import post_classified
 
 NETWORK = "chat"
 ChatKind = Literal["teams", "slack"]
@@ -246,34 +243,14 @@ class ChatSender:
 
     def send(self, card: Card) -> None:
         body = json.dumps(payload_for(self.kind, self.url, card), ensure_ascii=False)
-        try:
-            response = self._http.post(
-                self.url,
-                content=body.encode("utf-8"),
-                headers={"Content-Type": "application/json"},
-            )
-        except BlockedAddressError:
-            raise OutboundBlockedError(self.host, network=NETWORK) from None
-        except (httpx.ConnectError, httpx.ConnectTimeout):
-            raise RetryableError(
-                f"Could not reach the webhook at {self.host}.", network=NETWORK
-            ) from None
-        except (
-            httpx.TimeoutException,
-            httpx.RemoteProtocolError,
-            httpx.ReadError,
-            httpx.WriteError,
-        ):
-            raise UnknownOutcomeError(
-                f"No answer from the webhook at {self.host} after sending.", network=NETWORK
-            ) from None
-        except httpx.HTTPError as error:
-            raise RetryableError(
-                f"The webhook at {self.host} failed ({type(error).__name__}).", network=NETWORK
-            ) from None
-        problem = _classify_response(response, self.host)
-        if problem is not None:
-            raise problem
+        response = post_classified(
+            self._http,
+            self.url,
+            body.encode("utf-8"),
+            {"Content-Type": "application/json"},
+            self.host,
+            network=NETWORK,
+        )
         if self.kind == "teams" and is_legacy_teams_url(self.url):
             _check_connector_answer(response, self.host)
 
