@@ -146,3 +146,19 @@ def test_old_events_and_digest_markers_are_cleaned_up(submitted, destination, ac
     assert Event.objects.count() == 1 and Card.objects.count() == 1
     assert collect.clean_up(now + timedelta(days=91)) == 2  # the event and its card
     assert not Event.objects.exists() and not Card.objects.exists()
+
+
+def test_a_post_sent_back_to_review_after_a_change_is_an_approval_request_too(
+    acme, anna, dirk, submitted, destination, chat
+):
+    destination("slack", events=["approval"])
+    item = submitted("Fietsdag")
+    publishing.approve_item(item, anna)
+    item.refresh_from_db()
+    # Dirk (contributor) changes the approved text: it goes back to review.
+    publishing.save_item(
+        acme, dirk, item=item, title=item.title, text="Andere tekst",
+        channel_texts={d.channel_id: "" for d in item.deliveries.all()},
+    )  # fmt: skip
+    assert sorted(run_once()) == ["sent", "sent"]  # the submission and the return to review
+    assert Event.objects.filter(kind=EventKind.APPROVAL).count() == 2

@@ -163,3 +163,17 @@ def test_another_workspaces_destination_is_not_found(client_for, destination, ca
         response = client.post(url) if suffix != "edit/" else client.get(url)
         assert response.status_code == 404
     assert Destination.objects.filter(pk=dest.pk).exists()
+
+
+def test_the_destinations_page_costs_the_same_queries_for_one_or_many(
+    client_for, anna, destination, django_assert_max_num_queries
+):
+    client = client_for(anna)
+    destination("slack")
+    client.get(PAGE)
+    with django_assert_max_num_queries(14) as one:
+        client.get(PAGE)
+    for _ in range(6):
+        destination("teams")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(PAGE).content.decode().count('<tr id="destination-') == 7
