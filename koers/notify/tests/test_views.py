@@ -14,7 +14,7 @@ MINE = "/w/acme/settings/notifications/mine/"
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("nl", ["Bestemming toevoegen", "Nog geen chatbestemmingen.", "Mijn meldingen"]),
+        ("nl", ["Bestemming toevoegen", "Nog geen chatbestemmingen.", "Mijn notificaties"]),
         ("en", ["Add a destination", "No chat destinations yet.", "My notifications"]),
     ],
 )
@@ -123,7 +123,7 @@ def test_editing_keeps_the_stored_address_when_the_field_is_left_empty(
 def test_a_viewer_chooses_their_own_e_mails_and_digest_with_htmx(client_for, vera, acme):
     client = client_for(vera)
     page = client.get(MINE, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
-    assert "Mail me over" in page and "Chatmeldingen" not in page  # not an admin
+    assert "Mail me over" in page and "Chatnotificaties" not in page  # not an admin
     response = client.post(
         MINE,
         {"email_events": ["alert"], "digest": "weekly", "digest_hour": "7", "digest_weekday": "4",
@@ -132,7 +132,7 @@ def test_a_viewer_chooses_their_own_e_mails_and_digest_with_htmx(client_for, ver
     )  # fmt: skip
     assert response.status_code == 200
     assert response.content.decode().startswith('<div id="mine">')
-    assert "Je meldingskeuzes zijn opgeslagen." in response.content.decode()
+    assert "Je notificatiekeuzes zijn opgeslagen." in response.content.decode()
     pref = Preference.objects.get(user=vera, workspace=acme)
     assert (pref.email_events, pref.digest, pref.digest_hour, pref.digest_weekday) == (
         ["alert"], "weekly", 7, 4,
