@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "koers.alerts",
     "koers.measurement",
     "koers.privacy",
+    # Notifications in Teams/Slack and e-mail digests (issue 18).
+    "koers.notify",
     # Accounts: allauth (login, password reset, 2FA and passkeys, OpenID Connect, sessions), axes.
     # koers.accounts first: its templates put allauth's pages in koers' frame.
     "koers.accounts",

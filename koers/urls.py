@@ -68,4 +68,5 @@ urlpatterns += [
     path("w/<slug:slug>/alerts/", include("koers.alerts.urls")),
     path("w/<slug:slug>/measure/", include("koers.measurement.urls")),
     path("w/<slug:slug>/settings/privacy/", include("koers.privacy.urls")),
+    path("w/<slug:slug>/settings/notifications/", include("koers.notify.urls")),
 ]

@@ -88,6 +88,7 @@ def kwarg_values(
     from koers.engagement.models import Reply
     from koers.listening.models import Mention, Source, Topic
     from koers.measurement.models import ManualMetric, ReportSchedule
+    from koers.notify.models import Destination
     from koers.publishing.models import Channel as PubChannel
     from koers.publishing.models import ContentItem, Media
     from koers.strategy.models import Channel as PlanChannel
@@ -133,6 +134,7 @@ def kwarg_values(
         ("engagement", "item_id"): lambda: failed_reply().item_id,
         ("engagement", "reply_id"): lambda: failed_reply().pk,
         ("engagement", "mention_id"): first(Mention, inbox_item__isnull=True),
+        ("notify", "destination_id"): first(Destination),
     }
 
 

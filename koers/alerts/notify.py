@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from koers.alerts import rules
 from koers.alerts.models import AlertEvent, Delivery, RuleKind
 from koers.core.crypto import DecryptionError
+from koers.core.notifications import wanting_email
 from koers.core.numbers import number
 from koers.listening import rules as listening_rules
 from koers.listening.models import Mention
@@ -170,7 +171,14 @@ def send_email(event_id: int) -> str:
     if not _claim(event_id, "email", timezone.now()):
         return "not-claimed"
     event = AlertEvent.objects.select_related("rule__workspace", "rule__topic").get(pk=event_id)
-    to = [u.email for u in event.rule.recipients.all() if u.email]
+    recipients = list(event.rule.recipients.all())
+    # Each person's notification choices (koers.notify): who switched alert e-mails off gets none.
+    wanting = wanting_email(event.workspace_id, "alert", recipients)
+    if recipients and not wanting:
+        event.email_state = Delivery.NONE
+        event.save(update_fields=["email_state"])
+        return event.email_state
+    to = [u.email for u in wanting if u.email]
     if not to:
         with translation.override(recipient_language(event)):
             event.email_error = _("No recipient has an e-mail address.")

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from koers.core.actions import audit
 from koers.core.models import Membership, Role, Workspace
+from koers.core.notifications import wanting_email
 from koers.engagement.models import (
     AnsweredHow,
     InboxItem,
@@ -175,10 +176,13 @@ def update_settings(
 # Overdue warning
 # ---------------------------------------------------------------------------------------------
 def _recipients(item: InboxItem) -> list[str]:
+    # Each person's notification choices (koers.notify) decide who gets the overdue e-mail.
     if item.assignee_id and item.assignee.email:
-        return [item.assignee.email]
-    owners = Membership.objects.filter(workspace_id=item.workspace_id, role=Role.OWNER)
-    return sorted({e for e in owners.values_list("user__email", flat=True) if e})
+        users = [item.assignee]
+    else:
+        owners = Membership.objects.filter(workspace_id=item.workspace_id, role=Role.OWNER)
+        users = [m.user for m in owners.select_related("user")]
+    return sorted({u.email for u in wanting_email(item.workspace_id, "overdue", users) if u.email})
 
 
 def notify_overdue(now: datetime | None = None) -> int:

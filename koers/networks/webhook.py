@@ -140,6 +140,45 @@ def _classify_response(response: httpx.Response, host: str) -> NetworkError | No
     )
 
 
+def post_classified(
+    http: httpx.Client,
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    host: str,
+    *,
+    network: str = NETWORK,
+) -> httpx.Response:
+    """POST ``body`` to a customer's endpoint; the 2xx response, or a classified error.
+
+    Shared by every outbound webhook (signed events here, chat cards in ``chat.py``): nothing
+    sent (blocked, not reachable) is retryable or refused; sent without an answer is unknown.
+    """
+    try:
+        response = http.post(url, content=body, headers=headers)
+    except BlockedAddressError:
+        raise OutboundBlockedError(host, network=network) from None
+    except (httpx.ConnectError, httpx.ConnectTimeout):
+        raise RetryableError(f"Could not reach the webhook at {host}.", network=network) from None
+    except (
+        httpx.TimeoutException,
+        httpx.RemoteProtocolError,
+        httpx.ReadError,
+        httpx.WriteError,
+    ):
+        raise UnknownOutcomeError(
+            f"No answer from the webhook at {host} after sending.", network=network
+        ) from None
+    except httpx.HTTPError as error:
+        raise RetryableError(
+            f"The webhook at {host} failed ({type(error).__name__}).", network=network
+        ) from None
+    problem = _classify_response(response, host)
+    if problem is not None:
+        raise problem
+    return response
+
+
 class WebhookSender:
     """Signs and sends one JSON event; the building block for the channel and for alerts."""
 
@@ -168,31 +207,7 @@ class WebhookSender:
             SIGNATURE_HEADER: sign(self._secret, timestamp, body),
             IDEMPOTENCY_HEADER: idempotency_key,
         }
-        try:
-            response = self._http.post(self.url, content=body, headers=headers)
-        except BlockedAddressError:
-            raise OutboundBlockedError(self.host, network=NETWORK) from None
-        except (httpx.ConnectError, httpx.ConnectTimeout):
-            raise RetryableError(
-                f"Could not reach the webhook at {self.host}.", network=NETWORK
-            ) from None
-        except (
-            httpx.TimeoutException,
-            httpx.RemoteProtocolError,
-            httpx.ReadError,
-            httpx.WriteError,
-        ):
-            raise UnknownOutcomeError(
-                f"No answer from the webhook at {self.host} after sending.", network=NETWORK
-            ) from None
-        except httpx.HTTPError as error:
-            raise RetryableError(
-                f"The webhook at {self.host} failed ({type(error).__name__}).", network=NETWORK
-            ) from None
-        problem = _classify_response(response, self.host)
-        if problem is not None:
-            raise problem
-        return response
+        return post_classified(self._http, self.url, body, headers, self.host)
 
 
 class WebhookPublisher:

@@ -23,6 +23,7 @@ from koers.core import neterrors
 from koers.core.actions import audit
 from koers.core.crypto import encrypt
 from koers.core.models import Membership, Role, Workspace, role_at_least
+from koers.core.notifications import wanting_email
 from koers.networks.base import ConnectionStatus, Limits
 from koers.publishing import policy
 from koers.publishing.connect import Account
@@ -146,7 +147,9 @@ def _managers_emails(workspace: Workspace) -> list[str]:
     members = Membership.objects.filter(
         workspace=workspace, role__in=[Role.OWNER, Role.ADMIN]
     ).select_related("user")
-    return [m.user.email for m in members if m.user.email]
+    # Each person's notification choices (koers.notify) decide who gets channel e-mails.
+    users = wanting_email(workspace.pk, "broken_channel", [m.user for m in members])
+    return [u.email for u in users if u.email]
 
 
 def _mail_managers(workspace: Workspace, subject: str, body: str) -> None:
@@ -437,11 +440,10 @@ def _tell_approvers(item: ContentItem, actor: AbstractBaseUser | None) -> None:
     from django.conf import settings as django_settings
     from django.urls import reverse
 
-    recipients = [
-        u.email
-        for u in approvers(item.workspace)
-        if u.email and getattr(u, "pk", None) != getattr(actor, "pk", None)
+    others = [
+        u for u in approvers(item.workspace) if getattr(u, "pk", None) != getattr(actor, "pk", None)
     ]
+    recipients = [u.email for u in wanting_email(item.workspace_id, "approval", others) if u.email]
     if not recipients:
         return
     workspace = item.workspace
