@@ -13,6 +13,7 @@ from koers.strategy.rules import (
     GoCriterion,
     GoEvidence,
     GoNoGo,
+    KerkhofsState,
     KerkhofsStep,
     Lock,
     MediaPlanChannel,
@@ -60,7 +61,9 @@ def _with(**changes: object) -> GoEvidence:
         (_with(ticked=frozenset()), ["go_criterion_unticked"] * 4),
     ],
 )  # fmt: skip
-def test_go_needs_steps_1_to_3_the_evidence_and_every_ticked_criterion(evidence, codes) -> None:
+def test_go_needs_steps_1_to_3_the_evidence_and_every_ticked_criterion(
+    evidence: GoEvidence, codes: list[str]
+) -> None:
     lock = go_readiness(evidence)
     assert [r.code for r in lock.reasons] == codes
     assert lock.locked is bool(codes)
@@ -106,7 +109,9 @@ NO_GO = kerkhofs_state(GoNoGo(Decision.NO_GO, date(2026, 2, 1), "Nee", "anna"))
         (POST_OPEN, UNDECIDED, ["technology_before_go", "technology_locked"]),
     ],
 )
-def test_technology_opens_only_after_post_and_a_go(post, state, codes) -> None:
+def test_technology_opens_only_after_post_and_a_go(
+    post: Lock, state: KerkhofsState, codes: list[str]
+) -> None:
     assert [r.code for r in technology_gate(post, state).reasons] == codes
 
 
@@ -148,7 +153,9 @@ def _facts(**changes: object) -> StepFacts:
         (KerkhofsStep.PROBLEM, StepFacts(), []),  # steps 1–3 are judged by the gate
     ],
 )  # fmt: skip
-def test_each_step_after_go_names_what_it_lacks(step, facts, codes) -> None:
+def test_each_step_after_go_names_what_it_lacks(
+    step: KerkhofsStep, facts: StepFacts, codes: list[str]
+) -> None:
     assert [r.code for r in step_gaps(step, facts)] == codes
 
 
@@ -171,7 +178,9 @@ def test_an_incomplete_channel_names_the_missing_fields() -> None:
         ([], []),
     ],
 )
-def test_an_objective_about_the_channel_itself_gets_the_means_not_goal_warning(titles, words):
+def test_an_objective_about_the_channel_itself_gets_the_means_not_goal_warning(
+    titles: list[str], words: list[str]
+) -> None:
     warnings = means_not_goal_warnings(titles)
     assert [w.code for w in warnings] == ["means_not_goal"] * len(words)
     for warning, word in zip(warnings, words, strict=True):

@@ -98,7 +98,7 @@ def test_everything_ticked_is_stage_five_with_nothing_next() -> None:
         (ListeningUse(evaluated_objectives=1), ["cycle_evaluated"]),
     ],
 )  # fmt: skip
-def test_what_koers_sees_ticks_the_matching_items(use, seen) -> None:
+def test_what_koers_sees_ticks_the_matching_items(use: ListeningUse, seen: list[str]) -> None:
     found = seen_items(use)
     assert sorted(found) == sorted(seen)
     assert all(text["en"] and text["nl"] for text in found.values())

@@ -42,9 +42,11 @@ def test_the_template_warns_about_unresearched_hashtags() -> None:
         ({"who_may_post": "x", "never_posted": "x"}, [s for s in SECTIONS[1:-1]]),
     ],
 )
-def test_the_policy_is_complete_when_every_section_has_text(texts, missing) -> None:
+def test_the_policy_is_complete_when_every_section_has_text(
+    texts: dict[str, str], missing: list[str]
+) -> None:
     status = policy_status(texts)
-    assert status.complete is not missing
+    assert status.complete is (not missing)
     assert len(status.missing) == len(missing)
     questions = {s.id: s.question for s in POLICY_SECTIONS}
     for reason, section_id in zip(status.missing, missing, strict=True):
@@ -53,7 +55,7 @@ def test_the_policy_is_complete_when_every_section_has_text(texts, missing) -> N
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_the_template_fills_only_empty_sections(lang) -> None:
+def test_the_template_fills_only_empty_sections(lang: str) -> None:
     filled = fill_from_template({"tone_of_voice": "Zoals wij praten.", "crisis": " "}, lang)
     assert "tone_of_voice" not in filled
     assert set(filled) == set(SECTIONS) - {"tone_of_voice"}
