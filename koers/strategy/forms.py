@@ -319,11 +319,15 @@ def step_form_class(step: rules.KerkhofsStep, workspace: Any) -> type[KerkhofsSt
         )
     elif step is rules.KerkhofsStep.INTEGRATION:
         fields.append("campaigns")
+        campaigns = Campaign.objects.filter(workspace=workspace)
         extra["campaigns"] = forms.ModelMultipleChoiceField(
             label=_("Campaigns this plan works with"),
-            queryset=Campaign.objects.filter(workspace=workspace),
+            queryset=campaigns,
             widget=forms.CheckboxSelectMultiple,
             required=False,
+            help_text=""
+            if campaigns.exists()
+            else _("No campaigns yet: they are made in the calendar."),
         )
     elif step is rules.KerkhofsStep.PROJECT_MANAGEMENT:
         fields = ["status", "lead"]

@@ -502,7 +502,7 @@ def decision(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpR
     need = Role.ADMIN if deciding else Role.EDITOR
     cycle = get_cycle_for_member(request, workspace, cycle_id, need=need)
     initial = {"decision": cycle.decision, "decided_on": cycle.decided_on}
-    initial["rationale"] = cycle.decision_rationale
+    initial |= {"rationale": cycle.decision_rationale, "criteria": cycle.go_criteria}
     form = forms.GoNoGoForm(request.POST if deciding else None, initial=initial)
     step_forms = _step_forms(cycle, range(1, 4), request.POST or None)
     blocks = [f for _i, f in step_forms] + ([form] if deciding else [])

@@ -3,6 +3,7 @@ stay locked until then — refused by the actions, not only hidden in the pages.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -133,3 +134,14 @@ def test_a_channel_row_is_autosaved_with_budget_and_hours(client_for, anna, go_c
     channel.refresh_from_db()
     assert channel.budget == 1200
     assert Channel.objects.count() == 1
+
+
+def test_the_recorded_criteria_are_ticked_when_the_page_is_shown_again(client_for, anna, go_cycle):
+    page = client_for(anna).get(url("decision", go_cycle)).content.decode()
+    for criterion in ALL_CRITERIA:
+        assert re.search(rf'value="{criterion}" id="id_criteria_\d" checked', page), criterion
+    # saving the page as shown keeps the go
+    data = {**GO, **STEPS_DONE}
+    assert client_for(anna).post(url("decision", go_cycle), data).status_code == 302
+    go_cycle.refresh_from_db()
+    assert go_cycle.decision == "go"
