@@ -82,7 +82,8 @@ POLICY_SECTIONS: tuple[PolicySection, ...] = (
             "jargon. We sign replies with a first name. We are factual about policy and never "
             "take sides in politics. We admit mistakes and say what we do about them.",
             "nl": "Helder, vriendelijk en menselijk: we schrijven op taalniveau B1, in korte "
-            "zinnen en zonder jargon. We zeggen ‘je’, tenzij iemand zelf ‘u’ schrijft. Onder een "
+            "zinnen en zonder jargon. We zeggen ‘je’; schrijft iemand zelf formeel, dan "
+            "antwoorden we formeel. Onder een "
             "antwoord zet je je voornaam. Over beleid zijn we feitelijk en we kiezen nooit "
             "politiek partij. Maken we een fout, dan geven we die toe en zeggen we wat we eraan "
             "doen.",
