@@ -40,6 +40,7 @@ from koers.strategy.models import (
     ProfileSource,
     Roos,
     RoosPetal,
+    SocialMediaPolicy,
     TacticOverride,
     TechnographicsProfile,
 )
@@ -55,6 +56,14 @@ class StepLocked(PermissionDenied):
     def __init__(self, reasons: Sequence[rules.Reason]) -> None:
         self.reasons = tuple(reasons)
         super().__init__(" ".join(r.message["en"] for r in self.reasons))
+
+
+class GoRefused(StepLocked):
+    """ "Go" asked for before steps 1–3 and the go criteria allow it (``rules.go_readiness``)."""
+
+
+class NotAMember(ValueError):
+    """The chosen project lead is not a member of the workspace."""
 
 
 def _editable(cycle: Cycle) -> None:
@@ -577,7 +586,9 @@ def update_strategy(cycle: Cycle, actor: AbstractBaseUser, **fields: str) -> Cyc
 
 
 def _check_technology(cycle: Cycle) -> None:
-    lock = rules.technology_lock(cycle_status.post_plan(cycle))
+    """Technology is decided last: after People, Objectives and Strategy, and after a "go"."""
+    state = rules.kerkhofs_state(cycle_status.go_no_go(cycle))
+    lock = rules.technology_gate(rules.technology_lock(cycle_status.post_plan(cycle)), state)
     if lock.locked:
         raise StepLocked(lock.reasons)
 
@@ -589,6 +600,26 @@ def add_channel(cycle: Cycle, actor: AbstractBaseUser, **fields: Any) -> Channel
     _check_technology(cycle)
     channel = Channel.objects.create(workspace=cycle.workspace, cycle=cycle, **fields)
     audit(cycle.workspace, actor, "strategy.channel_add", f"added channel {channel}", cycle)
+    return channel
+
+
+CHANNEL_FIELDS = ("network", "purpose", "posts_per_week", "budget", "hours_per_week")
+
+
+@transaction.atomic
+def update_channel(channel: Channel, actor: AbstractBaseUser, **fields: Any) -> Channel:
+    """Change a channel of the media plan (posts per week, budget, hours): locked like adding."""
+    _editable(channel.cycle)
+    _check_technology(channel.cycle)
+    changes = _set_fields(channel, {k: v for k, v in fields.items() if k in CHANNEL_FIELDS})
+    audit(
+        channel.workspace,
+        actor,
+        "strategy.channel_update",
+        f"changed channel {channel}",
+        channel.cycle,
+        fields=changes,
+    )
     return channel
 
 
@@ -612,7 +643,13 @@ def remove_channel(channel: Channel, actor: AbstractBaseUser) -> None:
 
 @transaction.atomic
 def update_kerkhofs_step(
-    step: KerkhofsStep, actor: AbstractBaseUser, *, status: str, notes: str, owner: str
+    step: KerkhofsStep,
+    actor: AbstractBaseUser,
+    *,
+    status: str,
+    notes: str,
+    owner: str,
+    **content: Any,
 ) -> KerkhofsStep:
     """Steps 4–8 are refused unless the go/no-go decision is a complete "go"."""
     cycle = step.cycle
@@ -621,7 +658,8 @@ def update_kerkhofs_step(
     lock = state.lock(rules.KerkhofsStep(step.step))
     if lock.locked:
         raise StepLocked(lock.reasons)
-    changes = _set_fields(step, {"status": status, "notes": notes, "owner": owner})
+    fields = {"status": status, "notes": notes, "owner": owner, **content}
+    changes = _save_step_content(step, fields)
     audit(
         cycle.workspace,
         actor,
@@ -631,6 +669,23 @@ def update_kerkhofs_step(
         fields=changes,
     )
     return step
+
+
+STEP_FIELDS = ("status", "notes", "owner", "approach", "partners", "lead")
+
+
+def _save_step_content(step: KerkhofsStep, fields: Mapping[str, Any]) -> list[str]:
+    """Save a step's own fields and, for step 5, its linked campaigns (only the workspace's).
+    The project lead must be a member of the workspace (the form offers only members)."""
+    lead = fields.get("lead")
+    if lead is not None and not step.workspace.memberships.filter(user=lead).exists():
+        raise NotAMember(_("The project lead must be a member of the workspace."))
+    changes = _set_fields(step, {k: fields[k] for k in STEP_FIELDS if k in fields})
+    if "campaigns" in fields:
+        chosen = [c for c in fields["campaigns"] if c.workspace_id == step.workspace_id]
+        step.campaigns.set(chosen)
+        changes.append("campaigns")
+    return changes
 
 
 @transaction.atomic
@@ -654,7 +709,7 @@ def save_kerkhofs_steps(
         lock = state.lock(rules.KerkhofsStep(step_id))
         if lock.locked:
             raise StepLocked(lock.reasons)
-        _set_fields(records[step_id], {k: fields[k] for k in ("status", "notes", "owner")})
+        _save_step_content(records[step_id], fields)
     if steps:
         audit(
             cycle.workspace,
@@ -662,11 +717,28 @@ def save_kerkhofs_steps(
             "strategy.kerkhofs_step",
             f"updated Kerkhofs steps {', '.join(steps)}",
             cycle,
-            steps={k: dict(v) for k, v in steps.items()},
+            steps={
+                k: {f: _json_field(v) for f, v in fields.items()} for k, fields in steps.items()
+            },
         )
+    if decision is None:
+        return
     recorded = (cycle.decision, cycle.decided_on, cycle.decision_rationale)
-    if decision is not None and recorded != tuple(decision[k] for k in DECISION_FIELDS):
-        record_go_no_go(cycle, actor, **decision)  # unchanged: who decided stays as it was
+    criteria = list(decision.get("criteria") or [])
+    same = recorded == tuple(decision[k] for k in DECISION_FIELDS)
+    if not same or sorted(criteria) != sorted(cycle.go_criteria):
+        # unchanged: who decided stays as it was
+        record_go_no_go(
+            cycle, actor, **{k: decision[k] for k in DECISION_FIELDS}, criteria=criteria
+        )
+
+
+def _json_field(value: Any) -> Any:
+    if hasattr(value, "pk"):
+        return value.pk
+    if hasattr(value, "all") or isinstance(value, (list, tuple)):
+        return [getattr(v, "pk", v) for v in (value.all() if hasattr(value, "all") else value)]
+    return _json(value)
 
 
 DECISION_FIELDS = ("decision", "decided_on", "rationale")
@@ -680,16 +752,26 @@ def record_go_no_go(
     decision: str,
     decided_on: date,
     rationale: str,
+    criteria: Collection[str] = (),
 ) -> Cycle:
-    """Record the uitstapmoment. A "no-go" is a valid outcome: it closes the cycle, which then
-    reports why; a "go" opens steps 4–8."""
+    """Record the uitstapmoment. A "no-go" is a valid outcome at any time: it closes the cycle,
+    which then reports why. A "go" opens Technology and steps 4–8, and is refused
+    (:class:`GoRefused`, nothing saved) until steps 1–3 are complete and every go criterion
+    (``rules.GO_CRITERIA``) is ticked and agrees with what the cycle holds."""
     _editable(cycle)
+    ticked = [c.value for c in rules.GoCriterion if c.value in set(criteria)]  # in list order
+    if decision == rules.Decision.GO:
+        lock = rules.go_readiness(cycle_status.go_evidence(_fresh(cycle), ticked))
+        if lock.locked:
+            raise GoRefused(lock.reasons)
+    cycle.go_criteria = ticked
     cycle.decision = decision
     cycle.decided_on = decided_on
     cycle.decision_rationale = rationale
     cycle.decided_by = actor
     cycle.decided_by_name = _actor_name(actor)
     fields = ["decision", "decided_on", "decision_rationale", "decided_by", "decided_by_name"]
+    fields.append("go_criteria")
     if decision == rules.Decision.NO_GO:
         cycle.status = CycleStatus.CLOSED_NO_GO
         fields.append("status")
@@ -702,8 +784,74 @@ def record_go_no_go(
         cycle,
         decision=decision,
         decided_on=decided_on.isoformat(),
+        criteria=ticked,
     )
     return cycle
+
+
+def _fresh(cycle: Cycle) -> Cycle:
+    """The cycle as stored now (steps saved earlier in this transaction included), with what
+    the go evidence reads."""
+    return (
+        Cycle.objects.filter(pk=cycle.pk)
+        .select_related("technographics")
+        .prefetch_related("kerkhofs_steps", "objectives__kpis")
+        .get()
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The social media policy (per workspace)
+
+
+def policy_for(workspace: Workspace) -> SocialMediaPolicy:
+    """The workspace's policy; an empty one (not stored) when nobody wrote it yet."""
+    found = SocialMediaPolicy.objects.filter(workspace=workspace).first()
+    return found or SocialMediaPolicy(workspace=workspace)
+
+
+@transaction.atomic
+def save_policy(workspace: Workspace, actor: AbstractBaseUser, **texts: str) -> SocialMediaPolicy:
+    """Save sections of the policy (``rules.POLICY_FIELDS``; others are ignored)."""
+    policy, _created = SocialMediaPolicy.objects.select_for_update().get_or_create(
+        workspace=workspace
+    )
+    fields = {k: v for k, v in texts.items() if k in rules.POLICY_FIELDS}
+    fields |= {"updated_at": timezone.now(), "updated_by": actor}
+    changes = _set_fields(policy, fields)
+    audit(
+        workspace,
+        actor,
+        "strategy.policy",
+        "updated the social media policy",
+        policy,
+        fields=[c for c in changes if c in rules.POLICY_FIELDS],
+    )
+    return policy
+
+
+@transaction.atomic
+def fill_policy_from_template(
+    workspace: Workspace, actor: AbstractBaseUser, *, language: str
+) -> SocialMediaPolicy:
+    """Write the public-body template into every *empty* section; written text stays."""
+    policy, _created = SocialMediaPolicy.objects.select_for_update().get_or_create(
+        workspace=workspace
+    )
+    filled = rules.fill_from_template(
+        policy.texts(), language if language in ("nl", "en") else "nl"
+    )
+    _set_fields(policy, filled | {"updated_at": timezone.now(), "updated_by": actor})
+    audit(
+        workspace,
+        actor,
+        "strategy.policy_template",
+        "filled the social media policy from the public-body template",
+        policy,
+        sections=sorted(filled),
+        language=language,
+    )
+    return policy
 
 
 # ---------------------------------------------------------------------------------------------

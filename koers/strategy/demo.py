@@ -104,6 +104,7 @@ def build(ctx: DemoContext) -> str:
         cycle,
         owner,
         decision=rules.Decision.GO.value,
+        criteria=[c.value for c in rules.GoCriterion],
         decided_on=date(2026, 2, 10),
         rationale=(
             "Het profiel laat zien dat ruim de helft van de inwoners op sociale netwerken actief "
@@ -113,14 +114,18 @@ def build(ctx: DemoContext) -> str:
         ),
     )
     _kerkhofs(ctx, cycle, range(4, 9))
-    for network, purpose, per_week in (
-        ("Facebook", "Wijkgroepen, vragen van inwoners, evenementen", Decimal("5")),
-        ("Instagram", "Beeld van de wijken, werkzaamheden, vacatures", Decimal("3")),
-        ("Mastodon (social.duinwijk.nl)", "Nieuws en storingen, eigen server", Decimal("7")),
-        ("Bluesky", "Bestuurlijk nieuws, pers en raadsleden", Decimal("4")),
-        ("WhatsApp-kanaal", "Calamiteiten en afvalkalender-meldingen", Decimal("2")),
-    ):
-        actions.add_channel(cycle, owner, network=network, purpose=purpose, posts_per_week=per_week)
+    for network, purpose, per_week, budget, hours in (
+        ("Facebook", "Wijkgroepen, vragen van inwoners, evenementen", "5", "3000", "10"),
+        ("Instagram", "Beeld van de wijken, werkzaamheden, vacatures", "3", "2500", "6"),
+        ("Mastodon (social.duinwijk.nl)", "Nieuws en storingen, eigen server", "7", "1200", "4"),
+        ("Bluesky", "Bestuurlijk nieuws, pers en raadsleden", "4", "0", "3"),
+        ("WhatsApp-kanaal", "Calamiteiten en afvalkalender-meldingen", "2", "500", "2"),
+    ):  # fmt: skip
+        actions.add_channel(
+            cycle, owner, network=network, purpose=purpose, posts_per_week=Decimal(per_week),
+            budget=Decimal(budget), hours_per_week=Decimal(hours),
+        )  # fmt: skip
+    actions.fill_policy_from_template(ctx.workspace, owner, language="nl")
     actions.save_funnel(
         cycle,
         owner,
@@ -192,10 +197,12 @@ def _cycle_2025(ctx: DemoContext) -> Cycle:
         },
         [{"kpi_id": "response_rate", "variant": "", "target": Decimal("75")}],
     )
+    _kerkhofs(ctx, cycle, range(1, 4))
     actions.record_go_no_go(
         cycle,
         owner,
         decision="go",
+        criteria=[c.value for c in rules.GoCriterion],
         decided_on=date(2025, 2, 3),
         rationale="Webcare is een wettelijke en bestuurlijke verwachting; klein beginnen.",
     )
@@ -345,6 +352,14 @@ KERKHOFS_NOTES = {
 }
 
 
+STEP_CONTENT: dict[rules.KerkhofsStep, dict[str, str]] = {
+    rules.KerkhofsStep.STRATEGIC_FRAMEWORK: {
+        "approach": rules.Approach.HUMAN_DIALOGUE.value,
+        "partners": rules.Partners.AMBASSADORS.value,
+    },
+}
+
+
 def _kerkhofs(ctx: DemoContext, cycle: Cycle, numbers: range) -> None:
     for info in rules.KERKHOFS_STEPS:
         if info.number not in numbers:
@@ -358,6 +373,8 @@ def _kerkhofs(ctx: DemoContext, cycle: Cycle, numbers: range) -> None:
             status="done" if done else "in_progress",
             notes=notes,
             owner=owner_name,
+            **STEP_CONTENT.get(info.step, {}),
+            **({"lead": ctx.owner} if info.step is rules.KerkhofsStep.PROJECT_MANAGEMENT else {}),
         )
 
 

@@ -24,6 +24,7 @@ from koers.strategy.models import (
     Objective,
     Roos,
     RoosPetal,
+    SocialMediaPolicy,
 )
 from koers.strategy.status import lang, pick
 
@@ -247,14 +248,122 @@ class StrategyForm(forms.ModelForm):
 class ChannelForm(forms.ModelForm):
     class Meta:
         model = Channel
-        fields = ["network", "purpose", "posts_per_week"]
+        fields = ["network", "purpose", "posts_per_week", "budget", "hours_per_week"]
+        help_texts = {
+            "budget": _("Tools and advertising for this channel in the cycle's period."),
+            "hours_per_week": _("Time the team spends on this channel."),
+        }
 
 
 class KerkhofsStepForm(forms.ModelForm):
+    """A step's status, owner and text; :func:`step_form_class` adds what one step has."""
+
     class Meta:
         model = KerkhofsStep
         fields = ["status", "owner", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+STEP_TEXT = {
+    rules.KerkhofsStep.PROBLEM: (
+        _("The problem to solve and the focus"),
+        _("What goes wrong now, for whom, and what should this plan change?"),
+    ),
+    rules.KerkhofsStep.TARGET_GROUP: (
+        _("Target group and objective in a few words"),
+        _("The audience is described under People and the objectives under Objectives (linked "
+          "above); write here how they meet."),
+    ),
+    rules.KerkhofsStep.ONLINE_BEHAVIOUR: (
+        _("What the research says about the online behaviour"),
+        _("The Technographics profile is linked above: say what it means for this plan, "
+          "without retyping the numbers."),
+    ),
+    rules.KerkhofsStep.STRATEGIC_FRAMEWORK: (
+        _("The strategic framework in a few words"),
+        _("How the relationship changes, and why this approach and these partners."),
+    ),
+    rules.KerkhofsStep.INTEGRATION: (
+        _("How it fits the other marketing and communication"),
+        _("Campaigns, events, the website, the contact centre: who does what when."),
+    ),
+    rules.KerkhofsStep.MEDIA_PLAN: (
+        _("Notes on the media plan"),
+        _("The channels with posts per week, budget and hours are set in the Technology step."),
+    ),
+    rules.KerkhofsStep.PROJECT_MANAGEMENT: (
+        _("Project plan"),
+        _("Planning, meetings, roles and the decisions still to take."),
+    ),
+    rules.KerkhofsStep.ACTIVATE_AND_MEASURE: (
+        _("How we activate and measure"),
+        _("The start, the first posts and when the KPIs are read; linked to the calendar and "
+          "Measure."),
+    ),
+}  # fmt: skip
+
+
+def step_form_class(step: rules.KerkhofsStep, workspace: Any) -> type[KerkhofsStepForm]:
+    """The form of one step: the shared fields with the step's own label for its text, plus
+    approach and partners (step 4), the workspace's campaigns (step 5) or the project lead, a
+    member (step 7; instead of a typed owner)."""
+    from django.contrib.auth import get_user_model
+
+    from koers.publishing.models import Campaign
+
+    label, help_text = STEP_TEXT[step]
+    fields: list[str] = ["status", "owner"]
+    extra: dict[str, Any] = {}
+    if step is rules.KerkhofsStep.STRATEGIC_FRAMEWORK:
+        fields += ["approach", "partners"]
+        extra["approach"] = forms.ChoiceField(
+            label=_("Approach"),
+            choices=[("", "—"), *((a.value, pick(n)) for a, n in rules.APPROACHES.items())],
+            required=False,
+        )
+        extra["partners"] = forms.ChoiceField(
+            label=_("With whom"),
+            choices=[("", "—"), *((p.value, pick(n)) for p, n in rules.PARTNERS.items())],
+            required=False,
+        )
+    elif step is rules.KerkhofsStep.INTEGRATION:
+        fields.append("campaigns")
+        campaigns = Campaign.objects.filter(workspace=workspace)
+        extra["campaigns"] = forms.ModelMultipleChoiceField(
+            label=_("Campaigns this plan works with"),
+            queryset=campaigns,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            help_text=""
+            if campaigns.exists()
+            else _("No campaigns yet: they are made in the calendar."),
+        )
+    elif step is rules.KerkhofsStep.PROJECT_MANAGEMENT:
+        fields = ["status", "lead"]
+        extra["lead"] = forms.ModelChoiceField(
+            label=_("Project lead"),
+            queryset=get_user_model()
+            .objects.filter(memberships__workspace=workspace)
+            .order_by("first_name", "username"),
+            required=False,
+            help_text=_("A member of the workspace."),
+        )
+    fields.append("notes")
+    attrs = {
+        **extra,
+        "Meta": type(
+            "Meta",
+            (),
+            {
+                "model": KerkhofsStep,
+                "fields": fields,
+                "widgets": {"notes": forms.Textarea(attrs={"rows": 3})},
+                "labels": {"notes": label},
+                "help_texts": {"notes": help_text},
+            },
+        ),
+    }
+    return type(f"{step.value.title()}StepForm", (KerkhofsStepForm,), attrs)
 
 
 class GoNoGoForm(forms.Form):
@@ -272,6 +381,30 @@ class GoNoGoForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Why go on, or why stop here? A no-go closes the cycle with this report."),
     )
+    criteria = forms.MultipleChoiceField(
+        label=_("Criteria for a go"),
+        choices=lambda: [(c.value, pick(label)) for c, label in rules.GO_CRITERIA.items()],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("A go needs steps 1–3 complete and every criterion ticked."),
+    )
+
+    field_order = ["criteria", "decision", "decided_on", "rationale"]
+
+
+class PolicyForm(forms.ModelForm):
+    """The social media policy: one text per section, saved per field (autosave)."""
+
+    class Meta:
+        model = SocialMediaPolicy
+        fields = list(rules.POLICY_FIELDS)
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in rules.POLICY_FIELDS}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for section in rules.POLICY_SECTIONS:
+            self.fields[section.id].label = pick(section.title)
+            self.fields[section.id].help_text = pick(section.question)
 
 
 class FunnelStageForm(forms.Form):

@@ -72,6 +72,8 @@ class Cycle(models.Model):
         verbose_name=_("decided by"),
     )
     decided_by_name = models.CharField(_("decided by"), max_length=150, blank=True)
+    # The go criteria ticked at the uitstapmoment (``rules.GoCriterion`` values).
+    go_criteria = models.JSONField(_("go criteria"), default=list, blank=True)
     # Listening maturity: the ticked checklist item ids.
     maturity_checked = models.JSONField(default=list, blank=True)
 
@@ -110,7 +112,11 @@ KERKHOFS_CHOICES = [
 
 
 class KerkhofsStep(models.Model):
-    """Status, notes and owner of one of Kerkhofs' eight steps in a cycle."""
+    """One of Kerkhofs' eight steps in a cycle: status, owner and its text (``notes``: the
+    problem for step 1, the integration for step 5, …), plus what only one step has: the
+    strategic framework's approach and partners (4), the linked campaigns (5) and the project
+    lead, a member (7). What lives elsewhere (People, objectives, the Technographics profile,
+    the channels, KPIs, the calendar) is linked, not copied."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="kerkhofs_steps")
@@ -120,6 +126,29 @@ class KerkhofsStep(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     owner = models.CharField(_("owner"), max_length=120, blank=True)
+    approach = models.CharField(
+        _("approach"),
+        max_length=20,
+        blank=True,
+        choices=[(a.value, a.value) for a in rules.Approach],
+    )
+    partners = models.CharField(
+        _("with whom"),
+        max_length=20,
+        blank=True,
+        choices=[(p.value, p.value) for p in rules.Partners],
+    )
+    campaigns = models.ManyToManyField(
+        "publishing.Campaign", blank=True, related_name="+", verbose_name=_("campaigns")
+    )
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("project lead"),
+    )
 
     class Meta:
         constraints = [
@@ -293,6 +322,13 @@ class Channel(models.Model):
     posts_per_week = models.DecimalField(
         _("posts per week"), max_digits=6, decimal_places=1, null=True, blank=True
     )
+    # Kerkhofs step 6 (media plan): what the channel costs in the cycle's period.
+    budget = models.DecimalField(
+        _("budget (euro)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    hours_per_week = models.DecimalField(
+        _("hours per week"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["id"]
@@ -350,3 +386,30 @@ class RoosPetal(models.Model):
 
     def __str__(self) -> str:
         return self.petal
+
+
+class SocialMediaPolicy(models.Model):
+    """The workspace's social media policy: what people agree on (the automatic checks on posts
+    in publishing are its *rules*). One per workspace; the fields are ``rules.POLICY_FIELDS``."""
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, related_name="social_media_policy"
+    )
+    who_may_post = models.TextField(_("who may post, and on which accounts"), blank=True)
+    accounts_and_passwords = models.TextField(_("ownership of accounts and passwords"), blank=True)
+    tone_of_voice = models.TextField(_("tone of voice"), blank=True)
+    response_times = models.TextField(_("response times"), blank=True)
+    crisis = models.TextField(_("in a crisis"), blank=True)
+    escalation = models.TextField(_("escalation"), blank=True)
+    personal_use = models.TextField(_("personal use by employees"), blank=True)
+    never_posted = models.TextField(_("what is never posted"), blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"social media policy of {self.workspace}"
+
+    def texts(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in rules.POLICY_FIELDS}

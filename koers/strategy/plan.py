@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from koers.core import vocabulary
 from koers.core.models import Workspace
 from koers.measurement.formulas import KPI_CATALOGUE, formula_text
-from koers.strategy import charts, rules, status, wizard
+from koers.strategy import charts, policy_document, rules, status, wizard
 from koers.strategy import technographics as tg
 from koers.strategy.models import Cycle, Objective
 
@@ -129,7 +129,12 @@ def document_context(cycle: Cycle) -> dict[str, Any]:
         "generated": timezone.localdate(),
         "compare_benchmark": benchmark,
         "part_labels": {s.key: s.label for s in wizard.STEPS},
+        "sub": status.kerkhofs_substance(report),
+        "approaches": {a.value: name for a, name in rules.APPROACHES.items()},
+        "partners": {p.value: name for p, name in rules.PARTNERS.items()},
+        "go_criteria": {c.value: label for c, label in rules.GO_CRITERIA.items()},
     }
+    context |= policy_document.context(cycle.workspace) | {"generated": timezone.localdate()}
     if report.profile is not None:
         context["ladder"] = charts.ladder(report.profile, benchmark)
         context["advice"] = tg.suggest_tactics(

@@ -107,6 +107,65 @@ def go_no_go(cycle: Cycle) -> rules.GoNoGo:
     )
 
 
+def go_evidence(cycle: Cycle, ticked: Sequence[str] | None = None) -> rules.GoEvidence:
+    """What the uitstapmoment is judged on: steps 1–3, the profile (step 3), the SMART
+    objectives (step 2) and the ticked criteria (``ticked``, else the stored ones)."""
+    steps = {s.step: s for s in cycle.kerkhofs_steps.all()}
+    problem = steps.get(rules.KerkhofsStep.PROBLEM.value)
+    row = _profile_row(cycle)
+    inactive = row.percentages.get(tg.Rung.INACTIVES.value) if row is not None else None
+    chosen = cycle.go_criteria if ticked is None else ticked
+    return rules.GoEvidence(
+        steps_done=frozenset(
+            rules.KerkhofsStep(s.step) for s in steps.values() if s.status == "done"
+        ),
+        problem=problem.notes if problem is not None else "",
+        has_profile=row is not None,
+        inactive_pct=float(inactive) if inactive is not None else None,
+        smart_objectives=sum(
+            1
+            for o in cycle.objectives.all()
+            if rules.check_smart(smart_objective(o)).passed and o.kpis.all()
+        ),
+        ticked=frozenset(rules.GoCriterion(c) for c in chosen if c in rules.GoCriterion),
+    )
+
+
+def planned_posts(cycle: Cycle) -> int:
+    """Posts in the workspace's calendar within the cycle's period (step 8: the calendar it
+    started). Read here, not copied: publishing owns the calendar."""
+    from koers.publishing.models import ContentItem
+
+    return ContentItem.objects.filter(
+        workspace_id=cycle.workspace_id,
+        local_date__gte=cycle.period_start,
+        local_date__lte=cycle.period_end,
+    ).count()
+
+
+def step_facts(cycle: Cycle, planned: int) -> rules.StepFacts:
+    steps = {s.step: s for s in cycle.kerkhofs_steps.all()}
+    framework = steps.get(rules.KerkhofsStep.STRATEGIC_FRAMEWORK.value)
+    integration = steps.get(rules.KerkhofsStep.INTEGRATION.value)
+    project = steps.get(rules.KerkhofsStep.PROJECT_MANAGEMENT.value)
+    return rules.StepFacts(
+        has_primary_objective=any(
+            c.role == GroundswellRole.PRIMARY for c in cycle.groundswell.all()
+        ),
+        approach=framework.approach if framework else "",
+        partners=framework.partners if framework else "",
+        campaigns=len(integration.campaigns.all()) if integration else 0,
+        integration_text=integration.notes if integration else "",
+        channels=tuple(
+            rules.MediaPlanChannel(c.network, c.posts_per_week, c.budget, c.hours_per_week)
+            for c in cycle.channels.all()
+        ),
+        has_lead=project is not None and project.lead_id is not None,
+        objectives_with_kpi=sum(1 for o in cycle.objectives.all() if o.kpis.all()),
+        planned_posts=planned,
+    )
+
+
 def roos(cycle: Cycle) -> rules.Roos:
     return roos_from(getattr(cycle, "roos", None), list(cycle.petals.all()))
 
@@ -190,6 +249,13 @@ class CycleReport:
     funnel: rules.FunnelAnalysis | None
     roos: rules.RoosStatus
     maturity: rules.MaturityAssessment
+    go_lock: rules.Lock
+    """Why "go" can't be recorded yet (empty when it can)."""
+    step_gaps: dict[rules.KerkhofsStep, tuple[rules.Reason, ...]]
+    planned_posts: int
+    means_warnings: tuple[rules.Reason, ...]
+    seen: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Maturity items koers sees done (``rules.seen_items``), with what it saw."""
 
     @property
     def warnings(self) -> list[rules.Reason]:
@@ -214,7 +280,8 @@ def prefetched(cycles: QuerySet[Cycle], cycle_id: int) -> Cycle:
             "groundswell",
             "objectives__kpis",
             "channels",
-            "kerkhofs_steps",
+            "kerkhofs_steps__campaigns",
+            "kerkhofs_steps__lead",
             "funnel_stages",
             "petals",
         )
@@ -225,18 +292,29 @@ def prefetched(cycles: QuerySet[Cycle], cycle_id: int) -> Cycle:
 def cycle_report(cycle: Cycle) -> CycleReport:
     plan = post_plan(cycle)
     row = _profile_row(cycle)
+    kerkhofs = rules.kerkhofs_state(go_no_go(cycle))
+    planned = planned_posts(cycle)
+    facts = step_facts(cycle, planned)
+    from koers.strategy import maturity_use
+
+    seen = rules.seen_items(maturity_use.listening_use(cycle))
     return CycleReport(
         cycle=cycle,
         plan=plan,
         post=rules.post_status(plan),
-        technology_lock=rules.technology_lock(plan),
-        kerkhofs=rules.kerkhofs_state(go_no_go(cycle)),
+        technology_lock=rules.technology_gate(rules.technology_lock(plan), kerkhofs),
+        kerkhofs=kerkhofs,
         profile_row=row,
         profile=profile(row),
         smart={o.pk: rules.check_smart(smart_objective(o)) for o in cycle.objectives.all()},
         funnel=funnel(list(cycle.funnel_stages.all())),
         roos=rules.roos_status(roos(cycle)),
-        maturity=rules.assess_maturity(cycle.maturity_checked),
+        maturity=rules.assess_maturity(set(cycle.maturity_checked) | set(seen)),
+        go_lock=rules.go_readiness(go_evidence(cycle)),
+        step_gaps={step: rules.step_gaps(step, facts) for step in rules.STEPS_AFTER_GO},
+        planned_posts=planned,
+        means_warnings=rules.means_not_goal_warnings([o.title for o in cycle.objectives.all()]),
+        seen=seen,
     )
 
 
@@ -274,7 +352,9 @@ def completeness(report: CycleReport) -> list[Completeness]:
             "decision",
             report.kerkhofs.state is not rules.CycleState.UNDECIDED,
             report.kerkhofs.state.value,
-            list(report.kerkhofs.reasons) if not report.kerkhofs.cycle_closed else [],
+            list(report.go_lock.reasons)
+            if report.kerkhofs.state is rules.CycleState.UNDECIDED
+            else [],
         ),
         Completeness(
             "technology",
@@ -303,7 +383,7 @@ def completeness(report: CycleReport) -> list[Completeness]:
         ),
         Completeness(
             "maturity",
-            bool(cycle.maturity_checked),
+            bool(cycle.maturity_checked) or bool(report.seen),
             f"{report.maturity.current_stage}/5",
         ),
     ]
@@ -432,3 +512,60 @@ def carry_review(previous: Cycle, parts: Sequence[str]) -> CarryReview:
     report = cycle_report(previous)
     label = profile_source_label(report.profile_row) if report.profile_row else ""
     return CarryReview(previous, tuple(parts), report, objectives, petals, label)
+
+
+@dataclass(frozen=True)
+class KerkhofsSubstance:
+    """What the steps link to, for the pages and the plan: read from the rest of the cycle
+    and the workspace, never copied into the steps."""
+
+    primary: rules.ObjectiveInfo | None
+    secondaries: tuple[rules.ObjectiveInfo, ...]
+    objectives: tuple[Objective, ...]
+    smart_passed: int
+    smart_ok: frozenset[int]
+    """Ids of the objectives that pass every SMART letter."""
+    profile_label: str
+    reachable_pct: float | None
+    inactive_pct: float | None
+    channels: tuple[Any, ...]
+    posts_per_week: Any
+    budget: Any
+    hours_per_week: Any
+    planned_posts: int
+    kpis: tuple[str, ...]
+    means_not_goal: Mapping[str, str] = field(default_factory=lambda: rules.MEANS_NOT_GOAL)
+
+
+def _total(values: Sequence[Any]) -> Any:
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
+def kerkhofs_substance(report: CycleReport) -> KerkhofsSubstance:
+    cycle = report.cycle
+    choices = list(cycle.groundswell.all())
+    infos = {c.role: [] for c in choices}  # type: dict[str, list[rules.ObjectiveInfo]]
+    for c in choices:
+        infos[c.role].append(rules.GROUNDSWELL_OBJECTIVES[rules.Objective(c.objective)])
+    row = report.profile_row
+    inactive = row.percentages.get(tg.Rung.INACTIVES.value) if row is not None else None
+    channels = tuple(cycle.channels.all())
+    objectives = tuple(cycle.objectives.all())
+    ok = frozenset(o.pk for o in objectives if report.smart[o.pk].passed)
+    return KerkhofsSubstance(
+        primary=(infos.get(GroundswellRole.PRIMARY) or [None])[0],
+        secondaries=tuple(infos.get(GroundswellRole.SECONDARY, [])),
+        objectives=objectives,
+        smart_passed=len(ok),
+        smart_ok=ok,
+        profile_label=profile_source_label(row) if row is not None else "",
+        reachable_pct=None if inactive is None else 100 - float(inactive),
+        inactive_pct=None if inactive is None else float(inactive),
+        channels=channels,
+        posts_per_week=_total([c.posts_per_week for c in channels]),
+        budget=_total([c.budget for c in channels]),
+        hours_per_week=_total([c.hours_per_week for c in channels]),
+        planned_posts=report.planned_posts,
+        kpis=tuple(dict.fromkeys(kpi_label(k.kpi_id) for o in objectives for k in o.kpis.all())),
+    )

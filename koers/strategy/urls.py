@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from koers.strategy import views
+from koers.strategy import views, views_policy
 
 app_name = "strategy"
 
@@ -14,6 +14,10 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("cycles/", views.cycles, name="cycles"),
     path("cycles/new/", views.cycle_new, name="cycle-new"),
+    path("policy/", views_policy.policy, name="policy"),
+    path("policy/template/", views_policy.policy_template, name="policy-template"),
+    path("policy/print/", views_policy.policy_document_view, {"fmt": "html"}, name="policy-print"),
+    path("policy.pdf", views_policy.policy_document_view, {"fmt": "pdf"}, name="policy-pdf"),
     path(C, views.overview, name="overview"),
     path(C + "people/", views.people, name="people"),
     path(C + "people/influencers/", views.influencer_add, name="influencer-add"),
@@ -45,6 +49,7 @@ urlpatterns = [
     path(C + "decision/", views.decision, name="decision"),
     path(C + "technology/", views.technology, name="technology"),
     path(C + "technology/<int:channel_id>/remove/", views.channel_remove, name="channel-remove"),
+    path(C + "technology/<int:channel_id>/", views.channel_update, name="channel-update"),
     path(C + "kerkhofs/", views.kerkhofs, name="kerkhofs"),
     path(C + "funnel/", views.funnel, name="funnel"),
     path(C + "roos/", views.roos, name="roos"),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from koers.core.access import get_scoped_or_404, scoped, workspace_view
 from koers.core.models import Role, Workspace
-from koers.strategy import actions, charts, forms, plan, rules, status, wizard
+from koers.strategy import actions, charts, forms, maturity_use, plan, rules, status, wizard
 from koers.strategy import technographics as tg
 from koers.strategy.models import (
     Channel,
@@ -243,6 +243,9 @@ def technology(request: HttpRequest, workspace: Workspace, cycle_id: int) -> Htt
         actions.add_channel(cycle, request.user, **form.cleaned_data)
         return _saved(request, cycle, "technology")
     context = _page(request, cycle, "technology", form=form)
+    context["channel_forms"] = [
+        (c, forms.ChannelForm(instance=c, prefix=f"c{c.pk}")) for c in cycle.channels.all()
+    ]
     return render(request, "strategy/step_technology.html", context)
 
 
@@ -478,9 +481,10 @@ def _step_forms(cycle: Cycle, numbers: range, data: Any = None) -> list[tuple[An
     for info in rules.KERKHOFS_STEPS:
         if info.number in numbers and info.step.value in by_step:
             prefix = info.step.value
-            bound = _block_data(data, forms.KerkhofsStepForm, prefix)
+            form_class = forms.step_form_class(info.step, cycle.workspace)
+            bound = _block_data(data, form_class, prefix)
             record = copy(by_step[prefix])
-            pairs.append((info, forms.KerkhofsStepForm(bound, instance=record, prefix=prefix)))
+            pairs.append((info, form_class(bound, instance=record, prefix=prefix)))
     return pairs
 
 
@@ -500,18 +504,26 @@ def decision(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpR
     need = Role.ADMIN if deciding else Role.EDITOR
     cycle = get_cycle_for_member(request, workspace, cycle_id, need=need)
     initial = {"decision": cycle.decision, "decided_on": cycle.decided_on}
-    initial["rationale"] = cycle.decision_rationale
+    initial |= {"rationale": cycle.decision_rationale, "criteria": cycle.go_criteria}
     form = forms.GoNoGoForm(request.POST if deciding else None, initial=initial)
     step_forms = _step_forms(cycle, range(1, 4), request.POST or None)
     blocks = [f for _i, f in step_forms] + ([form] if deciding else [])
+    refused: tuple[rules.Reason, ...] = ()
     if request.method == "POST" and _all_valid(blocks):
         choice = form.cleaned_data if deciding else None
-        actions.save_kerkhofs_steps(cycle, request.user, _posted_steps(step_forms), decision=choice)
-        if not cycle.is_active:
-            messages.info(request, _("No-go recorded: the cycle is closed with this report."))
-            return redirect("strategy:overview", slug=workspace.slug, cycle_id=cycle.pk)
-        return _saved(request, cycle, "decision")
+        try:
+            actions.save_kerkhofs_steps(
+                cycle, request.user, _posted_steps(step_forms), decision=choice
+            )
+        except actions.GoRefused as refusal:
+            refused = refusal.reasons  # nothing was saved: the steps roll back with it
+        else:
+            if not cycle.is_active:
+                messages.info(request, _("No-go recorded: the cycle is closed with this report."))
+                return redirect("strategy:overview", slug=workspace.slug, cycle_id=cycle.pk)
+            return _saved(request, cycle, "decision")
     context = _page(request, cycle, "decision", form=form, step_forms=step_forms)
+    context |= {"refused": refused, "sub": status.kerkhofs_substance(context["report"])}
     return render(request, "strategy/step_decision.html", context, status=_status(request))
 
 
@@ -531,7 +543,26 @@ def kerkhofs(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpR
         actions.save_kerkhofs_steps(cycle, request.user, _posted_steps(step_forms))
         return _saved(request, cycle, "kerkhofs")
     context = _page(request, cycle, "kerkhofs", step_forms=step_forms)
+    context["sub"] = status.kerkhofs_substance(context["report"])
     return render(request, "strategy/step_kerkhofs.html", context, status=_status(request))
+
+
+@workspace_view()
+@require_POST
+@shows_locks
+def channel_update(
+    request: HttpRequest, workspace: Workspace, cycle_id: int, channel_id: int
+) -> HttpResponse:
+    """Autosave of one channel row of the media plan (posts per week, budget, hours)."""
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    channel = get_scoped_or_404(Channel.objects, workspace, pk=channel_id, cycle=cycle)
+    form = forms.ChannelForm(request.POST, instance=copy(channel), prefix=f"c{channel.pk}")
+    if not form.is_valid():
+        if request.htmx:  # type: ignore[attr-defined]
+            return _autosaved(request, ok=False)
+        return redirect("strategy:technology", slug=workspace.slug, cycle_id=cycle.pk)
+    actions.update_channel(channel, request.user, **form.cleaned_data)
+    return _saved(request, cycle, "technology")
 
 
 @workspace_view()
@@ -618,6 +649,7 @@ def maturity(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpR
     if request.htmx:  # type: ignore[attr-defined]
         return _autosaved(request, ok=False)
     context = _page(request, cycle, "maturity", form=form, stages=rules.MATURITY_STAGES)
+    context["page_urls"] = maturity_use.page_urls(cycle)
     return render(request, "strategy/step_maturity.html", context)
 
 

@@ -52,6 +52,11 @@ def main_pages(workspace) -> dict[str, str]:
         "strategy-objectives": f"{strategy}objectives/",
         "strategy-technographics": f"{strategy}technographics/",
         "strategy-plan": f"{strategy}plan/",
+        "strategy-decision": f"{strategy}decision/",
+        "strategy-technology": f"{strategy}technology/",
+        "strategy-kerkhofs": f"{strategy}kerkhofs/",
+        "strategy-maturity": f"{strategy}maturity/",
+        "strategy-policy": f"{base}strategy/policy/",
         "settings": f"{base}settings/members/",
     }
 

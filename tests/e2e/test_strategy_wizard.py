@@ -76,14 +76,52 @@ def test_wizard_in_dutch_ends_with_a_pdf_plan(page, screenshot, tmp_path):
     page.get_by_label("Kernboodschappen").fill("Noord luistert.")
     page.get_by_role("button", name="Opslaan en verder").click()
 
-    # 5. Go/no-go (Anna owns the workspace, so she decides)
-    page.get_by_label("Go", exact=True).check()
-    page.get_by_label("Datum van het besluit").fill("2026-02-01")
-    page.get_by_label("Onderbouwing").fill("Genoeg vragen online en budget voor webcare.")
-    page.get_by_role("button", name="Besluit vastleggen").click()
+    # 5. Go/no-go (Anna owns the workspace, so she decides). A "go" before steps 1–3 and the
+    # checklist is refused with the reasons, and nothing is saved.
+    def decide_go() -> None:
+        page.get_by_label("Go", exact=True).check()
+        page.get_by_label("Datum van het besluit").fill("2026-02-01")
+        page.get_by_label("Onderbouwing").fill("Genoeg vragen online en budget voor webcare.")
+        page.get_by_role("button", name="Besluit vastleggen").click()
+
+    decide_go()
+    refused = page.locator("#go-refused")
+    expect(
+        refused.get_by_role("heading", name="‘Go’ kan nog niet worden vastgelegd")
+    ).to_be_visible()
+    expect(
+        refused.get_by_text("Stap 1 (Probleem en aandachtspunt) is nog niet afgerond.")
+    ).to_be_visible()
+    expect(refused.get_by_text("Vink het criterium ‘Er is capaciteit")).to_be_visible()
+    screenshot("strategy-go-refused-nl")
+    cycle = Cycle.objects.get(workspace__slug="noord")
+    assert (cycle.decision, cycle.go_criteria) == ("", [])
+    page.get_by_role("link", name=re.compile("Technologie")).first.click()
+    expect(
+        page.get_by_text("Technologie gaat open na een ‘go’ op het uitstapmoment")
+    ).to_be_visible()
+    expect(page.get_by_label("Netwerk of hulpmiddel")).to_have_count(0)
+    page.go_back()
+
+    # Steps 1–3 complete and every criterion ticked: now "go" is recorded
+    for step in ("problem", "target_group", "online_behaviour"):
+        page.locator(f"#step-{step}").get_by_label(re.compile(r"^Status:?$")).select_option("done")
+    page.locator("#step-problem").get_by_label(
+        "Het op te lossen probleem en het aandachtspunt"
+    ).fill("Vragen via sociale media blijven dagen liggen.")
+    for criterion in (
+        "Het probleem is benoemd (stap 1)",
+        "De doelgroep is online bereikbaar (volgens stap 3)",
+        "De doelstelling is SMART (stap 2)",
+        "Er is capaciteit: mensen, uren en budget voor de volgende stappen",
+    ):
+        page.get_by_label(criterion).check()
+    decide_go()
 
     # 6. Technology is open now
     expect(page.get_by_role("heading", name="6. Technologie")).to_be_visible()
+    cycle.refresh_from_db()
+    assert cycle.decision == "go" and len(cycle.go_criteria) == 4
     page.get_by_label("Netwerk of hulpmiddel").fill("Mastodon")
     page.get_by_label("Berichten per week").fill("5")
     page.get_by_role("button", name="Opslaan en verder").click()
@@ -185,14 +223,22 @@ def test_demo_strategy_reads_well_in_dutch_and_english(page, screenshot):
     screenshot("strategy-demo-plan-html-nl")
     page.goto("/w/duinwijk/strategy/cycles/")
     screenshot("strategy-demo-cycles-nl")
+    page.goto("/w/duinwijk/strategy/policy/")
+    expect(page.get_by_role("heading", name="Socialemediabeleid", exact=True)).to_be_visible()
+    screenshot("strategy-demo-policy-nl")
+    page.goto("/w/duinwijk/strategy/policy/print/?lang=nl")
+    screenshot("strategy-demo-policy-print-nl")
 
     page.goto(base + "roos/")
     page.get_by_role("button", name="EN", exact=True).click()
     expect(page.get_by_role("heading", name="9. Communicatieroos")).to_be_visible()
     screenshot("strategy-demo-roos-en")
-    for key in ("objectives", "decision", "maturity"):
+    for key in ("objectives", "decision", "kerkhofs", "technology", "maturity"):
         page.goto(base + f"{key}/")
         screenshot(f"strategy-demo-{key}-en")
+    page.goto("/w/duinwijk/strategy/policy/")
+    expect(page.get_by_role("heading", name="Social media policy", exact=True)).to_be_visible()
+    screenshot("strategy-demo-policy-en")
     page.goto(base + "plan.html?lang=en")
     expect(page.get_by_role("heading", name="Social-media strategy")).to_be_visible()
     assert csp_errors == []  # charts are plain SVG, the plan's stylesheet is a linked file

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from koers.strategy.rules.reasons import Bilingual
+from koers.strategy.rules.reasons import Bilingual, format_in
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,9 @@ class ChecklistItem:
     text: Bilingual
     feature: Bilingual
     """The koers feature that helps to tick this item."""
+    page: str = ""
+    """Stable id of the koers page that does it (``"alerts.rule_new"``); the Django layer
+    turns it into a link. Empty when no page helps."""
 
 
 @dataclass(frozen=True)
@@ -27,8 +30,33 @@ SHARE_OF_VOICE_ITEM = "share_of_voice_tracked"
 """Stage 3 and higher require this item (DOMAIN.md §7)."""
 
 
+# The page that does each item (see ChecklistItem.page).
+ITEM_PAGES: dict[str, str] = {
+    "alerts_brand": "alerts.rule_new",
+    "alerts_reader": "alerts.rules",
+    "own_accounts_daily": "publishing.channels",
+    "response_times_agreed": "strategy.policy",
+    "escalation_procedure": "strategy.policy",
+    "market_topics": "listening.topic_new",
+    "share_of_voice_tracked": "listening.topic_new",
+    "sentiment_checked": "listening.mentions",
+    "monthly_report": "measurement.index",
+    "linked_to_objectives": "strategy.objectives",
+    "kpi_targets": "measurement.objectives",
+    "cycle_evaluated": "measurement.evaluate",
+    "feeds_product": "api",
+    "feeds_sales_marketing": "alerts.rules",
+    "intelligence_owner": "core.members",
+}
+
+
 def _item(item_id: str, en: str, nl: str, feature_en: str, feature_nl: str) -> ChecklistItem:
-    return ChecklistItem(item_id, {"en": en, "nl": nl}, {"en": feature_en, "nl": feature_nl})
+    return ChecklistItem(
+        item_id,
+        {"en": en, "nl": nl},
+        {"en": feature_en, "nl": feature_nl},
+        ITEM_PAGES.get(item_id, ""),
+    )
 
 
 MATURITY_STAGES: tuple[MaturityStage, ...] = (
@@ -49,12 +77,12 @@ MATURITY_STAGES: tuple[MaturityStage, ...] = (
               "Inbox: mentions that need a reply", "Inbox: vermeldingen die een antwoord vragen"),
         _item("response_times_agreed", "Response times for questions and complaints are agreed.",
               "Er zijn reactietermijnen afgesproken voor vragen en klachten.",
-              "Inbox: response-time target", "Inbox: norm voor reactietijd"),
+              "Social media policy: response times", "Socialemediabeleid: reactietijden"),
         _item("escalation_procedure",
               "There is an escalation procedure for a crisis or a surge of complaints.",
               "Er is een escalatieprocedure voor een crisis of een golf van klachten.",
-              "Alerts: negative-sentiment surge", "Signalen: plotselinge toename negatief "
-              "sentiment"),
+              "Social media policy: crisis and escalation",
+              "Socialemediabeleid: crisis en escalatie"),
     )),
     MaturityStage(3, {"en": "Social listening", "nl": "Social listening"}, (
         _item("market_topics",
@@ -92,7 +120,7 @@ MATURITY_STAGES: tuple[MaturityStage, ...] = (
     MaturityStage(5, {"en": "Social intelligence", "nl": "Social intelligence"}, (
         _item("feeds_product", "Insights are passed to product development and acted upon.",
               "Inzichten gaan naar productontwikkeling en er wordt iets mee gedaan.",
-              "Measurement: exports and API", "Meten: exports en API"),
+              "Exports and the REST API (API tokens)", "Exports en de REST-API (API-tokens)"),
         _item("feeds_sales_marketing",
               "Insights reach sales and marketing with agreed follow-up.",
               "Inzichten bereiken verkoop en marketing, met afgesproken opvolging.",
@@ -145,3 +173,110 @@ def assess_maturity(
         if upcoming.number >= 3 and sov is not None and sov not in to_do and sov.id not in ticked:
             to_do.append(sov)
     return MaturityAssessment(current, upcoming, tuple(to_do), frozenset(ticked - known))
+
+
+LISTENING_KPIS: frozenset[str] = frozenset(
+    {"share_of_voice", "net_sentiment", "response_rate", "response_time"}
+)
+"""KPIs of the catalogue that are measured from listening (configurable)."""
+
+
+@dataclass(frozen=True)
+class ListeningUse:
+    """What koers sees of the workspace's real use of listening, counted by the Django layer."""
+
+    brand_topics: int = 0
+    market_topics: int = 0
+    """Active topics of another kind than the own brand (competitors, campaigns, hashtags)."""
+    sov_brand_topics: int = 0
+    sov_competitor_topics: int = 0
+    """Active brand/competitor topics that count for share of voice."""
+    own_accounts: int = 0
+    """Connected own accounts (their replies and mentions reach the inbox)."""
+    keyword_alerts: int = 0
+    alerts_with_recipients: int = 0
+    sentiment_corrections: int = 0
+    report_schedules: int = 0
+    policy_response_times: bool = False
+    policy_escalation: bool = False
+    listening_kpis: int = 0
+    listening_kpis_with_target: int = 0
+    evaluated_objectives: int = 0
+
+
+def _seen(en: str, nl: str, **params: object) -> Bilingual:
+    return {"en": format_in("en", en, **params), "nl": format_in("nl", nl, **params)}
+
+
+def seen_items(use: ListeningUse) -> dict[str, Bilingual]:
+    """The checklist items koers can see are done, each with what it saw (to pre-fill the
+    checklist). Items koers can't judge (who reads the alerts, owners, budgets) stay manual."""
+    seen: dict[str, Bilingual] = {}
+    if use.keyword_alerts:
+        seen["alerts_brand"] = _seen(
+            "Keyword alerts set up: {n}.",
+            "Trefwoordsignalen ingesteld: {n}.",
+            n=use.keyword_alerts,
+        )
+    if use.alerts_with_recipients:
+        seen["alerts_reader"] = _seen(
+            "Alerts that e-mail a named person: {n}.",
+            "Signalen die een vaste persoon mailen: {n}.",
+            n=use.alerts_with_recipients,
+        )
+    if use.own_accounts:
+        seen["own_accounts_daily"] = _seen(
+            "Own accounts connected: {n}; their reactions reach the inbox.",
+            "Eigen accounts gekoppeld: {n}; de reacties komen in de inbox.",
+            n=use.own_accounts,
+        )
+    if use.policy_response_times:
+        seen["response_times_agreed"] = _seen(
+            "The social media policy sets response times.",
+            "Het socialemediabeleid legt reactietijden vast.",
+        )
+    if use.policy_escalation:
+        seen["escalation_procedure"] = _seen(
+            "The social media policy describes crisis and escalation.",
+            "Het socialemediabeleid beschrijft crisis en escalatie.",
+        )
+    if use.market_topics:
+        seen["market_topics"] = _seen(
+            "Tracked topics beyond the own brand: {n}.",
+            "Gevolgde onderwerpen naast het eigen merk: {n}.",
+            n=use.market_topics,
+        )
+    if use.sov_brand_topics and use.sov_competitor_topics:
+        seen[SHARE_OF_VOICE_ITEM] = _seen(
+            "Share of voice over brand topics ({b}) and competitor topics ({c}).",
+            "Share of voice over merkonderwerpen ({b}) en concurrentonderwerpen ({c}).",
+            b=use.sov_brand_topics,
+            c=use.sov_competitor_topics,
+        )
+    if use.sentiment_corrections:
+        seen["sentiment_checked"] = _seen(
+            "Sentiment corrections by hand: {n}.",
+            "Sentimentcorrecties met de hand: {n}.",
+            n=use.sentiment_corrections,
+        )
+    if use.report_schedules:
+        seen["monthly_report"] = _seen(
+            "Scheduled reports: {n}.", "Geplande rapportages: {n}.", n=use.report_schedules
+        )
+    if use.listening_kpis:
+        seen["linked_to_objectives"] = _seen(
+            "Listening KPIs in the objectives: {n}.",
+            "Luister-KPI's in de doelstellingen: {n}.",
+            n=use.listening_kpis,
+        )
+        if use.listening_kpis_with_target == use.listening_kpis:
+            seen["kpi_targets"] = _seen(
+                "Every listening KPI has a target.", "Elke luister-KPI heeft een streefwaarde."
+            )
+    if use.evaluated_objectives:
+        seen["cycle_evaluated"] = _seen(
+            "Objectives evaluated: {n}.",
+            "Geëvalueerde doelstellingen: {n}.",
+            n=use.evaluated_objectives,
+        )
+    return seen

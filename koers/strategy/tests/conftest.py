@@ -41,9 +41,44 @@ def url(name: str, cycle: Cycle, *args: object) -> str:
 
 @pytest.fixture
 def ready_cycle(cycle, anna) -> Cycle:
-    """A cycle whose People, Objectives and Strategy are complete (Technology unlocked)."""
+    """A cycle whose People, Objectives and Strategy are complete (Technology waits for "go")."""
     fill_post(cycle, anna)
     return cycle
+
+
+@pytest.fixture
+def go_cycle(ready_cycle, anna) -> Cycle:
+    """A ready cycle with steps 1–3 complete and a "go" (Technology and steps 4–8 open)."""
+    decide_go(ready_cycle, anna)
+    return ready_cycle
+
+
+ALL_CRITERIA = ["problem_stated", "reachable_online", "objective_smart", "capacity_available"]
+
+
+def complete_steps_1_to_3(cycle: Cycle, user) -> None:
+    from koers.strategy.models import KerkhofsStep
+
+    for step, notes in (
+        ("problem", "Vragen blijven te lang liggen."),
+        ("target_group", "Forensen; meer bereik."),
+        ("online_behaviour", "Het profiel toont veel Joiners."),
+    ):
+        record = KerkhofsStep.objects.get(cycle=cycle, step=step)
+        actions.update_kerkhofs_step(record, user, status="done", notes=notes, owner="Anna")
+
+
+def decide_go(cycle: Cycle, user) -> None:
+    complete_steps_1_to_3(cycle, user)
+    actions.record_go_no_go(
+        cycle,
+        user,
+        decision="go",
+        decided_on=date(2026, 2, 1),
+        rationale="Genoeg bereik en budget.",
+        criteria=ALL_CRITERIA,
+    )
+    cycle.refresh_from_db()
 
 
 def fill_post(cycle: Cycle, user) -> None:

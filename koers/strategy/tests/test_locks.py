@@ -7,10 +7,11 @@ from datetime import date
 from koers.core.models import Membership, Role
 from koers.strategy import actions
 from koers.strategy.models import Channel, CycleStatus, KerkhofsStep
-from koers.strategy.tests.conftest import url
+from koers.strategy.tests.conftest import ALL_CRITERIA, complete_steps_1_to_3, url
 
 CHANNEL = {"network": "Mastodon", "purpose": "Nieuws", "posts_per_week": "5"}
 GO = {"decision": "go", "decided_on": "2026-02-01", "rationale": "Genoeg bereik en budget."}
+GO_WITH_CRITERIA = {**GO, "criteria": ALL_CRITERIA}
 NO_GO = {"decision": "no_go", "decided_on": "2026-02-01", "rationale": "Doelgroep is offline."}
 
 
@@ -29,11 +30,31 @@ def test_technology_is_locked_with_the_reasons_until_people_objectives_strategy(
     assert not Channel.objects.exists()
 
 
-def test_technology_opens_once_post_is_complete(client_for, anna, ready_cycle):
+def test_technology_waits_for_go_even_when_post_is_complete(client_for, anna, ready_cycle):
     client = client_for(anna)
-    assert 'name="network"' in client.get(url("technology", ready_cycle)).content.decode()
-    assert client.post(url("technology", ready_cycle), CHANNEL).status_code == 302
-    assert Channel.objects.get(cycle=ready_cycle).network == "Mastodon"
+    page = client.get(url("technology", ready_cycle)).content.decode()
+    assert "Technologie gaat open na een ‘go’ op het uitstapmoment" in page
+    assert 'name="network"' not in page
+    response = client.post(url("technology", ready_cycle), CHANNEL)
+    assert response.status_code == 403
+    assert "Technologie gaat open na een ‘go’" in response.content.decode()
+    assert not Channel.objects.exists()
+
+
+def test_technology_opens_once_post_is_complete_and_go(client_for, anna, go_cycle):
+    client = client_for(anna)
+    assert 'name="network"' in client.get(url("technology", go_cycle)).content.decode()
+    assert client.post(url("technology", go_cycle), CHANNEL).status_code == 302
+    assert Channel.objects.get(cycle=go_cycle).network == "Mastodon"
+
+
+def test_the_action_refuses_a_channel_before_go(anna, ready_cycle):
+    import pytest
+
+    with pytest.raises(actions.StepLocked) as locked:
+        actions.add_channel(ready_cycle, anna, network="Mastodon", posts_per_week=5)
+    assert [r.code for r in locked.value.reasons] == ["technology_before_go"]
+    assert not Channel.objects.exists()
 
 
 def test_steps_4_to_8_are_locked_before_go(client_for, anna, cycle):
@@ -58,11 +79,14 @@ def test_steps_1_to_3_can_be_saved_before_the_decision(client_for, bram, cycle):
     assert (step.status, step.owner, step.notes) == ("done", "Bram", "Te traag")
 
 
-def test_go_opens_steps_4_to_8_and_records_who_decided(client_for, anna, cycle):
+def test_go_opens_steps_4_to_8_and_records_who_decided(client_for, anna, ready_cycle):
+    cycle = ready_cycle
+    complete_steps_1_to_3(cycle, anna)
     client = client_for(anna)
-    assert client.post(url("decision", cycle), GO).status_code == 302
+    assert client.post(url("decision", cycle), GO_WITH_CRITERIA).status_code == 302
     cycle.refresh_from_db()
     assert (cycle.decision, cycle.decided_on, cycle.decided_by) == ("go", date(2026, 2, 1), anna)
+    assert sorted(cycle.go_criteria) == sorted(ALL_CRITERIA)
     response = client.post(
         url("kerkhofs", cycle),
         {"media_plan-status": "in_progress", "media_plan-owner": "", "media_plan-notes": ""},
@@ -79,9 +103,10 @@ def test_go_no_go_is_decided_by_an_admin_not_an_editor(client_for, bram, cycle):
     assert cycle.decision == ""
 
 
-def test_an_admin_may_decide(client_for, carla, cycle, acme):
+def test_an_admin_may_decide(client_for, carla, anna, ready_cycle, acme):
+    complete_steps_1_to_3(ready_cycle, anna)
     Membership.objects.create(workspace=acme, user=carla, role=Role.ADMIN)
-    assert client_for(carla).post(url("decision", cycle), GO).status_code == 302
+    assert client_for(carla).post(url("decision", ready_cycle), GO_WITH_CRITERIA).status_code == 302
 
 
 def test_no_go_closes_the_cycle_with_a_report_and_refuses_every_change(client_for, anna, cycle):
@@ -114,10 +139,13 @@ def test_action_refuses_a_locked_step_too(anna, cycle):
     assert locked.value.reasons[0].code == "go_no_go_missing"
 
 
-def test_steps_1_to_3_and_the_decision_are_saved_together(client_for, anna, cycle):
-    data = {**GO, "problem-status": "done", "problem-owner": "Anna", "problem-notes": "",
-            "target_group-status": "in_progress", "target_group-owner": "Bram",
-            "target_group-notes": "Veel vragen"}  # fmt: skip
+def test_steps_1_to_3_and_the_decision_are_saved_together(client_for, anna, ready_cycle):
+    cycle = ready_cycle
+    data = {**GO_WITH_CRITERIA, "problem-status": "done", "problem-owner": "Anna",
+            "problem-notes": "Te traag", "target_group-status": "done",
+            "target_group-owner": "Bram", "target_group-notes": "Veel vragen",
+            "online_behaviour-status": "done", "online_behaviour-owner": "",
+            "online_behaviour-notes": ""}  # fmt: skip
     assert client_for(anna).post(url("decision", cycle), data).status_code == 302
     steps = dict(KerkhofsStep.objects.filter(cycle=cycle).values_list("step", "owner"))
     assert (steps["problem"], steps["target_group"]) == ("Anna", "Bram")
@@ -135,10 +163,13 @@ def test_an_incomplete_decision_saves_no_step_either(client_for, anna, cycle):
     assert cycle.decision == ""
 
 
-def test_saving_the_steps_again_keeps_who_decided(client_for, anna, bram, cycle, acme):
+def test_saving_the_steps_again_keeps_who_decided(client_for, anna, bram, ready_cycle, acme):
+    cycle = ready_cycle
+    complete_steps_1_to_3(cycle, anna)
     Membership.objects.filter(workspace=acme, user=bram).update(role=Role.ADMIN)
-    assert client_for(anna).post(url("decision", cycle), GO).status_code == 302
-    again = {**GO, "problem-status": "done", "problem-owner": "", "problem-notes": ""}
+    assert client_for(anna).post(url("decision", cycle), GO_WITH_CRITERIA).status_code == 302
+    again = {**GO_WITH_CRITERIA, "problem-status": "done", "problem-owner": "",
+             "problem-notes": "Te traag"}  # fmt: skip
     assert client_for(bram).post(url("decision", cycle), again).status_code == 302
     cycle.refresh_from_db()
     assert cycle.decided_by == anna

@@ -23,7 +23,7 @@ from koers.strategy.models import (
     RoosPetal,
     TechnographicsProfile,
 )
-from koers.strategy.tests.conftest import url
+from koers.strategy.tests.conftest import decide_go, url
 
 NEXT = {"name": "Plan 2027", "period_start": "2027-01-01", "period_end": "2027-12-31"}
 
@@ -41,7 +41,7 @@ def full_cycle(ready_cycle, anna):
                              "effort_hours_per_week": Decimal("8"), "active": True}},
     )  # fmt: skip
     actions.save_maturity(cycle, anna, checked=["alerts_brand", "alerts_reader"])
-    actions.record_go_no_go(cycle, anna, decision="go", decided_on=date(2026, 2, 1), rationale="Ja")
+    decide_go(cycle, anna)
     actions.add_channel(cycle, anna, network="Mastodon", purpose="Vragen", posts_per_week=5)
     evaluated = Objective.objects.get(cycle=cycle)
     actions.record_objective_result(evaluated, anna, result=Decimal("71"), on=date(2026, 12, 31))

@@ -56,7 +56,9 @@ def test_plan_pdf_has_the_expected_pages_and_text(client_for, anna, duinwijk, la
     assert response["Content-Type"] == "application/pdf"
     pages = pdf_pages(response.content)
     text = "\n".join(pages)
-    assert len(pages) == 10  # title page + one chapter per page, the objectives over two
+    # title page + one chapter per page; the objectives over two, Kerkhofs' steps with their
+    # substance over three, the social media policy over two
+    assert len(pages) == 15
     assert "Duinwijk in gesprek 2026" in pages[0]
     assert "Acme Fietsen" in pages[1]  # running header from page 2
     assert f"{len(pages)}" in pages[1]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from koers.strategy.rules import LISTENING_KPIS, ListeningUse, seen_items
 from koers.strategy.rules.maturity import (
     MATURITY_STAGES,
     SHARE_OF_VOICE_ITEM,
@@ -70,3 +73,49 @@ def test_everything_ticked_is_stage_five_with_nothing_next() -> None:
     assert result.next_stage is None
     assert result.to_do == ()
     assert result.unknown_items == {"retired_item"}
+
+
+# What koers sees of the real use pre-fills the checklist (rules.seen_items).
+
+
+@pytest.mark.parametrize(
+    ("use", "seen"),
+    [
+        (ListeningUse(), []),
+        (ListeningUse(keyword_alerts=2), ["alerts_brand"]),
+        (ListeningUse(alerts_with_recipients=1), ["alerts_reader"]),
+        (ListeningUse(own_accounts=3), ["own_accounts_daily"]),
+        (ListeningUse(policy_response_times=True, policy_escalation=True),
+         ["response_times_agreed", "escalation_procedure"]),
+        (ListeningUse(market_topics=1), ["market_topics"]),
+        (ListeningUse(sov_brand_topics=1), []),  # share of voice needs a competitor too
+        (ListeningUse(sov_brand_topics=1, sov_competitor_topics=2), ["share_of_voice_tracked"]),
+        (ListeningUse(sentiment_corrections=5), ["sentiment_checked"]),
+        (ListeningUse(report_schedules=1), ["monthly_report"]),
+        (ListeningUse(listening_kpis=2, listening_kpis_with_target=1), ["linked_to_objectives"]),
+        (ListeningUse(listening_kpis=2, listening_kpis_with_target=2),
+         ["linked_to_objectives", "kpi_targets"]),
+        (ListeningUse(evaluated_objectives=1), ["cycle_evaluated"]),
+    ],
+)  # fmt: skip
+def test_what_koers_sees_ticks_the_matching_items(use: ListeningUse, seen: list[str]) -> None:
+    found = seen_items(use)
+    assert sorted(found) == sorted(seen)
+    assert all(text["en"] and text["nl"] for text in found.values())
+
+
+def test_seen_items_lift_the_stage_like_ticks() -> None:
+    use = ListeningUse(keyword_alerts=1, alerts_with_recipients=1, own_accounts=1,
+                       policy_response_times=True, policy_escalation=True)  # fmt: skip
+    assert assess_maturity(set(seen_items(use))).current_stage == 2
+    assert seen_items(ListeningUse(market_topics=4))["market_topics"]["nl"] == (
+        "Gevolgde onderwerpen naast het eigen merk: 4."
+    )
+
+
+def test_every_item_points_at_a_page_and_the_api_item_at_the_api() -> None:
+    items = {i.id: i for s in MATURITY_STAGES for i in s.checklist}
+    assert all(item.page for item in items.values())
+    assert items["feeds_product"].page == "api"
+    assert "API" in items["feeds_product"].feature["en"]
+    assert {"share_of_voice", "net_sentiment"} <= LISTENING_KPIS
