@@ -307,6 +307,31 @@ SUMMARIES: tuple[Summary, ...] = (
         "{count} post snapshots from {network}",
         _("%(count)s post snapshots from %(network)s"),
     ),
+    S("strategy.channel_update", "changed channel {name}", _("changed channel %(name)s")),
+    S("strategy.policy", "updated the social media policy", _("updated the social media policy")),
+    S(
+        "strategy.policy_template",
+        "filled the social media policy from the public-body template",
+        _("filled the social media policy from the public-body template"),
+    ),
+    # notify: chat destinations and personal choices
+    S(
+        "notify.destination_create",
+        "added {kind} destination {name} ({host})",
+        _("added %(kind)s destination %(name)s (%(host)s)"),
+    ),
+    S("notify.destination_update", "changed destination {name}", _("changed destination %(name)s")),
+    S("notify.destination_delete", "removed destination {name}", _("removed destination %(name)s")),
+    S(
+        "notify.destination_test",
+        "test message to {name}: {state}",
+        _("test message to %(name)s: %(state)s"),
+    ),
+    S(
+        "notify.preference",
+        "notification choices: e-mail {events}, digest {digest}",
+        _("notification choices: e-mail %(events)s, digest %(digest)s"),
+    ),
 )
 
 
