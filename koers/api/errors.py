@@ -42,8 +42,20 @@ class ApiError(Exception):
 
 
 # The statuses every operation may answer with besides its own success (for the schema).
-COMMON = {401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
+COMMON = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
 UPDATE = {**COMMON, 409: Error, 412: Error, 428: Error}
+# Operations that change an existing resource document the header they need.
+IF_MATCH = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "If-Match",
+            "required": False,
+            "description": "The ETag you last read (428 without it, 412 when it is stale).",
+            "schema": {"type": "string"},
+        }
+    ]
+}
 
 
 def _field(loc: tuple | list) -> str:

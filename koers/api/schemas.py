@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+import re
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 # Ids above this can't be stored in a 64-bit column; asking for one is a 404-free 422.
 MAX_ID = 2**63 - 1
@@ -17,5 +19,27 @@ def _no_nul(value: str) -> str:
     return value
 
 
+def _iso_text(value: Any) -> Any:
+    # pydantic would read a number as a Unix time (or seconds): dates and times are ISO 8601
+    # text in koers' API, as its OpenAPI document says.
+    if isinstance(value, dt.date | dt.time):
+        return value
+    if not isinstance(value, str) or re.fullmatch(
+        r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*", value
+    ):
+        raise ValueError("ISO 8601 text expected")
+    return value
+
+
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Text = Annotated[str, AfterValidator(_no_nul)]
+Day = Annotated[dt.date, BeforeValidator(_iso_text)]
+Clock = Annotated[dt.time, BeforeValidator(_iso_text)]
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
+
+
+class Input(BaseModel):
+    """A JSON request body: an object (plain pydantic, so a string or a list is refused rather
+    than read attribute by attribute as ninja's output schemas do)."""
+
+    model_config = ConfigDict(extra="ignore")

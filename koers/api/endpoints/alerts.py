@@ -15,7 +15,7 @@ from koers.alerts.models import AlertEvent, RuleKind
 from koers.api import etag
 from koers.api.auth import Access, need
 from koers.api.endpoints.inbox import Person, _person
-from koers.api.errors import COMMON, UPDATE
+from koers.api.errors import COMMON, IF_MATCH, UPDATE
 from koers.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id, encode
 from koers.api.schemas import MAX_ID, Text
 from koers.core.access import get_scoped_or_404, scoped
@@ -99,7 +99,9 @@ def get_alert(request: HttpRequest, response: HttpResponse, alert_id: AlertId) -
     return out
 
 
-@router.post("/alerts/{alert_id}/acknowledge", response={200: AlertOut, **UPDATE})
+@router.post(
+    "/alerts/{alert_id}/acknowledge", response={200: AlertOut, **UPDATE}, openapi_extra=IF_MATCH
+)
 def acknowledge(request: HttpRequest, response: HttpResponse, alert_id: AlertId) -> Any:
     """Mark the alert as seen (if nobody did yet; the first name stays)."""
     access: Access = request.auth  # type: ignore[attr-defined]

@@ -4,20 +4,20 @@ validated by the same form as the calendar's item page (``ItemForm``)."""
 from __future__ import annotations
 
 import datetime as dt
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from koers.api import etag
 from koers.api.auth import Access, need
-from koers.api.errors import COMMON, UPDATE, ApiError, form_errors, rejected
+from koers.api.errors import COMMON, IF_MATCH, UPDATE, ApiError, Error, form_errors, rejected
 from koers.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id, encode
-from koers.api.schemas import MAX_ID, Id, Text
+from koers.api.schemas import MAX_ID, Clock, Day, Id, Input, Text
 from koers.core.access import get_scoped_or_404, scoped
 from koers.core.models import Role
 from koers.publishing import actions, calendars
@@ -91,12 +91,12 @@ class ItemPage(Schema):
     next: str | None = Field(description="Cursor of the next page; null on the last page.")
 
 
-class ChannelText(Schema):
+class ChannelText(Input):
     channel: Id
     text: Text = ""
 
 
-class ItemIn(Schema):
+class ItemIn(Input):
     """A content item as the calendar's form takes it; every field optional on update."""
 
     title: Text | None = Field(None, max_length=140)
@@ -106,8 +106,8 @@ class ItemIn(Schema):
     campaign: Id | None = None
     objective: Id | None = None
     notes: Text | None = None
-    date: dt.date | None = None
-    time: dt.time | None = Field(None, description="Empty with a date: 09:00.")
+    date: Day | None = None
+    time: Clock | None = Field(None, description="Empty with a date: 09:00.")
     channels: list[ChannelText] | None = Field(None, max_length=50)
 
 
@@ -203,7 +203,7 @@ def get_item(request: HttpRequest, response: HttpResponse, item_id: ItemId) -> A
 
 def _form_data(payload: ItemIn, item: ContentItem | None) -> dict[str, Any]:
     """The item page's form input: the stored values, overlaid with the fields sent."""
-    data: dict[str, Any] = {}
+    data: dict[str, Any] = {"category": Category.PROMOTION}  # the model's default
     if item is not None:
         data = {
             "title": item.title,
@@ -218,7 +218,7 @@ def _form_data(payload: ItemIn, item: ContentItem | None) -> dict[str, Any]:
             "channels": [d.channel_id for d in item.deliveries.all()],
         }
         data |= {f"text_{d.channel_id}": d.text_override for d in item.deliveries.all()}
-    sent = payload.dict(exclude_unset=True)
+    sent = payload.model_dump(exclude_unset=True)
     for name, key in (("title", "title"), ("text", "text"), ("link", "link"), ("notes", "notes"),
                       ("category", "category"), ("campaign", "campaign"),
                       ("objective", "objective")):  # fmt: skip
@@ -265,7 +265,7 @@ def _api_fields(form: ItemForm) -> ItemForm:
     return form
 
 
-@router.post("/items", response={201: ItemOut, **COMMON})
+@router.post("/items", response={201: ItemOut, **COMMON, 409: Error})
 def create_item(request: HttpRequest, response: HttpResponse, payload: ItemIn) -> Any:
     """A new draft (as "New post" in the calendar). ``title`` is required."""
     access: Access = request.auth  # type: ignore[attr-defined]
@@ -274,10 +274,10 @@ def create_item(request: HttpRequest, response: HttpResponse, payload: ItemIn) -
         item = _save(access, payload, None)
     out = item_out(_fresh(access, item.pk))
     etag.tag(response, out)
-    return 201, out
+    return Status(201, out)
 
 
-@router.patch("/items/{item_id}", response={200: ItemOut, **UPDATE})
+@router.patch("/items/{item_id}", response={200: ItemOut, **UPDATE}, openapi_extra=IF_MATCH)
 def update_item(
     request: HttpRequest, response: HttpResponse, item_id: ItemId, payload: ItemIn
 ) -> Any:
@@ -305,7 +305,7 @@ def _decide(request: HttpRequest, response: HttpResponse, item_id: int, act: Any
     return out
 
 
-@router.post("/items/{item_id}/submit", response={200: ItemOut, **UPDATE})
+@router.post("/items/{item_id}/submit", response={200: ItemOut, **UPDATE}, openapi_extra=IF_MATCH)
 def submit_item(request: HttpRequest, response: HttpResponse, item_id: ItemId) -> Any:
     """Ask for approval (a draft with at least one channel); editors get an e-mail."""
     need(request.auth, Role.CONTRIBUTOR)  # type: ignore[attr-defined]
@@ -332,7 +332,7 @@ def rejected_state() -> ApiError:
     )
 
 
-@router.post("/items/{item_id}/schedule", response={200: ItemOut, **UPDATE})
+@router.post("/items/{item_id}/schedule", response={200: ItemOut, **UPDATE}, openapi_extra=IF_MATCH)
 def schedule_item(request: HttpRequest, response: HttpResponse, item_id: ItemId) -> Any:
     """Approve (if needed) and schedule: the policy checks must pass and the planned time
     must lie ahead. Editors and up."""
@@ -340,7 +340,7 @@ def schedule_item(request: HttpRequest, response: HttpResponse, item_id: ItemId)
     return _decide(request, response, item_id, _approve_and_schedule)
 
 
-@router.post("/items/{item_id}/cancel", response={200: ItemOut, **UPDATE})
+@router.post("/items/{item_id}/cancel", response={200: ItemOut, **UPDATE}, openapi_extra=IF_MATCH)
 def cancel_item(request: HttpRequest, response: HttpResponse, item_id: ItemId) -> Any:
     """Take a scheduled item off the schedule (it stays approved). Editors and up."""
     need(request.auth, Role.EDITOR)  # type: ignore[attr-defined]
@@ -349,8 +349,8 @@ def cancel_item(request: HttpRequest, response: HttpResponse, item_id: ItemId) -
 
 # --- calendar -------------------------------------------------------------------------------
 class CalendarQuery(Schema):
-    start: date = Field(description="First day (workspace time zone).")
-    end: date = Field(description="Last day, at most 366 days after start.")
+    start: Day = Field(description="First day (workspace time zone).")
+    end: Day = Field(description="Last day, at most 366 days after start.")
 
 
 @router.get("/calendar", response={200: list[ItemOut], **COMMON})

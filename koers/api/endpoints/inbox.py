@@ -13,9 +13,9 @@ from ninja import Field, Path, Query, Router, Schema
 from koers.api import etag
 from koers.api.auth import Access, need
 from koers.api.endpoints.listening import MentionOut, mention_out
-from koers.api.errors import COMMON, UPDATE, form_errors
+from koers.api.errors import COMMON, IF_MATCH, UPDATE, form_errors
 from koers.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id, encode
-from koers.api.schemas import MAX_ID, Id, Text
+from koers.api.schemas import MAX_ID, Id, Input, Text
 from koers.core.access import get_scoped_or_404, scoped
 from koers.core.models import Role
 from koers.engagement import actions, replies
@@ -163,11 +163,13 @@ def _change(request: HttpRequest, response: HttpResponse, item_id: int, change: 
     return out
 
 
-class AssignIn(Schema):
+class AssignIn(Input):
     assignee: Id | None = Field(description="A member's user id; null: nobody.")
 
 
-@router.post("/inbox/{item_id}/assign", response={200: InboxItemOut, **UPDATE})
+@router.post(
+    "/inbox/{item_id}/assign", response={200: InboxItemOut, **UPDATE}, openapi_extra=IF_MATCH
+)
 def assign(
     request: HttpRequest, response: HttpResponse, item_id: InboxId, payload: AssignIn
 ) -> Any:
@@ -180,18 +182,20 @@ def assign(
     return _change(request, response, item_id, change)
 
 
-class ReplyIn(Schema):
+class ReplyIn(Input):
     channel: Id
     text: Text = Field(max_length=5000)
 
 
-@router.post("/inbox/{item_id}/reply", response={200: InboxItemOut, **UPDATE})
+@router.post(
+    "/inbox/{item_id}/reply", response={200: InboxItemOut, **UPDATE}, openapi_extra=IF_MATCH
+)
 def reply(request: HttpRequest, response: HttpResponse, item_id: InboxId, payload: ReplyIn) -> Any:
     """Queue a reply on one of the workspace's channels of the message's network; it is sent
     by the worker, exactly once (see the item's ``replies`` for its state)."""
 
     def change(access: Access, item: InboxItem) -> None:
-        form = ReplyForm(payload.dict(), channels=replies.channels_for(item))
+        form = ReplyForm(payload.model_dump(), channels=replies.channels_for(item))
         if not form.is_valid():
             raise form_errors(form)
         replies.compose(item, access.user, **form.cleaned_data)
@@ -199,17 +203,19 @@ def reply(request: HttpRequest, response: HttpResponse, item_id: InboxId, payloa
     return _change(request, response, item_id, change)
 
 
-class CloseIn(Schema):
+class CloseIn(Input):
     reason: CloseReason
     note: Text = Field("", max_length=300)
 
 
-@router.post("/inbox/{item_id}/close", response={200: InboxItemOut, **UPDATE})
+@router.post(
+    "/inbox/{item_id}/close", response={200: InboxItemOut, **UPDATE}, openapi_extra=IF_MATCH
+)
 def close(request: HttpRequest, response: HttpResponse, item_id: InboxId, payload: CloseIn) -> Any:
     """Close without a reply (it then doesn't count for the response rate)."""
 
     def change(access: Access, item: InboxItem) -> None:
-        form = CloseForm(payload.dict())
+        form = CloseForm(payload.model_dump())
         if not form.is_valid():
             raise form_errors(form)
         actions.close(item, access.user, **form.cleaned_data)

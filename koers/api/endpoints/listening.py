@@ -10,12 +10,11 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
-from pydantic import AwareDatetime
 
 from koers.api.auth import Access
 from koers.api.errors import COMMON, ApiError
 from koers.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_time_id, encode
-from koers.api.schemas import MAX_ID, Id, Text
+from koers.api.schemas import MAX_ID, Id, Moment, Text
 from koers.core.access import get_scoped_or_404, scoped
 from koers.listening.models import Mention, Network, Sentiment, Topic, TopicKind
 from koers.query import QueryError, compile_query
@@ -76,8 +75,8 @@ class MentionFilters(Schema):
     network: Network | None = None
     sentiment: Sentiment | None = None
     lang: Text | None = Field(None, max_length=8)
-    since: AwareDatetime | None = Field(None, description="Published at or after (ISO 8601).")
-    until: AwareDatetime | None = Field(None, description="Published before (ISO 8601).")
+    since: Moment | None = Field(None, description="Published at or after (ISO 8601).")
+    until: Moment | None = Field(None, description="Published before (ISO 8601).")
     query: Text | None = Field(
         None, max_length=4000, description="The topics' Boolean query language (koers.query)."
     )
