@@ -92,7 +92,8 @@ MATURITY_STAGES: tuple[MaturityStage, ...] = (
     MaturityStage(5, {"en": "Social intelligence", "nl": "Social intelligence"}, (
         _item("feeds_product", "Insights are passed to product development and acted upon.",
               "Inzichten gaan naar productontwikkeling en er wordt iets mee gedaan.",
-              "Measurement: exports and API", "Meten: exports en API"),
+              "Measurement: exports and the REST API (Settings → API tokens)",
+              "Meten: exports en de REST API (Instellingen → API-tokens)"),
         _item("feeds_sales_marketing",
               "Insights reach sales and marketing with agreed follow-up.",
               "Inzichten bereiken verkoop en marketing, met afgesproken opvolging.",
