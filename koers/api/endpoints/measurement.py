@@ -211,7 +211,7 @@ class ReportFileQuery(ReportQuery):
     url_name="report_file",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The report",
                 "content": {
                     "text/html": {"schema": {"type": "string"}},
