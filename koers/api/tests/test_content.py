@@ -150,3 +150,16 @@ def test_the_calendar_lists_planned_items_of_the_period(api_as, anna, acme, acme
     found = api.get("/calendar", {"start": day, "end": day}).json()
     assert [i["title"] for i in found] == ["Gepland"]
     assert api.get("/calendar", {"start": day, "end": "2020-01-01"}).status_code == 422
+
+
+def test_writes_need_no_csrf_token_only_the_bearer_token(token_for, anna, acme):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    secret = token_for(anna, acme)
+    response = strict.post(
+        "/api/v1/items", '{"title": "Van curl"}', content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )  # fmt: skip
+    assert response.status_code == 201
+    assert ContentItem.objects.filter(title="Van curl", workspace=acme).count() == 1
