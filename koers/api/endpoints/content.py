@@ -22,7 +22,15 @@ from koers.core.access import get_scoped_or_404, scoped
 from koers.core.models import Role
 from koers.publishing import actions, calendars
 from koers.publishing.forms import ItemForm
-from koers.publishing.models import Category, Channel, ContentItem, Delivery, Health, State
+from koers.publishing.models import (
+    Category,
+    Channel,
+    ContentItem,
+    Delivery,
+    Health,
+    PublishingSettings,
+    State,
+)
 
 router = Router(tags=["content"])
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -288,10 +296,23 @@ def update_item(
     with transaction.atomic():
         item = _locked(access, item_id)
         etag.require(request, item_out(item))
+        _keeps_approval_only_with_editor_role(access, item)
         _save(access, payload, item)
     out = item_out(_fresh(access, item_id))
     etag.tag(response, out)
     return out
+
+
+def _keeps_approval_only_with_editor_role(access: Access, item: ContentItem) -> None:
+    """The calendar lets an editor's change keep an approval when the workspace allows it; the
+    action judges by the person's role, so a token held below editor must not get that."""
+    approved = item.state in (State.APPROVED, State.SCHEDULED)
+    if (
+        approved
+        and not access.can(Role.EDITOR)
+        and not PublishingSettings.for_workspace(access.workspace).review_every_change
+    ):
+        raise ApiError(403, "forbidden", _("Only an editor can change an approved post here."))
 
 
 def _decide(request: HttpRequest, response: HttpResponse, item_id: int, act: Any) -> ItemOut:

@@ -163,3 +163,41 @@ def test_writes_need_no_csrf_token_only_the_bearer_token(token_for, anna, acme):
     )  # fmt: skip
     assert response.status_code == 201
     assert ContentItem.objects.filter(title="Van curl", workspace=acme).count() == 1
+
+
+def test_a_contributor_token_of_an_editor_does_not_keep_an_approval(api_as, bram, acme, acme_world):
+    from koers.publishing import actions as publishing_actions
+    from koers.publishing.models import PublishingSettings
+
+    PublishingSettings.for_workspace(acme)  # exists from here on
+    PublishingSettings.objects.filter(workspace=acme).update(review_every_change=False)
+    item = acme_world["item"]
+    publishing_actions.approve_item(item, bram, schedule=False)
+    token = api_as(bram, acme, role="contributor")
+    response = token.patch(f"/items/{item.pk}", {"text": "stiekem"}, **{"If-Match": "*"})
+    assert response.status_code == 403
+    item.refresh_from_db()
+    assert (item.state, item.text) == (State.APPROVED, "Tekst Acme")
+    # With the editor role the calendar's rule applies: the change keeps the approval.
+    editor = api_as(bram, acme)
+    assert (
+        editor.patch(f"/items/{item.pk}", {"text": "open"}, **{"If-Match": "*"}).status_code == 200
+    )
+    item.refresh_from_db()
+    assert (item.state, item.text) == (State.APPROVED, "open")
+
+
+def test_list_queries_do_not_grow_with_the_rows(
+    api_as, anna, acme, acme_world, django_assert_max_num_queries
+):
+    api = api_as(anna, acme)
+    for n in range(8):
+        api.post(
+            "/items", {"title": f"Idee {n}", "channels": [{"channel": acme_world["channel"].pk}]}
+        )
+    with django_assert_max_num_queries(8):
+        assert len(api.get("/items").json()["items"]) == 9
+    with django_assert_max_num_queries(8):
+        assert len(api.get("/mentions").json()["items"]) == 3
+    with django_assert_max_num_queries(8):
+        assert len(api.get("/inbox").json()["items"]) == 1

@@ -62,3 +62,33 @@ def test_acknowledge_an_alert(api_as, bram, acme, acme_world):
     assert [a["id"] for a in api.get("/alerts", {"acknowledged": "true"}).json()["items"]] == [
         alert.pk
     ]
+
+
+def test_a_reply_from_a_real_channel_is_queued_once(api_as, anna, acme, mastodon, mastodon_server):
+    from koers.engagement import actions as inbox_actions
+    from koers.listening.models import Mention
+
+    status = mastodon_server.add_remote_status("Wanneer open?", acct="jan")
+    mention = Mention.objects.create(
+        workspace=acme, network="mastodon", remote_id=status["uri"], url=status["url"],
+        author_handle="@jan", text="Wanneer open?", text_hash="f" * 16, lang="nl",
+        sentiment="neutral", published_at=status_time(),
+    )  # fmt: skip
+    item, _ = inbox_actions.add_manually(mention, anna)
+    api = api_as(anna, acme)
+    etag = api.get(f"/inbox/{item.pk}")["ETag"]
+    body = {"channel": mastodon.pk, "text": "Morgen vanaf 9 uur!"}
+    sent = api.post(f"/inbox/{item.pk}/reply", body, **{"If-Match": etag})
+    assert sent.status_code == 200, sent.content
+    assert [r["state"] for r in sent.json()["replies"]] == ["queued"]
+    reply = Reply.objects.get(item=item)
+    assert (reply.text, reply.channel, reply.created_by) == ("Morgen vanaf 9 uur!", mastodon, anna)
+    again = api.post(f"/inbox/{item.pk}/reply", body, **{"If-Match": sent["ETag"]})
+    assert again.status_code == 409 and Reply.objects.filter(item=item).count() == 1
+    assert AuditEvent.objects.filter(action="inbox.reply", actor=anna).count() == 1
+
+
+def status_time():
+    from django.utils import timezone
+
+    return timezone.now()
