@@ -31,11 +31,19 @@ def _iso_text(value: Any) -> Any:
     return value
 
 
+def _plausible_year(value: dt.date) -> dt.date:
+    # Year 1 or 9999 turned into UTC (or the day after) leaves Python's range of dates.
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"a year from {FIRST_YEAR} to {LAST_YEAR}")
+    return value
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Text = Annotated[str, AfterValidator(_no_nul)]
-Day = Annotated[dt.date, BeforeValidator(_iso_text)]
+Day = Annotated[dt.date, BeforeValidator(_iso_text), AfterValidator(_plausible_year)]
 Clock = Annotated[dt.time, BeforeValidator(_iso_text)]
-Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_plausible_year)]
 
 
 class Input(BaseModel):

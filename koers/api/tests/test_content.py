@@ -201,3 +201,13 @@ def test_list_queries_do_not_grow_with_the_rows(
         assert len(api.get("/mentions").json()["items"]) == 3
     with django_assert_max_num_queries(8):
         assert len(api.get("/inbox").json()["items"]) == 1
+
+
+def test_dates_at_the_edge_of_the_calendar_are_refused_not_a_500(api_as, anna, acme):
+    api = api_as(anna, acme)
+    assert api.get("/calendar", {"start": "9999-12-31", "end": "9999-12-31"}).status_code == 422
+    assert api.get("/calendar", {"start": "0001-01-01", "end": "0001-01-02"}).status_code == 422
+    early = api.post("/items", {"title": "Oud", "date": "0001-01-01", "time": "00:00"})
+    assert early.status_code == 422 and "date" in early.json()["errors"]
+    assert api.get("/mentions", {"since": "0001-01-01T00:00:00+01:00"}).status_code == 422
+    assert not ContentItem.objects.filter(title="Oud").exists()
