@@ -3,8 +3,9 @@
 A fixed window: the counter ``api-rate:<token>:<window number>`` is created with ``add`` (only
 the first request of a window creates it) and raised with ``incr``. With a cache that all web
 processes share and whose ``incr`` is atomic (Redis, Memcached), the limit holds across
-processes. Django's default cache (local memory, which koers uses unless ``CACHES`` is set) is
-per process: with N web processes a token may make up to N times the limit.
+processes. Django's default cache (local memory, which koers uses: it sets no ``CACHES``) is
+per process: with N web processes (``koers serve`` starts 2) a token may make up to N times the
+limit. Django's database and file caches share counts but their ``incr`` is not atomic.
 """
 
 from __future__ import annotations
