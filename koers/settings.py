@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.usersessions",
     "axes",
+    # The REST API (/api/v1/); "ninja" serves its docs page's scripts from static files.
+    "ninja",
+    "koers.api",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +247,9 @@ KOERS_HEARTBEAT_MAX_AGE = env_int(
     "KOERS_HEARTBEAT_MAX_AGE", 3 * HEARTBEAT_SECONDS, minimum=2 * HEARTBEAT_SECONDS
 )
 KOERS_INVITATION_DAYS = env_int("KOERS_INVITATION_DAYS", 7, minimum=1)
+# REST API: requests per token per window (seconds), counted in Django's cache (koers/api).
+KOERS_API_RATE_LIMIT = env_int("KOERS_API_RATE_LIMIT", 120, minimum=1)
+KOERS_API_RATE_WINDOW = env_int("KOERS_API_RATE_WINDOW", 60, minimum=1)
 # Outbound requests to URLs users type (webhooks, feeds, link checks, link cards, instances):
 # public addresses only, unless an intranet install allows private ones (all, or listed).
 KOERS_ALLOW_PRIVATE_URLS = env_bool("KOERS_ALLOW_PRIVATE_URLS", False)

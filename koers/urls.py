@@ -4,6 +4,8 @@ from allauth.account import views as account_views
 from django.urls import include, path
 
 from koers.accounts import views as account_security
+from koers.api import views as api_views
+from koers.api.api import api
 from koers.core import views
 from koers.publishing import connect_views
 from koers.publishing import views as publishing_views
@@ -69,4 +71,15 @@ urlpatterns += [
     path("w/<slug:slug>/measure/", include("koers.measurement.urls")),
     path("w/<slug:slug>/settings/privacy/", include("koers.privacy.urls")),
     path("w/<slug:slug>/settings/notifications/", include("koers.notify.urls")),
+]
+
+# The REST API (koers/api) and its token page in the workspace settings.
+urlpatterns += [
+    path("api/v1/", api.urls),
+    path("w/<slug:slug>/settings/api/", api_views.tokens, name="api-tokens"),
+    path(
+        "w/<slug:slug>/settings/api/<int:token_id>/revoke/",
+        api_views.token_revoke,
+        name="api-token-revoke",
+    ),
 ]

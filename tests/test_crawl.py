@@ -103,11 +103,18 @@ def kwarg_values(
     def field(model, name):
         return lambda: getattr(model.objects.filter(workspace=workspace).order_by("pk")[0], name)
 
+    def api_token():
+        from koers.api.actions import create_token
+
+        owner = Membership.objects.filter(workspace=workspace, role="owner")[0].user
+        return create_token(workspace, owner, name="crawl", role="viewer")[0].pk
+
     return {
         (None, "member_id"): lambda: (
             Membership.objects.filter(workspace=workspace).exclude(role="owner")[0].pk
         ),
         (None, "invitation_id"): first(Invitation),
+        (None, "token_id"): api_token,
         ("strategy", "cycle_id"): lambda: (
             Cycle.objects.get(workspace=workspace, status="active").pk
         ),
