@@ -7,7 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 # Paths that must work before the first account exists.
-_OPEN_PREFIXES = ("/setup/", "/static/", "/healthz", "/i18n/")
+# The API answers in JSON (401 without a token), never with a redirect to a page.
+_OPEN_PREFIXES = ("/setup/", "/static/", "/healthz", "/i18n/", "/api/")
 
 
 class SetupRequiredMiddleware:

@@ -32,6 +32,13 @@ def test_empty_install_sends_every_page_to_setup(client):
 
 
 @pytest.mark.django_db
+def test_empty_install_answers_the_api_in_json_not_with_the_setup_page(client):
+    response = client.get("/api/v1/workspaces")
+    assert response.status_code == 401
+    assert response.json()["code"]
+
+
+@pytest.mark.django_db
 def test_setup_creates_the_owner_and_first_workspace_and_logs_in(client):
     response = client.post(reverse("setup"), SETUP)
     assert response.status_code == 302
