@@ -222,9 +222,19 @@ class Capabilities:
     #: OAuth provider whose developer app the installation registers ("meta", "x", …), or "".
     provider: str = ""
     not_allowed: tuple[str, ...] = ()
+    #: Posts a month per access level (X: Free, Basic, Pro), in the order the network sells
+    #: them; the first is the default. Empty = the network sets no monthly cap.
+    post_caps: tuple[tuple[str, int], ...] = ()
 
     def can_publish(self, kind: str) -> bool:
         return kind in self.publish
+
+    def post_cap(self, access_level: str = "") -> int | None:
+        """Posts a month allowed at ``access_level`` (the lowest level when unknown)."""
+        caps = dict(self.post_caps)
+        if access_level in caps:
+            return caps[access_level]
+        return self.post_caps[0][1] if self.post_caps else None
 
 
 @dataclass(frozen=True, slots=True)

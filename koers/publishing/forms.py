@@ -48,6 +48,10 @@ RULE_LABELS = {
     "content_mix": _("Content mix per week"),
     "duplicate": _("Same text posted recently"),
     "broken_link": _("Links that don't work"),
+    "media_count": _("Images and videos per network"),
+    "hashtag_count": _("Hashtags per network"),
+    "post_cap_near": _("Monthly post cap almost reached"),
+    "post_cap": _("Monthly post cap reached"),
 }
 
 

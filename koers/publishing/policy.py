@@ -32,19 +32,32 @@ def outgoing_text(delivery: Delivery) -> str:
 
 
 def channel_texts(deliveries: list[Delivery]) -> list[rules.ChannelText]:
+    """Each delivery's text with the limits its network declares (``Channel.limits``)."""
     texts = []
     for delivery in deliveries:
-        max_chars, url_length = delivery.channel.limit()
+        channel = delivery.channel
+        limits = channel.limits()
+        declared = channel.capabilities()
         texts.append(
             rules.ChannelText(
-                channel=delivery.channel.name,
-                network=delivery.channel.network,
+                channel=channel.name,
+                network=channel.network,
                 text=outgoing_text(delivery),
-                max_chars=max_chars,
-                url_length=url_length,
+                max_chars=limits.max_chars,
+                url_length=limits.url_length,
+                max_images=limits.max_images if declared else None,
+                max_videos=limits.max_videos if declared else None,
+                max_hashtags=limits.max_hashtags,
+                label=declared.label if declared else "",
             )
         )
     return texts
+
+
+def _media(item: ContentItem, texts: list[rules.ChannelText]) -> list[rules.Finding]:
+    kinds = [m.mime_type for m in item.media.all()]
+    videos = sum(1 for kind in kinds if kind.startswith("video/"))
+    return rules.check_media(texts, len(kinds) - videos, videos)
 
 
 def _frequency(item: ContentItem, deliveries: list[Delivery]) -> list[rules.Finding]:
@@ -119,6 +132,10 @@ def findings(item: ContentItem, deliveries: list[Delivery] | None = None) -> lis
     on = {rule for rule, mode in modes.items() if mode != "off"}
     if "length" in on:
         found += rules.check_length(texts)
+    if "media_count" in on:
+        found += _media(item, texts)
+    if "hashtag_count" in on:
+        found += rules.check_hashtag_count(texts)
     if "alt_text" in on:
         found += rules.check_alt_text([m.alt_text for m in item.media.all()])
     if "watched_hashtag" in on:
