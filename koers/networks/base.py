@@ -103,6 +103,7 @@ class OutgoingPost:
     ``link_card_url``: on networks that render cards from an explicit embed (Bluesky), the page
     to build the card from; ``None`` = the first link in the text, if any.
     ``in_reply_to``: a remote id returned by the same adapter (reply), or ``None``.
+    ``quote_of``: a remote id of a post to quote, on networks with ``"quote"``; else ``None``.
     """
 
     text: str
@@ -112,6 +113,7 @@ class OutgoingPost:
     visibility: Visibility = "public"
     link_card_url: str | None = None
     in_reply_to: str | None = None
+    quote_of: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,9 @@
 
 Prints each server's URL and credentials, seeds a little content, and runs until Ctrl-C.
 ``--port-base 8100`` pins the ports (Mastodon 8100, Bluesky 8101, feed 8102, webhook
-8103, pages 8104, Jetstream 8105) so a demo configuration can point at them.
+8103, pages 8104, Jetstream 8105, X 8106) so a demo configuration can point at them.
 
-``--hostile SPEC`` makes the fake Mastodon and Bluesky misbehave from the start, e.g.
+``--hostile SPEC`` makes the fake Mastodon, Bluesky and X misbehave from the start, e.g.
 ``--hostile drop=0.05,fail=0.05,ratelimit=0.05,delay=0.02:20,ignore-idempotency,seed=7``
 (see :class:`koers.networks.testing.server.FaultPlan`); each server can be switched later
 with ``POST <url>/_fake/faults`` and the spec as the body.
@@ -22,6 +22,7 @@ from koers.networks.testing.pages import FakePages
 from koers.networks.testing.rss import FakeFeed
 from koers.networks.testing.server import FakeServer, FaultPlan
 from koers.networks.testing.webhook import FakeWebhookReceiver
+from koers.networks.testing.x import FakeX
 
 
 def main() -> None:
@@ -33,7 +34,7 @@ def main() -> None:
         type=FaultPlan.parse,
         default=None,
         metavar="SPEC",
-        help="fault plan for Mastodon and Bluesky, e.g. drop=0.05,fail=0.05,ignore-idempotency",
+        help="fault plan for Mastodon, Bluesky and X, e.g. drop=0.05,fail=0.05,ignore-idempotency",
     )
     args = parser.parse_args()
 
@@ -42,10 +43,14 @@ def main() -> None:
     feed = FakeFeed()
     webhook = FakeWebhookReceiver(args.webhook_secret.encode())
     pages = FakePages()
+    x = FakeX()
     http_servers: list[FakeServer] = [mastodon, bluesky, feed, webhook, pages]
     for offset, server in enumerate(http_servers):
         server.port = args.port_base + offset if args.port_base else 0
         server.start()
+    x.port = args.port_base + 6 if args.port_base else 0  # after Jetstream's 5
+    x.start()
+    http_servers.append(x)
     jetstream = FakeJetstream(sample_events(20))
     jetstream.port = args.port_base + 5 if args.port_base else 0
     jetstream.start()
@@ -53,9 +58,12 @@ def main() -> None:
     mastodon.add_remote_status("Lekker #koffie bij Café de Zon ☕", tags=["koffie"])
     bluesky.add_account("anna.bsky.social", display_name="Anna")
     bluesky.add_post("anna.bsky.social", "Koers zetten met je social-media strategie")
+    x.add_tweet("anna", "@koers Hoe laat gaan jullie vandaag open?")
+    x_tokens = x.issue_tokens(ttl=365 * 86400)
     if args.hostile is not None:  # after seeding: the demo content is always there
         mastodon.faults = args.hostile
         bluesky.faults = args.hostile
+        x.faults = args.hostile
     feed.add_item("Koers gaat live", "https://voorbeeld.nl/1", "<p>Eerste bericht</p>")
     pages.add_html(
         "/artikel", title="Koers zetten", description="Een voorbeeldpagina", image="/plaatje.png"
@@ -66,6 +74,10 @@ def main() -> None:
     print(f"RSS       {feed.url}/feed.xml")
     print(f"Webhook   {webhook.url}/hook  secret={args.webhook_secret}")
     print(f"Pages     {pages.url}/artikel")
+    print(
+        f"X         {x.url}  client_id={x.client_id} client_secret={x.client_secret} "
+        f"access_token={x_tokens['access_token']} refresh_token={x_tokens['refresh_token']}"
+    )
     print(f"Jetstream {jetstream.url}  (replays from cursor {sample_events(1)[0]['time_us']})")
     if args.hostile is not None:
         print(f"Hostile   {args.hostile.spec()}  (POST <url>/_fake/faults changes it)")
