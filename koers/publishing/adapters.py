@@ -62,6 +62,10 @@ def _build(channel: Channel, timeout: float) -> Publisher:
             timeout=timeout,
         )
         return BlueskyPublisher(session)
+    if channel.network == Network.X:
+        from koers.publishing import xflow
+
+        return xflow.publisher(channel, timeout=timeout)
     from koers.networks.webhook import WebhookPublisher
 
     return WebhookPublisher(channel.endpoint, channel.secret.encode(), timeout=timeout)

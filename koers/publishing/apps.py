@@ -22,6 +22,8 @@ class PublishingConfig(AppConfig):
 
         PANELS["calendar"] = CalendarPanel()
 
+        # Each OAuth provider's connect flow registers itself in koers.publishing.connect.
+        from koers.publishing import xflow  # noqa: F401
         from koers.publishing.forms import MAX_IMAGE_PIXELS
 
         # Pillow refuses (above twice this) or warns about (above it) images with more pixels:

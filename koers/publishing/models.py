@@ -273,6 +273,9 @@ class ContentItem(models.Model):
         related_name="content_items",
     )
     notes = models.TextField(_("notes"), blank=True)
+    # The posts after the first (``text``) when the item is a thread, in order. Sent only to
+    # channels whose network can post threads (capability "thread"); others get ``text``.
+    thread = models.JSONField(_("thread"), default=list, blank=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
     flag = models.CharField(max_length=16, choices=Flag.choices, default=Flag.NONE, blank=True)
     local_date = models.DateField(null=True, blank=True)
@@ -386,6 +389,9 @@ class Delivery(models.Model):
     remote_url = models.URLField(max_length=500, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
+    # A thread's parts as they went out, in order: ``[{"id", "url"}]``, each stored the moment
+    # the network named it, so a thread stopped halfway resumes after its last part.
+    parts = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["channel__name"]

@@ -5,8 +5,9 @@ Called before scheduling (shown inline) and again by the dispatcher right before
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from koers.networks.text import find_urls
@@ -15,6 +16,7 @@ from koers.publishing.links import compose
 from koers.publishing.models import (
     ContentItem,
     Delivery,
+    DeliveryState,
     LinkCheck,
     PublishingSettings,
     State,
@@ -29,6 +31,15 @@ def outgoing_text(delivery: Delivery) -> str:
     item = delivery.item
     campaign = item.campaign.slug if item.campaign else ""
     return compose(delivery.text(), item.link, source=delivery.channel.network, campaign=campaign)
+
+
+def thread_parts(delivery: Delivery) -> list[str]:
+    """The texts after the first that this delivery sends: the item's thread, where the
+    channel's network can post threads (elsewhere only the first post goes out)."""
+    parts = [str(text) for text in delivery.item.thread or [] if str(text).strip()]
+    if not parts or not delivery.channel.can("thread"):
+        return []
+    return parts
 
 
 def channel_texts(deliveries: list[Delivery]) -> list[rules.ChannelText]:
@@ -51,7 +62,69 @@ def channel_texts(deliveries: list[Delivery]) -> list[rules.ChannelText]:
                 label=declared.label if declared else "",
             )
         )
+        parts = thread_parts(delivery)
+        for number, part in enumerate(parts, start=2):
+            texts.append(
+                rules.ChannelText(
+                    channel=f"{channel.name} ({number}/{len(parts) + 1})",
+                    network=channel.network,
+                    text=part,
+                    max_chars=limits.max_chars,
+                    url_length=limits.url_length,
+                    max_hashtags=limits.max_hashtags,
+                    label=declared.label if declared else "",
+                )
+            )
     return texts
+
+
+def _month(moment: datetime) -> tuple[datetime, datetime]:
+    """The calendar month (UTC) around ``moment``: X counts its caps per month too."""
+    start = moment.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    end = (start + timedelta(days=32)).replace(day=1)
+    return start, end
+
+
+def posts_this_month(delivery: Delivery, moment: datetime) -> int:
+    """Posts koers sent or plans on the delivery's channel in ``moment``'s month (UTC), this
+    delivery's item left out; a thread counts each of its parts."""
+    start, end = _month(moment)
+    others = Delivery.objects.filter(channel_id=delivery.channel_id).exclude(
+        item_id=delivery.item_id
+    )
+    sent = others.filter(
+        state=DeliveryState.PUBLISHED, published_at__gte=start, published_at__lt=end
+    )
+    used = sum(max(1, len(d.parts or [])) for d in sent.only("parts"))
+    planned = others.filter(
+        state__in=[
+            DeliveryState.PENDING,
+            DeliveryState.QUEUED,
+            DeliveryState.SENDING,
+            DeliveryState.RETRY,
+            DeliveryState.UNKNOWN,
+        ],
+        item__state__in=PLANNED,
+        item__scheduled_at__gte=start,
+        item__scheduled_at__lt=end,
+    )
+    threads = delivery.channel.can("thread")
+    for other in planned.select_related("item").only("item__thread", "parts"):
+        whole = 1 + (len(other.item.thread or []) if threads else 0)
+        used += max(whole, len(other.parts or []))
+    return used
+
+
+def _post_caps(item: ContentItem, deliveries: list[Delivery]) -> list[rules.Finding]:
+    moment = item.scheduled_at or timezone.now()
+    found: list[rules.Finding] = []
+    for delivery in deliveries:
+        cap = delivery.channel.monthly_post_cap()
+        if cap:
+            adding = 1 + len(thread_parts(delivery))
+            used = posts_this_month(delivery, moment)
+            found += rules.check_post_cap(delivery.channel.name, used, adding, cap)
+    return found
 
 
 def _media(item: ContentItem, texts: list[rules.ChannelText]) -> list[rules.Finding]:
@@ -150,6 +223,8 @@ def findings(item: ContentItem, deliveries: list[Delivery] | None = None) -> lis
             found += _duplicates(item, policy)
     if "broken_link" in on:
         found += _links(item, texts)
+    if "post_cap" in on or "post_cap_near" in on:
+        found += _post_caps(item, deliveries)
     return rules.apply_modes(found, modes)
 
 

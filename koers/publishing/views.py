@@ -173,6 +173,8 @@ def _initial(item: ContentItem | None, request: HttpRequest) -> dict:
     for delivery in item.deliveries.all():
         initial["channels"].append(delivery.channel_id)
         initial[f"text_{delivery.channel_id}"] = delivery.text_override
+    if item is not None and item.thread:
+        initial["thread"] = "\n---\n".join(item.thread)
     return initial
 
 
@@ -189,6 +191,7 @@ def _save_from_form(request: HttpRequest, workspace: Workspace, form: ItemForm, 
         day=data["day"],
         at=data["at"],
         channel_texts=form.channel_texts(),
+        thread=form.thread(),
     )
 
 
