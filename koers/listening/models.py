@@ -38,6 +38,7 @@ class Network(models.TextChoices):
     BLUESKY = "bluesky", "Bluesky"
     RSS = "rss", "RSS"
     IMPORT = "import", pgettext_lazy("network", "Import")
+    X = "x", "X"
 
 
 # A short palette that stays readable on white; the topic form offers these.
@@ -73,6 +74,19 @@ class SourceKind(models.TextChoices):
     BLUESKY_JETSTREAM = "bluesky_jetstream", _("Bluesky Jetstream (live stream)")
     RSS = "rss", _("RSS or Atom feed")
     FILE = "file", _("File import (CSV or JSONL)")
+    X_SEARCH = "x_search", _("X recent search (through the workspace's X account)")
+    # Made by koers for every connected X account (the inbox reads them); not chosen by hand.
+    X_MENTIONS = "x_mentions", _("X mentions of a connected account")
+
+
+#: Kinds the poller reads (the others stream, or are imported once).
+POLLED_KINDS = (
+    SourceKind.MASTODON,
+    SourceKind.BLUESKY_SEARCH,
+    SourceKind.RSS,
+    SourceKind.X_SEARCH,
+    SourceKind.X_MENTIONS,
+)
 
 
 class SourceStatus(models.TextChoices):
@@ -118,7 +132,7 @@ class Source(models.Model):
 
     @property
     def is_pollable(self) -> bool:
-        return self.kind in (SourceKind.MASTODON, SourceKind.BLUESKY_SEARCH, SourceKind.RSS)
+        return self.kind in POLLED_KINDS
 
 
 class CurrentTransactionId(models.Func):

@@ -22,7 +22,7 @@ from typing import Any, Final
 
 from koers.networks.text import HASHTAG_RE, MASTODON_MENTION_RE
 
-NETWORKS: Final = ("mastodon", "bluesky", "rss", "import")
+NETWORKS: Final = ("mastodon", "bluesky", "rss", "import", "x")
 MAX_TEXT: Final = 20_000
 MAX_REMOTE_ID: Final = 300
 

@@ -15,7 +15,7 @@ from koers.query.text import Kind
 
 #: Fields a query may filter on, in the order messages list them.
 FIELDS = ("lang", "author", "network", "site", "country")
-NETWORKS = ("mastodon", "bluesky", "rss", "import")
+NETWORKS = ("mastodon", "bluesky", "rss", "import", "x")
 
 
 @dataclass(frozen=True, slots=True)
