@@ -142,6 +142,7 @@ def _item_context(request: HttpRequest, workspace: Workspace, item: ContentItem)
     deliveries = list(item.deliveries.select_related("channel", "item__campaign"))
     for delivery in deliveries:
         delivery.preview = policy.outgoing_text(delivery)  # exactly what will be sent
+        delivery.thread = policy.thread_parts(delivery)  # only where the network has threads
     return {
         "workspace": workspace,
         "active": "calendar",

@@ -8,10 +8,17 @@ X for; it sets the monthly post cap and what koers offers) and, for a test serve
 demo, ``api_url`` and ``web_url`` (X's own addresses by default).
 
 The generic views (``/connect/x/start/`` and ``/connect/x/callback/``) drive :data:`FLOW`.
+
+An X access token lives two hours and is renewed on its own (the refresh token has no fixed
+end), so a channel's ``expires_at`` — what the expiry warnings read — stays empty; the access
+token's own expiry is kept in ``extra["access_expires_at"]``.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_
 
@@ -93,10 +100,11 @@ class XFlow:
                 endpoint=_api_url(app),
                 access_token=tokens.access_token,
                 refresh_token=tokens.refresh_token,
-                expires_at=tokens.expires_at,
+                expires_at=None,  # renewed on its own: nothing to warn about
                 extra={
                     "scopes": list(grant.scopes),
                     "access_level": str(app.extra.get("access_level") or "free"),
+                    "access_expires_at": _stamp(tokens.expires_at),
                 },
             )
         ]
@@ -108,23 +116,30 @@ FLOW = register(XFlow())
 # ---------------------------------------------------------------------------------------------
 # A channel's tokens
 # ---------------------------------------------------------------------------------------------
+def _stamp(moment: datetime | None) -> str:
+    return moment.isoformat() if moment is not None else ""
+
+
 def _tokens(channel: Channel) -> x.Tokens:
+    stamp = str(channel.extra.get("access_expires_at") or "")
     return x.Tokens(
         channel.secret,
         channel.refresh_token,
-        channel.expires_at,
+        datetime.fromisoformat(stamp) if stamp else None,
         tuple(channel.extra.get("scopes") or ()),
     )
 
 
+@transaction.atomic
 def save_tokens(channel_id: int, tokens: x.Tokens) -> None:
     """Store a refreshed pair at once: X's old refresh token is dead from now on."""
-    channel = Channel(pk=channel_id)
+    channel = Channel.objects.select_for_update().filter(pk=channel_id).first()
+    if channel is None:
+        return
     channel.set_secret(tokens.access_token)
     channel.set_refresh_token(tokens.refresh_token)
-    Channel.objects.filter(pk=channel_id).update(
-        secret_enc=channel.secret_enc, refresh_enc=channel.refresh_enc, expires_at=tokens.expires_at
-    )
+    channel.extra = {**channel.extra, "access_expires_at": _stamp(tokens.expires_at)}
+    channel.save(update_fields=["secret_enc", "refresh_enc", "extra"])
 
 
 def load_tokens(channel_id: int) -> x.Tokens | None:

@@ -38,7 +38,7 @@ def x_channel(acme, x_server) -> Channel:
         endpoint=x_server.url,
         handle="koers",
         account_id=ACCOUNT_ID,
-        expires_at=timezone.now() + timedelta(hours=2),
+        extra={"access_expires_at": (timezone.now() + timedelta(hours=2)).isoformat()},
     )
     channel.set_secret(answer["access_token"])
     channel.set_refresh_token(answer["refresh_token"])

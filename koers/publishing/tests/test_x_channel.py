@@ -3,6 +3,7 @@ expire or are revoked, threads that stop halfway and resume, and the monthly pos
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -57,8 +58,13 @@ def x_channel(acme, x_server, x_app) -> Channel:
         endpoint=x_server.url,
         handle="koers",
         account_id=ACCOUNT_ID,
-        expires_at=timezone.now() + timedelta(seconds=answer["expires_in"]),
-        extra={"access_level": "basic", "scopes": answer["scope"].split()},
+        extra={
+            "access_level": "basic",
+            "scopes": answer["scope"].split(),
+            "access_expires_at": (
+                timezone.now() + timedelta(seconds=answer["expires_in"])
+            ).isoformat(),
+        },
     )
     channel.set_secret(answer["access_token"])
     channel.set_refresh_token(answer["refresh_token"])
@@ -115,6 +121,7 @@ def test_the_x_flow_connects_the_authorising_account_through_pkce(acme, x_server
     [account] = flow.accounts(x_app, grant)
     assert (account.network, account.remote_id, account.handle) == ("x", ACCOUNT_ID, "koers")
     assert account.endpoint == x_server.url and account.extra["access_level"] == "basic"
+    assert account.expires_at is None and account.extra["access_expires_at"]
     assert grant.access_token not in repr(account) + repr(grant)
 
 
@@ -144,7 +151,9 @@ def test_an_expired_token_is_refreshed_and_the_new_pair_stored_before_the_post(
     assert x_channel.refresh_token != old_refresh
     assert x_channel.refresh_token in x_server.refresh_tokens
     assert old_refresh in x_server.used_refresh_tokens
-    assert x_channel.expires_at > timezone.now() + timedelta(hours=1)
+    renewed = x_channel.extra["access_expires_at"]
+    assert renewed > (timezone.now() + timedelta(hours=1)).isoformat()
+    assert x_channel.expires_at is None  # renewed on its own: no expiry warnings
     assert _texts(x_server) == {"Na een verlopen token": 1}
 
 
@@ -173,7 +182,7 @@ def test_without_an_x_app_the_channel_breaks_with_what_to_do(plan, x_channel, x_
 
 # -- threads ----------------------------------------------------------------------------------
 def test_a_rate_limit_halfway_a_thread_stops_it_and_the_retry_resumes_without_duplicates(
-    plan, x_channel, x_server
+    plan, x_channel, x_server, client_for, anna
 ):
     parts = ["Draad 1/4 over de nieuwe fietsen", "Draad 2/4", "Draad 3/4", "Draad 4/4"]
     item = _thread(plan, x_channel, parts)
@@ -186,6 +195,8 @@ def test_a_rate_limit_halfway_a_thread_stops_it_and_the_retry_resumes_without_du
     assert delivery.next_try_at > timezone.now() + timedelta(minutes=10)  # X's reset, not 30 s
     assert "rate limit" in delivery.error
     assert _texts(x_server) == Counter(parts[:2])
+    page = client_for(anna).get(f"/w/{item.workspace.slug}/calendar/items/{item.pk}/").content
+    assert "Draad 4/4" in page.decode() and re.search(r"2 (of|van) 4", page.decode())
     with time_machine.travel(delivery.next_try_at + timedelta(seconds=1), tick=True):
         dispatch.queue_due()
         assert dispatch.publish_delivery(delivery.pk) == "published"
