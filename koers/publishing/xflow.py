@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_
 
+from koers.core.outbound import TRANSLATORS
 from koers.networks import x
 from koers.networks.base import AuthError, NetworkError
 from koers.publishing.connect import Account, AuthorizeRequest, Feature, Grant, register
@@ -111,6 +112,7 @@ class XFlow:
 
 
 FLOW = register(XFlow())
+TRANSLATORS.append(lambda error: access_message(error))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -179,10 +181,11 @@ def access_level(channel: Channel) -> str:
     return str(channel.extra.get("access_level") or "free")
 
 
-def access_message(error: NetworkError) -> str:
-    """An access-level refusal in the reader's language: what the level lacks, what each has."""
+def access_message(error: NetworkError) -> str | None:
+    """An access-level refusal in the reader's language: what the level lacks, what each has
+    (``None`` for any other error; registered in ``koers.core.outbound.TRANSLATORS``)."""
     if not isinstance(error, x.AccessLevelError):
-        return error.message
+        return None
     return gettext(
         "Your X app's access level does not include %(feature)s; that needs the %(level)s "
         "level or higher. Free: publishing only. Basic: also mentions, recent search and post "

@@ -91,7 +91,9 @@ def test_at_the_free_level_the_mentions_source_says_which_level_it_needs(acme, x
     assert poll_source(source.pk) is None
     source.refresh_from_db()
     assert source.status == SourceStatus.BROKEN
-    assert "Basic level" in source.last_error and "mentions" in source.last_error
+    # In the workspace's language (Dutch): what the level lacks and what each level has.
+    assert "vermeldingen van het account" in source.last_error
+    assert "Basic" in source.last_error and "Free: alleen plaatsen" in source.last_error
 
 
 def test_x_recent_search_reads_with_the_workspaces_x_account(
