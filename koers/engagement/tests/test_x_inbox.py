@@ -118,3 +118,23 @@ def test_an_x_mention_is_answered_with_an_x_reply(acme, anna, x_channel, x_serve
     assert replies.send(reply.pk) == "sent"
     [answer] = [t for t in x_server.tweets.values() if t["_raw"] == "Om negen uur!"]
     assert answer["referenced_tweets"] == [{"type": "replied_to", "id": tweet["id"]}]
+
+
+def test_an_x_search_source_is_added_on_the_sources_page_after_a_test_fetch(
+    client_for, anna, acme, x_channel, x_server
+):
+    from django.urls import reverse
+
+    client = client_for(anna)
+    client.cookies["django_language"] = "nl"
+    new = reverse("listening:source-new", args=["acme"])
+    kinds = client.get(new).content.decode()
+    assert 'value="x_search"' in kinds and 'value="x_mentions"' not in kinds
+    form = {"name": "X fietsen", "kind": "x_search", "search": "fietsen", "poll_every_seconds": 300}
+    x_server.access_level = "free"
+    refused = client.post(new, form)
+    assert refused.status_code == 200 and not Source.objects.filter(name="X fietsen").exists()
+    assert "luisteren via recent zoeken" in refused.content.decode()
+    x_server.access_level = "basic"
+    assert client.post(new, form).status_code == 302
+    assert Source.objects.get(name="X fietsen").config == {"search": "fietsen"}
