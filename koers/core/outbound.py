@@ -8,6 +8,7 @@ translated text for forms and stored errors.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.conf import settings
@@ -54,9 +55,20 @@ def validate_public_url(value: str) -> None:
         raise ValidationError(blocked_message(), code="private_address") from None
 
 
+#: Apps that can say a network's error in the reader's language register a function here
+#: (error → translated text, or ``None`` when it is not theirs); called in ``language``.
+TRANSLATORS: list[Callable[[NetworkError], str | None]] = []
+
+
 def error_text(error: NetworkError, language: str) -> str:
-    """What to store for a person to read: the guard's refusal translated, else as it came."""
+    """What to store for a person to read: the guard's refusal translated, an error an app
+    knows how to translate (X's access levels), else as it came."""
     if isinstance(error, OutboundBlockedError):
         with translation.override(language):
             return blocked_message()
+    for translate in TRANSLATORS:
+        with translation.override(language):
+            text = translate(error)
+        if text:
+            return text
     return error.message or type(error).__name__

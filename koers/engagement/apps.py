@@ -14,3 +14,7 @@ class EngagementConfig(AppConfig):
         from koers.engagement.overview import InboxPanel
 
         PANELS["inbox"] = InboxPanel()
+
+        from koers.engagement import x_inbox
+
+        x_inbox.install()

@@ -12,6 +12,7 @@ from koers.core.forms import IsoDateTimeInput, IsoTimeInput
 from koers.core.models import Role, Workspace
 from koers.engagement.models import CloseReason, InboxSettings, Status
 from koers.listening.models import Sentiment
+from koers.networks import catalog
 from koers.publishing.models import Channel
 
 WEEKDAY_CHOICES = [
@@ -23,7 +24,15 @@ WEEKDAY_CHOICES = [
     (5, _("Saturday")),
     (6, _("Sunday")),
 ]
-NETWORK_CHOICES = [("", _("All networks")), ("mastodon", "Mastodon"), ("bluesky", "Bluesky")]
+
+
+def network_choices() -> list[tuple[str, str]]:
+    """The networks with an inbox (their declared capabilities), for the filter."""
+    found = ((n, catalog.capabilities(n)) for n in catalog.networks())
+    return [("", _("All networks"))] + [(n, c.label) for n, c in found if c and c.inbox]
+
+
+NETWORK_CHOICES = network_choices()
 
 
 def acting_members(workspace: Workspace):  # noqa: ANN201 - a user queryset

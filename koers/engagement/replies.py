@@ -38,6 +38,7 @@ from koers.core.actions import audit
 from koers.core.crypto import DecryptionError
 from koers.engagement import actions
 from koers.engagement.models import InboxItem, Reply, ReplyState, Status
+from koers.networks import catalog
 from koers.networks.base import (
     AuthError,
     NetworkError,
@@ -63,7 +64,12 @@ ACTIVE = (
     ReplyState.UNKNOWN,
     ReplyState.SENT,
 )
-REPLY_NETWORKS = ("mastodon", "bluesky")
+#: Networks koers can answer on: their adapters can reply and bring messages into the inbox.
+REPLY_NETWORKS = tuple(
+    n
+    for n in catalog.networks()
+    if (c := catalog.capabilities(n)) and c.inbox and c.can_publish("reply")
+)
 
 
 def channels_for(item: InboxItem) -> list[Channel]:

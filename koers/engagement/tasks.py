@@ -12,13 +12,19 @@ from django.tasks import task
 
 from koers.core.queues import URGENT
 from koers.core.scheduler import periodic
-from koers.engagement import actions, replies, triage
+from koers.engagement import actions, replies, triage, x_inbox
 
 
 @periodic(every=timedelta(minutes=1))
 @task(queue_name="engagement")
 def triage_mentions() -> int:
     return triage.run()
+
+
+@periodic(every=timedelta(minutes=10))
+@task(queue_name="engagement")
+def add_x_mention_sources() -> int:
+    return x_inbox.ensure_mention_sources()
 
 
 @periodic(every=timedelta(minutes=1))

@@ -34,7 +34,17 @@ from koers.publishing.models import Channel, Delivery, DeliveryState
 CURSOR = "mentions"
 BATCH = 2000
 MAX_AGE = timedelta(days=7)
-NETWORKS = ("mastodon", "bluesky")
+
+
+def inbox_networks() -> tuple[str, ...]:
+    """Networks whose adapters bring mentions into the inbox (declared capability)."""
+    from koers.networks import catalog
+
+    found = ((n, catalog.capabilities(n)) for n in catalog.networks())
+    return tuple(n for n, c in found if c is not None and "mention" in c.inbox)
+
+
+NETWORKS = inbox_networks()
 
 
 @dataclass(frozen=True)

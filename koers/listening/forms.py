@@ -150,7 +150,11 @@ class SourceKindForm(forms.Form):
 
     kind = forms.ChoiceField(
         label=_("What do you want to follow?"),
-        choices=[(k, label) for k, label in SourceKind.choices if k != SourceKind.FILE],
+        choices=[
+            (k, label)
+            for k, label in SourceKind.choices
+            if k not in (SourceKind.FILE, SourceKind.X_MENTIONS)
+        ],
         widget=forms.RadioSelect,
     )
 
@@ -203,6 +207,8 @@ class SourceForm(forms.Form):
         SourceKind.BLUESKY_JETSTREAM: (),
         SourceKind.RSS: ("feed_url",),
         SourceKind.FILE: (),
+        SourceKind.X_SEARCH: ("search",),
+        SourceKind.X_MENTIONS: (),
     }
     CONFIG = ("instance_url", "hashtag", "search", "feed_url", "stream_url", "handle")
     #: What each kind shows besides its name, kind and language.
@@ -214,6 +220,8 @@ class SourceForm(forms.Form):
         SourceKind.BLUESKY_JETSTREAM: ("stream_url",),
         SourceKind.RSS: ("feed_url", "poll_every_seconds"),
         SourceKind.FILE: (),
+        SourceKind.X_SEARCH: ("search", "poll_every_seconds"),
+        SourceKind.X_MENTIONS: ("poll_every_seconds",),
     }  # fmt: skip
 
     def __init__(

@@ -88,6 +88,19 @@ class SourceKind(models.TextChoices):
     BLUESKY_JETSTREAM = "bluesky_jetstream", _("Bluesky Jetstream (live stream)")
     RSS = "rss", _("RSS or Atom feed")
     FILE = "file", _("File import (CSV or JSONL)")
+    X_SEARCH = "x_search", _("X recent search (through the workspace's X account)")
+    # Made by koers for every connected X account (the inbox reads them); not chosen by hand.
+    X_MENTIONS = "x_mentions", _("X mentions of a connected account")
+
+
+#: Kinds the poller reads (the others stream, or are imported once).
+POLLED_KINDS = (
+    SourceKind.MASTODON,
+    SourceKind.BLUESKY_SEARCH,
+    SourceKind.RSS,
+    SourceKind.X_SEARCH,
+    SourceKind.X_MENTIONS,
+)
 
 
 class SourceStatus(models.TextChoices):
@@ -133,7 +146,7 @@ class Source(models.Model):
 
     @property
     def is_pollable(self) -> bool:
-        return self.kind in (SourceKind.MASTODON, SourceKind.BLUESKY_SEARCH, SourceKind.RSS)
+        return self.kind in POLLED_KINDS
 
 
 class CurrentTransactionId(models.Func):

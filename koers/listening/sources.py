@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from koers.core.outbound import error_text
 from koers.listening.actions import source_credentials
-from koers.listening.models import Source, SourceKind, SourceStatus
+from koers.listening.models import POLLED_KINDS, Source, SourceKind, SourceStatus
 from koers.listening.pipeline import (
     IngestReport,
     Pipeline,
@@ -42,7 +42,11 @@ from koers.networks.base import AuthError, NetworkError, PollingSource, Retryabl
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=6)
-POLLABLE = (SourceKind.MASTODON, SourceKind.BLUESKY_SEARCH, SourceKind.RSS)
+POLLABLE = POLLED_KINDS
+#: Builders for kinds whose credentials live in another app (X: a publishing channel's
+#: tokens); that app registers them at start-up (apps depend downward: listening imports
+#: none of them).
+BUILDERS: dict[str, Callable[[Source], PollingSource]] = {}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -70,6 +74,8 @@ def _bluesky_session(source: Source) -> Any:
 def build_poller(source: Source) -> PollingSource:
     """The koers.networks polling source for ``source`` (nothing is fetched yet)."""
     config = source.config
+    if source.kind in BUILDERS:
+        return BUILDERS[source.kind](source)
     if source.kind == SourceKind.MASTODON:
         from koers.networks.mastodon import MastodonSource
 

@@ -28,11 +28,10 @@ from koers.listening.models import DailyRollup, Mention, MentionTopic, Topic, To
 from koers.listening.rollups import daily_rollups_ready
 from koers.measurement import formulas
 from koers.measurement.periods import Period
+from koers.networks import catalog
 from koers.networks.base import Publisher
-from koers.networks.catalog import capabilities
 from koers.publishing.adapters import publisher_for
 from koers.publishing.models import Channel, Delivery, DeliveryState
-from koers.publishing.models import Network as PublishingNetwork
 from koers.strategy import actions as strategy_actions
 from koers.strategy.models import Cycle, CycleStatus, Objective, ObjectiveKpi
 from koers.strategy.models import FunnelStage as StrategyFunnelStage
@@ -190,11 +189,11 @@ def responses(workspace: Workspace, period: Period) -> Responses | None:
 
 METRIC_NETWORKS = tuple(
     network
-    for network in PublishingNetwork.values
-    if (declared := capabilities(network)) is not None and "post" in declared.metrics
+    for network in catalog.networks()
+    if (declared := catalog.capabilities(network)) and "post" in declared.metrics
 )
-"""Networks whose adapters report post metrics, as their capabilities declare (Mastodon,
-Bluesky, Facebook, Instagram, Threads; webhooks don't)."""
+"""Networks whose adapters report post and account metrics (declared capability; webhooks
+don't)."""
 
 
 def published_posts(
@@ -256,8 +255,7 @@ def has_delivery() -> Exists:
 
 
 def connected_accounts(workspace: Workspace | None = None) -> list[ConnectedAccount]:
-    """Channels of the networks in ``METRIC_NETWORKS`` (not demo channels, which point
-    nowhere)."""
+    """Channels of networks that report metrics (not demo channels, which point nowhere)."""
     channels = Channel.objects.filter(network__in=METRIC_NETWORKS, is_demo=False)
     if workspace is not None:
         channels = channels.filter(workspace=workspace)

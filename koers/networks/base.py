@@ -110,6 +110,7 @@ class OutgoingPost:
     ``link_card_url``: on networks that render cards from an explicit embed (Bluesky), the page
     to build the card from; ``None`` = the first link in the text, if any.
     ``in_reply_to``: a remote id returned by the same adapter (reply), or ``None``.
+    ``quote_of``: a remote id of a post to quote, on networks with ``"quote"``; else ``None``.
     """
 
     text: str
@@ -119,6 +120,7 @@ class OutgoingPost:
     visibility: Visibility = "public"
     link_card_url: str | None = None
     in_reply_to: str | None = None
+    quote_of: str | None = None
     #: A comment placed under the post right after it (networks with ``first_comment``).
     first_comment: str | None = None
     #: Where a multi-step publish (Instagram: container, then publish) keeps its progress
@@ -247,9 +249,19 @@ class Capabilities:
     #: OAuth provider whose developer app the installation registers ("meta", "x", …), or "".
     provider: str = ""
     not_allowed: tuple[str, ...] = ()
+    #: Posts a month per access level (X: Free, Basic, Pro), in the order the network sells
+    #: them; the first is the default. Empty = the network sets no monthly cap.
+    post_caps: tuple[tuple[str, int], ...] = ()
 
     def can_publish(self, kind: str) -> bool:
         return kind in self.publish
+
+    def post_cap(self, access_level: str = "") -> int | None:
+        """Posts a month allowed at ``access_level`` (the lowest level when unknown)."""
+        caps = dict(self.post_caps)
+        if access_level in caps:
+            return caps[access_level]
+        return self.post_caps[0][1] if self.post_caps else None
 
 
 @dataclass(frozen=True, slots=True)

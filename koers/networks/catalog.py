@@ -22,6 +22,7 @@ MODULES: dict[str, str] = {
     "facebook": "koers.networks.meta",
     "instagram": "koers.networks.meta",
     "threads": "koers.networks.meta",
+    "x": "koers.networks.x",
 }
 
 

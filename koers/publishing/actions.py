@@ -347,8 +347,11 @@ def save_item(
     day: date | None = None,
     at: time | None = None,
     channel_texts: dict[int, str] | None = None,
+    thread: list[str] | None = None,
 ) -> ContentItem:
-    """Create or edit an item. A contributor editing an approved item sends it back to review."""
+    """Create or edit an item. A contributor editing an approved item sends it back to review.
+
+    ``thread``: the posts after the first (``None`` leaves the stored thread as it is)."""
     creating = item is None
     if item is None:
         item = ContentItem(workspace=workspace, created_by=actor)
@@ -362,6 +365,8 @@ def save_item(
     item.title, item.text, item.link, item.category = title, text, link, category
     item.campaign, item.objective, item.notes = campaign, objective, notes
     item.first_comment = first_comment
+    if thread is not None:
+        item.thread = [part for part in thread if part.strip()]
     item.plan(day, at, workspace.time_zone)
     item.updated_at = timezone.now()
     item.save()
@@ -417,7 +422,7 @@ def _before_change(item: ContentItem, actor: AbstractBaseUser | None, reason: st
 def _what_goes_out(item: ContentItem) -> dict[str, object]:
     """The parts of an item that reach the networks (the title and notes stay in koers)."""
     return {
-        "text": (item.text, item.link, item.campaign_id),
+        "text": (item.text, item.link, item.campaign_id, list(item.thread or [])),
         "time": (item.local_date, item.local_time),
         "channels": sorted(item.deliveries.values_list("channel_id", "text_override")),
     }

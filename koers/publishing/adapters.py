@@ -64,6 +64,10 @@ def _build(channel: Channel, timeout: float) -> Publisher:
         return BlueskyPublisher(session)
     if channel.network in (Network.FACEBOOK, Network.INSTAGRAM, Network.THREADS):
         return _meta(channel, timeout)
+    if channel.network == Network.X:
+        from koers.publishing import xflow
+
+        return xflow.publisher(channel, timeout=timeout)
     from koers.networks.webhook import WebhookPublisher
 
     return WebhookPublisher(channel.endpoint, channel.secret.encode(), timeout=timeout)

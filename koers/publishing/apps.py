@@ -22,8 +22,8 @@ class PublishingConfig(AppConfig):
 
         PANELS["calendar"] = CalendarPanel()
 
-        # Connect flows register themselves with koers.publishing.connect on import.
-        import koers.publishing.meta  # noqa: F401
+        # Each OAuth provider's connect flow registers itself in koers.publishing.connect.
+        from koers.publishing import meta, xflow  # noqa: F401
         from koers.publishing.forms import MAX_IMAGE_PIXELS
 
         # Pillow refuses (above twice this) or warns about (above it) images with more pixels:

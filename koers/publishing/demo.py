@@ -119,6 +119,16 @@ def build(ctx) -> str:  # noqa: ANN001 - koers.core.demo.DemoContext
         actions.connect_channel(
             workspace,
             owner,
+            network=Network.X,
+            name="X @duinwijk",
+            endpoint=DEMO_URL,
+            handle="duinwijk",
+            secret=DEMO_SECRET,
+            is_demo=True,
+        ),
+        actions.connect_channel(
+            workspace,
+            owner,
             network=Network.WEBHOOK,
             name="Intranet",
             endpoint=DEMO_URL + "/hook",
@@ -158,6 +168,27 @@ def build(ctx) -> str:  # noqa: ANN001 - koers.core.demo.DemoContext
             )
             _set_state(item, state)
             count += 1
+    x_channel = channels[2]
+    # X's access level (Basic) sets its monthly post cap; press and crisis posts go out there.
+    x_channel.extra = {"access_level": "basic"}
+    x_channel.save(update_fields=["extra"])
+    thread = actions.save_item(
+        workspace,
+        owner,
+        title="Draad: werk aan de fietsbrug",
+        text="Vanaf maandag werken we aan de fietsbrug. Wat betekent dat voor jou? Een draadje.",
+        category="curated",
+        day=today + timedelta(days=2),
+        at=time(10, 0),
+        channel_texts={x_channel.pk: ""},
+        thread=[
+            "De brug is drie weken dicht voor fietsers en voetgangers.",
+            "Omleiding: via de Havenweg, met borden vanaf de rotonde.",
+            "Vragen? Stel ze hier of via de Stadswinkel.",
+        ],
+    )
+    _set_state(thread, State.SCHEDULED)
+    count += 1
     return f"{len(channels)} demo channels, {count} posts in the calendar"
 
 

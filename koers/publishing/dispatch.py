@@ -22,12 +22,17 @@ Delivery states::
 * A lookup searches from the start of the first try that may have sent (stored in
   :class:`Attempt`, so it survives a crash) and never accepts a post that another delivery
   on the channel already owns; the database holds each remote post to one delivery.
+* A thread (an item with ``thread`` parts, on a network that can post threads) goes out part
+  by part, each replying to the one before. Every part's id is stored in ``Delivery.parts``
+  the moment the network names it, so a thread stopped by a failure (a 429 halfway) resumes
+  after its last stored part; only the part that was in flight is looked up first.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -263,6 +268,70 @@ def build_post(delivery: Delivery) -> OutgoingPost:
     )
 
 
+thread_parts = policy.thread_parts
+
+
+def _part_key(delivery: Delivery, index: int) -> str:
+    return delivery.idempotency_key if index == 0 else f"{delivery.idempotency_key}-{index}"
+
+
+def _thread_posts(delivery: Delivery, first: OutgoingPost) -> list[OutgoingPost]:
+    return [first] + [OutgoingPost(text=t, language=first.language) for t in thread_parts(delivery)]
+
+
+def _next_part(delivery: Delivery, first: OutgoingPost) -> tuple[int, OutgoingPost] | None:
+    """The first part not stored yet, replying to the last stored one; ``None`` = all out."""
+    posts = _thread_posts(delivery, first)
+    posted = list(delivery.parts or [])
+    if len(posted) >= len(posts):
+        return None
+    index = len(posted)
+    reply_to = posted[-1]["id"] if posted else first.in_reply_to
+    return index, replace(posts[index], in_reply_to=reply_to)
+
+
+def _store_part(delivery: Delivery, result: PublishResult) -> None:
+    posted = [*(delivery.parts or []), {"id": result.remote_id, "url": result.url}]
+    if not posted[0].get("at"):
+        posted[0]["at"] = result.published_at.isoformat()
+    Delivery.objects.filter(pk=delivery.pk).update(parts=posted)
+    delivery.parts = posted
+
+
+def _lookup_part(
+    publisher: Publisher, delivery: Delivery, first: OutgoingPost
+) -> PublishResult | None:
+    """Did the part in flight go out? Found: stored as sent. ``None``: send it (again)."""
+    pending = _next_part(delivery, first)
+    if pending is None:
+        return None
+    index, part = pending
+    mine = frozenset(p["id"] for p in delivery.parts or [])
+    found = publisher.lookup(
+        _part_key(delivery, index),
+        part,
+        since=lookup_since(delivery),
+        exclude=owned_elsewhere(delivery) | mine,
+    )
+    if found is not None:
+        _store_part(delivery, found)
+    return found
+
+
+def _send_thread(
+    publisher: Publisher, delivery: Delivery, first: OutgoingPost, *, look_first: bool
+) -> PublishResult:
+    """Post the parts not stored yet, in order; a failure leaves the stored ones for a resume."""
+    if look_first:
+        _lookup_part(publisher, delivery, first)
+    while (pending := _next_part(delivery, first)) is not None:
+        index, part = pending
+        _store_part(delivery, publisher.publish(part, _part_key(delivery, index)))
+    head = delivery.parts[0]
+    at = datetime.fromisoformat(head["at"]) if head.get("at") else timezone.now()
+    return PublishResult(head["id"], head["url"], at)
+
+
 def _load(delivery_id: int) -> Delivery:
     return Delivery.objects.select_related(
         "item__workspace", "item__campaign", "channel", "workspace"
@@ -308,12 +377,16 @@ def lookup_since(delivery: Delivery) -> datetime:
 
 def owned_elsewhere(delivery: Delivery) -> frozenset[str]:
     """The remote posts other deliveries on this channel already own: never this one's."""
-    owned = (
+    rows = (
         Delivery.objects.filter(channel_id=delivery.channel_id)
         .exclude(pk=delivery.pk)
-        .exclude(remote_id="")
-        .values_list("remote_id", flat=True)
+        .exclude(remote_id="", parts=[])
+        .values_list("remote_id", "parts")
     )
+    owned: set[str] = set()
+    for remote_id, parts in rows:
+        owned |= {remote_id} if remote_id else set()
+        owned |= {str(part["id"]) for part in parts or []}  # threads' later parts too
     return frozenset(owned)
 
 
@@ -349,11 +422,15 @@ def _send(delivery_id: int, worker: str, publisher: Publisher | None, *, look_fi
     try:
         post = build_post(delivery)
         publisher = publisher or publisher_for(delivery.channel)
-        if look_first and maybe_sent_before:
-            found = _lookup(publisher, delivery, post)
-            if found is not None:
-                return _succeed(delivery, worker, attempt, found, by_lookup=True)
-        result = publisher.publish(post, delivery.idempotency_key)
+        if thread_parts(delivery):
+            look = look_first and maybe_sent_before
+            result = _send_thread(publisher, delivery, post, look_first=look)
+        else:
+            if look_first and maybe_sent_before:
+                found = _lookup(publisher, delivery, post)
+                if found is not None:
+                    return _succeed(delivery, worker, attempt, found, by_lookup=True)
+            result = publisher.publish(post, delivery.idempotency_key)
     except UnknownOutcomeError as error:
         _finish(delivery, worker, state=DeliveryState.UNKNOWN, error=error.message[:500])
         _log(attempt, "unknown", error.message)
@@ -536,7 +613,12 @@ def resolve_unknown(
     )
     try:
         publisher = publisher or publisher_for(delivery.channel)
-        found = _lookup(publisher, delivery, build_post(delivery))
+        if thread_parts(delivery):
+            # A thread: only the part in flight can be in doubt; found or not, the rest is sent.
+            _lookup_part(publisher, delivery, build_post(delivery))
+            found = None
+        else:
+            found = _lookup(publisher, delivery, build_post(delivery))
     except (NetworkError, DecryptionError, OSError) as error:
         message = getattr(error, "message", str(error))
         _finish(

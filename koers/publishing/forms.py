@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from datetime import time
 
@@ -19,6 +20,8 @@ from koers.core.forms import (
 )
 from koers.core.outbound import validate_public_url
 from koers.core.uploads import LimitedFileField
+from koers.networks import catalog
+from koers.networks.base import PUBLISH_KINDS
 from koers.publishing import csvio, rules
 from koers.publishing.models import (
     Campaign,
@@ -49,6 +52,10 @@ RULE_LABELS = {
     "duplicate": _("Same text posted recently"),
     "broken_link": _("Links that don't work"),
     "network_media": _("Media and hashtags per network"),
+    "media_count": _("Images and videos per network"),
+    "hashtag_count": _("Hashtags per network"),
+    "post_cap_near": _("Monthly post cap almost reached"),
+    "post_cap": _("Monthly post cap reached"),
 }
 
 
@@ -163,6 +170,15 @@ class ReconnectForm(forms.Form):
         return channel
 
 
+THREAD_SEPARATOR = re.compile(r"^\s*---+\s*$", re.MULTILINE)
+
+
+def thread_networks() -> list[str]:
+    """The names of the networks that can post threads (from their declared capabilities)."""
+    found = (catalog.capabilities(network) for network in catalog.networks())
+    return [c.label for c in found if c is not None and c.can_publish("thread")]
+
+
 class ItemForm(forms.ModelForm):
     day = forms.DateField(label=_("Date"), required=False, widget=IsoDateInput())
     at = forms.TimeField(
@@ -215,6 +231,21 @@ class ItemForm(forms.ModelForm):
             workspace=workspace, cycle__status="active"
         ).order_by("pk")
         self.channel_list = list(channels)
+        # Offer only what the workspace's channels can publish (their networks' capabilities).
+        self.offers = {kind for kind in PUBLISH_KINDS if any(c.can(kind) for c in channels)}
+        if "thread" in self.offers:
+            self.fields["thread"] = forms.CharField(
+                label=_("Thread"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                help_text=_(
+                    "More posts after the first, each replying to the one before; separate them "
+                    "with a line with only ---. Only sent to channels that can post threads "
+                    "(%(networks)s); the others send the first post only."
+                )
+                % {"networks": ", ".join(thread_networks())},
+            )
+            self.order_fields([*list(self.fields)[:2], "thread"])
         for channel in self.channel_list:
             self.fields[f"text_{channel.pk}"] = forms.CharField(
                 label=_("Own text for %(name)s") % {"name": channel.name},
@@ -222,13 +253,28 @@ class ItemForm(forms.ModelForm):
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
 
+    def clean_thread(self) -> list[str]:
+        raw = self.cleaned_data.get("thread") or ""
+        return [part.strip() for part in THREAD_SEPARATOR.split(raw) if part.strip()]
+
     def clean(self) -> dict:
         data = super().clean()
         if data.get("day") and not data.get("at"):
             data["at"] = DEFAULT_POSTING_TIME
         elif data.get("at") and not data.get("day"):
             raise ValidationError(_("Give the date too, or leave the time empty."))
+        chosen = data.get("channels") or []
+        if data.get("thread") and chosen and not any(c.can("thread") for c in chosen):
+            self.add_error(
+                "thread",
+                _("None of the chosen channels can post a thread (%(networks)s can).")
+                % {"networks": ", ".join(thread_networks())},
+            )
         return data
+
+    def thread(self) -> list[str] | None:
+        """The thread's further parts, or ``None`` when the form does not offer threads."""
+        return self.cleaned_data.get("thread", []) if "thread" in self.fields else None
 
     def channel_texts(self) -> dict[int, str]:
         return {

@@ -113,15 +113,48 @@ class Channel(models.Model):
 
     def limit(self) -> tuple[int, int | None]:
         """(max characters, URL length) as this channel counts; the instance's when known."""
-        if self.network == Network.MASTODON:
-            return self.max_chars or 500, self.url_length or 23
-        if self.network == Network.BLUESKY:
-            return 300, None
-        if self.network != Network.WEBHOOK:
-            declared = self.capabilities()
-            if declared is not None:
-                return self.max_chars or declared.limits.max_chars, declared.limits.url_length
-        return self.max_chars or 100_000, None
+        limits = self.limits()
+        return limits.max_chars, limits.url_length
+
+    def limits(self):  # noqa: ANN201 - koers.networks.base.Limits, imported lazily
+        """The network's declared limits, with what this channel's server announced on top
+        (a Mastodon instance's own character limit and URL length)."""
+        from dataclasses import replace
+
+        from koers.networks.base import Limits
+
+        declared = self.capabilities()
+        if declared is None:  # a network koers has no adapter for: only the text is judged
+            return Limits(
+                max_chars=self.max_chars or 100_000,
+                url_length=None,
+                max_images=100,
+                max_image_bytes=100_000_000,
+            )
+        return replace(
+            declared.limits,
+            max_chars=self.max_chars or declared.limits.max_chars,
+            url_length=self.url_length or declared.limits.url_length,
+        )
+
+    def can(self, kind: str) -> bool:
+        """True when this channel's network can publish ``kind`` (``base.PUBLISH_KINDS``)."""
+        declared = self.capabilities()
+        return bool(declared and declared.can_publish(kind))
+
+    def monthly_post_cap(self) -> int | None:
+        """Posts a month the network allows this account (X's access levels), ``None`` = no cap.
+
+        ``extra["monthly_post_cap"]`` (set by the person) wins over the network's default for
+        the access level in ``extra["access_level"]``.
+        """
+        own = self.extra.get("monthly_post_cap") if isinstance(self.extra, dict) else None
+        if own:
+            return int(own)
+        declared = self.capabilities()
+        if declared is None:
+            return None
+        return declared.post_cap(str(self.extra.get("access_level") or ""))
 
 
 class NetworkApp(models.Model):
@@ -243,6 +276,9 @@ class ContentItem(models.Model):
     # Placed under the post right after it, on networks with comments (Facebook, Instagram,
     # Threads as a reply); others ignore it.
     first_comment = models.TextField(_("first comment"), blank=True)
+    # The posts after the first (``text``) when the item is a thread, in order. Sent only to
+    # channels whose network can post threads (capability "thread"); others get ``text``.
+    thread = models.JSONField(_("thread"), default=list, blank=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
     flag = models.CharField(max_length=16, choices=Flag.choices, default=Flag.NONE, blank=True)
     local_date = models.DateField(null=True, blank=True)
@@ -359,6 +395,9 @@ class Delivery(models.Model):
     # What a multi-step publish saved between its steps (Instagram: the container id), so a
     # retry after a crash resumes instead of starting a second post.
     progress = models.JSONField(default=dict, blank=True)
+    # A thread's parts as they went out, in order: ``[{"id", "url"}]``, each stored the moment
+    # the network named it, so a thread stopped halfway resumes after its last part.
+    parts = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["channel__name"]

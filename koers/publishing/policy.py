@@ -5,9 +5,10 @@ Called before scheduling (shown inline) and again by the dispatcher right before
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import get_language
 from PIL import Image, UnidentifiedImageError
 
@@ -17,6 +18,7 @@ from koers.publishing.links import compose
 from koers.publishing.models import (
     ContentItem,
     Delivery,
+    DeliveryState,
     LinkCheck,
     PublishingSettings,
     State,
@@ -33,20 +35,104 @@ def outgoing_text(delivery: Delivery) -> str:
     return compose(delivery.text(), item.link, source=delivery.channel.network, campaign=campaign)
 
 
+def thread_parts(delivery: Delivery) -> list[str]:
+    """The texts after the first that this delivery sends: the item's thread, where the
+    channel's network can post threads (elsewhere only the first post goes out)."""
+    parts = [str(text) for text in delivery.item.thread or [] if str(text).strip()]
+    if not parts or not delivery.channel.can("thread"):
+        return []
+    return parts
+
+
 def channel_texts(deliveries: list[Delivery]) -> list[rules.ChannelText]:
+    """Each delivery's text with the limits its network declares (``Channel.limits``)."""
     texts = []
     for delivery in deliveries:
-        max_chars, url_length = delivery.channel.limit()
+        channel = delivery.channel
+        limits = channel.limits()
+        declared = channel.capabilities()
         texts.append(
             rules.ChannelText(
-                channel=delivery.channel.name,
-                network=delivery.channel.network,
+                channel=channel.name,
+                network=channel.network,
                 text=outgoing_text(delivery),
-                max_chars=max_chars,
-                url_length=url_length,
+                max_chars=limits.max_chars,
+                url_length=limits.url_length,
+                max_images=limits.max_images if declared else None,
+                max_videos=limits.max_videos if declared else None,
+                max_hashtags=limits.max_hashtags,
+                label=declared.label if declared else "",
             )
         )
+        parts = thread_parts(delivery)
+        for number, part in enumerate(parts, start=2):
+            texts.append(
+                rules.ChannelText(
+                    channel=f"{channel.name} ({number}/{len(parts) + 1})",
+                    network=channel.network,
+                    text=part,
+                    max_chars=limits.max_chars,
+                    url_length=limits.url_length,
+                    max_hashtags=limits.max_hashtags,
+                    label=declared.label if declared else "",
+                )
+            )
     return texts
+
+
+def _month(moment: datetime) -> tuple[datetime, datetime]:
+    """The calendar month (UTC) around ``moment``: X counts its caps per month too."""
+    start = moment.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    end = (start + timedelta(days=32)).replace(day=1)
+    return start, end
+
+
+def posts_this_month(delivery: Delivery, moment: datetime) -> int:
+    """Posts koers sent or plans on the delivery's channel in ``moment``'s month (UTC), this
+    delivery's item left out; a thread counts each of its parts."""
+    start, end = _month(moment)
+    others = Delivery.objects.filter(channel_id=delivery.channel_id).exclude(
+        item_id=delivery.item_id
+    )
+    sent = others.filter(
+        state=DeliveryState.PUBLISHED, published_at__gte=start, published_at__lt=end
+    )
+    used = sum(max(1, len(d.parts or [])) for d in sent.only("parts"))
+    planned = others.filter(
+        state__in=[
+            DeliveryState.PENDING,
+            DeliveryState.QUEUED,
+            DeliveryState.SENDING,
+            DeliveryState.RETRY,
+            DeliveryState.UNKNOWN,
+        ],
+        item__state__in=PLANNED,
+        item__scheduled_at__gte=start,
+        item__scheduled_at__lt=end,
+    )
+    threads = delivery.channel.can("thread")
+    for other in planned.select_related("item").only("item__thread", "parts"):
+        whole = 1 + (len(other.item.thread or []) if threads else 0)
+        used += max(whole, len(other.parts or []))
+    return used
+
+
+def _post_caps(item: ContentItem, deliveries: list[Delivery]) -> list[rules.Finding]:
+    moment = item.scheduled_at or timezone.now()
+    found: list[rules.Finding] = []
+    for delivery in deliveries:
+        cap = delivery.channel.monthly_post_cap()
+        if cap:
+            adding = 1 + len(thread_parts(delivery))
+            used = posts_this_month(delivery, moment)
+            found += rules.check_post_cap(delivery.channel.name, used, adding, cap)
+    return found
+
+
+def _media(item: ContentItem, texts: list[rules.ChannelText]) -> list[rules.Finding]:
+    kinds = [m.mime_type for m in item.media.all()]
+    videos = sum(1 for kind in kinds if kind.startswith("video/"))
+    return rules.check_media(texts, len(kinds) - videos, videos)
 
 
 def _frequency(item: ContentItem, deliveries: list[Delivery]) -> list[rules.Finding]:
@@ -143,8 +229,9 @@ def _network_media(
             facts,
             rules.NetworkLimits(
                 network=declared.label,
-                max_media=limits.max_images,
-                max_hashtags=limits.max_hashtags,
+                # Counts of media and hashtags are the media_count and hashtag_count rules'.
+                max_media=10**6,
+                max_hashtags=None,
                 min_carousel_items=limits.min_carousel_items,
                 min_aspect_ratio=limits.min_aspect_ratio,
                 max_aspect_ratio=limits.max_aspect_ratio,
@@ -169,6 +256,10 @@ def findings(item: ContentItem, deliveries: list[Delivery] | None = None) -> lis
     on = {rule for rule, mode in modes.items() if mode != "off"}
     if "length" in on:
         found += rules.check_length(texts)
+    if "media_count" in on:
+        found += _media(item, texts)
+    if "hashtag_count" in on:
+        found += rules.check_hashtag_count(texts)
     if "alt_text" in on:
         found += rules.check_alt_text([m.alt_text for m in item.media.all()])
     if "watched_hashtag" in on:
@@ -185,6 +276,8 @@ def findings(item: ContentItem, deliveries: list[Delivery] | None = None) -> lis
         found += _links(item, texts)
     if "network_media" in on:
         found += _network_media(item, deliveries, texts)
+    if "post_cap" in on or "post_cap_near" in on:
+        found += _post_caps(item, deliveries)
     return rules.apply_modes(found, modes)
 
 

@@ -31,6 +31,16 @@ RULES: dict[str, dict[str, str]] = {
         "en": "Media and hashtags per network",
         "nl": "Media en hashtags per netwerk",
     },
+    "media_count": {
+        "en": "Images and videos per network",
+        "nl": "Afbeeldingen en video's per netwerk",
+    },
+    "hashtag_count": {"en": "Hashtags per network", "nl": "Hashtags per netwerk"},
+    "post_cap_near": {
+        "en": "Monthly post cap almost reached",
+        "nl": "Maandlimiet aan berichten bijna bereikt",
+    },
+    "post_cap": {"en": "Monthly post cap reached", "nl": "Maandlimiet aan berichten bereikt"},
 }
 DEFAULT_MODES: dict[str, Mode] = {
     "length": "block",
@@ -41,6 +51,10 @@ DEFAULT_MODES: dict[str, Mode] = {
     "duplicate": "warn",
     "broken_link": "warn",
     "network_media": "block",
+    "media_count": "block",
+    "hashtag_count": "block",
+    "post_cap_near": "warn",
+    "post_cap": "block",
 }
 CATEGORIES = ("promotion", "curated", "interaction")
 
@@ -110,6 +124,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "{channel}: {network} haalt media op bij het adres van koers, en {url} is "
         "vanaf internet niet bereikbaar.",
     },
+    "media_count": {
+        "en": "{channel}: {count} {kind}, {network} allows {limit}.",
+        "nl": "{channel}: {count} {kind}, {network} staat er {limit} toe.",
+    },
+    "hashtag_count": {
+        "en": "{channel}: {count} hashtags, {network} allows {limit}.",
+        "nl": "{channel}: {count} hashtags, {network} staat er {limit} toe.",
+    },
+    "post_cap_near": {
+        "en": "{channel}: {used} of {cap} posts this month would be used; the cap is near.",
+        "nl": "{channel}: {used} van de {cap} berichten van deze maand zouden op zijn; "
+        "de limiet komt in zicht.",
+    },
+    "post_cap": {
+        "en": "{channel}: this would be post {used} this month; the network allows {cap}.",
+        "nl": "{channel}: dit zou bericht {used} van deze maand zijn; het netwerk staat er "
+        "{cap} toe.",
+    },
 }
 # Fixed reasons a link check stores (``koers.publishing.tasks.check_url``); others are shown as is.
 LINK_REASONS = {
@@ -119,6 +151,10 @@ LINK_REASONS = {
         "en": "it points into a private network, which koers does not visit",
         "nl": "hij wijst naar een privénetwerk, daar gaat koers niet heen",
     },
+}
+MEDIA_KINDS = {
+    "images": {"en": "images", "nl": "afbeeldingen"},
+    "videos": {"en": "videos", "nl": "video's"},
 }
 CATEGORY_NAMES = {
     "promotion": {"en": "promotion", "nl": "promotie"},
@@ -139,6 +175,9 @@ class Finding:
         category = params.get("category")
         if isinstance(category, str) and category in CATEGORY_NAMES:
             params["category"] = CATEGORY_NAMES[category][lang]
+        kind = params.get("kind")
+        if isinstance(kind, str) and kind in MEDIA_KINDS:
+            params["kind"] = MEDIA_KINDS[kind][lang]
         reason = params.get("reason")
         if isinstance(reason, str) and reason in LINK_REASONS:
             params["reason"] = LINK_REASONS[reason][lang]
@@ -162,6 +201,15 @@ class ChannelText:
     text: str
     max_chars: int
     url_length: int | None = None  # Mastodon: every URL counts this many characters
+    #: The network's own limits for media and hashtags (``None`` = not checked).
+    max_images: int | None = None
+    max_videos: int | None = None
+    max_hashtags: int | None = None
+    label: str = ""  # the network's name as shown; empty = the network key, capitalised
+
+    @property
+    def network_label(self) -> str:
+        return self.label or self.network.capitalize()
 
 
 def text_length(item: ChannelText) -> int:
@@ -181,13 +229,55 @@ def check_length(texts: Iterable[ChannelText]) -> list[Finding]:
                     "block",
                     {
                         "channel": item.channel,
-                        "network": item.network.capitalize(),
+                        "network": item.network_label,
                         "length": length,
                         "limit": item.max_chars,
                     },
                 )
             )
     return found
+
+
+def check_media(texts: Iterable[ChannelText], images: int, videos: int) -> list[Finding]:
+    """Images and videos of the item against each channel's network limits."""
+    found = []
+    for item in texts:
+        for kind, count, limit in (
+            ("images", images, item.max_images),
+            ("videos", videos, item.max_videos),
+        ):
+            if limit is not None and count > limit:
+                params = {"channel": item.channel, "network": item.network_label}
+                params |= {"count": count, "kind": kind, "limit": limit}
+                found.append(Finding("media_count", "block", params))
+    return found
+
+
+def check_hashtag_count(texts: Iterable[ChannelText]) -> list[Finding]:
+    """Hashtags in each channel's text against its network's maximum (Instagram: 30)."""
+    found = []
+    for item in texts:
+        if item.max_hashtags is None:
+            continue
+        count = len({_fold(tag) for _s, _e, tag in find_hashtags(item.text)})
+        if count > item.max_hashtags:
+            params = {"channel": item.channel, "network": item.network_label}
+            params |= {"count": count, "limit": item.max_hashtags}
+            found.append(Finding("hashtag_count", "block", params))
+    return found
+
+
+def check_post_cap(channel: str, used: int, adding: int, cap: int | None) -> list[Finding]:
+    """``used`` posts this month plus ``adding`` against the network's monthly ``cap``:
+    past the cap blocks, from 90% on it warns (so the team sees it coming)."""
+    if not cap:
+        return []
+    total = used + adding
+    if total > cap:
+        return [Finding("post_cap", "block", {"channel": channel, "used": total, "cap": cap})]
+    if total * 10 >= cap * 9:
+        return [Finding("post_cap_near", "warn", {"channel": channel, "used": total, "cap": cap})]
+    return []
 
 
 def check_alt_text(alt_texts: Sequence[str]) -> list[Finding]:

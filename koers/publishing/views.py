@@ -142,6 +142,7 @@ def _item_context(request: HttpRequest, workspace: Workspace, item: ContentItem)
     deliveries = list(item.deliveries.select_related("channel", "item__campaign"))
     for delivery in deliveries:
         delivery.preview = policy.outgoing_text(delivery)  # exactly what will be sent
+        delivery.thread = policy.thread_parts(delivery)  # only where the network has threads
     return {
         "workspace": workspace,
         "active": "calendar",
@@ -173,6 +174,8 @@ def _initial(item: ContentItem | None, request: HttpRequest) -> dict:
     for delivery in item.deliveries.all():
         initial["channels"].append(delivery.channel_id)
         initial[f"text_{delivery.channel_id}"] = delivery.text_override
+    if item is not None and item.thread:
+        initial["thread"] = "\n---\n".join(item.thread)
     return initial
 
 
@@ -198,6 +201,7 @@ def _save_from_form(request: HttpRequest, workspace: Workspace, form: ItemForm, 
         day=data["day"],
         at=data["at"],
         channel_texts=form.channel_texts(),
+        thread=form.thread(),
     )
 
 

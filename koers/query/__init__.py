@@ -44,7 +44,7 @@ The language
 * ``#tag`` matches only the hashtag, ``@name`` only the mention; the plain word ``tag`` matches
   the word and the hashtag ``#tag`` (not the mention ``@tag``).
 * Fields: ``lang:nl`` (also nl-BE), ``author:name`` (with or without @; ``author:jan`` also
-  matches ``jan@any.instance``), ``network:mastodon|bluesky|rss|import`` (one value per field),
+  matches ``jan@any.instance``), ``network:mastodon|bluesky|rss|import|x`` (one value per field),
   ``site:example.nl`` (links to that host or a subdomain), ``country:nl``.
 * A query must always require a positive search term: ``NOT foo``, ``lang:nl`` or
   ``foo OR lang:nl`` are rejected because they would match (nearly) the whole stream.

@@ -2,10 +2,10 @@
 
 Prints each server's URL and credentials, seeds a little content, and runs until Ctrl-C.
 ``--port-base 8100`` pins the ports (Mastodon 8100, Bluesky 8101, feed 8102, webhook
-8103, pages 8104, Jetstream 8105, Meta Graph API 8106) so a demo configuration can point at
+8103, pages 8104, Jetstream 8105, Meta Graph API 8106, X 8107) so a demo configuration can point at
 them (``KOERS_META_URL=http://127.0.0.1:8106`` sends every Meta call to the fake).
 
-``--hostile SPEC`` makes the fake Mastodon and Bluesky misbehave from the start, e.g.
+``--hostile SPEC`` makes the fake Mastodon, Bluesky, Meta and X misbehave from the start, e.g.
 ``--hostile drop=0.05,fail=0.05,ratelimit=0.05,delay=0.02:20,ignore-idempotency,seed=7``
 (see :class:`koers.networks.testing.server.FaultPlan`); each server can be switched later
 with ``POST <url>/_fake/faults`` and the spec as the body.
@@ -24,6 +24,7 @@ from koers.networks.testing.pages import FakePages
 from koers.networks.testing.rss import FakeFeed
 from koers.networks.testing.server import FakeServer, FaultPlan
 from koers.networks.testing.webhook import FakeWebhookReceiver
+from koers.networks.testing.x import FakeX
 
 
 def main() -> None:
@@ -35,7 +36,7 @@ def main() -> None:
         type=FaultPlan.parse,
         default=None,
         metavar="SPEC",
-        help="fault plan for Mastodon, Bluesky and Meta, e.g. drop=0.05,ignore-idempotency",
+        help="fault plan for Mastodon, Bluesky, Meta and X, e.g. drop=0.05,ignore-idempotency",
     )
     args = parser.parse_args()
 
@@ -45,6 +46,7 @@ def main() -> None:
     webhook = FakeWebhookReceiver(args.webhook_secret.encode())
     pages = FakePages()
     graph = FakeGraph()
+    x = FakeX()
     http_servers: list[FakeServer] = [mastodon, bluesky, feed, webhook, pages]
     for offset, server in enumerate(http_servers):
         server.port = args.port_base + offset if args.port_base else 0
@@ -55,15 +57,21 @@ def main() -> None:
     graph.port = args.port_base + 6 if args.port_base else 0
     graph.start()
     http_servers.append(graph)
+    x.port = args.port_base + 7 if args.port_base else 0
+    x.start()
+    http_servers.append(x)
     meta_page = graph.add_page("Gemeente Zonnedal", instagram="zonnedal")
 
     mastodon.add_remote_status("Lekker #koffie bij Café de Zon ☕", tags=["koffie"])
     bluesky.add_account("anna.bsky.social", display_name="Anna")
     bluesky.add_post("anna.bsky.social", "Koers zetten met je social-media strategie")
+    x.add_tweet("anna", "@koers Hoe laat gaan jullie vandaag open?")
+    x_tokens = x.issue_tokens(ttl=365 * 86400)
     if args.hostile is not None:  # after seeding: the demo content is always there
         mastodon.faults = args.hostile
         bluesky.faults = args.hostile
         graph.faults = args.hostile
+        x.faults = args.hostile
     feed.add_item("Koers gaat live", "https://voorbeeld.nl/1", "<p>Eerste bericht</p>")
     pages.add_html(
         "/artikel", title="Koers zetten", description="Een voorbeeldpagina", image="/plaatje.png"
@@ -76,7 +84,9 @@ def main() -> None:
     print(f"Pages     {pages.url}/artikel")
     print(
         f"Meta      {graph.url}  app id={graph.client_id} secret={graph.client_secret} "
-        f"page={meta_page.name} instagram=@{meta_page.instagram_username}"
+        f"page={meta_page.name} instagram=@{meta_page.instagram_username}\n"
+        f"X         {x.url}  client_id={x.client_id} client_secret={x.client_secret} "
+        f"access_token={x_tokens['access_token']} refresh_token={x_tokens['refresh_token']}"
     )
     print(f"Jetstream {jetstream.url}  (replays from cursor {sample_events(1)[0]['time_us']})")
     if args.hostile is not None:

@@ -111,10 +111,14 @@ def test_rotatekeys_reencrypts_every_credential_with_the_new_key(settings, hook,
 
 def test_the_demo_fills_the_calendar_with_dutch_posts_in_several_states(acme, anna):
     summary = demo.build(DemoContext(workspace=acme, owner=anna, rng=random.Random(1)))
-    assert "40 posts" in summary
+    assert "41 posts" in summary
     states = set(ContentItem.objects.values_list("state", flat=True))
     assert {State.PUBLISHED, State.SCHEDULED, State.DRAFT} <= states
-    assert Channel.objects.filter(is_demo=True).count() == 3
+    assert Channel.objects.filter(is_demo=True).count() == 4
+    x_channel = Channel.objects.get(network="x")
+    assert x_channel.extra["access_level"] == "basic" and x_channel.monthly_post_cap() == 3000
+    [thread] = [i for i in ContentItem.objects.filter(deliveries__channel=x_channel) if i.thread]
+    assert thread.state == State.SCHEDULED and len(thread.thread) == 3
 
 
 def test_checking_a_mastodon_channel_stores_the_instance_s_real_character_limit(acme, anna):
