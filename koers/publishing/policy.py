@@ -218,14 +218,16 @@ def _network_media(
     # A local fake Graph API (KOERS_META_URL, demos and tests) reaches local addresses.
     unreachable = settings.BASE_URL if media_urls.fetch_problem() == "local" else ""
     found: list[rules.Finding] = []
-    for delivery, text in zip(deliveries, texts, strict=True):
+    # ``texts`` also holds a thread's later parts; the media go with each delivery's first post.
+    del texts
+    for delivery in deliveries:
         declared = delivery.channel.capabilities()
         if declared is None:
             continue
         limits = declared.limits
         found += rules.check_network_media(
             delivery.channel.name,
-            text.text,
+            outgoing_text(delivery),
             facts,
             rules.NetworkLimits(
                 network=declared.label,

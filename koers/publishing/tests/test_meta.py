@@ -234,7 +234,10 @@ def test_instagram_checks_hashtags_images_and_aspect_ratio(plan, anna, instagram
     tags = " ".join(f"#tag{n}" for n in range(31))
     text_only = plan([instagram, facebook], text=f"Alleen tekst {tags}", approve=False)
     keys = {f.params["key"] for f in policy.findings(text_only) if f.rule == "network_media"}
-    assert keys == {"hashtags", "needs_media"}  # Facebook takes both; Instagram neither
+    assert keys == {"needs_media"}  # Facebook takes text only; Instagram doesn't
+    # Counting hashtags is the hashtag_count rule's, once per channel (never twice).
+    counted = [f for f in policy.findings(text_only) if f.rule == "hashtag_count"]
+    assert [f.params["channel"] for f in counted] == [instagram.name]
 
     wide = plan([instagram], text="Panorama", approve=False)
     actions.add_media(wide, anna, upload=jpeg(2000, 800), alt_text="panorama")
