@@ -14,3 +14,8 @@ class EngagementConfig(AppConfig):
         from koers.engagement.overview import InboxPanel
 
         PANELS["inbox"] = InboxPanel()
+
+        from koers.engagement.models import keep_negative
+        from koers.listening.signals import sentiment_corrected
+
+        sentiment_corrected.connect(keep_negative, dispatch_uid="koers-inbox-negative")
