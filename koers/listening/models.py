@@ -319,8 +319,11 @@ class AuthorDay(models.Model):
                 fields=["topic", "day", "network", "author_handle"], name="listening_author_cell"
             )
         ]
-        # Rebuilding a workspace's days (and removing them with the workspace).
-        indexes = [models.Index(fields=["workspace", "day"], name="listening_author_period")]
+        # The top authors' read scoped by workspace (SQLite prefers a workspace index when
+        # there is one: it must lead to the topic), rebuilding and removing a workspace's days.
+        indexes = [
+            models.Index(fields=["workspace", "topic", "day"], name="listening_author_period")
+        ]
 
     def __str__(self) -> str:
         return f"topic {self.topic_id} {self.day} {self.author_handle}: {self.count}"

@@ -145,16 +145,20 @@ def _links_in(workspace: Workspace, topic: Topic, period: Period):
     )
 
 
-def top_authors(workspace: Workspace, topic: Topic, period: Period, limit: int = 10) -> list:
-    """The topic's authors with the most mentions in the period (``handle``, ``name``,
-    ``network``, ``n``), summed from the author days: a few rows per author and day, never a
-    count over the topic's links and mentions."""
-    return list(
+def author_totals(workspace: Workspace, topic: Topic, period: Period):  # noqa: ANN201 - values
+    """The topic's authors by mentions in the period, most first (``author_handle``,
+    ``network``, ``name``, ``n``), summed from the author days (read through their unique
+    index, which starts with topic and day): never a count over the topic's links."""
+    return (
         _days(workspace, period, AuthorDay, topic=topic)
         .values("network", "author_handle")
         .annotate(n=Sum("count"), name=Max("author_name"))
-        .order_by("-n", "author_handle", "network")[:limit]
+        .order_by("-n", "author_handle", "network")
     )
+
+
+def top_authors(workspace: Workspace, topic: Topic, period: Period, limit: int = 10) -> list:
+    return list(author_totals(workspace, topic, period)[:limit])
 
 
 def _sample(workspace: Workspace, topic: Topic, period: Period, *fields: str) -> list[tuple]:

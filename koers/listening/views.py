@@ -54,7 +54,7 @@ from koers.networks.files import FileFormatError
 from koers.query import compile_query
 
 STREAM_PAGE = 50
-SEARCH_WINDOW = 10_000  # mentions a text search reads per page before offering to go further
+SEARCH_WINDOW = 5_000  # mentions a text search reads per page before offering to go further
 TEST_SAMPLE = 2000  # recent stored mentions the live query test searches
 
 

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('workspace', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.workspace')),
             ],
             options={
-                'indexes': [models.Index(fields=['workspace', 'day'], name='listening_author_period')],
+                'indexes': [models.Index(fields=['workspace', 'topic', 'day'], name='listening_author_period')],
                 'constraints': [models.UniqueConstraint(fields=('topic', 'day', 'network', 'author_handle'), name='listening_author_cell')],
             },
         ),

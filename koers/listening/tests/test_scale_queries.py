@@ -264,6 +264,57 @@ def test_the_search_window_is_one_index_range_and_the_search_stays_inside_it(
     assert "listening_mention_newest" in plan and not _sorts(plan), plan
     search = views.filtered_mentions(acme, filters, None, window)
     assert [m.pk for m in search] == [m.pk for m in stored[:100]]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # 100 tiny rows: it would bitmap-scan and sort them
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
     sql, params = search.all()[:51].query.sql_with_params()
     plan = _plan(sql, list(params))
     assert "listening_mention_newest" in plan and not _sorts(plan), plan
+
+
+def test_the_top_authors_are_summed_from_the_author_days_through_their_index(acme, acme_topics):
+    from datetime import date
+
+    from koers.listening import stats
+    from koers.listening.models import AuthorDay, Topic
+    from koers.listening.rollups import daily_rollups_ready
+
+    other = Topic.objects.create(workspace=acme, name="Derde", kind="campaign", query="derde")
+    daily_rollups_ready(acme)  # the days below are in the workspace's zone already
+    today = timezone.localdate()
+    AuthorDay.objects.bulk_create(
+        AuthorDay(
+            workspace=acme, topic=topic, day=today - timedelta(days=d), network="mastodon",
+            author_handle=f"@a{n}", author_name=f"A{n}", count=1 + n % 3,
+        )
+        for topic in (acme_topics["brand"], acme_topics["rival"], other)
+        for d in range(90)
+        for n in range(8)
+    )  # fmt: skip
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE listening_authorday")
+    period = stats.period_of(30)
+
+    rows = stats.author_totals(acme, acme_topics["brand"], period)
+    sql, params = rows[:10].query.sql_with_params()
+    plan = _plan(sql, list(params))
+
+    # The unique (topic, day, …) index or the (workspace, topic, day) one: this topic's days.
+    assert any(
+        name in plan
+        for name in (
+            "listening_author_cell",
+            "sqlite_autoindex_listening_authorday",
+            "listening_author_period",
+        )
+    ), plan
+    assert "workspace_id=? AND day" not in plan  # not every topic's days of the period
+    assert "listening_mention" not in sql  # no link or mention is read
+    top = stats.top_authors(acme, acme_topics["brand"], period)
+    assert [(a["author_handle"], a["n"]) for a in top[:3]] == [
+        ("@a2", 90),
+        ("@a5", 90),
+        ("@a1", 60),
+    ]
+    assert isinstance(period.dates()[0], date)
