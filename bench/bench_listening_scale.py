@@ -1,16 +1,20 @@
 """Benchmark of listening at scale: ingest rate and page latency as a workspace grows.
 
 Run: ``.venv/bin/python bench/bench_listening_scale.py [--sizes 10000,100000,1000000]
-[--db sqlite,postgres] [--batch 5000] [--requests 10] [--timeout 1800]``.
+[--db sqlite,postgres] [--batch 5000] [--requests 10] [--timeout 1800]
+[--generate copy|insert]``; 10M on PostgreSQL: ``--db postgres --sizes 1000000,10000000``.
 
 For each database (a throwaway SQLite file; for PostgreSQL a new database ``koers_scale_<pid>``
 on the server of ``BENCH_POSTGRES_URL``/``DATABASE_URL``, dropped afterwards, skipped when the
 server can't be reached) a child process migrates, makes one workspace with 50 topics and grows
-it to each size in turn: mentions are generated directly (plain multi-row INSERTs, with their
-topic links, rollups and one inbox item per 200 mentions), then ``--batch`` generated posts are
-imported through the full pipeline (mentions/s at that size), then each page is requested
-``--requests`` times through Django's test client, logged in (p50/p95 in ms). The curve is
-printed per database. Goal (issue 15): p95 under 300 ms per page at 1M mentions, and the
+it to each size in turn: mentions are generated directly (on SQLite plain multi-row INSERTs,
+on PostgreSQL ``COPY … FROM STDIN`` unless ``--generate insert``; with their topic links,
+rollups and one inbox item per 200 mentions; the rollups are checked against a recount up to
+100k), then ``--batch`` generated posts are imported through the full pipeline (mentions/s at
+that size), then each page is requested ``--requests`` times through Django's test client,
+logged in (p50/p95 in ms, with the median SQL time, queries and CPU time of the page, and the
+load average: on a shared machine the wall-clock figures include the wait for a core). The
+curve is printed per database. Goal (issue 15): p95 under 300 ms per page at 1M mentions, and the
 ingest rate falling by no more than a third from 100k to 1M. Each child stops after
 ``--timeout`` seconds; the figures measured until then are printed.
 """
