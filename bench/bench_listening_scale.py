@@ -471,7 +471,8 @@ def main() -> int:
             drop = 1 - last["import_per_s"] / max(first["import_per_s"], 1)
             print(
                 f"{db}: import rate {first['import_per_s']:,}/s at {first['size']:,} → "
-                f"{last['import_per_s']:,}/s at {last['size']:,} ({drop:+.0%} slower)"
+                f"{last['import_per_s']:,}/s at {last['size']:,} "
+                f"({abs(drop):.0%} {'slower' if drop > 0 else 'faster'})"
             )
     return 0
 
