@@ -1,16 +1,20 @@
 """Benchmark of listening at scale: ingest rate and page latency as a workspace grows.
 
 Run: ``.venv/bin/python bench/bench_listening_scale.py [--sizes 10000,100000,1000000]
-[--db sqlite,postgres] [--batch 5000] [--requests 10] [--timeout 1800]``.
+[--db sqlite,postgres] [--batch 5000] [--requests 10] [--timeout 1800]
+[--generate copy|insert]``; 10M on PostgreSQL: ``--db postgres --sizes 1000000,10000000``.
 
 For each database (a throwaway SQLite file; for PostgreSQL a new database ``koers_scale_<pid>``
 on the server of ``BENCH_POSTGRES_URL``/``DATABASE_URL``, dropped afterwards, skipped when the
 server can't be reached) a child process migrates, makes one workspace with 50 topics and grows
-it to each size in turn: mentions are generated directly (plain multi-row INSERTs, with their
-topic links, rollups and one inbox item per 200 mentions), then ``--batch`` generated posts are
-imported through the full pipeline (mentions/s at that size), then each page is requested
-``--requests`` times through Django's test client, logged in (p50/p95 in ms). The curve is
-printed per database. Goal (issue 15): p95 under 300 ms per page at 1M mentions, and the
+it to each size in turn: mentions are generated directly (on SQLite plain multi-row INSERTs,
+on PostgreSQL ``COPY … FROM STDIN`` unless ``--generate insert``; with their topic links,
+rollups and one inbox item per 200 mentions; the rollups are checked against a recount up to
+100k), then ``--batch`` generated posts are imported through the full pipeline (mentions/s at
+that size), then each page is requested ``--requests`` times through Django's test client,
+logged in (p50/p95 in ms, with the median SQL time, queries and CPU time of the page, and the
+load average: on a shared machine the wall-clock figures include the wait for a core). The
+curve is printed per database. Goal (issue 15): p95 under 300 ms per page at 1M mentions, and the
 ingest rate falling by no more than a third from 100k to 1M. Each child stops after
 ``--timeout`` seconds; the figures measured until then are printed.
 """
@@ -61,7 +65,7 @@ def _generate(workspace, topics, source, first: int, count: int, rng: random.Ran
 
     from koers.engagement.models import InboxItem
     from koers.listening.pipeline import insert_links, insert_mentions
-    from koers.listening.rollups import apply_deltas, hour_of
+    from koers.listening.rollups import apply_author_deltas, apply_deltas, hour_of
 
     now = timezone.now()
     sentiments = ["positive", "neutral", "negative"]
@@ -84,20 +88,146 @@ def _generate(workspace, topics, source, first: int, count: int, rng: random.Ran
             meta.append((network, f"gen-{i}", picked, moment, lang, sentiment))
         with transaction.atomic():
             ids = insert_mentions(rows)
-            links, cells, inbox = [], Counter(), []
+            links, cells, authors, names, inbox = [], Counter(), Counter(), {}, []
             for network, remote_id, picked, moment, lang, sentiment in meta:
                 pk = ids[(network, remote_id)]
+                handle = f"@user{int(remote_id[4:]) % 5000}@gen.example"
+                names[(network, handle)] = f"User {int(remote_id[4:]) % 5000}"
                 for topic in picked:
                     links.append((workspace.pk, pk, topic.pk, moment))
                     cells[(topic.pk, hour_of(moment), network, lang, sentiment)] += 1
+                    authors[(topic.pk, moment, network, handle)] += 1
                 if pk % 200 == 0:
                     inbox.append(
                         InboxItem(workspace=workspace, mention_id=pk, origin="reply",
-                                  received_at=moment, due_at=moment + timedelta(hours=4))
+                                  received_at=moment, due_at=moment + timedelta(hours=4),
+                                  negative=sentiment == "negative")
                     )  # fmt: skip
             insert_links(links)
             apply_deltas(workspace, cells)
+            apply_author_deltas(workspace, authors, names)
             InboxItem.objects.bulk_create(inbox)
+
+
+MENTION_COPY = (
+    "id", "workspace_id", "source_id", "network", "remote_id", "url", "author_handle",
+    "author_name", "text", "text_hash", "lang", "lang_from_source", "sentiment",
+    "sentiment_score", "published_at", "ingested_at", "links", "hashtags", "mentioned",
+    "reply_to",
+)  # fmt: skip
+
+
+def _generate_copy(workspace, topics, source, first: int, count: int, rng: random.Random) -> None:  # noqa: ANN001
+    """PostgreSQL: the same mentions as :func:`_generate`, written with ``COPY … FROM STDIN``
+    (psycopg's copy) per 100,000; the hourly, daily and author-day rollups and the inbox items
+    of each chunk are then added by set-based upserts from the rows just copied (the database
+    counts, no cell leaves it)."""
+    from zoneinfo import ZoneInfo
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    now = timezone.now()
+    zone = workspace.time_zone
+    ZoneInfo(zone)  # a real zone name (it is put into the SQL below)
+    sentiments = ["positive", "neutral", "negative"]
+    langs = ["nl"] * 6 + ["en"] * 3 + ["de"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM listening_mention")
+        next_id = cursor.fetchone()[0] + 1
+    chunk = 100_000
+    for start in range(first, first + count, chunk):
+        stop = min(start + chunk, first + count)
+        low = next_id
+        with transaction.atomic():
+            raw = connection.connection  # the psycopg connection, in Django's transaction
+            with raw.cursor() as cursor:
+                links = []
+                columns = ", ".join(MENTION_COPY)
+                with cursor.copy(f"COPY listening_mention ({columns}) FROM STDIN") as copy:
+                    for i in range(start, stop):
+                        network = "mastodon" if i % 5 < 3 else "bluesky"
+                        lang = "ru" if i % 10007 == 0 else langs[i % len(langs)]
+                        moment = now - timedelta(seconds=rng.randrange(90 * 86400))
+                        sentiment = sentiments[rng.randrange(3)]
+                        picked = rng.sample(topics, 1 + (i % 4 == 0))
+                        text = f"{picked[0].name} {' '.join(rng.sample(WORDS, 4))} #{i % 997}"
+                        copy.write_row(
+                            (next_id, workspace.pk, source.pk, network, f"gen-{i}",
+                             f"https://gen.example/{i}", f"@user{i % 5000}@gen.example",
+                             f"User {i % 5000}", text, f"{i % 99991:016x}", lang, True, sentiment,
+                             0.0, moment, now, "[]", f'["tag{i % 97}"]', "[]", "")
+                        )  # fmt: skip
+                        links += [(workspace.pk, next_id, t.pk, moment) for t in picked]
+                        next_id += 1
+                copy_sql = (
+                    "COPY listening_mentiontopic (workspace_id, mention_id, topic_id, published_at)"
+                    " FROM STDIN"
+                )
+                with cursor.copy(copy_sql) as copy:
+                    for row in links:
+                        copy.write_row(row)
+                _rollups_of(cursor, workspace.pk, zone, low, next_id - 1)
+                cursor.execute(
+                    "INSERT INTO engagement_inboxitem (workspace_id, mention_id, origin,"
+                    " received_at, due_at, negative, status, answered_how, close_reason,"
+                    " close_note, created_at) SELECT workspace_id, id, 'reply', published_at,"
+                    " published_at + interval '4 hours', sentiment = 'negative', 'open', '', '',"
+                    " '', now()"
+                    " FROM listening_mention WHERE id BETWEEN %s AND %s AND id %% 200 = 0",
+                    [low, next_id - 1],
+                )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('listening_mention', 'id'), %s)", [next_id - 1]
+        )
+
+
+def _rollups_of(cursor, workspace_id: int, zone: str, low: int, high: int) -> None:  # noqa: ANN001
+    """Add the links of mentions ``low``..``high`` to the hourly, daily and author-day cells
+    (as ``apply_deltas`` and ``apply_author_deltas`` would, in one statement each)."""
+    links = (
+        "FROM listening_mentiontopic l JOIN listening_mention m ON m.id = l.mention_id"
+        " WHERE l.mention_id BETWEEN %(low)s AND %(high)s"
+    )
+    values = {"ws": workspace_id, "zone": zone, "low": low, "high": high}
+    hour = "date_trunc('hour', l.published_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
+    cursor.execute(
+        "INSERT INTO listening_hourlyrollup (workspace_id, topic_id, hour, network, lang,"
+        f" sentiment, count) SELECT %(ws)s, l.topic_id, {hour}, m.network, m.lang,"
+        f" m.sentiment, count(*) {links} GROUP BY 2, 3, 4, 5, 6"
+        " ON CONFLICT (topic_id, hour, network, lang, sentiment)"
+        " DO UPDATE SET count = listening_hourlyrollup.count + excluded.count",
+        values,
+    )
+    cursor.execute(
+        "INSERT INTO listening_dailyrollup (workspace_id, topic_id, day, sentiment, count)"
+        f" SELECT %(ws)s, l.topic_id, (({hour}) AT TIME ZONE %(zone)s)::date, m.sentiment,"
+        f" count(*) {links} GROUP BY 2, 3, 4 ON CONFLICT (topic_id, day, sentiment)"
+        " DO UPDATE SET count = listening_dailyrollup.count + excluded.count",
+        values,
+    )
+    cursor.execute(
+        "INSERT INTO listening_authorday (workspace_id, topic_id, day, network, author_handle,"
+        " author_name, count) SELECT %(ws)s, l.topic_id,"
+        " (l.published_at AT TIME ZONE %(zone)s)::date, m.network, m.author_handle,"
+        f" max(m.author_name), count(*) {links} GROUP BY 2, 3, 4, 5"
+        " ON CONFLICT (topic_id, day, network, author_handle)"
+        " DO UPDATE SET count = listening_authorday.count + excluded.count",
+        values,
+    )
+
+
+def _check_rollups(workspace) -> None:  # noqa: ANN001
+    """The generated rollups equal a recount (checked at the small sizes only)."""
+    from zoneinfo import ZoneInfo
+
+    from koers.listening import rollups
+
+    zone = ZoneInfo(workspace.time_zone)
+    assert rollups.rollup_cells(workspace) == rollups.recount(workspace), "hourly cells"
+    assert rollups.daily_cells(workspace) == rollups.daily_recount(workspace, zone), "days"
+    assert rollups.author_cells(workspace) == rollups.author_recount(workspace, zone), "authors"
 
 
 def _import_rate(workspace, user, source, size: int, batch: int) -> float:  # noqa: ANN001
@@ -121,7 +251,12 @@ def _import_rate(workspace, user, source, size: int, batch: int) -> float:  # no
     return report.stored / elapsed
 
 
-def _pages(workspace, topics, client, requests: int) -> dict[str, tuple[float, float]]:  # noqa: ANN001
+def _pages(workspace, topics, client, requests: int) -> dict[str, tuple[float, ...]]:  # noqa: ANN001
+    """p50 and p95 of each page in ms, with the median time spent in SQL, the queries and
+    the median CPU time of this process (on a busy machine the wall-clock figures mostly
+    measure the wait for a core; the CPU time is what the page itself costs here, SQLite's
+    work included, PostgreSQL's server work not)."""
+    from django.db import connection
     from django.urls import reverse
 
     from koers.listening.models import Mention
@@ -137,23 +272,41 @@ def _pages(workspace, topics, client, requests: int) -> dict[str, tuple[float, f
         "stream topic": (stream, {"topic": topics[7].pk}),
         "stream negative nl": (stream, {"sentiment": "negative", "lang": "nl"}),
         "stream lang ru": (stream, {"lang": "ru"}),
+        "stream search": (stream, {"q": "kapot"}),
+        "stream search none": (stream, {"q": "nergens"}),  # in no text: the worst case
         "topic page": (reverse("listening:topic", args=[slug, topics[0].pk]), {}),
         "share of voice 90d": (reverse("listening:index", args=[slug]), {"period": 90}),
         "inbox": (reverse("engagement:index", args=[slug]), {}),
         "measure dashboard": (reverse("measurement:index", args=[slug]), {}),
     }
+    spent = [0.0, 0]  # seconds in the database, queries
+
+    def timed(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[0] += time.perf_counter() - started
+            spent[1] += 1
+
     out = {}
     for name, (url, params) in pages.items():
         client.get(url, params)  # warm
-        times = []
+        times, db, cpu, queries = [], [], [], 0
         for _ in range(requests):
-            started = time.perf_counter()
-            response = client.get(url, params)
+            spent[:] = [0.0, 0]
+            started, used = time.perf_counter(), time.process_time()
+            with connection.execute_wrapper(timed):
+                response = client.get(url, params)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - used) * 1000)
+            db.append(spent[0] * 1000)
+            queries = spent[1]
             assert response.status_code == 200, (name, response.status_code)
         times.sort()
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-        out[name] = (statistics.median(times), p95)
+        out[name] = (statistics.median(times), p95, statistics.median(db), queries)
+        out[name] += (statistics.median(cpu),)
     return out
 
 
@@ -197,10 +350,18 @@ def child(args: argparse.Namespace) -> None:
     client.force_login(user)
     rng = random.Random(7)
     stored = 0
+    copying = connection.vendor == "postgresql" and args.generate == "copy"
+    if copying:
+        from koers.listening.rollups import daily_rollups_ready
+
+        daily_rollups_ready(workspace)  # the days exist (in the workspace's zone) before COPY
     for size in args.sizes:
         started = time.perf_counter()
-        _generate(workspace, topics, generated, stored, size - stored, rng)
+        generate = _generate_copy if copying else _generate
+        generate(workspace, topics, generated, stored, size - stored, rng)
         stored = size
+        if size <= 100_000:
+            _check_rollups(workspace)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # statistics, as autovacuum would after a while
                 cursor.execute("ANALYZE")
@@ -209,6 +370,7 @@ def child(args: argparse.Namespace) -> None:
         pages = _pages(workspace, topics, client, args.requests)
         total = Mention.objects.filter(workspace=workspace).count()
         result = {"size": size, "stored": total, "generated_s": round(generated_s, 1)}
+        result["load"] = round(os.getloadavg()[0], 1)  # the machine is shared: say how busy
         result |= {"import_per_s": round(rate), "pages": pages}
         print(json.dumps(result), flush=True)
 
@@ -242,6 +404,7 @@ def run_one(db: str, args: argparse.Namespace) -> list[dict]:
 
     command = [sys.executable, __file__, "--child", "--sizes", ",".join(map(str, args.sizes))]
     command += ["--batch", str(args.batch), "--requests", str(args.requests)]
+    command += ["--generate", args.generate]
     results: list[dict] = []
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as process:  # noqa: S603
         deadline = time.monotonic() + args.timeout
@@ -269,12 +432,17 @@ def run_one(db: str, args: argparse.Namespace) -> list[dict]:
 def _print_row(db: str, row: dict) -> None:
     print(
         f"{db:8} {row['size']:>9,} mentions  import {row['import_per_s']:>6,}/s  "
-        f"(generated in {row['generated_s']}s)",
+        f"(generated in {row['generated_s']}s; load average {row.get('load', '?')})",
         flush=True,
     )
-    for name, (p50, p95) in row["pages"].items():
+    for name, (p50, p95, *db) in row["pages"].items():
         flag = "" if p95 < 300 else "  > 300 ms"
-        print(f"{'':8} {'':9}   {name:20} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms{flag}", flush=True)
+        sql = f"  (SQL {db[0]:6.1f} ms in {db[1]:>2} queries" if db else ""
+        sql += f", CPU {db[2]:6.1f} ms)" if len(db) > 2 else (")" if db else "")
+        print(
+            f"{'':8} {'':9}   {name:20} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms{sql}{flag}",
+            flush=True,
+        )
 
 
 def main() -> int:
@@ -284,6 +452,12 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=5000)
     parser.add_argument("--requests", type=int, default=10)
     parser.add_argument("--timeout", type=int, default=1800)
+    parser.add_argument(
+        "--generate",
+        choices=["copy", "insert"],
+        default="copy",
+        help="how PostgreSQL gets its mentions: COPY (default) or multi-row INSERTs as SQLite",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.sizes = sorted(int(s) for s in args.sizes.split(","))
@@ -297,7 +471,8 @@ def main() -> int:
             drop = 1 - last["import_per_s"] / max(first["import_per_s"], 1)
             print(
                 f"{db}: import rate {first['import_per_s']:,}/s at {first['size']:,} → "
-                f"{last['import_per_s']:,}/s at {last['size']:,} ({drop:+.0%} slower)"
+                f"{last['import_per_s']:,}/s at {last['size']:,} "
+                f"({abs(drop):.0%} {'slower' if drop > 0 else 'faster'})"
             )
     return 0
 

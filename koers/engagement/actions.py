@@ -61,6 +61,7 @@ def add_manually(mention: Mention, actor: AbstractBaseUser) -> tuple[InboxItem, 
                 origin=Origin.MANUAL,
                 received_at=mention.published_at,
                 due_at=inbox.due_at(mention.published_at),
+                negative=mention.sentiment == "negative",
             )
     except IntegrityError:  # triage or another click added it in the meantime
         return InboxItem.objects.get(mention=mention), False

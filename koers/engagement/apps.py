@@ -18,3 +18,7 @@ class EngagementConfig(AppConfig):
         from koers.engagement import x_inbox
 
         x_inbox.install()
+        from koers.engagement.models import keep_negative
+        from koers.listening.signals import sentiment_corrected
+
+        sentiment_corrected.connect(keep_negative, dispatch_uid="koers-inbox-negative")

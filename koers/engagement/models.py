@@ -110,6 +110,9 @@ class InboxItem(models.Model):
     )
     received_at = models.DateTimeField()
     due_at = models.DateTimeField()
+    # The mention's sentiment is negative: copied (and kept on corrections, see apps.py) so
+    # the list's order needs no join on the mentions for every open item.
+    negative = models.BooleanField(default=False)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -148,6 +151,11 @@ class InboxItem(models.Model):
 
     def is_overdue(self, now=None) -> bool:  # noqa: ANN001 - aware datetime
         return self.is_open and self.due_at <= (now or timezone.now())
+
+
+def keep_negative(sender: type, mention: Mention, sentiment: str, **kwargs: object) -> None:
+    """A corrected sentiment moves the mention's inbox item in the list's order."""
+    InboxItem.objects.filter(mention=mention).update(negative=sentiment == "negative")
 
 
 class Note(models.Model):

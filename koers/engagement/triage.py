@@ -135,6 +135,7 @@ def triage_batch(mentions: list[Mention], now: datetime) -> dict[int, int]:
                 replies_to_id=delivery,
                 received_at=m.published_at,
                 due_at=settings[m.workspace_id].due_at(m.published_at),
+                negative=m.sentiment == "negative",
             )
         )
     before = set(
@@ -196,7 +197,7 @@ def run(now: datetime | None = None) -> int:
                 .filter(pk__gt=after)
                 .only(
                     "pk", "workspace_id", "source_id", "network", "text", "mentioned",
-                    "reply_to", "published_at",
+                    "reply_to", "published_at", "sentiment",
                 )[:BATCH]
             )  # fmt: skip
             if mentions:

@@ -32,6 +32,7 @@ from koers.listening.models import (
 )
 from koers.listening.normalise import Rejected
 from koers.listening.pipeline import IngestReport, Pipeline, record_run
+from koers.listening.signals import sentiment_corrected
 from koers.networks.base import IncomingPost
 from koers.query import normalize
 
@@ -239,6 +240,7 @@ def correct_sentiment(
         deltas[(topic_id, hour, mention.network, mention.lang, old)] -= 1
         deltas[(topic_id, hour, mention.network, mention.lang, sentiment)] += 1
     rollups.apply_deltas(mention.workspace, deltas)
+    sentiment_corrected.send(sender=Mention, mention=mention, sentiment=sentiment)
     audit(
         mention.workspace,
         actor,

@@ -322,8 +322,43 @@ class DailyRollup(models.Model):
         return f"topic {self.topic_id} {self.day}: {self.count}"
 
 
+class AuthorDay(models.Model):
+    """Mentions per topic × local day (in the workspace's time zone, of the mention's own
+    time) × network × author: the topic page's top authors read these rows (a few per author
+    and day) instead of counting the topic's links joined to their mentions. Kept with the
+    links by the pipeline, deletions and backfills (``koers.listening.rollups.
+    apply_author_deltas``); rebuilt with the ``DailyRollup`` days when the zone changes."""
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    network = models.CharField(max_length=16)
+    author_handle = models.CharField(max_length=200)
+    # The name last seen with the handle (shown beside it).
+    author_name = models.CharField(max_length=200)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Also the top authors' read: one topic's days of a period.
+            models.UniqueConstraint(
+                fields=["topic", "day", "network", "author_handle"], name="listening_author_cell"
+            )
+        ]
+        # The top authors' read scoped by workspace (SQLite prefers a workspace index when
+        # there is one: it must lead to the topic), rebuilding and removing a workspace's days.
+        indexes = [
+            models.Index(fields=["workspace", "topic", "day"], name="listening_author_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"topic {self.topic_id} {self.day} {self.author_handle}: {self.count}"
+
+
 class RollupZone(models.Model):
-    """The time zone a workspace's ``DailyRollup`` days are counted in."""
+    """The time zone a workspace's ``DailyRollup`` and ``AuthorDay`` days are counted in."""
 
     workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="+")
     zone = models.CharField(max_length=64)

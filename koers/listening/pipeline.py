@@ -427,17 +427,23 @@ class Pipeline:
         )
         links: list[tuple[int, int, int, datetime]] = []
         deltas: Counter = Counter()
+        authors: Counter = Counter()
+        names: dict[tuple[str, str], str] = {}
         for c in candidates:
             mention_id = ids.get((c.post.network, c.post.remote_id))
             if mention_id is None:
                 continue
-            hour = rollups.hour_of(c.post.published_at)
+            post = c.post
+            hour = rollups.hour_of(post.published_at)
             lang = c.lang or UNKNOWN_LANG
+            names[(post.network, post.author_handle)] = post.author_name
             for topic_id in c.topic_ids:
-                links.append((self.workspace.pk, mention_id, topic_id, c.post.published_at))
-                deltas[(topic_id, hour, c.post.network, lang, c.sentiment[0])] += 1
+                links.append((self.workspace.pk, mention_id, topic_id, post.published_at))
+                deltas[(topic_id, hour, post.network, lang, c.sentiment[0])] += 1
+                authors[(topic_id, post.published_at, post.network, post.author_handle)] += 1
         insert_links(links)
         rollups.apply_deltas(self.workspace, deltas)
+        rollups.apply_author_deltas(self.workspace, authors, names)
         return len(ids)
 
 
@@ -469,13 +475,21 @@ def _forget(workspace: Workspace, mentions: Any) -> int:
     with transaction.atomic():
         rollups.lock_workspace(workspace)
         deltas: Counter = Counter()
+        authors: Counter = Counter()
         cells = MentionTopic.objects.filter(mention__in=mentions).values_list(
-            "topic_id", "published_at", "mention__network", "mention__lang", "mention__sentiment"
+            "topic_id",
+            "published_at",
+            "mention__network",
+            "mention__lang",
+            "mention__sentiment",
+            "mention__author_handle",
         )
-        for topic_id, published_at, network, lang, sentiment in cells:
+        for topic_id, published_at, network, lang, sentiment, handle in cells:
             deltas[(topic_id, rollups.hour_of(published_at), network, lang, sentiment)] -= 1
+            authors[(topic_id, published_at, network, handle)] -= 1
         _total, per_model = mentions.order_by().delete()
         rollups.apply_deltas(workspace, deltas)
+        rollups.apply_author_deltas(workspace, authors)
     return per_model.get(Mention._meta.label, 0)
 
 
@@ -634,12 +648,17 @@ def _link_found(topic: Topic, found: list[tuple]) -> int:
             "ON CONFLICT (mention_id, topic_id) DO NOTHING RETURNING mention_id",
         )
         deltas: Counter = Counter()
+        authors: Counter = Counter()
+        names: dict[tuple[str, str], str] = {}
         for chunk in _chunks((r[0] for r in created), 500):
             cells = Mention.objects.filter(pk__in=chunk).values_list(
-                "pk", "network", "lang", "sentiment"
+                "pk", "network", "lang", "sentiment", "author_handle", "author_name"
             )
-            for pk, network, lang, sentiment in cells:
-                hour = rollups.hour_of(by_id[pk][5])
-                deltas[(topic.pk, hour, network, lang, sentiment)] += 1
+            for pk, network, lang, sentiment, handle, name in cells:
+                published_at = by_id[pk][5]
+                deltas[(topic.pk, rollups.hour_of(published_at), network, lang, sentiment)] += 1
+                authors[(topic.pk, published_at, network, handle)] += 1
+                names[(network, handle)] = name
         rollups.apply_deltas(topic.workspace, deltas)
+        rollups.apply_author_deltas(topic.workspace, authors, names)
     return len(created)

@@ -15,16 +15,20 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Sum
-from django.db.models.functions import TruncHour
+from django.db.models import Count, F, Max, Sum
+from django.db.models.functions import TruncDate, TruncHour
 
 from koers.core.models import Workspace
-from koers.listening.models import DailyRollup, HourlyRollup, MentionTopic, RollupZone
+from koers.listening.models import AuthorDay, DailyRollup, HourlyRollup, MentionTopic, RollupZone
 
 #: (topic_id, hour, network, lang, sentiment)
 Cell = tuple[int, datetime, str, str, str]
 #: (topic_id, local day, sentiment)
 DayCell = tuple[int, date, str]
+#: (topic_id, the mention's published time, network, author handle): a change of the links
+AuthorDelta = tuple[int, datetime, str, str]
+#: (topic_id, local day, network, author handle)
+AuthorCell = tuple[int, date, str, str]
 
 
 def hour_of(moment: datetime) -> datetime:
@@ -158,6 +162,8 @@ def daily_rollups_ready(workspace: Workspace) -> None:
 
 @transaction.atomic
 def rebuild_daily(workspace: Workspace) -> int:
+    """Count the workspace's days (``DailyRollup`` and ``AuthorDay``) again in its current
+    time zone."""
     lock_workspace(workspace)
     DailyRollup.objects.filter(workspace=workspace).delete()
     cells = daily_recount(workspace, ZoneInfo(workspace.time_zone))
@@ -168,8 +174,108 @@ def rebuild_daily(workspace: Workspace) -> int:
         ],
         batch_size=1000,
     )
+    _rebuild_author_days(workspace, ZoneInfo(workspace.time_zone))
     RollupZone.objects.update_or_create(workspace=workspace, defaults={"zone": workspace.time_zone})
     return len(cells)
+
+
+# ---------------------------------------------------------------------------------------------
+# Authors per topic and local day (the topic page's top authors)
+# ---------------------------------------------------------------------------------------------
+def author_days(deltas: Mapping[AuthorDelta, int], zone: ZoneInfo) -> dict[AuthorCell, int]:
+    """The link deltas summed per topic × local day (of the mention's time) × network × author."""
+    out: Counter = Counter()
+    for (topic_id, moment, network, handle), delta in deltas.items():
+        out[(topic_id, moment.astimezone(zone).date(), network, handle)] += delta
+    return {cell: d for cell, d in out.items() if d}
+
+
+def apply_author_deltas(
+    workspace: Workspace,
+    deltas: Mapping[AuthorDelta, int],
+    names: Mapping[tuple[str, str], str] | None = None,
+) -> None:
+    """Add link deltas to the workspace's ``AuthorDay`` cells, in the transaction that changed
+    the links: increments as upserts per 500 cells (``names``: (network, handle) → the name
+    to show), decrements in place; a cell reaching 0 is removed. As with the daily cells, a
+    decrement that finds no cell means the days are out of date and will be rebuilt."""
+    names = names or {}
+    cells = author_days(deltas, ZoneInfo(workspace.time_zone))
+    table = connection.ops.quote_name(AuthorDay._meta.db_table)
+    day_field = AuthorDay._meta.get_field("day")
+    ups = [(cell, d) for cell, d in cells.items() if d > 0]
+    for start in range(0, len(ups), 500):
+        chunk = ups[start : start + 500]
+        params: list[object] = []
+        for (topic_id, day, network, handle), delta in chunk:
+            params += [workspace.pk, topic_id, day_field.get_db_prep_value(day, connection)]
+            params += [network, handle, names.get((network, handle), "")[:200], delta]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (workspace_id, topic_id, day, network, author_handle,"  # noqa: S608 - table name from the model, values are parameters
+                f" author_name, count) VALUES {values}"
+                " ON CONFLICT (topic_id, day, network, author_handle)"
+                f" DO UPDATE SET count = {table}.count + excluded.count,"
+                " author_name = excluded.author_name",
+                params,
+            )
+    for (topic_id, day, network, handle), delta in cells.items():
+        if delta < 0:
+            cell = AuthorDay.objects.filter(
+                topic_id=topic_id, day=day, network=network, author_handle=handle
+            )
+            cell.filter(count__gte=-delta).update(count=F("count") + delta)
+            cell.filter(count__lte=0).delete()
+
+
+def _author_groups(workspace: Workspace, zone: ZoneInfo):  # noqa: ANN202 - a values queryset
+    """The workspace's links counted per topic × local day × network × author (with one of
+    the author's names), in the database."""
+    return (
+        MentionTopic.objects.filter(workspace=workspace)
+        .annotate(day=TruncDate("published_at", tzinfo=zone))
+        .values_list("topic_id", "day", "mention__network", "mention__author_handle")
+        .annotate(n=Count("id"), name=Max("mention__author_name"))
+        .order_by()
+    )
+
+
+def author_recount(workspace: Workspace, zone: ZoneInfo) -> dict[AuthorCell, int]:
+    """The author days counted from the raw links and mentions (the truth ``AuthorDay`` must
+    equal)."""
+    return {(t, d, net, h): n for t, d, net, h, n, _name in _author_groups(workspace, zone)}
+
+
+def author_cells(workspace: Workspace) -> dict[AuthorCell, int]:
+    rows = AuthorDay.objects.filter(workspace=workspace).values_list(
+        "topic_id", "day", "network", "author_handle", "count"
+    )
+    return {(t, d, net, h): n for t, d, net, h, n in rows}
+
+
+@transaction.atomic
+def rebuild_author_days(workspace: Workspace) -> None:
+    """Count the author days again from the links (after mentions were deleted or had their
+    author removed outside the pipeline: retention, a person's erasure request), so no handle
+    outlives its mentions here."""
+    lock_workspace(workspace)
+    zone = RollupZone.objects.filter(workspace=workspace).values_list("zone", flat=True).first()
+    _rebuild_author_days(workspace, ZoneInfo(zone or workspace.time_zone))
+
+
+def _rebuild_author_days(workspace: Workspace, zone: ZoneInfo) -> None:
+    """Replace the workspace's author days by a recount, in one INSERT … SELECT (the counts
+    never leave the database)."""
+    AuthorDay.objects.filter(workspace=workspace).delete()
+    sql, params = _author_groups(workspace, zone).query.sql_with_params()
+    table = connection.ops.quote_name(AuthorDay._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (topic_id, day, network, author_handle, count, author_name,"  # noqa: S608 - table name from the model, the query from the ORM
+            f" workspace_id) SELECT cells.*, %s FROM ({sql}) cells",
+            [workspace.pk, *params],
+        )
 
 
 def recount(workspace: Workspace) -> dict[Cell, int]:

@@ -11,12 +11,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from koers.core.models import Workspace
 from koers.listening import rollups, rules
-from koers.listening.models import DailyRollup, HourlyRollup, MentionTopic, Topic, TopicKind
+from koers.listening.models import (
+    AuthorDay,
+    DailyRollup,
+    HourlyRollup,
+    MentionTopic,
+    Topic,
+    TopicKind,
+)
 
 PERIODS = (7, 30, 90)
 SAMPLE = 2000  # newest texts per period for rising terms, hashtags and links (as alerts)
@@ -51,13 +58,14 @@ def _rollups(workspace: Workspace, period: Period, **filters: Any):
     )
 
 
-def _days(workspace: Workspace, period: Period, **filters: Any):
-    """The workspace's daily rollups of the period's local days (kept in its time zone)."""
+def _days(workspace: Workspace, period: Period, model: Any = DailyRollup, **filters: Any):
+    """The workspace's daily rollups (or ``AuthorDay`` cells) of the period's local days
+    (kept in its time zone)."""
     if getattr(workspace, "_daily_rollups_ready", None) != workspace.time_zone:
         rollups.daily_rollups_ready(workspace)
         workspace._daily_rollups_ready = workspace.time_zone  # type: ignore[attr-defined]
     first = timezone.localtime(period.start).date()
-    return DailyRollup.objects.filter(
+    return model.objects.filter(
         workspace=workspace, day__gte=first, day__lt=first + timedelta(days=period.days), **filters
     )
 
@@ -137,13 +145,20 @@ def _links_in(workspace: Workspace, topic: Topic, period: Period):
     )
 
 
-def top_authors(workspace: Workspace, topic: Topic, period: Period, limit: int = 10) -> list:
-    return list(
-        _links_in(workspace, topic, period)
-        .values("mention__author_handle", "mention__author_name", "mention__network")
-        .annotate(n=Count("id"))
-        .order_by("-n", "mention__author_handle")[:limit]
+def author_totals(workspace: Workspace, topic: Topic, period: Period):  # noqa: ANN201 - values
+    """The topic's authors by mentions in the period, most first (``author_handle``,
+    ``network``, ``name``, ``n``), summed from the author days (read through their unique
+    index, which starts with topic and day): never a count over the topic's links."""
+    return (
+        _days(workspace, period, AuthorDay, topic=topic)
+        .values("network", "author_handle")
+        .annotate(n=Sum("count"), name=Max("author_name"))
+        .order_by("-n", "author_handle", "network")
     )
+
+
+def top_authors(workspace: Workspace, topic: Topic, period: Period, limit: int = 10) -> list:
+    return list(author_totals(workspace, topic, period)[:limit])
 
 
 def _sample(workspace: Workspace, topic: Topic, period: Period, *fields: str) -> list[tuple]:

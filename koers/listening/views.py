@@ -54,6 +54,7 @@ from koers.networks.files import FileFormatError
 from koers.query import compile_query
 
 STREAM_PAGE = 50
+SEARCH_WINDOW = 5_000  # mentions a text search reads per page before offering to go further
 TEST_SAMPLE = 2000  # recent stored mentions the live query test searches
 
 
@@ -205,11 +206,15 @@ def topic_detail(request: HttpRequest, workspace: Workspace, topic_id: int) -> H
 # Mention stream and export
 # ---------------------------------------------------------------------------------------------
 def filtered_mentions(
-    workspace: Workspace, filters: dict[str, Any], before: tuple[datetime, int] | None = None
+    workspace: Workspace,
+    filters: dict[str, Any],
+    before: tuple[datetime, int] | None = None,
+    down_to: tuple[datetime, int] | None = None,
 ) -> QuerySet[Mention]:
     """The workspace's mentions matching ``filters``, newest first (``published_at``, then id);
     with ``before`` (time and id of a mention) only those after it in that order: keyset
-    pagination, no OFFSET.
+    pagination, no OFFSET; with ``down_to`` (time and id) none after that mention (a text
+    search's window, see :func:`search_window`).
 
     With a topic the rows are read through the topic's links (``listening_link_topic_time``
     gives them in order: a link carries its mention's time); otherwise through the workspace's
@@ -227,6 +232,9 @@ def filtered_mentions(
         where &= Q(**{f"{at}__lte": moment}) & (Q(**{f"{at}__lt": moment}) | Q(pk__lt=pk))
     else:
         where &= Q(**{f"{at}__lt": period.end})
+    if down_to is not None:
+        moment, pk = down_to
+        where &= Q(**{f"{at}__gte": moment}) & (Q(**{f"{at}__gt": moment}) | Q(pk__gte=pk))
     mentions = scoped(Mention.objects, workspace).filter(where)
     for name in ("network", "lang", "sentiment"):
         if name in filters:
@@ -238,6 +246,21 @@ def filtered_mentions(
     if "topic" in filters:
         return mentions.order_by("-topic_links__published_at", "-topic_links__mention_id")
     return mentions.order_by("-published_at", "-id")
+
+
+def search_window(
+    workspace: Workspace, filters: dict[str, Any], before: tuple[datetime, int] | None
+) -> tuple[datetime, int] | None:
+    """Where a text search stops reading on this page: the time and id of the
+    ``SEARCH_WINDOW``-th mention (in stream order, after ``before``) that the other filters
+    let through, or ``None`` when fewer are left in the period. Reading those is one index
+    range; the text is then matched within it only, so a rare word never makes a page read
+    the whole period: the page offers to search further back instead."""
+    others = {name: value for name, value in filters.items() if name != "q"}
+    at = "topic_links__published_at" if "topic" in filters else "published_at"
+    rows = filtered_mentions(workspace, others, before).values_list(at, "pk")
+    found = list(rows[SEARCH_WINDOW - 1 : SEARCH_WINDOW])
+    return found[0] if found else None
 
 
 def stream_cursor(workspace: Workspace, before: str | None) -> tuple[datetime, int] | None:
@@ -270,10 +293,16 @@ def mentions(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     form = MentionFilterForm(request.GET or None, workspace=workspace)
     filters = form.filters()
     before = stream_cursor(workspace, request.GET.get("before"))
-    rows = filtered_mentions(workspace, filters, before)
+    window = search_window(workspace, filters, before) if "q" in filters else None
+    rows = filtered_mentions(workspace, filters, before, window)
     items = list(rows.prefetch_related("topics")[: STREAM_PAGE + 1])
     has_older = len(items) > STREAM_PAGE
     items = items[:STREAM_PAGE]
+    older = items[-1].pk if has_older else None
+    searched_to = None
+    if not has_older and window is not None:
+        # The window is read: go on below its oldest mention, which was searched too.
+        searched_to, older = window
     hashes = {m.text_hash for m in items}
     similar = dict(
         scoped(Mention.objects, workspace)
@@ -293,7 +322,8 @@ def mentions(request: HttpRequest, workspace: Workspace) -> HttpResponse:
         "items": items,
         "count": stream_count(workspace, filters),
         "is_first": before is None,
-        "older": items[-1].pk if has_older else None,
+        "older": older,
+        "searched_to": searched_to,
         "query": query.urlencode(),
     }
     template = "partials/stream.html" if request.htmx else "mentions.html"

@@ -20,6 +20,7 @@ from koers.core.actions import audit
 from koers.core.models import Workspace
 from koers.engagement.models import InboxItem, Note, Reply, ReplyState, Status
 from koers.listening.models import Mention
+from koers.listening.rollups import rebuild_author_days
 from koers.privacy.models import PrivacyRequest, RequestKind, RetentionSettings
 from koers.privacy.subjects import ERASED_PREFIX, PLACEHOLDER, Found, Subject, find
 from koers.strategy.models import Influencer
@@ -141,6 +142,9 @@ def apply_retention(workspace: Workspace, now: datetime | None = None) -> Retent
             .exclude(author_handle="", author_name="")
             .update(author_handle="", author_name="")
         )
+    if removed or redacted or stripped:
+        # The topic pages' author days hold handles too: count them again from what is left.
+        rebuild_author_days(workspace)
     result = RetentionResult(removed, redacted, stripped)
     audit(
         workspace,
@@ -211,7 +215,8 @@ def record_access_request(
 def erase_subject(workspace: Workspace, actor: AbstractBaseUser, subject: Subject) -> Found:
     """Erase the person's data: their posts (emptied when in the inbox, else deleted), their
     handle in others' posts, notes and replies on their messages, the alert references and
-    influencer rows. Rollup counts stay (they hold no personal data)."""
+    influencer rows. Rollup counts stay (they hold no personal data); the author days are
+    counted again without them."""
     found = find(workspace, subject)
     in_inbox = {i.mention_id for i in found.inbox}
     authored = {m.pk for m in found.authored}
@@ -229,5 +234,6 @@ def erase_subject(workspace: Workspace, actor: AbstractBaseUser, subject: Subjec
         event.figures = figures
         event.save(update_fields=["mention_ids", "figures"])
     Influencer.objects.filter(pk__in=[p.pk for p in found.influencers]).delete()
+    rebuild_author_days(workspace)  # the topic pages' author days name them too
     _record(workspace, actor, RequestKind.ERASURE, subject, found.counts())
     return found

@@ -95,3 +95,26 @@ def test_listening_pages_in_dutch_and_english(page, screenshot, duinwijk):
     expect(page.get_by_role("heading", name="Top authors")).to_be_visible()
     screenshot("listening-topic-en")
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_a_text_search_offers_to_search_further_back(page, screenshot, duinwijk, monkeypatch):
+    from koers.listening import views
+
+    monkeypatch.setattr(views, "SEARCH_WINDOW", 300)  # 1,200 demo posts: four stretches
+    log_in(page, password=PASSWORD)
+    page.goto("/w/duinwijk/listening/mentions/?period=90&q=nergensnietsgevonden")
+    expect(page.get_by_text("Niets gevonden in deze vermeldingen")).to_be_visible()
+    expect(page.get_by_text("De vermeldingen zijn doorzocht tot")).to_be_visible()
+    further = page.get_by_role("link", name="Verder terug zoeken")
+    expect(further).to_be_visible()
+    screenshot("listening-search-further-nl")
+    first_stretch = page.locator(".searched-to").inner_text()
+
+    further.click()
+    expect(page.locator(".searched-to")).not_to_have_text(first_stretch)
+    expect(page.get_by_role("link", name="Nieuwste", exact=False)).to_be_visible()
+
+    page.locator("button.lang-en").click()
+    page.goto("/w/duinwijk/listening/mentions/?period=90&q=nergensnietsgevonden")
+    expect(page.get_by_role("link", name="Search further back")).to_be_visible()
+    screenshot("listening-search-further-en")

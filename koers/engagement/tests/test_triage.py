@@ -169,3 +169,11 @@ def test_a_bluesky_mention_naming_our_did_enters_once_the_check_stored_the_did(
     )
     assert run_triage() == 1
     assert InboxItem.objects.get().mention == by_did
+
+
+def test_triage_copies_whether_the_mention_is_negative_for_the_lists_order(acme, acme_accounts):
+    angry = make_mention(acme, "@acme@mastodon.nl dit is slecht", sentiment="negative")
+    calm = make_mention(acme, "@acme@mastodon.nl een vraag", sentiment="neutral")
+    assert run_triage() == 2
+    assert InboxItem.objects.get(mention=angry).negative is True
+    assert InboxItem.objects.get(mention=calm).negative is False

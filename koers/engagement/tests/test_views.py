@@ -230,3 +230,45 @@ def test_another_workspaces_items_are_not_found(client_for, acme, anna, carla, b
 def test_the_navigation_leads_to_the_inbox(client_for, acme, anna):
     response = client_for(anna).get(reverse("workspace-home", args=[acme.slug]))
     assert url("index", acme).encode() in response.content
+
+
+def test_a_corrected_sentiment_moves_the_item_in_the_list(client_for, acme, anna):
+    from koers.listening.actions import correct_sentiment
+
+    recent = NOON + timedelta(hours=4)  # not overdue: only the sentiment orders them
+    first = add(acme, anna, "Eerste vraag", published_at=recent)
+    second = add(acme, anna, "Tweede vraag", published_at=recent + timedelta(minutes=1))
+    assert (first.negative, second.negative) == (False, False)
+
+    def order():
+        response = client_for(anna).get(url("index", acme))
+        return [i.pk for i in response.context["page"].object_list]
+
+    assert order() == [first.pk, second.pk]
+    correct_sentiment(second.mention, anna, "negative")
+    second.refresh_from_db()
+    assert second.negative is True
+    assert order() == [second.pk, first.pk]
+    correct_sentiment(second.mention, anna, "neutral")
+    assert order() == [first.pk, second.pk]
+
+
+def test_the_list_order_and_count_read_only_the_inbox_items(
+    client_for, acme, anna, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(3):
+        add(acme, anna, f"Vraag {n}", sentiment=("negative", "neutral")[n % 2])
+    with CaptureQueriesContext(connection) as captured:
+        response = client_for(anna).get(url("index", acme))
+    assert response.status_code == 200
+    inbox = [q["sql"] for q in captured.captured_queries if "engagement_inboxitem" in q["sql"]]
+    ordered = [sql for sql in inbox if "ORDER BY" in sql or "COUNT(" in sql]
+    assert ordered and not [sql for sql in ordered if "listening_mention" in sql], ordered
+    assert {i.mention.text for i in response.context["page"].object_list} == {
+        "Vraag 0",
+        "Vraag 1",
+        "Vraag 2",
+    }

@@ -205,3 +205,116 @@ def test_every_listening_page_stays_under_its_query_ceiling(
     with django_assert_max_num_queries(ceiling):
         response = client.get(url(name, *args), extra)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("topic", [False, True])
+@pytest.mark.parametrize(("q", "window"), [("nummer 1", 20), ("ACME", 100)])
+def test_a_text_search_reads_a_bounded_window_per_page_and_finds_every_match_once(
+    client_for, anna, acme_topics, many_mentions, monkeypatch, topic, q, window
+):
+    from koers.listening import views
+
+    monkeypatch.setattr(views, "SEARCH_WINDOW", window)
+    client = client_for(anna)
+    query = {"q": q, **({"topic": acme_topics["brand"].pk} if topic else {})}
+    expected = [m.pk for m in many_mentions if q.lower() in m.text.lower()]
+    pages: list[list[int]] = []
+    before = None
+    for _ in range(12):
+        params = dict(query, **({"before": before} if before else {}))
+        response = client.get(url("mentions"), params)
+        assert response.status_code == 200
+        pages.append([m.pk for m in response.context["items"]])
+        before = response.context["older"]
+        if before is None:
+            break
+
+    assert [pk for page in pages for pk in page] == expected  # every match once, in order
+    assert before is None  # and the search reached the period's start
+    first = client.get(url("mentions"), query)
+    if window == 20:
+        # Only the newest 20 mentions were searched; the page says so and offers the rest.
+        assert pages[0] == [m.pk for m in many_mentions[:20] if q in m.text]
+        assert first.context["searched_to"] == many_mentions[19].published_at
+        assert first.context["older"] == many_mentions[19].pk
+        assert "Search further back" in first.content.decode() or "Verder terug zoeken" in (
+            first.content.decode()
+        )
+        assert len(pages) == 7  # 120 mentions, 20 per page, and a last empty window
+    else:
+        # More than a page of matches: the usual keyset paging by the last shown mention.
+        assert len(pages[0]) == 50 and first.context["searched_to"] is None
+        assert first.context["older"] == pages[0][-1]
+
+
+def test_the_search_window_is_one_index_range_and_the_search_stays_inside_it(
+    acme, stored, monkeypatch
+):
+    from koers.listening import views
+
+    monkeypatch.setattr(views, "SEARCH_WINDOW", 100)
+    filters = {"period": 30, "q": "acme"}
+
+    window = views.search_window(acme, filters, None)
+
+    assert window == (stored[99].published_at, stored[99].pk)  # the 100th newest
+    rows = views.filtered_mentions(acme, {"period": 30}).values_list("published_at", "pk")
+    sql, params = rows[99:100].query.sql_with_params()
+    plan = _plan(sql, list(params))
+    assert "listening_mention_newest" in plan and not _sorts(plan), plan
+    search = views.filtered_mentions(acme, filters, None, window)
+    assert [m.pk for m in search] == [m.pk for m in stored[:100]]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # 100 tiny rows: it would bitmap-scan and sort them
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+    sql, params = search.all()[:51].query.sql_with_params()
+    plan = _plan(sql, list(params))
+    assert "listening_mention_newest" in plan and not _sorts(plan), plan
+
+
+def test_the_top_authors_are_summed_from_the_author_days_through_their_index(acme, acme_topics):
+    from datetime import date
+
+    from koers.listening import stats
+    from koers.listening.models import AuthorDay, Topic
+    from koers.listening.rollups import daily_rollups_ready
+
+    other = Topic.objects.create(workspace=acme, name="Derde", kind="campaign", query="derde")
+    daily_rollups_ready(acme)  # the days below are in the workspace's zone already
+    today = timezone.localdate()
+    AuthorDay.objects.bulk_create(
+        AuthorDay(
+            workspace=acme, topic=topic, day=today - timedelta(days=d), network="mastodon",
+            author_handle=f"@a{n}", author_name=f"A{n}", count=1 + n % 3,
+        )
+        for topic in (acme_topics["brand"], acme_topics["rival"], other)
+        for d in range(90)
+        for n in range(8)
+    )  # fmt: skip
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE listening_authorday")
+    period = stats.period_of(30)
+
+    rows = stats.author_totals(acme, acme_topics["brand"], period)
+    sql, params = rows[:10].query.sql_with_params()
+    plan = _plan(sql, list(params))
+
+    # The unique (topic, day, …) index or the (workspace, topic, day) one: this topic's days.
+    assert any(
+        name in plan
+        for name in (
+            "listening_author_cell",
+            "sqlite_autoindex_listening_authorday",
+            "listening_author_period",
+        )
+    ), plan
+    assert "workspace_id=? AND day" not in plan  # not every topic's days of the period
+    assert "listening_mention" not in sql  # no link or mention is read
+    top = stats.top_authors(acme, acme_topics["brand"], period)
+    assert [(a["author_handle"], a["n"]) for a in top[:3]] == [
+        ("@a2", 90),
+        ("@a5", 90),
+        ("@a1", 60),
+    ]
+    assert isinstance(period.dates()[0], date)
