@@ -153,6 +153,24 @@ class ContentItem(models.Model):
         blank=True,
         related_name="content_items",
     )
+    # Content strategy (POST People and Strategy of the active cycle): whom the post is for and
+    # which key message it carries; Measure reports per key message.
+    audience = models.ForeignKey(
+        "strategy.Audience",
+        verbose_name=_("audience"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="content_items",
+    )
+    key_message = models.ForeignKey(
+        "strategy.KeyMessage",
+        verbose_name=_("key message"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="content_items",
+    )
     notes = models.TextField(_("notes"), blank=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
     flag = models.CharField(max_length=16, choices=Flag.choices, default=Flag.NONE, blank=True)
