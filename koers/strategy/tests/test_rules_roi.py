@@ -53,7 +53,8 @@ FULL = {
         # No objective with a result kind: the value is not known.
         ({"results": ()}, "6500", None, None, ["no_valued_results"]),
         # A result without a figure, a kind without a value per unit.
-        ({"results": (ResultLine("Bezoek", ResultKind.VISIT, 10), ResultLine("X", ResultKind.LEAD, None))},
+        ({"results": (ResultLine("Bezoek", ResultKind.VISIT, 10),
+                      ResultLine("X", ResultKind.LEAD, None))},
          "6500", None, None, ["result_missing", "unit_value_missing"]),
     ],
 )  # fmt: skip
