@@ -37,7 +37,7 @@ from koers.publishing.models import (
     State,
     StateChange,
 )
-from koers.strategy.models import Objective
+from koers.strategy.models import Audience, KeyMessage, Objective
 
 EDITABLE_BY_CONTRIBUTOR = (State.DRAFT, State.IN_REVIEW)
 
@@ -335,6 +335,8 @@ def save_item(
     category: str = "promotion",
     campaign: Campaign | None = None,
     objective: Objective | None = None,
+    audience: Audience | None = None,
+    key_message: KeyMessage | None = None,
     notes: str = "",
     day: date | None = None,
     at: time | None = None,
@@ -353,6 +355,7 @@ def save_item(
         item.state = stored.state
     item.title, item.text, item.link, item.category = title, text, link, category
     item.campaign, item.objective, item.notes = campaign, objective, notes
+    item.audience, item.key_message = audience, key_message
     item.plan(day, at, workspace.time_zone)
     item.updated_at = timezone.now()
     item.save()

@@ -28,7 +28,7 @@ from koers.publishing.models import (
     Network,
     PublishingSettings,
 )
-from koers.strategy.models import Objective
+from koers.strategy.models import Audience, KeyMessage, Objective
 
 #: The time a post gets when someone picks only a date (the form pre-fills no time: an idea
 #: without a date must save as it is).
@@ -179,8 +179,16 @@ class ItemForm(forms.ModelForm):
 
     class Meta:
         model = ContentItem
-        fields = ["title", "text", "link", "category", "campaign", "objective", "notes"]
-        field_classes = {"campaign": RowChoiceField, "objective": RowChoiceField}
+        fields = [
+            "title", "text", "link", "category", "campaign", "objective", "audience",
+            "key_message", "notes",
+        ]  # fmt: skip
+        field_classes = {
+            "campaign": RowChoiceField,
+            "objective": RowChoiceField,
+            "audience": RowChoiceField,
+            "key_message": RowChoiceField,
+        }
         widgets = {
             "text": forms.Textarea(attrs={"rows": 5}),
             "notes": forms.Textarea(attrs={"rows": 2}),
@@ -199,6 +207,13 @@ class ItemForm(forms.ModelForm):
         self.fields["objective"].queryset = Objective.objects.filter(
             workspace=workspace, cycle__status="active"
         ).order_by("pk")
+        # The content strategy of the same cycle: its target audiences and key messages.
+        self.fields["audience"].queryset = Audience.objects.filter(
+            workspace=workspace, cycle__status="active"
+        )
+        self.fields["key_message"].queryset = KeyMessage.objects.filter(
+            workspace=workspace, cycle__status="active"
+        )
         self.channel_list = list(channels)
         for channel in self.channel_list:
             self.fields[f"text_{channel.pk}"] = forms.CharField(

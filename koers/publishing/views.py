@@ -18,7 +18,7 @@ from koers.core.access import get_scoped_or_404, scoped, workspace_view
 from koers.core.models import Role, Workspace, role_at_least
 from koers.core.models import Workspace as WorkspaceModel
 from koers.networks.base import ConnectionStatus, Limits
-from koers.publishing import actions, calendars, csvio, ics, policy
+from koers.publishing import actions, calendars, contentplan, csvio, ics, policy
 from koers.publishing.forms import (
     CHANNEL_FORMS,
     CampaignForm,
@@ -117,6 +117,7 @@ def index(request: HttpRequest, workspace: Workspace) -> HttpResponse:
         "categories": Category.choices,
         "states": State.choices,
         "unplanned": scoped(ContentItem.objects, workspace).filter(scheduled_at__isnull=True)[:20],
+        "week_plans": contentplan.weeks_for(workspace, found, window),
         "today": timezone.localdate(),
         "can_edit": _can(request, Role.CONTRIBUTOR),
     }
@@ -184,7 +185,17 @@ def _save_from_form(request: HttpRequest, workspace: Workspace, form: ItemForm, 
         item=item,
         **{
             k: data[k]
-            for k in ("title", "text", "link", "category", "campaign", "objective", "notes")
+            for k in (
+                "title",
+                "text",
+                "link",
+                "category",
+                "campaign",
+                "objective",
+                "audience",
+                "key_message",
+                "notes",
+            )  # fmt: skip
         },
         day=data["day"],
         at=data["at"],
