@@ -231,16 +231,17 @@ _FUNNEL_SHADES = ("#1f7a5c", "#2a8c6b", "#3a9e7b", "#55b08f", "#74c0a3", "#97d0b
 def funnel_shape(rows: list[tuple[str, int | None]]) -> FunnelShape:
     """Stages from top to bottom as stacked trapezoids. Each band's top edge is as wide as its
     own count relative to the first known count and its bottom edge as the next stage's, so the
-    shape narrows like the real funnel; unknown counts keep the width above them. Widths have
-    a floor (so a tiny stage stays visible) — the numbers beside the bands are the truth."""
+    shape narrows like the real funnel; unknown counts keep the width above them. Widths follow
+    the square root of the share, with a floor, so a stage of 1 % is still wide enough to read
+    its number — the numbers on the bands are the truth, the shape is the picture."""
     area, band, gap, label_width = 320.0, 40.0, 4.0, 210
     largest = max((c for _n, c in rows if c), default=0)
-    floor = 0.12
+    floor = 0.24
 
     def width_of(count: int | None, previous: float) -> float:
         if count is None or not largest:
             return previous
-        return area * max(floor, min(1.0, count / largest))
+        return area * max(floor, min(1.0, (count / largest) ** 0.5))
 
     widths: list[float] = []
     previous = area
