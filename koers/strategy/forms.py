@@ -98,12 +98,14 @@ class CostsForm(forms.ModelForm):
     class Meta:
         model = CycleCosts
         fields = ["hourly_rate", "tool_budget", "ad_budget"]
+        localized_fields = "__all__"  # "6,50" in Dutch
 
 
 class ResultValuesForm(forms.ModelForm):
     class Meta:
         model = ResultValues
         fields = ["lead", "saved_call", "visit"]
+        localized_fields = "__all__"
 
 
 class InfluencerForm(forms.ModelForm):
