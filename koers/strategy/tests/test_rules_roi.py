@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -14,16 +16,24 @@ UNUSED = RoleHours({"en": "Activating", "nl": "Activeren"}, None, in_use=False)
 NO_HOURS = RoleHours({"en": "Broadcasting", "nl": "Zenden"}, None, in_use=True)
 LEADS = ResultLine("Meer aanvragen", ResultKind.LEAD, 50)
 CALLS = ResultLine("Minder bellers", ResultKind.SAVED_CALL, 400)
-VALUES = {ResultKind.LEAD: 20, ResultKind.SAVED_CALL: Decimal("5.50"), ResultKind.VISIT: None}
-FULL = {
-    "weeks": 10,
-    "roles": (LISTEN, RESPOND, UNUSED),
-    "hourly_rate": 50,
-    "tool_budget": 1000,
-    "ad_budget": 500,
-    "results": (LEADS, CALLS),
-    "unit_values": VALUES,
+VALUES: dict[ResultKind, int | float | Decimal | None] = {
+    ResultKind.LEAD: 20,
+    ResultKind.SAVED_CALL: Decimal("5.50"),
+    ResultKind.VISIT: None,
 }
+FULL = RoiInputs(
+    weeks=10,
+    roles=(LISTEN, RESPOND, UNUSED),
+    hourly_rate=50,
+    tool_budget=1000,
+    ad_budget=500,
+    results=(LEADS, CALLS),
+    unit_values=VALUES,
+)
+
+
+def with_(**change: Any) -> RoiInputs:
+    return replace(FULL, **change)
 
 
 @pytest.mark.parametrize(
@@ -58,8 +68,10 @@ FULL = {
          "6500", None, None, ["result_missing", "unit_value_missing"]),
     ],
 )  # fmt: skip
-def test_roi_table(change, cost, value, roi, codes) -> None:
-    result = compute_roi(RoiInputs(**(FULL | change)))
+def test_roi_table(
+    change: dict[str, Any], cost: str | None, value: str | None, roi: str | None, codes: list[str]
+) -> None:
+    result = compute_roi(with_(**change))
     assert result.cost == (None if cost is None else Decimal(cost))
     assert result.value == (None if value is None else Decimal(value))
     if roi is not None:
@@ -70,9 +82,9 @@ def test_roi_table(change, cost, value, roi, codes) -> None:
 
 
 def test_positive_roi_percentage() -> None:
-    result = compute_roi(RoiInputs(**(FULL | {"unit_values": {**VALUES, ResultKind.LEAD: 200}})))
+    result = compute_roi(with_(unit_values={**VALUES, ResultKind.LEAD: 200}))
     assert result.net == Decimal(5700)
-    assert round(result.roi_pct, 2) == Decimal("87.69")
+    assert result.roi_pct is not None and round(result.roi_pct, 2) == Decimal("87.69")
     assert result.positive is True
 
 
@@ -84,11 +96,9 @@ def test_zero_cost_never_gives_a_percentage() -> None:
 
 
 def test_reasons_are_bilingual_and_name_the_role() -> None:
-    result = compute_roi(RoiInputs(**(FULL | {"roles": (NO_HOURS,)})))
+    result = compute_roi(with_(roles=(NO_HOURS,)))
     (reason,) = [r for r in result.reasons if r.code == "role_hours_missing"]
     assert "Zenden" in reason.message["nl"] and "Broadcasting" in reason.message["en"]
-    missing = compute_roi(
-        RoiInputs(**(FULL | {"results": (ResultLine("B", ResultKind.VISIT, 3),)}))
-    )
+    missing = compute_roi(with_(results=(ResultLine("B", ResultKind.VISIT, 3),)))
     (unit,) = [r for r in missing.reasons if r.code == "unit_value_missing"]
     assert "eigen site" in unit.message["nl"]
