@@ -90,8 +90,8 @@ def kwarg_values(
     from koers.measurement.models import ManualMetric, ReportSchedule
     from koers.publishing.models import Channel as PubChannel
     from koers.publishing.models import ContentItem, Media
-    from koers.strategy.models import Channel as PlanChannel
     from koers.strategy.models import Audience, Cycle, Influencer, Objective
+    from koers.strategy.models import Channel as PlanChannel
 
     def first(model, **filters):
         return lambda: model.objects.filter(workspace=workspace, **filters).order_by("pk")[0].pk

@@ -304,8 +304,14 @@ class WeekPlan:
 
 
 def _channel_matches(plan_name: str, post: PlannedPost) -> bool:
+    """A plan name "Mastodon" or "Mastodon (social.duinwijk.nl)" matches a Mastodon account:
+    the plan's name equals, or starts with, one of the channel's names as a whole word."""
     wanted = plan_name.strip().casefold()
-    return any(wanted in names for names in post.channels)
+    return any(
+        wanted == name or re.match(re.escape(name) + r"\b", wanted) is not None
+        for names in post.channels
+        for name in names
+    )
 
 
 def weekly_plan(
@@ -319,7 +325,8 @@ def weekly_plan(
     """Per week (``weeks`` are their Mondays): the actual content mix against the target shares
     and, per channel of the strategy's Technology step, the posts scheduled against the posts
     per week it plans. A plan channel matches a post going to a channel whose network id or
-    name equals it (case-insensitive: "Mastodon" matches every Mastodon account). A count is
+    name equals it or begins it (case-insensitive: "Mastodon" and "Mastodon (eigen server)"
+    match every Mastodon account). A count is
     "ok" within ``tolerance`` posts of the plan (plans may say 2.5 a week)."""
     by_week: dict[date, list[PlannedPost]] = {w: [] for w in weeks}
     for post in posts:

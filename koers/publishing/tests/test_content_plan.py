@@ -68,6 +68,16 @@ def test_posts_outside_the_weeks_and_half_posts_per_week() -> None:
     assert weeks[1].channels[0].status == "ok"  # 1 against 1.5: within half a post
 
 
+@pytest.mark.parametrize(
+    ("plan_name", "matches"),
+    [("Mastodon", True), ("Mastodon (social.duinwijk.nl)", True), ("mastodonia", False),
+     ("Gemeente op Mastodon", True), ("Bluesky", False), ("Intranet", False)],
+)  # fmt: skip
+def test_a_plan_channel_matches_by_network_or_name(plan_name, matches) -> None:
+    (week,) = weekly_plan([p(MON, "promotion", MASTODON)], [MON], {}, [(plan_name, 1.0)])
+    assert week.channels[0].scheduled == (1 if matches else 0)
+
+
 @pytest.fixture
 def strategy(acme, anna):
     cycle = strategy_actions.create_cycle(
