@@ -91,8 +91,8 @@ def kwarg_values(
     from koers.notify.models import Destination
     from koers.publishing.models import Channel as PubChannel
     from koers.publishing.models import ContentItem, Media
+    from koers.strategy.models import Audience, Cycle, Influencer, Objective
     from koers.strategy.models import Channel as PlanChannel
-    from koers.strategy.models import Cycle, Influencer, Objective
 
     def first(model, **filters):
         return lambda: model.objects.filter(workspace=workspace, **filters).order_by("pk")[0].pk
@@ -119,6 +119,7 @@ def kwarg_values(
             Cycle.objects.get(workspace=workspace, status="active").pk
         ),
         ("strategy", "influencer_id"): first(Influencer),
+        ("strategy", "audience_id"): first(Audience, cycle__status="active"),
         ("strategy", "index"): lambda: 0,
         ("strategy", "objective_id"): first(Objective),
         ("strategy", "channel_id"): first(PlanChannel),

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koers.core.models import Workspace
-from koers.measurement import charts, kpis, sources
+from koers.measurement import charts, kpis, messages, sources
 from koers.measurement.formulas import KPI_CATALOGUE, KpiDefinition, KpiValue, Unit, present
 from koers.measurement.models import AccountSnapshot, MeasuredPost
 from koers.measurement.periods import Period
@@ -121,6 +121,7 @@ class Dashboard:
     funnel_chart: charts.Chart | None = None
     published: int = 0  # posts published in the period, from the deliveries (not the metrics)
     figures_as_of: datetime | None = None  # the newest metric snapshot of the workspace
+    key_messages: list[messages.KeyMessageRow] = field(default_factory=list)
 
     @property
     def funnel_rows(self) -> list[tuple]:
@@ -178,6 +179,7 @@ def build(
         .exclude(engagements=None)
         .order_by("-engagements", "-published_at")[:5]
     )
+    board.key_messages = messages.per_key_message(workspace, period, campaign)
     board.funnel, board.funnel_targets = _funnel(workspace, inputs)
     if board.funnel is not None:
         board.funnel_chart = _funnel_chart(board)

@@ -11,6 +11,8 @@ from koers.measurement import progress
 from koers.measurement.forms import EvaluationForm
 from koers.measurement.formulas import present
 from koers.measurement.models import ObjectiveEvaluation
+from koers.strategy import costs
+from koers.strategy.models import Cycle, CycleStatus
 
 
 @dataclass
@@ -48,3 +50,11 @@ def rows(workspace: Workspace, today: date) -> list[EvaluationRow]:
         form = EvaluationForm(initial=initial, prefix=f"o{objective_id}")
         found.append(EvaluationRow(row, evaluation, form))
     return found
+
+
+def cycle_roi(workspace: Workspace) -> tuple[Cycle, costs.CycleRoi] | None:
+    """The active cycle's ROI on its evaluated results (the evaluation is its end point)."""
+    cycle = Cycle.objects.filter(workspace=workspace, status=CycleStatus.ACTIVE).first()
+    if cycle is None:
+        return None
+    return cycle, costs.cycle_roi(cycle, "result")

@@ -97,6 +97,14 @@ def impressions(times_shown: Count | None) -> KpiValue:
     return KpiValue("impressions", value, value)
 
 
+def web_visits(visits: Count | None) -> KpiValue:
+    """Visits to the own site that came from social media (UTM-tagged links; the Coca-Cola
+    example of social as a traffic driver). Entered or imported per day as a manual input."""
+    _check_counts(web_visits=visits)
+    value = None if visits is None else float(visits)
+    return KpiValue("web_visits", value, value)
+
+
 def frequency(impressions: Count | None, reach: Count | None) -> KpiValue:
     """Average times each reached account saw the content: impressions / reach."""
     _check_counts(impressions=impressions, reach=reach)
@@ -329,6 +337,7 @@ FORMULA_WORDS_NL: Mapping[str, str] = {
     "reply": "antwoord",
     "reach": "bereik",
     "likes": "likes",
+    "visits": "bezoeken",
     "mean": "gemiddelde",
     "base": "basis",
 }
@@ -451,6 +460,10 @@ KPI_CATALOGUE: Mapping[str, KpiDefinition] = {
                        KpiVariant("without_neutral",
                                   _b("Excluding neutral", "Zonder neutraal"),
                                   "(pos − neg) / (pos + neg) · 100"))),
+        KpiDefinition("web_visits", _b("Visits to the own site", "Bezoeken aan de eigen site"),
+                      Level.ACTION, "visits", _b("visits from social media (UTM)",
+                                                 "bezoeken vanuit sociale media (UTM)"),
+                      None, Unit.COUNT, web_visits),
         KpiDefinition("conversion_rate", _b("Conversion rate", "Conversiepercentage"),
                       Level.ACTION, "conversions / clicks · 100",
                       _b("conversions", "conversies"), _b("clicks", "klikken"),

@@ -193,7 +193,14 @@ _COMPUTE = {
     "conversion_rate": lambda i, v: formulas.conversion_rate(
         i.manual.get("conversions"), i.total("clicks")
     ),
+    "web_visits": lambda i, v: formulas.web_visits(_whole(i.manual.get("web_visits"))),
 }
+
+
+def _whole(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
 assert set(_COMPUTE) == set(KPI_CATALOGUE), "every catalogue KPI needs an input mapping"
 
 

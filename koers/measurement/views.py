@@ -214,6 +214,7 @@ def _evaluate_page(
         "rows": rows,
         "can_edit": request.membership.can(Role.EDITOR),  # type: ignore[attr-defined]
         "active": "measure",
+        "cycle_roi": evaluation.cycle_roi(workspace),
     }
     return render(request, "measurement/evaluate.html", context, status=status)
 

@@ -42,7 +42,7 @@ from koers.publishing.models import (
     State,
     StateChange,
 )
-from koers.strategy.models import Objective
+from koers.strategy.models import Audience, KeyMessage, Objective
 
 EDITABLE_BY_CONTRIBUTOR = (State.DRAFT, State.IN_REVIEW)
 
@@ -342,6 +342,8 @@ def save_item(
     category: str = "promotion",
     campaign: Campaign | None = None,
     objective: Objective | None = None,
+    audience: Audience | None = None,
+    key_message: KeyMessage | None = None,
     notes: str = "",
     first_comment: str = "",
     day: date | None = None,
@@ -367,6 +369,7 @@ def save_item(
     item.first_comment = first_comment
     if thread is not None:
         item.thread = [part for part in thread if part.strip()]
+    item.audience, item.key_message = audience, key_message
     item.plan(day, at, workspace.time_zone)
     item.updated_at = timezone.now()
     item.save()

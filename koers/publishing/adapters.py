@@ -8,9 +8,10 @@ when the stored session can no longer be refreshed.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from koers.core.crypto import encrypt
-from koers.networks.base import Publisher
+from koers.networks.base import PollingSource, Publisher
 from koers.publishing.models import Channel, Network
 
 # Shorter than the adapters' defaults: a worker should not hang on one slow instance.
@@ -51,17 +52,9 @@ def _build(channel: Channel, timeout: float) -> Publisher:
 
         return MastodonPublisher(channel.endpoint, channel.secret, timeout=timeout)
     if channel.network == Network.BLUESKY:
-        from koers.networks.bluesky import BlueskyPublisher, BlueskySession
+        from koers.networks.bluesky import BlueskyPublisher
 
-        session = BlueskySession(
-            channel.handle,
-            channel.secret,
-            service_url=channel.endpoint,
-            session_string=channel.session,
-            on_session_change=_session_saver(channel.pk),
-            timeout=timeout,
-        )
-        return BlueskyPublisher(session)
+        return BlueskyPublisher(bluesky_session(channel, timeout))
     if channel.network in (Network.FACEBOOK, Network.INSTAGRAM, Network.THREADS):
         return _meta(channel, timeout)
     if channel.network == Network.X:
@@ -97,3 +90,35 @@ def _meta(channel: Channel, timeout: float) -> Publisher:
         channel.secret,
         timeout=timeout,
     )
+
+
+def bluesky_session(channel: Channel, timeout: float) -> Any:
+    """The channel's Bluesky session; a refreshed session string is stored on the channel."""
+    from koers.networks.bluesky import BlueskySession
+
+    return BlueskySession(
+        channel.handle,
+        channel.secret,
+        service_url=channel.endpoint,
+        session_string=channel.session,
+        on_session_change=_session_saver(channel.pk),
+        timeout=timeout,
+    )
+
+
+def hashtag_source(channel: Channel, tag: str, *, timeout: float = 10.0) -> PollingSource | None:
+    """The newest posts with ``#tag`` on the channel's network, one page (``poll(None)``), or
+    ``None`` for a network that can't search tags (webhooks)."""
+    if channel.network == Network.MASTODON:
+        from koers.networks.mastodon import MastodonSource
+
+        return MastodonSource(
+            channel.endpoint, channel.secret, hashtag=tag, max_pages=1, timeout=timeout
+        )
+    if channel.network == Network.BLUESKY:
+        from koers.networks.bluesky import BlueskySearchSource
+
+        return BlueskySearchSource(
+            bluesky_session(channel, timeout), f"#{tag}", page_size=50, max_pages=1
+        )
+    return None

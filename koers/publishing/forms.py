@@ -31,7 +31,7 @@ from koers.publishing.models import (
     Network,
     PublishingSettings,
 )
-from koers.strategy.models import Objective
+from koers.strategy.models import Audience, KeyMessage, Objective
 
 #: The time a post gets when someone picks only a date (the form pre-fills no time: an idea
 #: without a date must save as it is).
@@ -197,16 +197,15 @@ class ItemForm(forms.ModelForm):
     class Meta:
         model = ContentItem
         fields = [
-            "title",
-            "text",
-            "link",
-            "category",
-            "campaign",
-            "objective",
-            "notes",
-            "first_comment",
-        ]
-        field_classes = {"campaign": RowChoiceField, "objective": RowChoiceField}
+            "title", "text", "link", "category", "campaign", "objective", "audience",
+            "key_message", "notes", "first_comment",
+        ]  # fmt: skip
+        field_classes = {
+            "campaign": RowChoiceField,
+            "objective": RowChoiceField,
+            "audience": RowChoiceField,
+            "key_message": RowChoiceField,
+        }
         widgets = {
             "text": forms.Textarea(attrs={"rows": 5}),
             "notes": forms.Textarea(attrs={"rows": 2}),
@@ -230,6 +229,13 @@ class ItemForm(forms.ModelForm):
         self.fields["objective"].queryset = Objective.objects.filter(
             workspace=workspace, cycle__status="active"
         ).order_by("pk")
+        # The content strategy of the same cycle: its target audiences and key messages.
+        self.fields["audience"].queryset = Audience.objects.filter(
+            workspace=workspace, cycle__status="active"
+        )
+        self.fields["key_message"].queryset = KeyMessage.objects.filter(
+            workspace=workspace, cycle__status="active"
+        )
         self.channel_list = list(channels)
         # Offer only what the workspace's channels can publish (their networks' capabilities).
         self.offers = {kind for kind in PUBLISH_KINDS if any(c.can(kind) for c in channels)}

@@ -272,6 +272,24 @@ class ContentItem(models.Model):
         blank=True,
         related_name="content_items",
     )
+    # Content strategy (POST People and Strategy of the active cycle): whom the post is for and
+    # which key message it carries; Measure reports per key message.
+    audience = models.ForeignKey(
+        "strategy.Audience",
+        verbose_name=_("audience"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="content_items",
+    )
+    key_message = models.ForeignKey(
+        "strategy.KeyMessage",
+        verbose_name=_("key message"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="content_items",
+    )
     notes = models.TextField(_("notes"), blank=True)
     # Placed under the post right after it, on networks with comments (Facebook, Instagram,
     # Threads as a reply); others ignore it.
@@ -509,3 +527,27 @@ class LinkCheck(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class HashtagCheck(models.Model):
+    """What a hashtag was used for when last looked up (a short-lived cache, filled by a task).
+
+    ``summary`` is the JSON of :class:`koers.publishing.hashtag_rules.TagSummary`; whether the
+    tag fits a post is judged per post when shown (its own words differ per post).
+    ``failed`` lists the sources that could not be read ("could not check" for those).
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    tag = models.CharField(max_length=140)
+    summary = models.JSONField(default=dict, blank=True)
+    failed = models.JSONField(default=list, blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "tag"], name="one_check_per_hashtag")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.tag}"

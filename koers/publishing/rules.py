@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Literal
 
 from koers.networks.text import find_hashtags, grapheme_count, mastodon_length
@@ -479,3 +480,104 @@ def apply_modes(findings: Iterable[Finding], modes: Mapping[str, str]) -> list[F
 
 def blocking(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if f.blocks]
+
+
+# ---------------------------------------------------------------------------------------------
+# Content plan per week: the mix against its target, posts per channel against the plan
+
+
+@dataclass(frozen=True)
+class PlannedPost:
+    """One post in the calendar: its local date, category and the channels it goes to (each
+    channel as the names it can be recognised by: network id and account name, case-folded)."""
+
+    day: date
+    category: str
+    channels: tuple[frozenset[str], ...] = ()
+
+
+@dataclass(frozen=True)
+class MixShare:
+    category: str
+    count: int
+    share: float | None
+    """Percent of the week's posts; ``None`` in a week without posts (not 0 %)."""
+    target: int
+    off_by: float | None
+    """share − target in percentage points; ``None`` without posts."""
+
+
+@dataclass(frozen=True)
+class ChannelWeek:
+    name: str
+    planned: float | None
+    """Posts per week from the Technology step; ``None`` when the plan gives no number."""
+    scheduled: int
+    status: str
+    """"short" (fewer than planned), "over" (more), "ok", or "unplanned" (no number)."""
+
+
+@dataclass(frozen=True)
+class WeekPlan:
+    week_start: date
+    total: int
+    mix: tuple[MixShare, ...]
+    channels: tuple[ChannelWeek, ...]
+
+
+def _channel_matches(plan_name: str, post: PlannedPost) -> bool:
+    """A plan name "Mastodon" or "Mastodon (social.duinwijk.nl)" matches a Mastodon account:
+    the plan's name equals, or starts with, one of the channel's names as a whole word."""
+    wanted = plan_name.strip().casefold()
+    return any(
+        wanted == name or re.match(re.escape(name) + r"\b", wanted) is not None
+        for names in post.channels
+        for name in names
+    )
+
+
+def weekly_plan(
+    posts: Iterable[PlannedPost],
+    weeks: Sequence[date],
+    mix_targets: Mapping[str, int],
+    planned_channels: Sequence[tuple[str, float | None]],
+    *,
+    tolerance: float = 0.5,
+) -> list[WeekPlan]:
+    """Per week (``weeks`` are their Mondays): the actual content mix against the target shares
+    and, per channel of the strategy's Technology step, the posts scheduled against the posts
+    per week it plans. A plan channel matches a post going to a channel whose network id or
+    name equals it or begins it (case-insensitive: "Mastodon" and "Mastodon (eigen server)"
+    match every Mastodon account). A count is
+    "ok" within ``tolerance`` posts of the plan (plans may say 2.5 a week)."""
+    by_week: dict[date, list[PlannedPost]] = {w: [] for w in weeks}
+    for post in posts:
+        monday = post.day - timedelta(days=post.day.weekday())
+        if monday in by_week:
+            by_week[monday].append(post)
+    result = []
+    for monday in weeks:
+        found = by_week[monday]
+        total = len(found)
+        mix = []
+        for category in CATEGORIES:
+            count = sum(1 for p in found if p.category == category)
+            share = count / total * 100 if total else None
+            target = int(mix_targets.get(category, 0))
+            mix.append(
+                MixShare(category, count, share, target, None if share is None else share - target)
+            )
+        channels = []
+        for name, planned in planned_channels:
+            scheduled = sum(1 for p in found if _channel_matches(name, p))
+            if planned is None:
+                state = "unplanned"
+            elif scheduled < planned - tolerance:
+                state = "short"
+            elif scheduled > planned + tolerance:
+                state = "over"
+            else:
+                state = "ok"
+            channels.append(ChannelWeek(name, planned, scheduled, state))
+        result.append(WeekPlan(monday, total, tuple(mix), tuple(channels)))
+    return result

@@ -146,3 +146,11 @@ def check_links(item_id: int) -> int:
                 defaults={"ok": ok, "reason": reason, "checked_at": timezone.now()},
             )
     return len(urls)
+
+
+@task(priority=BULK)
+def check_hashtag(workspace_id: int, tag: str) -> int:
+    """What ``#tag`` is used for right now (the #Aurora check); returns the posts read."""
+    from koers.publishing import hashtags
+
+    return hashtags.refresh(workspace_id, tag).summary.get("posts", 0)

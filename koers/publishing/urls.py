@@ -12,6 +12,7 @@ urlpatterns = [
     path("waiting/", views.waiting, name="waiting"),
     path("items/new/", views.item_edit, name="item-new"),
     path("items/<int:item_id>/", views.item_detail, name="item"),
+    path("items/<int:item_id>/hashtags/", views.item_hashtags, name="item-hashtags"),
     path("items/<int:item_id>/edit/", views.item_edit, name="item-edit"),
     path("items/<int:item_id>/submit/", views.item_submit, name="item-submit"),
     path("items/<int:item_id>/approve/", views.item_approve, name="item-approve"),

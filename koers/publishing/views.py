@@ -18,7 +18,17 @@ from koers.core.access import get_scoped_or_404, scoped, workspace_view
 from koers.core.models import Role, Workspace, role_at_least
 from koers.core.models import Workspace as WorkspaceModel
 from koers.networks.base import ConnectionStatus, Limits
-from koers.publishing import actions, calendars, connect_views, csvio, ics, media_urls, policy
+from koers.publishing import (
+    actions,
+    calendars,
+    connect_views,
+    contentplan,
+    csvio,
+    hashtags,
+    ics,
+    media_urls,
+    policy,
+)
 from koers.publishing.forms import (
     CHANNEL_FORMS,
     CampaignForm,
@@ -117,6 +127,7 @@ def index(request: HttpRequest, workspace: Workspace) -> HttpResponse:
         "categories": Category.choices,
         "states": State.choices,
         "unplanned": scoped(ContentItem.objects, workspace).filter(scheduled_at__isnull=True)[:20],
+        "week_plans": contentplan.weeks_for(workspace, found, window),
         "today": timezone.localdate(),
         "can_edit": _can(request, Role.CONTRIBUTOR),
     }
@@ -151,6 +162,7 @@ def _item_context(request: HttpRequest, workspace: Workspace, item: ContentItem)
         "history": item.history.select_related("actor"),
         "media": item.media.all(),
         "findings": policy.messages(policy.findings(item)),
+        **hashtags.page_context(item),
         "comment_form": CommentForm(),
         "media_form": MediaForm(),
         "can_edit": _can(request, Role.CONTRIBUTOR) and item.editable,
@@ -194,9 +206,11 @@ def _save_from_form(request: HttpRequest, workspace: Workspace, form: ItemForm, 
                 "category",
                 "campaign",
                 "objective",
+                "audience",
+                "key_message",
                 "notes",
                 "first_comment",
-            )
+            )  # fmt: skip
         },
         day=data["day"],
         at=data["at"],
@@ -225,7 +239,18 @@ def item_edit(
             messages.success(request, _("Saved."))
             return redirect("publishing:item", slug=workspace.slug, item_id=item.pk)
     context = {"workspace": workspace, "active": "calendar", "form": form, "item": item}
+    if item is not None:
+        context |= hashtags.page_context(item)
     return render(request, "publishing/item_form.html", context)
+
+
+@workspace_view(need=Role.VIEWER)
+@require_GET
+def item_hashtags(request: HttpRequest, workspace: Workspace, item_id: int) -> HttpResponse:
+    """The #Aurora check of an item's hashtags (the pages poll it while a check runs)."""
+    item = get_item_for_member(workspace, item_id)
+    context = {"workspace": workspace, "item": item, **hashtags.page_context(item)}
+    return render(request, "publishing/partials/hashtags.html", context)
 
 
 # One small view per decision keeps the role each one needs visible in its decorator.

@@ -28,16 +28,20 @@ from koers.strategy import status as cycle_status
 from koers.strategy import technographics as tg
 from koers.strategy.models import (
     MODEL_VERSIONS,
+    Audience,
     Channel,
     Cycle,
+    CycleCosts,
     CycleStatus,
     FunnelStage,
     GroundswellChoice,
     Influencer,
     KerkhofsStep,
+    KeyMessage,
     Objective,
     ObjectiveKpi,
     ProfileSource,
+    ResultValues,
     Roos,
     RoosPetal,
     SocialMediaPolicy,
@@ -177,6 +181,16 @@ def create_cycle(
 def _carry_people(previous: Cycle, cycle: Cycle) -> None:
     cycle.audience_description = previous.audience_description
     cycle.save(update_fields=["audience_description"])
+    Audience.objects.bulk_create(
+        Audience(
+            workspace=cycle.workspace,
+            cycle=cycle,
+            name=a.name,
+            description=a.description,
+            priority=a.priority,
+        )  # fmt: skip
+        for a in previous.audiences.all()
+    )
     Influencer.objects.bulk_create(
         Influencer(
             workspace=cycle.workspace,
@@ -466,6 +480,7 @@ OBJECTIVE_FIELDS = (
     "owner",
     "result",
     "result_date",
+    "result_kind",
 )
 
 
@@ -579,10 +594,30 @@ def update_strategy(cycle: Cycle, actor: AbstractBaseUser, **fields: str) -> Cyc
     """``current_relationship``, ``target_relationship``, ``key_messages``, ``ambassadors``."""
     _editable(cycle)
     changes = _set_fields(cycle, fields)
+    if "key_messages" in fields:
+        sync_key_messages(cycle)
     audit(
         cycle.workspace, actor, "strategy.strategy", "updated the strategy", cycle, fields=changes
     )
     return cycle
+
+
+def sync_key_messages(cycle: Cycle) -> None:
+    """Keep the ``KeyMessage`` rows in step with the lines of ``cycle.key_messages``: a line
+    that stays keeps its row (and the posts tagged with it), a new line gets a row, a removed
+    line's row goes (its posts lose the tag, not themselves)."""
+    lines = [line[:300] for line in cycle.lines("key_messages")]
+    rows = {row.text: row for row in KeyMessage.objects.filter(cycle=cycle)}
+    KeyMessage.objects.filter(cycle=cycle).exclude(text__in=lines).delete()
+    for position, line in enumerate(dict.fromkeys(lines)):
+        row = rows.get(line)
+        if row is None:
+            KeyMessage.objects.create(
+                workspace=cycle.workspace, cycle=cycle, text=line, position=position
+            )
+        elif row.position != position:
+            row.position = position
+            row.save(update_fields=["position"])
 
 
 def _check_technology(cycle: Cycle) -> None:
@@ -860,13 +895,26 @@ def fill_policy_from_template(
 
 @transaction.atomic
 def save_funnel(
-    cycle: Cycle, actor: AbstractBaseUser, *, stages: Sequence[tuple[str, int | None]]
+    cycle: Cycle,
+    actor: AbstractBaseUser,
+    *,
+    stages: Sequence[tuple[str, int | None]],
+    revenue: Sequence[Decimal | None] | None = None,
 ) -> list[FunnelStage]:
-    """Replace the funnel's stages (names are editable) and their target counts."""
+    """Replace the funnel's stages (names are editable), their target counts and the revenue
+    expected at each (``revenue`` lines up with ``stages``; none when not given)."""
     _editable(cycle)
     FunnelStage.objects.filter(cycle=cycle).delete()
+    amounts = list(revenue or []) + [None] * len(stages)
     saved = FunnelStage.objects.bulk_create(
-        FunnelStage(workspace=cycle.workspace, cycle=cycle, position=i, name=name, count=count)
+        FunnelStage(
+            workspace=cycle.workspace,
+            cycle=cycle,
+            position=i,
+            name=name,
+            count=count,
+            expected_revenue=amounts[i],
+        )  # fmt: skip
         for i, (name, count) in enumerate(stages)
     )
     audit(
@@ -1006,3 +1054,59 @@ def record_objective_result(
         on=_json(on),
     )
     return objective
+
+
+# ---------------------------------------------------------------------------------------------
+# Content strategy: target audiences (POST People)
+
+
+@transaction.atomic
+def add_audience(cycle: Cycle, actor: AbstractBaseUser, **fields: Any) -> Audience:
+    _editable(cycle)
+    audience = Audience.objects.create(workspace=cycle.workspace, cycle=cycle, **fields)
+    audit(cycle.workspace, actor, "strategy.audience_add", f"added audience {audience}", cycle)
+    return audience
+
+
+@transaction.atomic
+def remove_audience(audience: Audience, actor: AbstractBaseUser) -> None:
+    _editable(audience.cycle)
+    audit(
+        audience.workspace,
+        actor,
+        "strategy.audience_remove",
+        f"removed audience {audience}",
+        audience.cycle,
+    )
+    audience.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# ROI: costs of the cycle and what a unit of a result is worth to the workspace
+
+
+@transaction.atomic
+def save_costs(
+    cycle: Cycle,
+    actor: AbstractBaseUser,
+    *,
+    costs: Mapping[str, Decimal | None],
+    values: Mapping[str, Decimal | None],
+) -> CycleCosts:
+    """``costs``: hourly_rate, tool_budget, ad_budget (this cycle); ``values``: lead,
+    saved_call, visit (the workspace's value per unit, used by every cycle)."""
+    _editable(cycle)
+    row, _created = CycleCosts.objects.get_or_create(cycle=cycle, workspace=cycle.workspace)
+    _set_fields(row, costs)
+    per_unit, _created = ResultValues.objects.get_or_create(workspace=cycle.workspace)
+    _set_fields(per_unit, values)
+    audit(
+        cycle.workspace,
+        actor,
+        "strategy.costs",
+        "updated the costs and the value of results",
+        cycle,
+        costs={k: _json(v) for k, v in costs.items()},
+        values={k: _json(v) for k, v in values.items()},
+    )
+    return row

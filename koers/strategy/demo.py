@@ -138,6 +138,13 @@ def build(ctx: DemoContext) -> str:
         ],
     )
     _roos(ctx, cycle)
+    actions.save_costs(
+        cycle,
+        owner,
+        costs={"hourly_rate": Decimal("62"), "tool_budget": Decimal("4800"),
+               "ad_budget": Decimal("3000")},
+        values={"lead": None, "saved_call": Decimal("6.50"), "visit": Decimal("0.60")},
+    )  # fmt: skip
     actions.save_maturity(
         cycle,
         owner,
@@ -215,13 +222,17 @@ def _people(ctx: DemoContext, cycle: Cycle) -> None:
         cycle,
         owner,
         audience_description=(
-            "De 41.000 inwoners van Duinwijk, met drie groepen die we apart benaderen: gezinnen "
-            "in de nieuwbouwwijk Zeezijde (actief op Facebook en Instagram, veel vragen over "
-            "afval en parkeren), ouderen in het centrum (lezen mee, reageren weinig, bellen "
-            "liever) en ondernemers aan de boulevard (volgen ons op LinkedIn en Bluesky, willen "
-            "snel weten wat werkzaamheden voor hen betekenen)."
+            "De 41.000 inwoners van Duinwijk, met drie groepen die we apart benaderen."
         ),
     )
+    for priority, name, description in (
+        (1, "Gezinnen in Zeezijde", "Nieuwbouwwijk; actief op Facebook en Instagram, veel "
+         "vragen over afval en parkeren."),
+        (2, "Ondernemers aan de boulevard", "Volgen ons op LinkedIn en Bluesky; willen snel "
+         "weten wat werkzaamheden voor hen betekenen."),
+        (3, "Ouderen in het centrum", "Lezen mee, reageren weinig, bellen liever."),
+    ):  # fmt: skip
+        actions.add_audience(cycle, owner, name=name, description=description, priority=priority)
     for name, handle, network, reach, notes in (
         ("Dorpsraad Duinwijk-Noord", "@dorpsraadnoord", "Facebook", 4200, "Beheert de grootste "
          "wijkgroep; vooraf informeren bij werkzaamheden."),
@@ -313,6 +324,50 @@ def _objectives(ctx: DemoContext, cycle: Cycle) -> None:
             "owner": "Hoofd Communicatie",
         },
         [{"kpi_id": "net_sentiment", "variant": "with_neutral", "target": Decimal("12")}],
+    )
+    actions.save_objective(
+        cycle,
+        owner,
+        None,
+        {
+            "title": "Breng 20.000 bezoeken vanuit sociale media naar duinwijk.nl/denkmee",
+            "groundswell": "talking",
+            "level": "action",
+            "metric": "bezoeken met UTM-code van sociale media",
+            "channel": "alle kanalen, links met UTM-parameters",
+            "target_group": "inwoners van Duinwijk",
+            "unit": "bezoeken",
+            "baseline": Decimal("7400"),
+            "baseline_date": date(2025, 12, 31),
+            "target": Decimal("20000"),
+            "start": date(2026, 1, 1),
+            "deadline": date(2026, 12, 31),
+            "owner": "Webredacteur",
+            "result_kind": "visit",
+        },
+        [{"kpi_id": "web_visits", "variant": "", "target": Decimal("20000")}],
+    )
+    actions.save_objective(
+        cycle,
+        owner,
+        None,
+        {
+            "title": "Voorkom 4.000 telefoontjes naar 14 0577: vragen krijgen online antwoord",
+            "groundswell": "supporting",
+            "level": "action",
+            "metric": "vragen online beantwoord die anders telefonisch waren gesteld",
+            "channel": "Facebook, Instagram en Mastodon",
+            "target_group": "inwoners met een vraag",
+            "unit": "telefoontjes",
+            "baseline": Decimal("2600"),
+            "baseline_date": date(2025, 12, 31),
+            "target": Decimal("4000"),
+            "start": date(2026, 1, 1),
+            "deadline": date(2026, 12, 31),
+            "owner": "Teamleider KCC",
+            "result_kind": "saved_call",
+        },
+        [{"kpi_id": "response_rate", "variant": "", "target": Decimal("90")}],
     )
 
 

@@ -15,13 +15,16 @@ from koers.strategy import rules
 from koers.strategy import technographics as tg
 from koers.strategy.actions import CARRY_PARTS, OBJECTIVE_FIELDS
 from koers.strategy.models import (
+    Audience,
     Channel,
     Cycle,
+    CycleCosts,
     Decision,
     GroundswellRole,
     Influencer,
     KerkhofsStep,
     Objective,
+    ResultValues,
     Roos,
     RoosPetal,
     SocialMediaPolicy,
@@ -75,6 +78,36 @@ class PeopleForm(forms.ModelForm):
         model = Cycle
         fields = ["audience_description"]
         widgets = {"audience_description": forms.Textarea(attrs={"rows": 5})}
+        # The target audiences are rows of their own (below it on the page); this text is
+        # what holds for all of them.
+        labels = {"audience_description": _("Online behaviour and notes for all audiences")}
+
+
+class AudienceForm(forms.ModelForm):
+    class Meta:
+        model = Audience
+        fields = ["name", "priority", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"priority": _("1 is the most important audience.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].min_value = 1
+        self.fields["priority"].widget.attrs["min"] = 1
+
+
+class CostsForm(forms.ModelForm):
+    class Meta:
+        model = CycleCosts
+        fields = ["hourly_rate", "tool_budget", "ad_budget"]
+        localized_fields = "__all__"  # "6,50" in Dutch
+
+
+class ResultValuesForm(forms.ModelForm):
+    class Meta:
+        model = ResultValues
+        fields = ["lead", "saved_call", "visit"]
+        localized_fields = "__all__"
 
 
 class InfluencerForm(forms.ModelForm):
@@ -146,7 +179,11 @@ class GroundswellForm(forms.Form):
             function = vocabulary.groundswell_text(info, "business_function", workspace_kind)
             self.fields[objective.value] = forms.ChoiceField(
                 label=f"{pick(info.name)} · {pick(function)}",
-                help_text=pick(vocabulary.groundswell_text(info, "meaning", workspace_kind)),
+                help_text=_("%(meaning)s Example metrics: %(metrics)s.")
+                % {
+                    "meaning": pick(vocabulary.groundswell_text(info, "meaning", workspace_kind)),
+                    "metrics": ", ".join(pick(m) for m in info.example_metrics),
+                },
                 choices=[("", _("Not chosen")), *GroundswellRole.choices],
                 required=False,
                 initial=roles.get(objective.value, ""),
@@ -174,6 +211,14 @@ class ObjectiveForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["result_kind"].choices = [
+            ("", _("no money value")),
+            *((k.value, pick(n)) for k, n in rules.RESULT_KIND_NAMES.items()),
+        ]
+        self.fields["result_kind"].help_text = _(
+            "For the ROI: the target and the result count as this, at the value per unit set "
+            "under Costs and ROI."
+        )
         self.fields["groundswell"].choices = [
             ("", "—"),
             *((o.value, pick(i.name)) for o, i in rules.GROUNDSWELL_OBJECTIVES.items()),
@@ -410,6 +455,13 @@ class PolicyForm(forms.ModelForm):
 class FunnelStageForm(forms.Form):
     name = forms.CharField(label=_("Stage"), max_length=80, required=False)
     count = forms.IntegerField(label=_("Target count"), min_value=0, required=False)
+    expected_revenue = forms.DecimalField(
+        label=_("Expected revenue (€)"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -279,6 +279,13 @@ class Objective(models.Model):
         _("evaluated result"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     result_date = models.DateField(_("evaluated on"), null=True, blank=True)
+    # What a unit of this objective's result is (ROI: result × the workspace's value per unit).
+    result_kind = models.CharField(
+        _("result counts as"),
+        max_length=12,
+        choices=[(k.value, k.value) for k in rules.ResultKind],
+        blank=True,
+    )
     # Carried over from the previous cycle and not yet saved by a person: title, target and
     # KPI targets are the old cycle's proposal.
     needs_review = models.BooleanField(_("to review"), default=False)
@@ -343,6 +350,10 @@ class FunnelStage(models.Model):
     position = models.PositiveSmallIntegerField()
     name = models.CharField(_("stage"), max_length=80)
     count = models.PositiveIntegerField(_("target count"), null=True, blank=True)
+    # Revenue expected at this stage (DOMAIN.md §4: none before Customers; the rules warn).
+    expected_revenue = models.DecimalField(
+        _("expected revenue (€)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["position"]
@@ -413,3 +424,87 @@ class SocialMediaPolicy(models.Model):
 
     def texts(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in rules.POLICY_FIELDS}
+
+
+class Audience(models.Model):
+    """POST People: one target audience of a cycle; priority 1 is the most important."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="audiences")
+    name = models.CharField(_("audience"), max_length=120)
+    description = models.TextField(_("description and online behaviour"), blank=True)
+    priority = models.PositiveSmallIntegerField(_("priority"), default=1)
+
+    class Meta:
+        ordering = ["priority", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KeyMessage(models.Model):
+    """POST Strategy: a key message a post can be tagged with.
+
+    The Strategy page edits them as lines of ``Cycle.key_messages``; ``actions.update_strategy``
+    keeps these rows in step (an unchanged line keeps its row, so posts keep their tag).
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="key_message_rows")
+    text = models.CharField(_("key message"), max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CycleCosts(models.Model):
+    """ROI inputs of a cycle: the hourly rate for the roos' hours, tool and advertising budget."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="costs")
+    hourly_rate = models.DecimalField(
+        _("hourly rate (€)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    tool_budget = models.DecimalField(
+        _("tools and licences (€, whole cycle)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    ad_budget = models.DecimalField(
+        _("advertising (€, whole cycle)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+
+    def __str__(self) -> str:
+        return f"costs {self.cycle}"
+
+
+class ResultValues(models.Model):
+    """What one unit of a result is worth to the workspace (set once, used by every cycle)."""
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="+")
+    lead = models.DecimalField(
+        _("value of a lead (€)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    saved_call = models.DecimalField(
+        _("value of a call the contact centre did not get (€)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    visit = models.DecimalField(
+        _("value of a visit to the own site (€)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+
+    def __str__(self) -> str:
+        return f"result values {self.workspace_id}"

@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from koers.core import vocabulary
 from koers.core.models import Workspace
 from koers.measurement.formulas import KPI_CATALOGUE, formula_text
-from koers.strategy import charts, policy_document, rules, status, wizard
+from koers.strategy import charts, costs, participation, policy_document, rules, status, wizard
 from koers.strategy import technographics as tg
 from koers.strategy.models import Cycle, Objective
 
@@ -147,7 +147,24 @@ def document_context(cycle: Cycle) -> dict[str, Any]:
         context["funnel_chart"] = charts.funnel(
             [(r.stage.name["en"], r.count) for r in report.funnel.rows]
         )
+        context["shape"] = charts.funnel_shape(
+            [(r.stage.name["en"], r.count) for r in report.funnel.rows]
+        )
+    context |= _content_strategy_context(cycle, report)
     return context
+
+
+def _content_strategy_context(cycle: Cycle, report: status.CycleReport) -> dict[str, Any]:
+    """The plan's parts for issue 17: audiences, roos drawing, 1 % rule, costs and ROI."""
+    planned, achieved = costs.cycle_roi(cycle, "plan"), costs.cycle_roi(cycle, "result")
+    return {
+        "audiences": list(cycle.audiences.all()),
+        "roos_chart": charts.roos(list(cycle.petals.all()), report.roos),
+        "participation": participation.for_cycle(cycle, report.profile),
+        "planned_roi": planned,
+        "achieved_roi": achieved,
+        "roi_pair": (planned, achieved),
+    }
 
 
 def render_html(request: HttpRequest | None, cycle: Cycle, language: str, *, pdf: bool) -> str:

@@ -80,7 +80,9 @@ def profile(row: ProfileRow | None) -> tg.TechnographicsProfile | None:
 def post_plan(cycle: Cycle) -> rules.PostPlan:
     return rules.PostPlan(
         has_technographics_profile=_profile_row(cycle) is not None,
-        audience_description=cycle.audience_description,
+        # The target audiences (with a priority) or, for a cycle without them, the old text.
+        audience_description=cycle.audience_description
+        or "\n".join(a.name for a in cycle.audiences.all()),
         influencers=tuple(i.name for i in cycle.influencers.all()),
         objectives=tuple(
             rules.ObjectiveChoice(rules.Objective(c.objective), c.role == GroundswellRole.PRIMARY)
@@ -200,8 +202,10 @@ def funnel(stages: list[FunnelStage]) -> rules.FunnelAnalysis | None:
         return None
     return rules.analyse_funnel(
         [s.count for s in stages],
-        [rules.FunnelStage({"en": s.name, "nl": s.name}) for s in stages],
-    )
+        rules.stages_named([s.name for s in stages]),
+        revenue=[float(s.expected_revenue) if s.expected_revenue is not None else None
+                 for s in stages],
+    )  # fmt: skip
 
 
 def tactic_rules(workspace_id: int) -> dict[tg.Rung, tuple[Mapping[str, str], ...]]:
@@ -284,6 +288,8 @@ def prefetched(cycles: QuerySet[Cycle], cycle_id: int) -> Cycle:
             "kerkhofs_steps__lead",
             "funnel_stages",
             "petals",
+            "audiences",
+            "key_message_rows",
         )
         .get(pk=cycle_id)
     )

@@ -26,6 +26,13 @@ urlpatterns = [
         views.influencer_remove,
         name="influencer-remove",
     ),
+    path(C + "people/audiences/", views.audience_add, name="audience-add"),
+    path(
+        C + "people/audiences/<int:audience_id>/remove/",
+        views.audience_remove,
+        name="audience-remove",
+    ),
+    path(C + "roi/", views.roi, name="roi"),
     path(C + "technographics/", views.technographics, name="technographics"),
     path(C + "technographics/survey/", views.survey_upload, name="survey-upload"),
     path(

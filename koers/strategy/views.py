@@ -22,9 +22,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from koers.core.access import get_scoped_or_404, scoped, workspace_view
 from koers.core.models import Role, Workspace
-from koers.strategy import actions, charts, forms, maturity_use, plan, rules, status, wizard
+from koers.strategy import (
+    actions,
+    charts,
+    costs,
+    forms,
+    maturity_use,
+    participation,
+    plan,
+    rules,
+    status,
+    wizard,
+)
 from koers.strategy import technographics as tg
 from koers.strategy.models import (
+    Audience,
     Channel,
     Cycle,
     CycleStatus,
@@ -187,6 +199,7 @@ def people(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpRes
     if request.htmx:  # type: ignore[attr-defined]
         return _autosaved(request, ok=False)
     context = _page(request, cycle, "people", form=form, influencer_form=forms.InfluencerForm())
+    context["audience_form"] = forms.AudienceForm()
     return render(request, "strategy/step_people.html", context)
 
 
@@ -199,6 +212,7 @@ def influencer_add(request: HttpRequest, workspace: Workspace, cycle_id: int) ->
     if not form.is_valid():
         context = _page(request, cycle, "people", form=forms.PeopleForm(instance=cycle))
         context["influencer_form"] = form
+        context["audience_form"] = forms.AudienceForm()
         return render(request, "strategy/step_people.html", context, status=400)
     actions.add_influencer(cycle, request.user, **form.cleaned_data)
     return _saved(request, cycle, "people")
@@ -279,6 +293,7 @@ def _technographics_page(request: HttpRequest, cycle: Cycle, **forms_: Any) -> d
         "compare_benchmark": benchmark,
         "tactic_rows": status.tactic_rows(overrides),
         "survey_columns": status.survey_columns(),
+        "participation": participation.for_cycle(cycle, report.profile),
         **forms_,
     }
     if row is not None:
@@ -570,18 +585,20 @@ def channel_update(
 @shows_locks
 def funnel(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
     cycle = get_cycle_for_member(request, workspace, cycle_id)
-    initial = [{"name": s.name, "count": s.count} for s in cycle.funnel_stages.all()]
+    initial = [
+        {"name": s.name, "count": s.count, "expected_revenue": s.expected_revenue}
+        for s in cycle.funnel_stages.all()
+    ]
     formset = forms.FunnelFormSet(request.POST or None, initial=initial, prefix="stage")
     if request.method == "POST" and formset.is_valid():
-        stages = [
-            (f.cleaned_data["name"].strip(), f.cleaned_data.get("count"))
-            for f in formset
-            if (f.cleaned_data.get("name") or "").strip()
-        ]
-        actions.save_funnel(cycle, request.user, stages=stages)
+        named = [f.cleaned_data for f in formset if (f.cleaned_data.get("name") or "").strip()]
+        stages = [(d["name"].strip(), d.get("count")) for d in named]
+        revenue = [d.get("expected_revenue") for d in named]
+        actions.save_funnel(cycle, request.user, stages=stages, revenue=revenue)
         return _saved(request, cycle, "funnel")
     context = _page(request, cycle, "funnel", formset=formset)
-    context["chart"] = charts.funnel([(s.name, s.count) for s in cycle.funnel_stages.all()])
+    context["shape"] = charts.funnel_shape([(s.name, s.count) for s in cycle.funnel_stages.all()])
+    context["participation"] = participation.for_cycle(cycle, context["report"].profile)
     return render(request, "strategy/step_funnel.html", context)
 
 
@@ -634,6 +651,7 @@ def roos(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpRespo
         else:
             return _saved(request, cycle, "roos")
     context = _page(request, cycle, "roos", form=centre, petal_forms=petals)
+    context["roos_chart"] = charts.roos(list(cycle.petals.all()), context["report"].roos)
     return render(request, "strategy/step_roos.html", context, status=_status(request))
 
 
@@ -677,3 +695,64 @@ def plan_document(
     cycle = get_cycle_for_member(request, workspace, cycle_id)
     language = plan.language_for(workspace, request.GET.get("lang"))
     return plan.response(request, cycle, fmt, language)
+
+
+# ---------------------------------------------------------------------------------------------
+# Content strategy: target audiences
+
+
+@workspace_view()
+@require_POST
+@shows_locks
+def audience_add(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    form = forms.AudienceForm(request.POST)
+    if not form.is_valid():
+        context = _page(request, cycle, "people", form=forms.PeopleForm(instance=cycle))
+        context |= {"influencer_form": forms.InfluencerForm(), "audience_form": form}
+        return render(request, "strategy/step_people.html", context, status=400)
+    actions.add_audience(cycle, request.user, **form.cleaned_data)
+    return _saved(request, cycle, "people")
+
+
+@workspace_view()
+@require_POST
+@shows_locks
+def audience_remove(
+    request: HttpRequest, workspace: Workspace, cycle_id: int, audience_id: int
+) -> HttpResponse:
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    audience = get_scoped_or_404(Audience.objects, workspace, pk=audience_id, cycle=cycle)
+    actions.remove_audience(audience, request.user)
+    return _saved(request, cycle, "people")
+
+
+# ---------------------------------------------------------------------------------------------
+# Costs and ROI
+
+
+@workspace_view()
+@GET_POST
+@shows_locks
+def roi(request: HttpRequest, workspace: Workspace, cycle_id: int) -> HttpResponse:
+    """Hours (from the roos) × rate, budgets, and what the objectives' results are worth."""
+    cycle = get_cycle_for_member(request, workspace, cycle_id)
+    found = costs.cycle_roi(cycle, "plan")
+    data = request.POST or None
+    cost_form = forms.CostsForm(data, instance=copy(found.costs), prefix="cost")
+    value_form = forms.ResultValuesForm(data, instance=copy(found.values), prefix="value")
+    if request.method == "POST" and cost_form.is_valid() and value_form.is_valid():
+        actions.save_costs(
+            cycle, request.user, costs=cost_form.cleaned_data, values=value_form.cleaned_data
+        )
+        return _saved(request, cycle, "roi")
+    context = _page(
+        request,
+        cycle,
+        "roi",
+        cost_form=cost_form,
+        value_form=value_form,
+        planned=found,
+        achieved=costs.cycle_roi(cycle, "result"),
+    )
+    return render(request, "strategy/step_roi.html", context, status=400 if data else 200)

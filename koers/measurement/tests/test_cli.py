@@ -27,7 +27,7 @@ def test_kpi_list_json_has_every_kpi_with_both_names_and_variants():
     assert rate["level"] == "engagement"
     assert [v["id"] for v in rate["variants"]] == ["by_reach", "by_followers"]
     assert rate["default_variant"] == "by_reach"
-    assert len(body["kpis"]) == 14
+    assert len(body["kpis"]) == 15  # DOMAIN.md §8 plus web visits (traffic to the own site)
 
 
 def test_kpi_compute_json_gives_value_numerator_and_denominator(acme, october_posts):

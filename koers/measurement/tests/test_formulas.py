@@ -57,6 +57,7 @@ def test_catalogue_has_every_kpi_of_the_domain() -> None:
         "click_through_rate",
         "net_sentiment",
         "conversion_rate",
+        "web_visits",  # traffic to the own site (DOMAIN.md §9, the Coca-Cola example)
     }
 
 

@@ -60,7 +60,7 @@ def test_csv_export_holds_every_kpi_with_empty_cells_for_no_value(
     )
     rows = list(csv.reader(io.StringIO(response.content.decode(), newline="")))
     kpi_rows = [",".join(row) for row in rows if row[0] == "kpi"]
-    assert len(kpi_rows) == 14
+    assert len(kpi_rows) == 15
     assert "kpi,applause_rate,,Applausratio,7,14,2,per_post,,2026-10-01,2026-10-31" in kpi_rows
     assert "kpi,response_rate,,Responspercentage,,,,percent,,2026-10-01,2026-10-31" in kpi_rows
 

@@ -24,6 +24,7 @@ from koers.strategy.rules.funnel import (
     FunnelStage,
     analyse_funnel,
     default_funnel_stages,
+    stages_named,
 )
 from koers.strategy.rules.groundswell import (
     GROUNDSWELL_OBJECTIVES,
@@ -201,4 +202,26 @@ __all__ = [
     "PolicyStatus",
     "fill_from_template",
     "policy_status",
+]
+
+# ROI of a cycle (issue 17 item 5): imported last so the list above stays as it was.
+from koers.strategy.rules.roi import (  # noqa: E402
+    RESULT_KIND_NAMES,
+    ResultKind,
+    ResultLine,
+    Roi,
+    RoiInputs,
+    RoleHours,
+    compute_roi,
+)
+
+__all__ += [
+    "stages_named",
+    "RESULT_KIND_NAMES",
+    "ResultKind",
+    "ResultLine",
+    "Roi",
+    "RoiInputs",
+    "RoleHours",
+    "compute_roi",
 ]

@@ -53,6 +53,29 @@ def default_funnel_stages(kind: str) -> tuple[FunnelStage, ...]:
     }.get(kind, DEFAULT_FUNNEL_STAGES)
 
 
+def revenue_stage_names() -> frozenset[str]:
+    """The names (both languages, case-folded) of the default stages where customers exist."""
+    return frozenset(
+        stage.name[lang].casefold()
+        for stages in (DEFAULT_FUNNEL_STAGES, RESIDENT_FUNNEL_STAGES, SUPPORTER_FUNNEL_STAGES)
+        for stage in stages
+        if stage.revenue_allowed
+        for lang in ("en", "nl")
+    )
+
+
+def stages_named(names: Sequence[str]) -> tuple[FunnelStage, ...]:
+    """Stages for a workspace's own stage names: revenue is allowed from the first stage named
+    like a default customer stage ("Customers", "Klanten", "Donors/Members", …) onwards. A
+    funnel with no such stage has no customers, so any revenue in it gets the warning."""
+    known = revenue_stage_names()
+    first = next((i for i, n in enumerate(names) if n.strip().casefold() in known), len(names))
+    return tuple(
+        FunnelStage({"en": name, "nl": name}, revenue_allowed=i >= first)
+        for i, name in enumerate(names)
+    )
+
+
 @dataclass(frozen=True)
 class FunnelRow:
     stage: FunnelStage

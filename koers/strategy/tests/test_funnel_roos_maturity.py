@@ -24,7 +24,7 @@ def test_funnel_stage_names_are_editable_and_conversions_are_shown(client_for, a
     assert "25,0%" in page  # step: 2500 / 10000
     assert "20,0%" in page  # step: 500 / 2500
     assert "5,0%" in page  # cumulative: 500 / 10000
-    assert 'class="funnel-chart"' in page
+    assert 'class="funnel-shape"' in page
 
 
 def test_funnel_warns_when_counts_increase(client_for, anna, cycle):

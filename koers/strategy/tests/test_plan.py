@@ -18,7 +18,7 @@ def test_plan_html_has_title_page_models_objectives_decision_and_warnings(
     assert '<html lang="nl">' in text
     assert 'class="title-page"' in text
     assert "Duinwijk in gesprek 2026" in text
-    assert 'class="ladder-chart"' in text and 'class="funnel-chart"' in text
+    assert 'class="ladder-chart"' in text and 'class="funnel-shape"' in text
     assert "Laat 15 wijkambassadeurs de campagne Duinwijk Denkt Mee delen" in text
     assert "Versterkingsratio" in text  # the KPI of that objective, by its catalogue name
     assert "Het college heeft op 10 februari ingestemd." in text  # the go rationale
@@ -81,3 +81,35 @@ def test_a_no_go_plan_reports_why_the_cycle_stopped(client_for, anna, ready_cycl
     assert "> **Deze cyclus is gestopt bij het uitstapmoment (no-go)**" in text
     assert "Slechts 4% van de doelgroep is online actief." in text
     assert "| Technologie | gestopt (no-go) |" in text
+
+
+PARTS = {
+    "nl": [
+        "Doelgroepen", "Gezinnen in Zeezijde", "Voorbeelden van meetpunten", "De 1%-regel",
+        "Van de 48.000 mensen", "Kosten en ROI", "Gepland: de streefwaarden van de doelstellingen",
+        "-79,2%", "Organiseren", "Teamleider KCC", "24 u/week",
+    ],
+    "en": [
+        "Target audiences", "Gezinnen in Zeezijde", "Example metrics", "The 1 % rule",
+        "Of the 48,000 people", "Costs and ROI", "Planned: the objectives' targets", "-79.2%",
+        "Organiseren", "Teamleider KCC", "24 h/week",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_plan_has_audiences_metrics_participation_roi_and_the_rose(
+    client_for, anna, duinwijk, language
+):
+    client = client_for(anna)
+    html = client.get(url("plan-html", duinwijk) + f"?lang={language}").content.decode()
+    for part in PARTS[language]:
+        assert part in html, part
+    assert 'class="roos-chart"' in html and 'class="funnel-shape"' in html
+    assert html.count("<ellipse") == 4 and html.count("<polygon") == 5  # petals, funnel stages
+    pdf = client.get(url("plan-pdf", duinwijk) + f"?lang={language}").content
+    pdf_text = " ".join(" ".join(pdf_pages(pdf)).split())  # lines wrap anywhere in a PDF
+    for part in PARTS[language]:
+        assert part in pdf_text.replace("’", "'"), part
+    markdown = client.get(url("plan-md", duinwijk) + f"?lang={language}").content.decode()
+    assert "Gezinnen in Zeezijde" in markdown and "-79" in markdown
