@@ -62,7 +62,7 @@ def check_channel_now(channel: Channel) -> tuple[ConnectionStatus, Limits | None
             return ConnectionStatus(ok=False, reason=blocked_message()), None
     try:
         publisher = publisher_for(channel)
-    except DecryptionError as error:
+    except (DecryptionError, NetworkError) as error:  # e.g. no developer app registered
         return ConnectionStatus(ok=False, reason=str(error)), None
     status = publisher.check_connection()
     if not status.ok:

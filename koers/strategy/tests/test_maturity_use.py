@@ -58,7 +58,8 @@ def test_a_closed_cycle_keeps_its_own_ticks_only(anna, cycle, acme):
 
 def test_the_api_item_points_at_the_api(anna, cycle):
     urls = maturity_use.page_urls(cycle)
-    assert urls["api"].startswith("/api/") or urls["api"].endswith("/api/v1/")
+    # The workspace's API token page, where the REST API starts.
+    assert urls["api"] == f"/w/{cycle.workspace.slug}/settings/api/"
     assert urls["strategy.objectives"] == url("objectives", cycle)
     assert urls["strategy.policy"] == "/w/acme/strategy/policy/"
 
