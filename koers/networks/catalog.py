@@ -19,6 +19,7 @@ MODULES: dict[str, str] = {
     "mastodon": "koers.networks.mastodon",
     "bluesky": "koers.networks.bluesky",
     "webhook": "koers.networks.webhook",
+    "linkedin": "koers.networks.linkedin",
 }
 
 

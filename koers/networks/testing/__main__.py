@@ -2,7 +2,7 @@
 
 Prints each server's URL and credentials, seeds a little content, and runs until Ctrl-C.
 ``--port-base 8100`` pins the ports (Mastodon 8100, Bluesky 8101, feed 8102, webhook
-8103, pages 8104, Jetstream 8105) so a demo configuration can point at them.
+8103, pages 8104, Jetstream 8105, LinkedIn 8106) so a demo configuration can point at them.
 
 ``--hostile SPEC`` makes the fake Mastodon and Bluesky misbehave from the start, e.g.
 ``--hostile drop=0.05,fail=0.05,ratelimit=0.05,delay=0.02:20,ignore-idempotency,seed=7``
@@ -17,6 +17,7 @@ import threading
 
 from koers.networks.testing.bluesky import FakeBluesky
 from koers.networks.testing.jetstream import FakeJetstream, sample_events
+from koers.networks.testing.linkedin import FakeLinkedIn
 from koers.networks.testing.mastodon import FakeMastodon
 from koers.networks.testing.pages import FakePages
 from koers.networks.testing.rss import FakeFeed
@@ -49,6 +50,11 @@ def main() -> None:
     jetstream = FakeJetstream(sample_events(20))
     jetstream.port = args.port_base + 5 if args.port_base else 0
     jetstream.start()
+    linkedin = FakeLinkedIn()
+    linkedin.port = args.port_base + 6 if args.port_base else 0
+    linkedin.start()
+    http_servers.append(linkedin)
+    linkedin_page = linkedin.add_organization("Gemeente Koers")
 
     mastodon.add_remote_status("Lekker #koffie bij Café de Zon ☕", tags=["koffie"])
     bluesky.add_account("anna.bsky.social", display_name="Anna")
@@ -56,6 +62,7 @@ def main() -> None:
     if args.hostile is not None:  # after seeding: the demo content is always there
         mastodon.faults = args.hostile
         bluesky.faults = args.hostile
+        linkedin.faults = args.hostile
     feed.add_item("Koers gaat live", "https://voorbeeld.nl/1", "<p>Eerste bericht</p>")
     pages.add_html(
         "/artikel", title="Koers zetten", description="Een voorbeeldpagina", image="/plaatje.png"
@@ -66,6 +73,10 @@ def main() -> None:
     print(f"RSS       {feed.url}/feed.xml")
     print(f"Webhook   {webhook.url}/hook  secret={args.webhook_secret}")
     print(f"Pages     {pages.url}/artikel")
+    print(
+        f"LinkedIn  {linkedin.url}  token={linkedin.token} organization={linkedin_page} "
+        f"client_id={linkedin.client_id} client_secret={linkedin.client_secret}"
+    )
     print(f"Jetstream {jetstream.url}  (replays from cursor {sample_events(1)[0]['time_us']})")
     if args.hostile is not None:
         print(f"Hostile   {args.hostile.spec()}  (POST <url>/_fake/faults changes it)")
