@@ -62,6 +62,13 @@ def _build(channel: Channel, timeout: float) -> Publisher:
             timeout=timeout,
         )
         return BlueskyPublisher(session)
+    if channel.network == Network.LINKEDIN:
+        from koers.networks.linkedin import LinkedInPublisher
+
+        organization = str(channel.extra.get("organization") or channel.account_id)
+        return LinkedInPublisher(
+            channel.secret, organization, api_base=channel.endpoint, timeout=timeout
+        )
     from koers.networks.webhook import WebhookPublisher
 
     return WebhookPublisher(channel.endpoint, channel.secret.encode(), timeout=timeout)

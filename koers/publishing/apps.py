@@ -22,6 +22,7 @@ class PublishingConfig(AppConfig):
 
         PANELS["calendar"] = CalendarPanel()
 
+        import koers.publishing.linkedin  # noqa: F401 - registers the LinkedIn connect flow
         from koers.publishing.forms import MAX_IMAGE_PIXELS
 
         # Pillow refuses (above twice this) or warns about (above it) images with more pixels:

@@ -1,0 +1,147 @@
+"""Connecting LinkedIn pages through the fake LinkedIn: consent, token, pages, publisher."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from django.contrib.sessions.backends.signed_cookies import SessionStore
+from django.test import RequestFactory
+
+from koers.networks.base import AuthError, OutgoingPost, PermanentError
+from koers.networks.linkedin import LinkedInPublisher
+from koers.networks.testing.linkedin import FakeLinkedIn
+from koers.publishing import connect, oauth
+from koers.publishing.adapters import publisher_for
+from koers.publishing.linkedin import FLOW, LinkedInFlow
+from koers.publishing.models import Channel, Network, NetworkApp, Provider
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fake():
+    server = FakeLinkedIn()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def flow(fake, monkeypatch) -> LinkedInFlow:
+    monkeypatch.setattr(FLOW, "oauth_base", fake.url)
+    monkeypatch.setattr(FLOW, "api_base", fake.url)
+    return FLOW
+
+
+@pytest.fixture
+def app(fake) -> NetworkApp:
+    network_app = NetworkApp(provider=Provider.LINKEDIN, client_id=fake.client_id)
+    network_app.set_client_secret(fake.client_secret)
+    network_app.save()
+    return network_app
+
+
+def _consent(flow: LinkedInFlow, app: NetworkApp, features: set[str]) -> oauth.Callback:
+    """Start, let the fake's consent page approve, and finish as the callback view would."""
+    session = SessionStore()
+    request = RequestFactory().get("/connect/linkedin/start/")
+    request.session = session
+    asked = flow.authorize(app, features)
+    url = oauth.start(
+        request,
+        provider="linkedin",
+        workspace_id=1,
+        authorize_url=asked.url,
+        client_id=app.client_id,
+        scopes=asked.scopes,
+    )
+    answer = httpx.get(url, follow_redirects=False)
+    assert answer.status_code == 302
+    back = parse_qs(urlsplit(answer.headers["location"]).query)
+    callback_request = RequestFactory().get(
+        "/connect/linkedin/callback/", {k: v[0] for k, v in back.items()}
+    )
+    callback_request.session = session
+    return oauth.finish(callback_request, "linkedin")
+
+
+def test_flow_is_registered_at_startup() -> None:
+    assert connect.flow_for("linkedin") is FLOW
+    assert FLOW.provider == Provider.LINKEDIN
+
+
+def test_authorize_asks_the_community_management_scopes(flow, app) -> None:
+    plain = flow.authorize(app, {"publish"})
+    assert plain.url.endswith("/oauth/v2/authorization")
+    assert set(plain.scopes) == {
+        "w_organization_social",
+        "r_organization_social",
+        "rw_organization_admin",
+    }
+    measured = flow.authorize(app, {"publish", "measure"})
+    assert "r_organization_followers" in measured.scopes
+
+
+def test_connect_lists_the_administered_pages_and_publishes(flow, app, fake, acme) -> None:
+    gemeente = fake.add_organization("Gemeente Koers")
+    fake.add_organization("Andere Organisatie", administered=False)
+    museum = fake.add_organization("Museum Koers")
+    callback = _consent(flow, app, {"publish", "measure"})
+    grant = flow.exchange(app, callback)
+    assert grant.refresh_token
+    assert grant.expires_at is not None
+    assert abs(grant.expires_at - (datetime.now(UTC) + timedelta(days=60))) < timedelta(minutes=1)
+    assert "r_organization_followers" in grant.scopes
+
+    accounts = flow.accounts(app, grant)
+    assert [(a.remote_id, a.name) for a in accounts] == [
+        (gemeente, "Gemeente Koers"),
+        (museum, "Museum Koers"),
+    ]
+    page = accounts[0]
+    assert page.extra["organization"] == f"urn:li:organization:{gemeente}"
+    assert page.extra["refresh_expires_at"]
+
+    channel = Channel(
+        workspace=acme,
+        network=Network.LINKEDIN,
+        name=page.name,
+        endpoint=page.endpoint,
+        handle=page.handle,
+        extra=page.extra,
+        expires_at=page.expires_at,
+    )
+    channel.set_secret(page.access_token)
+    channel.set_refresh_token(page.refresh_token)
+    channel.save()
+    publisher = publisher_for(Channel.objects.get(pk=channel.pk))
+    assert isinstance(publisher, LinkedInPublisher)
+    result = publisher.publish(OutgoingPost(text="Via koers"), "k")
+    assert fake.posts[result.remote_id]["author"] == f"urn:li:organization:{gemeente}"
+
+
+def test_refresh_gives_a_new_working_token(flow, app, fake) -> None:
+    grant = flow.exchange(app, _consent(flow, app, {"publish"}))
+    fresh = flow.refresh(app, grant.refresh_token or "")
+    assert fresh.access_token != grant.access_token
+    assert fake.tokens[fresh.access_token]["state"] == "ok"
+
+
+def test_a_used_code_and_a_wrong_secret_are_refused(flow, app, fake) -> None:
+    callback = _consent(flow, app, {"publish"})
+    flow.exchange(app, callback)
+    with pytest.raises(PermanentError, match="authorization code not found"):
+        flow.exchange(app, callback)
+    app.set_client_secret("wrong")
+    with pytest.raises(AuthError, match="Client authentication failed"):
+        flow.exchange(app, _consent(flow, app, {"publish"}))
+
+
+def test_accounts_with_an_expired_token_is_an_auth_error(flow, app, fake) -> None:
+    grant = flow.exchange(app, _consent(flow, app, {"publish"}))
+    fake.expire_token(grant.access_token)
+    with pytest.raises(AuthError, match="expired"):
+        flow.accounts(app, grant)
