@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import httpx
+from django.utils.translation import gettext_noop
 
 from koers.networks.base import AuthError, PermanentError, RetryableError
 from koers.networks.linkedin import (
@@ -40,18 +41,20 @@ BASE_SCOPES = ("w_organization_social", "r_organization_social", "rw_organizatio
 FEATURES = (
     Feature(
         key="publish",
-        label="Publish as the page",
+        label=gettext_noop("Publish as the page"),
         scopes=BASE_SCOPES,
-        explanation=(
+        explanation=gettext_noop(
             "Post text, links, images, PDFs and videos as the organisation, place a first "
             "comment, and read the page's posts back so a post is never sent twice."
         ),
     ),
     Feature(
         key="measure",
-        label="Measure the page",
+        label=gettext_noop("Measure the page"),
         scopes=("r_organization_followers", "rw_organization_admin"),
-        explanation="Read follower numbers and share statistics of the page and its posts.",
+        explanation=gettext_noop(
+            "Read follower numbers and share statistics of the page and its posts."
+        ),
     ),
 )
 #: LinkedIn's member tokens live 60 days when it says nothing else.
