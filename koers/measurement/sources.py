@@ -187,7 +187,11 @@ def responses(workspace: Workspace, period: Period) -> Responses | None:
     )
 
 
-METRIC_NETWORKS = (PublishingNetwork.MASTODON, PublishingNetwork.BLUESKY)
+METRIC_NETWORKS = (
+    PublishingNetwork.MASTODON,
+    PublishingNetwork.BLUESKY,
+    PublishingNetwork.LINKEDIN,
+)
 """Networks whose adapters report post and account metrics (webhooks don't)."""
 
 
