@@ -9,8 +9,10 @@ import httpx
 import pytest
 from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.test import RequestFactory
+from django.utils import translation
 
-from koers.networks.base import AuthError, OutgoingPost, PermanentError
+from koers.core import neterrors
+from koers.networks.base import AuthError, MediaItem, NetworkError, OutgoingPost, PermanentError
 from koers.networks.linkedin import LinkedInPublisher
 from koers.networks.testing.linkedin import FakeLinkedIn
 from koers.publishing import connect, oauth
@@ -145,3 +147,37 @@ def test_accounts_with_an_expired_token_is_an_auth_error(flow, app, fake) -> Non
     fake.expire_token(grant.access_token)
     with pytest.raises(AuthError, match="expired"):
         flow.accounts(app, grant)
+
+
+def _failure(fake: FakeLinkedIn, org: str, **kwargs: object) -> str:
+    publisher = LinkedInPublisher(fake.token, org, api_base=fake.url, video_poll_interval=0.0)
+    media = kwargs.get("media", ())
+    with pytest.raises(NetworkError) as caught:
+        publisher.publish(OutgoingPost(text="x", media=media), "k")
+    return caught.value.message
+
+
+def test_the_adapters_sentences_read_in_dutch(fake) -> None:
+    org = fake.add_organization("Gemeente Koers")
+    sentences = []
+    fake.ratelimit_next(1, "/rest/posts")
+    sentences.append(_failure(fake, org))
+    fake.fail_next(1, status=502, path_prefix="/rest/posts")
+    sentences.append(_failure(fake, org))
+    fake.fail_video_processing = True
+    sentences.append(_failure(fake, org, media=(MediaItem(b"v", "video/mp4", ""),)))
+    fake.grant(("r_organization_social",))
+    sentences.append(_failure(fake, org))
+    fake.revoke_token()
+    sentences.append(_failure(fake, org))
+    fake.expire_token()
+    sentences.append(_failure(fake, org))
+    for english in sentences:
+        with translation.override("nl"):
+            dutch = neterrors.translate(english)
+        assert dutch != english, english
+        with translation.override("en"):
+            assert neterrors.translate(english) == english
+    with translation.override("nl"):
+        assert "verlopen" in neterrors.translate(sentences[-1])
+        assert "w_organization_social" in neterrors.translate(sentences[3])
