@@ -48,6 +48,7 @@ from koers.networks.base import (
     RetryableError,
     UnknownOutcomeError,
 )
+from koers.networks.media import card_http_client, fetch_link_card, prepare_image
 from koers.networks.safety import OutboundBlockedError, blocked_cause, http_client
 from koers.networks.text import find_urls, grapheme_count
 
@@ -293,11 +294,11 @@ def _encode(value: str) -> str:
 
 
 def _media_kind(mime_type: str) -> str:
-    if mime_type.startswith("image/"):
+    if mime_type in IMAGE_TYPES:
         return "image"
-    if mime_type.startswith("video/"):
+    if mime_type in VIDEO_TYPES:
         return "video"
-    if mime_type == "application/pdf":
+    if mime_type in DOCUMENT_TYPES:
         return "document"
     return "unknown"
 
@@ -353,10 +354,14 @@ class LinkedInPublisher(_LinkedInBase):
         video_timeout: float = 600.0,
         video_poll_interval: float = 2.0,
         lookup_max_pages: int = LOOKUP_MAX_PAGES,
+        link_card_timeout: float = 5.0,
+        card_http: httpx.Client | None = None,
     ) -> None:
         super().__init__(
             access_token, api_base=api_base, timeout=timeout, version=version, client=client
         )
+        # The link's page is any URL someone wrote in a post: public hosts only.
+        self._card_http = card_http or card_http_client(link_card_timeout)
         self.organization = organization_urn(organization_id)
         self._video_timeout = video_timeout
         self._video_poll_interval = video_poll_interval
@@ -504,8 +509,38 @@ class LinkedInPublisher(_LinkedInBase):
             )
         link = _link_of(post)
         if link:
-            return {"article": {"source": link, "title": link[:200]}}
+            return {"article": self._article(link)}
         return None
+
+    def _article(self, link: str) -> dict[str, Any]:
+        """The article LinkedIn shows for ``link``: the page's OpenGraph title, description
+        and image (uploaded as the thumbnail); just the address when the page gives none."""
+        card = fetch_link_card(link, self._card_http)
+        if card is None:
+            return {"source": link, "title": link[:400]}
+        article: dict[str, Any] = {"source": link, "title": card.title[:400]}
+        if card.description:
+            article["description"] = card.description[:4086]
+        thumbnail = self._card_thumbnail(card.image_url) if card.image_url else None
+        if thumbnail:
+            article["thumbnail"] = thumbnail
+        return article
+
+    def _card_thumbnail(self, image_url: str) -> str | None:
+        """A card's image uploaded to LinkedIn; ``None`` when it can't be had (decoration
+        must never stop a post)."""
+        try:
+            response = self._card_http.get(image_url)
+        except httpx.HTTPError:
+            return None
+        mime = response.headers.get("content-type", "").split(";")[0].strip()
+        if response.status_code != 200 or mime not in IMAGE_TYPES:
+            return None
+        try:
+            prepared = prepare_image(response.content, mime, MAX_IMAGE_BYTES, network=NETWORK)
+        except PermanentError:
+            return None
+        return self.upload_image(prepared.data)
 
     # -- publishing ---------------------------------------------------------------------------
     def publish(self, post: OutgoingPost, idempotency_key: str) -> PublishResult:

@@ -24,6 +24,7 @@ from koers.networks.linkedin import (
     unescape_little_text,
 )
 from koers.networks.testing.linkedin import FakeLinkedIn
+from koers.networks.testing.pages import FakePages
 from koers.networks.testing.server import FaultPlan
 
 
@@ -99,13 +100,47 @@ def test_request_without_version_gets_linkedins_error(server: FakeLinkedIn, org:
     assert server.posts == {}
 
 
-def test_link_post_carries_the_article(server: FakeLinkedIn, org: str) -> None:
-    result = publisher(server, org).publish(
-        OutgoingPost(text="Lees dit: https://koers.example/plan"), "k"
+def test_link_post_carries_the_article_with_the_pages_card(server: FakeLinkedIn, org: str) -> None:
+    pages = FakePages()
+    pages.add_html("/plan", title="Het plan", description="Zo gaan we", image="/plaatje.png")
+    pages.start()
+    try:
+        link = f"{pages.url}/plan"
+        result = publisher(server, org).publish(OutgoingPost(text=f"Lees dit: {link}"), "k")
+    finally:
+        pages.stop()
+    article = server.posts[result.remote_id]["content"]["article"]
+    assert (article["source"], article["title"], article["description"]) == (
+        link,
+        "Het plan",
+        "Zo gaan we",
     )
-    assert server.posts[result.remote_id]["content"] == {
-        "article": {"source": "https://koers.example/plan", "title": "https://koers.example/plan"}
-    }
+    assert article["thumbnail"].startswith("urn:li:image:")
+    assert server.uploads[article["thumbnail"] + "/0"].startswith(b"\x89PNG")
+
+
+def test_a_link_without_a_readable_page_still_posts_with_its_address(
+    server: FakeLinkedIn, org: str, closed_port_url: str
+) -> None:
+    link = f"{closed_port_url}/weg"
+    result = publisher(server, org).publish(OutgoingPost(text="Kijk", link_card_url=link), "k")
+    assert server.posts[result.remote_id]["content"] == {"article": {"source": link, "title": link}}
+
+
+def test_media_linkedin_does_not_take_is_refused_before_sending(
+    server: FakeLinkedIn, org: str, png: bytes
+) -> None:
+    pub = publisher(server, org)
+    webp = OutgoingPost(text="x", media=(MediaItem(png, "image/webp", "alt"),))
+    assert [p.code for p in pub.validate(webp)] == ["media_type"]
+    mixed = OutgoingPost(
+        text="x",
+        media=(MediaItem(png, "image/png", "alt"), MediaItem(b"%PDF", "application/pdf", "")),
+    )
+    assert [p.code for p in pub.validate(mixed)] == ["mixed_media"]
+    with pytest.raises(PermanentError, match="not a mix"):
+        pub.publish(mixed, "k")
+    assert server.posts == {} and server.assets == {}
 
 
 def test_one_image_and_several_images_are_uploaded_first(
