@@ -11,6 +11,7 @@ organisation URN and the granted scopes.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -31,8 +32,10 @@ from koers.networks.safety import http_client
 from koers.publishing.connect import Account, AuthorizeRequest, Feature, Grant, register
 
 if TYPE_CHECKING:
-    from koers.publishing.models import NetworkApp
+    from koers.publishing.models import Channel, NetworkApp
     from koers.publishing.oauth import Callback
+
+logger = logging.getLogger(__name__)
 
 OAUTH_BASE = "https://www.linkedin.com"
 #: What every connection needs: post and read back as the page (exactly-once lookup, first
@@ -203,3 +206,66 @@ class LinkedInFlow:
 
 
 FLOW = register(LinkedInFlow())
+
+
+def refresh_expiring(before: datetime) -> int:
+    """Renew the tokens of LinkedIn pages that expire before ``before`` and have a refresh
+    token (apps LinkedIn allowed refresh); returns how many were renewed.
+
+    A page whose refresh fails (refresh token expired or revoked, app removed) is left as it
+    is: the expiry warning goes out as for any channel, and the owners reconnect it.
+    """
+    from koers.publishing.models import Channel, Network
+
+    renewed = 0
+    due = (
+        Channel.objects.filter(
+            network=Network.LINKEDIN, expires_at__isnull=False, expires_at__lte=before
+        )
+        .exclude(refresh_enc="")
+        .filter(is_demo=False)
+        .select_related("workspace")
+    )
+    for channel in due:
+        if refresh_channel(channel):
+            renewed += 1
+    return renewed
+
+
+def refresh_channel(channel: Channel) -> bool:
+    """Swap the channel's access token for a fresh one from its refresh token."""
+    from django.db import transaction
+
+    from koers.core.actions import audit
+    from koers.networks.base import NetworkError
+    from koers.publishing.models import NetworkApp
+
+    app = NetworkApp.for_workspace(channel.workspace, FLOW.provider)
+    refresh_token = channel.refresh_token
+    if app is None or not refresh_token:
+        return False
+    try:
+        grant = FLOW.refresh(app, refresh_token)
+    except NetworkError as error:
+        logger.warning("LinkedIn token refresh for channel %s failed: %s", channel.pk, error)
+        return False
+    with transaction.atomic():
+        channel.set_secret(grant.access_token)
+        channel.set_refresh_token(grant.refresh_token or refresh_token)
+        channel.expires_at = grant.expires_at
+        if grant.refresh_expires_at:
+            channel.extra = channel.extra | {
+                "refresh_expires_at": grant.refresh_expires_at.isoformat()
+            }
+        channel.warned_at = None
+        channel.save(
+            update_fields=["secret_enc", "refresh_enc", "expires_at", "extra", "warned_at"]
+        )
+        audit(
+            channel.workspace,
+            None,
+            "channel.reconnect",
+            f"new credentials for {channel.name}",
+            channel,
+        )
+    return True

@@ -12,10 +12,11 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from koers.core import neterrors
+from koers.core.models import AuditEvent
 from koers.networks.base import AuthError, MediaItem, NetworkError, OutgoingPost, PermanentError
 from koers.networks.linkedin import LinkedInPublisher
 from koers.networks.testing.linkedin import FakeLinkedIn
-from koers.publishing import connect, oauth
+from koers.publishing import connect, oauth, tasks
 from koers.publishing.adapters import publisher_for
 from koers.publishing.linkedin import FLOW, LinkedInFlow
 from koers.publishing.models import Channel, Network, NetworkApp, Provider
@@ -181,3 +182,48 @@ def test_the_adapters_sentences_read_in_dutch(fake) -> None:
     with translation.override("nl"):
         assert "verlopen" in neterrors.translate(sentences[-1])
         assert "w_organization_social" in neterrors.translate(sentences[3])
+
+
+def _expiring_page(acme, fake, app, flow, refresh_token: str) -> Channel:
+    org = fake.add_organization("Gemeente Koers")
+    channel = Channel(
+        workspace=acme,
+        network=Network.LINKEDIN,
+        name="LinkedIn",
+        endpoint=fake.url,
+        extra={"organization": f"urn:li:organization:{org}"},
+        expires_at=datetime.now(UTC) + timedelta(days=3),
+    )
+    channel.set_secret(fake.token)
+    channel.set_refresh_token(refresh_token)
+    channel.save()
+    return channel
+
+
+def test_a_page_about_to_expire_is_renewed_with_its_refresh_token_not_warned(
+    flow, app, fake, acme
+) -> None:
+    grant = flow.exchange(app, _consent(flow, app, {"publish"}))
+    channel = _expiring_page(acme, fake, app, flow, grant.refresh_token or "")
+
+    tasks.check_channels.call()
+
+    channel.refresh_from_db()
+    assert channel.secret != fake.token
+    assert fake.tokens[channel.secret]["state"] == "ok"
+    assert channel.expires_at > datetime.now(UTC) + timedelta(days=59)
+    assert channel.warned_at is None
+    assert not AuditEvent.objects.filter(action="channel.expiry_warning", workspace=acme).exists()
+    assert AuditEvent.objects.filter(action="channel.reconnect", workspace=acme).exists()
+
+
+def test_a_page_whose_refresh_fails_is_warned_as_before(flow, app, fake, acme) -> None:
+    channel = _expiring_page(acme, fake, app, flow, "unknown-refresh-token")
+
+    tasks.check_channels.call()
+
+    channel.refresh_from_db()
+    assert channel.secret == fake.token
+    assert channel.warned_at is not None
+    assert AuditEvent.objects.filter(action="channel.expiry_warning", workspace=acme).exists()
+    assert not AuditEvent.objects.filter(action="channel.reconnect", workspace=acme).exists()
