@@ -101,6 +101,8 @@ CAPABILITIES = Capabilities(
 )
 #: Posts per page when ``lookup`` reads the organisation's posts (the finder's maximum is 100).
 LOOKUP_PAGE_SIZE = 50
+#: Posts per share-statistics request.
+METRICS_BATCH = 20
 
 #: Characters LinkedIn's "little text format" reserves in ``commentary``.
 _RESERVED = set("\\|{}@[]()<>#*_~")
@@ -673,10 +675,15 @@ class LinkedInPublisher(_LinkedInBase):
 
     # -- metrics & connection -----------------------------------------------------------------
     def fetch_post_metrics(self, remote_ids: Iterable[str]) -> list[PostMetrics]:
-        """Share statistics per post (likes, comments, shares, impressions, unique reach)."""
-        ids = [r for r in remote_ids if r]
-        if not ids:
-            return []
+        """Share statistics per post (likes, comments, shares, impressions, unique reach),
+        ``METRICS_BATCH`` posts a request (the URL names every post)."""
+        ids = list(dict.fromkeys(r for r in remote_ids if r))
+        metrics: list[PostMetrics] = []
+        for first in range(0, len(ids), METRICS_BATCH):
+            metrics += self._share_statistics(ids[first : first + METRICS_BATCH])
+        return metrics
+
+    def _share_statistics(self, ids: list[str]) -> list[PostMetrics]:
         shares = [r for r in ids if ":share:" in r]
         ugc = [r for r in ids if ":share:" not in r]
         query = (

@@ -327,6 +327,18 @@ def test_metrics_per_post_and_page(server: FakeLinkedIn, org: str) -> None:
     assert pub.fetch_page_statistics()["impressionCount"] == 300
 
 
+def test_metrics_of_many_posts_are_asked_in_batches(server: FakeLinkedIn, org: str) -> None:
+    pub = publisher(server, org)
+    urns = [server.add_post(org, f"post {n}") for n in range(25)]
+    for n, urn in enumerate(urns):
+        server.posts[urn]["likes"] = n
+    gone = urns.pop()
+    del server.posts[gone]
+    metrics = pub.fetch_post_metrics([*urns, gone, urns[0]])
+    assert {m.remote_id: m.likes for m in metrics} == {urn: n for n, urn in enumerate(urns)}
+    assert server.count("GET", "/rest/organizationalEntityShareStatistics") == 2
+
+
 def test_check_connection_names_the_page(server: FakeLinkedIn, org: str) -> None:
     status = publisher(server, org).check_connection()
     assert status.ok and status.account == "Gemeente Koers"
