@@ -246,6 +246,9 @@ KOERS_INVITATION_DAYS = env_int("KOERS_INVITATION_DAYS", 7, minimum=1)
 # public addresses only, unless an intranet install allows private ones (all, or listed).
 KOERS_ALLOW_PRIVATE_URLS = env_bool("KOERS_ALLOW_PRIVATE_URLS", False)
 KOERS_OUTBOUND_ALLOWLIST = env_outbound_allowlist("KOERS_OUTBOUND_ALLOWLIST")
+# LinkedIn: empty = LinkedIn's own hosts (www.linkedin.com for sign-in, api.linkedin.com). A URL =
+# both are that one server (the fake LinkedIn of ``python -m koers.networks.testing``).
+KOERS_LINKEDIN_URL = env_str("KOERS_LINKEDIN_URL", "").rstrip("/")
 
 # -- Accounts ---------------------------------------------------------------------------------
 # Login, password reset and change, two-factor (TOTP, recovery codes, passkeys/security keys),

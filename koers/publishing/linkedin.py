@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import httpx
+from django.conf import settings
 from django.utils.translation import gettext_noop
 
 from koers.networks.base import AuthError, PermanentError, RetryableError
@@ -77,12 +78,19 @@ class LinkedInFlow:
     provider = "linkedin"
     features = FEATURES
 
-    def __init__(
-        self, *, oauth_base: str = OAUTH_BASE, api_base: str = API_BASE, timeout: float = 20.0
-    ) -> None:
-        self.oauth_base = oauth_base.rstrip("/")
-        self.api_base = api_base.rstrip("/")
+    def __init__(self, *, oauth_base: str = "", api_base: str = "", timeout: float = 20.0) -> None:
+        self._oauth_base = oauth_base.rstrip("/")
+        self._api_base = api_base.rstrip("/")
         self.timeout = timeout
+
+    @property
+    def oauth_base(self) -> str:
+        """Where people sign in and tokens come from: LinkedIn, or ``KOERS_LINKEDIN_URL``."""
+        return self._oauth_base or settings.KOERS_LINKEDIN_URL or OAUTH_BASE
+
+    @property
+    def api_base(self) -> str:
+        return self._api_base or settings.KOERS_LINKEDIN_URL or API_BASE
 
     def authorize(self, app: NetworkApp, features: set[str]) -> AuthorizeRequest:
         scopes = list(BASE_SCOPES)

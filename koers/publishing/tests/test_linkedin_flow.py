@@ -33,9 +33,8 @@ def fake():
 
 
 @pytest.fixture
-def flow(fake, monkeypatch) -> LinkedInFlow:
-    monkeypatch.setattr(FLOW, "oauth_base", fake.url)
-    monkeypatch.setattr(FLOW, "api_base", fake.url)
+def flow(fake, settings) -> LinkedInFlow:
+    settings.KOERS_LINKEDIN_URL = fake.url  # sign-in and API both on the fake
     return FLOW
 
 
@@ -71,9 +70,14 @@ def _consent(flow: LinkedInFlow, app: NetworkApp, features: set[str]) -> oauth.C
     return oauth.finish(callback_request, "linkedin")
 
 
-def test_flow_is_registered_at_startup() -> None:
+def test_flow_is_registered_at_startup_and_speaks_to_linkedin_by_default(settings) -> None:
     assert connect.flow_for("linkedin") is FLOW
     assert FLOW.provider == Provider.LINKEDIN
+    settings.KOERS_LINKEDIN_URL = ""
+    assert (FLOW.oauth_base, FLOW.api_base) == (
+        "https://www.linkedin.com",
+        "https://api.linkedin.com",
+    )
 
 
 def test_authorize_asks_the_community_management_scopes(flow, app) -> None:
