@@ -259,6 +259,9 @@ KOERS_OUTBOUND_ALLOWLIST = env_outbound_allowlist("KOERS_OUTBOUND_ALLOWLIST")
 KOERS_META_URL = env_str("KOERS_META_URL", "").rstrip("/")
 # How long a signed media address (what Instagram and Threads fetch) stays valid, in seconds.
 KOERS_MEDIA_URL_SECONDS = env_int("KOERS_MEDIA_URL_SECONDS", 3600, minimum=60)
+# LinkedIn: empty = LinkedIn's own hosts (www.linkedin.com for sign-in, api.linkedin.com). A URL =
+# both are that one server (the fake LinkedIn of ``python -m koers.networks.testing``).
+KOERS_LINKEDIN_URL = env_str("KOERS_LINKEDIN_URL", "").rstrip("/")
 
 # -- Accounts ---------------------------------------------------------------------------------
 # Login, password reset and change, two-factor (TOTP, recovery codes, passkeys/security keys),

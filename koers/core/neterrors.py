@@ -127,6 +127,60 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[], str]]] = [
         ),
     ),
     (
+        rf"LinkedIn: the access token has expired; reconnect the page \({_R}\)\.",
+        lambda: _("LinkedIn: the access token has expired; reconnect the page (%(reason)s)."),
+    ),
+    (
+        rf"LinkedIn: the access was revoked on LinkedIn; reconnect the page \({_R}\)\.",
+        lambda: _("LinkedIn: the access was revoked on LinkedIn; reconnect the page (%(reason)s)."),
+    ),
+    (
+        rf"LinkedIn: the access token is not valid; reconnect the page \({_R}\)\.",
+        lambda: _("LinkedIn: the access token is not valid; reconnect the page (%(reason)s)."),
+    ),
+    (
+        r"LinkedIn refused this: the connection lacks the permission (?P<scope>\w+) "
+        rf"or the member is not an administrator of the page \({_R}\)\.",
+        lambda: _(
+            "LinkedIn refused this: the connection lacks the permission %(scope)s "
+            "or the member is not an administrator of the page (%(reason)s)."
+        ),
+    ),
+    (r"LinkedIn rate limit reached\.", lambda: _("LinkedIn rate limit reached.")),
+    (
+        rf"LinkedIn is unavailable \(HTTP {_S}\)\.",
+        lambda: _("LinkedIn is unavailable (HTTP %(status)s)."),
+    ),
+    (
+        rf"LinkedIn does not accept API version (?P<version>\d+) \({_R}\)\.",
+        lambda: _("LinkedIn does not accept API version %(version)s (%(reason)s)."),
+    ),
+    (
+        rf"LinkedIn refused the request: {_R}\.",
+        lambda: _("LinkedIn refused the request: %(reason)s."),
+    ),
+    (
+        r"No answer from LinkedIn after sending; the post may exist\.",
+        lambda: _("No answer from LinkedIn after sending; the post may exist."),
+    ),
+    (r"Could not reach LinkedIn\.", lambda: _("Could not reach LinkedIn.")),
+    (
+        r"LinkedIn could not process the video \(PROCESSING_FAILED\); "
+        r"check its format \(MP4, H\.264\) and length\.",
+        lambda: _(
+            "LinkedIn could not process the video (PROCESSING_FAILED); "
+            "check its format (MP4, H.264) and length."
+        ),
+    ),
+    (
+        r"LinkedIn is still processing the video; try again later\.",
+        lambda: _("LinkedIn is still processing the video; try again later."),
+    ),
+    (
+        rf"LinkedIn gave no access token: {_R}\.",
+        lambda: _("LinkedIn gave no access token: %(reason)s."),
+    ),
+    (
         r"Jetstream unreachable after (?P<count>\d+) attempts\.",
         lambda: _("Jetstream unreachable after %(count)s attempts."),
     ),

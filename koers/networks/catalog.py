@@ -23,6 +23,7 @@ MODULES: dict[str, str] = {
     "instagram": "koers.networks.meta",
     "threads": "koers.networks.meta",
     "x": "koers.networks.x",
+    "linkedin": "koers.networks.linkedin",
 }
 
 

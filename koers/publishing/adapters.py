@@ -61,6 +61,13 @@ def _build(channel: Channel, timeout: float) -> Publisher:
         from koers.publishing import xflow
 
         return xflow.publisher(channel, timeout=timeout)
+    if channel.network == Network.LINKEDIN:
+        from koers.networks.linkedin import LinkedInPublisher
+
+        organization = str(channel.extra.get("organization") or channel.account_id)
+        return LinkedInPublisher(
+            channel.secret, organization, api_base=channel.endpoint, timeout=timeout
+        )
     from koers.networks.webhook import WebhookPublisher
 
     return WebhookPublisher(channel.endpoint, channel.secret.encode(), timeout=timeout)

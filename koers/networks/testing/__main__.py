@@ -2,8 +2,9 @@
 
 Prints each server's URL and credentials, seeds a little content, and runs until Ctrl-C.
 ``--port-base 8100`` pins the ports (Mastodon 8100, Bluesky 8101, feed 8102, webhook
-8103, pages 8104, Jetstream 8105, Meta Graph API 8106, X 8107) so a demo configuration can point at
-them (``KOERS_META_URL=http://127.0.0.1:8106`` sends every Meta call to the fake).
+8103, pages 8104, Jetstream 8105, Meta Graph API 8106, X 8107, LinkedIn 8108) so a demo
+configuration can point at them (``KOERS_META_URL=http://127.0.0.1:8106`` sends every Meta call
+to the fake).
 
 ``--hostile SPEC`` makes the fake Mastodon, Bluesky, Meta and X misbehave from the start, e.g.
 ``--hostile drop=0.05,fail=0.05,ratelimit=0.05,delay=0.02:20,ignore-idempotency,seed=7``
@@ -18,6 +19,7 @@ import threading
 
 from koers.networks.testing.bluesky import FakeBluesky
 from koers.networks.testing.jetstream import FakeJetstream, sample_events
+from koers.networks.testing.linkedin import FakeLinkedIn
 from koers.networks.testing.mastodon import FakeMastodon
 from koers.networks.testing.meta import FakeGraph
 from koers.networks.testing.pages import FakePages
@@ -61,6 +63,11 @@ def main() -> None:
     x.start()
     http_servers.append(x)
     meta_page = graph.add_page("Gemeente Zonnedal", instagram="zonnedal")
+    linkedin = FakeLinkedIn()
+    linkedin.port = args.port_base + 8 if args.port_base else 0
+    linkedin.start()
+    http_servers.append(linkedin)
+    linkedin_page = linkedin.add_organization("Gemeente Koers")
 
     mastodon.add_remote_status("Lekker #koffie bij Café de Zon ☕", tags=["koffie"])
     bluesky.add_account("anna.bsky.social", display_name="Anna")
@@ -72,6 +79,7 @@ def main() -> None:
         bluesky.faults = args.hostile
         graph.faults = args.hostile
         x.faults = args.hostile
+        linkedin.faults = args.hostile
     feed.add_item("Koers gaat live", "https://voorbeeld.nl/1", "<p>Eerste bericht</p>")
     pages.add_html(
         "/artikel", title="Koers zetten", description="Een voorbeeldpagina", image="/plaatje.png"
@@ -86,7 +94,9 @@ def main() -> None:
         f"Meta      {graph.url}  app id={graph.client_id} secret={graph.client_secret} "
         f"page={meta_page.name} instagram=@{meta_page.instagram_username}\n"
         f"X         {x.url}  client_id={x.client_id} client_secret={x.client_secret} "
-        f"access_token={x_tokens['access_token']} refresh_token={x_tokens['refresh_token']}"
+        f"access_token={x_tokens['access_token']} refresh_token={x_tokens['refresh_token']}\n"
+        f"LinkedIn  {linkedin.url}  token={linkedin.token} organization={linkedin_page} "
+        f"client_id={linkedin.client_id} client_secret={linkedin.client_secret}"
     )
     print(f"Jetstream {jetstream.url}  (replays from cursor {sample_events(1)[0]['time_us']})")
     if args.hostile is not None:

@@ -11,7 +11,7 @@ from koers.networks import catalog
 from koers.networks.base import INBOX_KINDS, LISTEN_KINDS, PUBLISH_KINDS, Capabilities, Limits
 
 
-@pytest.mark.parametrize("network", ["mastodon", "bluesky", "webhook"])
+@pytest.mark.parametrize("network", ["mastodon", "bluesky", "webhook", "linkedin"])
 def test_each_adapter_declares_its_capabilities(network: str) -> None:
     found = catalog.capabilities(network)
     assert found is not None and found.network == network
