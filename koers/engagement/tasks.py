@@ -36,3 +36,18 @@ def recover_replies() -> dict[str, int]:
 @task(queue_name="replies", priority=URGENT)
 def send_reply(reply_id: int) -> str:
     return replies.send(reply_id)
+
+
+@task(queue_name="engagement", priority=URGENT)
+def process_meta_event(event_id: int) -> str:
+    from koers.engagement import meta
+
+    return meta.process(event_id)
+
+
+@periodic(every=timedelta(minutes=5))
+@task(queue_name="engagement")
+def retry_meta_events() -> int:
+    from koers.engagement import meta
+
+    return meta.retry_events()

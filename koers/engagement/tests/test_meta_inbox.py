@@ -1,0 +1,345 @@
+"""The Meta inbox: the signed webhook endpoint, comments and messages into inbox items, and
+replies on Meta channels exactly once against the rude fake Graph API."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
+
+from koers.engagement import meta, replies
+from koers.engagement.models import InboxItem, Kind, MetaEvent, MetaEventState, Reply, Status
+from koers.listening.models import Mention
+from koers.networks.meta import GRAPH_VERSION
+from koers.networks.testing.meta_inbox import FakeMetaInbox
+from koers.publishing import actions
+from koers.publishing.connect import Account
+
+V = f"/{GRAPH_VERSION}"
+SECRET = "app-secret-123"
+URL = "/hooks/meta/"
+
+
+@pytest.fixture
+def graph(settings):
+    with FakeMetaInbox() as fake:
+        fake.fetch_media = False
+        settings.KOERS_META_URL = fake.url
+        yield fake
+
+
+@pytest.fixture
+def page(graph):
+    return graph.add_page("Gemeente Zonnedal", instagram="zonnedal")
+
+
+@pytest.fixture
+def app(acme, anna, graph):
+    return actions.save_network_app(
+        acme,
+        anna,
+        provider="meta",
+        client_id=graph.client_id,
+        client_secret=SECRET,
+        extra_secrets={"verify_token": "verify-me-please"},
+    )
+
+
+@pytest.fixture
+def channels(acme, anna, graph, page, app):
+    common = {"endpoint": graph.url, "access_token": page.token}
+    facebook, instagram = actions.connect_oauth_channels(
+        acme,
+        anna,
+        [
+            Account(
+                "facebook", page.page_id, page.name, "", extra={"page_id": page.page_id}, **common
+            ),
+            Account(
+                "instagram",
+                page.instagram_id,
+                "Zonnedal",
+                page.instagram_username,
+                extra={"ig_user_id": page.instagram_id, "page_id": page.page_id},
+                **common,
+            ),
+        ],
+    )
+    return facebook, instagram
+
+
+def _sign(body: bytes, secret: str = SECRET) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _post(client, payload, *, secret: str = SECRET, signature: str | None = None):
+    body = json.dumps(payload).encode()
+    headers = {}
+    if signature is None:
+        headers["HTTP_X_HUB_SIGNATURE_256"] = _sign(body, secret)
+    elif signature:
+        headers["HTTP_X_HUB_SIGNATURE_256"] = signature
+    return client.post(URL, data=body, content_type="application/json", **headers)
+
+
+def _feed(page_id: str, comment_id: str, *, verb: str = "add", message: str = "Wanneer?"):
+    """A Page ``feed`` change as Meta documents it (Webhooks for Pages, field feed)."""
+    return {
+        "object": "page",
+        "entry": [
+            {
+                "id": page_id,
+                "time": int(time.time()),
+                "changes": [
+                    {
+                        "field": "feed",
+                        "value": {
+                            "from": {"id": "9876543210", "name": "Jan Jansen"},
+                            "post": {"status_type": "mobile_status_update", "is_published": True},
+                            "message": message,
+                            "post_id": f"{page_id}_111",
+                            "comment_id": comment_id,
+                            "created_time": int(time.time()),
+                            "item": "comment",
+                            "parent_id": f"{page_id}_111",
+                            "verb": verb,
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def _messenger(page_id: str, person: str, mid: str, text: str, *, age: float = 0):
+    return {
+        "object": "page",
+        "entry": [
+            {
+                "id": page_id,
+                "time": int(time.time() * 1000),
+                "messaging": [
+                    {
+                        "sender": {"id": person},
+                        "recipient": {"id": page_id},
+                        "timestamp": int((time.time() - age) * 1000),
+                        "message": {"mid": mid, "text": text},
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def _process_all() -> list[str]:
+    return [
+        meta.process(pk) for pk in MetaEvent.objects.order_by("pk").values_list("pk", flat=True)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The endpoint
+# ---------------------------------------------------------------------------------------------
+def test_the_handshake_answers_the_challenge_only_for_the_registered_verify_token(client, app):
+    good = {"hub.mode": "subscribe", "hub.verify_token": "verify-me-please", "hub.challenge": "42"}
+    answer = client.get(URL, good)
+    assert answer.status_code == 200 and answer.content == b"42"
+    assert client.get(URL, {**good, "hub.verify_token": "verify-me-pleasE"}).status_code == 403
+    assert client.get(URL, {**good, "hub.mode": "unsubscribe"}).status_code == 403
+    assert client.get(URL, {"hub.mode": "subscribe", "hub.challenge": "1"}).status_code == 403
+
+
+def test_a_bad_or_missing_signature_is_refused_and_nothing_is_stored(client, channels, page):
+    payload = _feed(page.page_id, "111_222")
+    assert _post(client, payload, secret="someone-else").status_code == 403
+    assert _post(client, payload, signature="").status_code == 403
+    assert _post(client, payload, signature="sha1=abc").status_code == 403
+    assert MetaEvent.objects.count() == 0
+    assert _post(client, payload).status_code == 200
+    assert MetaEvent.objects.count() == 1
+
+
+def test_a_duplicated_delivery_is_stored_once_and_makes_one_item(client, channels, page):
+    payload = _feed(page.page_id, f"{page.page_id}_111_222")
+    for _ in range(3):
+        assert _post(client, payload).status_code == 200
+    assert MetaEvent.objects.count() == 1
+    assert MetaEvent.objects.get().state == MetaEventState.PENDING
+    assert _process_all() == ["stored"]
+    assert meta.process(MetaEvent.objects.get().pk) == "done-before"
+    _post(client, payload)  # a replay after processing
+    assert MetaEvent.objects.count() == 1
+    assert InboxItem.objects.count() == 1
+
+
+def test_a_page_comment_becomes_a_comment_item_and_its_removal_closes_it(
+    client, acme, channels, page
+):
+    comment_id = f"{page.page_id}_111_333"
+    _post(client, _feed(page.page_id, comment_id, message="Wanneer wordt het afval opgehaald?"))
+    _process_all()
+    item = InboxItem.objects.get()
+    assert item.workspace == acme and item.kind == Kind.COMMENT and item.status == Status.OPEN
+    assert item.mention.network == "facebook" and item.mention.remote_id == comment_id
+    assert item.mention.text == "Wanneer wordt het afval opgehaald?"
+    assert item.mention.author_name == "Jan Jansen"
+
+    _post(client, _feed(page.page_id, comment_id, verb="edited", message="Wanneer? (bewerkt)"))
+    _post(client, _feed(page.page_id, comment_id, verb="remove"))
+    assert _process_all()[-2:] == ["stored", "removed"]
+    item.refresh_from_db()
+    assert item.status == Status.CLOSED and "Facebook" in item.close_note
+    assert Mention.objects.get().text == "Wanneer? (bewerkt)"
+    assert InboxItem.objects.count() == 1
+
+
+def test_an_instagram_comment_and_an_unknown_account(client, channels, page):
+    payload = {
+        "object": "instagram",
+        "entry": [
+            {
+                "id": page.instagram_id,
+                "time": int(time.time()),
+                "changes": [
+                    {
+                        "field": "comments",
+                        "value": {
+                            "from": {"id": "232323", "username": "jan_zonnedal"},
+                            "media": {"id": "123123", "media_product_type": "FEED"},
+                            "id": "17865799348089039",
+                            "text": "Mooie foto!",
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+    _post(client, payload)
+    other = json.loads(json.dumps(payload).replace(page.instagram_id, "999"))
+    _post(client, other)
+    assert _process_all() == ["stored", "no-channel"]
+    item = InboxItem.objects.get()
+    assert item.mention.network == "instagram" and item.mention.author_name == "jan_zonnedal"
+
+
+def test_a_failing_event_is_kept_with_its_error_and_tried_again(
+    client, channels, page, monkeypatch
+):
+    _post(client, _feed(page.page_id, f"{page.page_id}_1_2"))
+    original = meta._comment
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(meta, "_comment", broken)
+    assert _process_all() == ["failed"]
+    event = MetaEvent.objects.get()
+    assert event.state == MetaEventState.FAILED and "went away" in event.error
+    assert InboxItem.objects.count() == 0
+    monkeypatch.setattr(meta, "_comment", original)
+    assert meta.retry_events() == 1
+    event.refresh_from_db()
+    assert event.state == MetaEventState.DONE and event.attempts == 2
+    assert InboxItem.objects.count() == 1
+
+
+def test_messages_of_one_person_share_a_thread(client, channels, page):
+    _post(client, _messenger(page.page_id, "psid-1", "m_1", "Hallo"))
+    _post(client, _messenger(page.page_id, "psid-1", "m_2", "Is er iemand?"))
+    _post(client, _messenger(page.page_id, "psid-2", "m_3", "Hoi"))
+    assert _process_all() == ["stored", "stored", "stored"]
+    items = list(InboxItem.objects.order_by("pk"))
+    assert {i.kind for i in items} == {Kind.DIRECT_MESSAGE}
+    assert items[0].thread == items[1].thread != items[2].thread
+
+
+# ---------------------------------------------------------------------------------------------
+# Replies
+# ---------------------------------------------------------------------------------------------
+def _run_reply(reply: Reply) -> str:
+    return replies.send(reply.pk, worker="test")
+
+
+def test_a_comment_reply_dropped_after_receipt_goes_out_once(client, anna, channels, page, graph):
+    facebook, _instagram = channels
+    comment_id = f"{page.page_id}_111_444"
+    _post(client, _feed(page.page_id, comment_id))
+    _process_all()
+    item = InboxItem.objects.get()
+    reply = replies.compose(item, anna, channel=facebook, text="Maandag!")
+    assert reply.in_reply_to == comment_id
+    graph.drop_next(1, f"{V}/{comment_id}/comments")
+    outcome = _run_reply(reply)
+    assert outcome == "sent", Reply.objects.get().error
+    reply.refresh_from_db()
+    assert reply.state == "sent" and reply.remote_id == graph.replies[comment_id][0]["id"]
+    assert [r["message"] for r in graph.replies[comment_id]] == ["Maandag!"]
+    assert graph.count("POST", f"{V}/{comment_id}/comments") == 1
+    item.refresh_from_db()
+    assert item.status == Status.ANSWERED
+
+
+def test_an_instagram_comment_reply_goes_to_replies(client, anna, channels, page, graph):
+    _facebook, instagram = channels
+    item_mention = Mention.objects.create(
+        workspace=instagram.workspace,
+        network="instagram",
+        remote_id="178000",
+        text="Mooi!",
+        text_hash="x",
+        lang="und",
+        sentiment="neutral",
+        published_at=timezone.now(),
+    )
+    item = InboxItem.objects.create(
+        workspace=instagram.workspace,
+        mention=item_mention,
+        origin="reply",
+        kind=Kind.COMMENT,
+        received_at=timezone.now(),
+        due_at=timezone.now(),
+    )
+    reply = replies.compose(item, anna, channel=instagram, text="Dank je!")
+    assert _run_reply(reply) == "sent"
+    assert [r["text"] for r in graph.replies["178000"]] == ["Dank je!"]
+
+
+def test_a_messenger_reply_within_24_hours_is_sent(client, anna, channels, page, graph):
+    facebook, _instagram = channels
+    graph.user_wrote(page.page_id, "psid-1", age_seconds=3600)
+    _post(client, _messenger(page.page_id, "psid-1", "m_1", "Hallo", age=3600))
+    _process_all()
+    item = InboxItem.objects.get()
+    reply = replies.compose(item, anna, channel=facebook, text="Hoi, hoe kunnen we helpen?")
+    graph.drop_next(1, f"{V}/{page.page_id}/messages")
+    assert _run_reply(reply) == "sent"
+    assert [m["message"] for m in graph.sent_messages()] == ["Hoi, hoe kunnen we helpen?"]
+
+
+def test_a_messenger_reply_after_24_hours_is_refused_in_dutch_and_nothing_sent(
+    client, anna, channels, page, graph
+):
+    facebook, _instagram = channels
+    graph.user_wrote(page.page_id, "psid-1", age_seconds=25 * 3600)
+    _post(client, _messenger(page.page_id, "psid-1", "m_1", "Hallo", age=25 * 3600))
+    _process_all()
+    item = InboxItem.objects.get()
+    with translation.override("nl"), pytest.raises(ValidationError) as refused:
+        replies.compose(item, anna, channel=facebook, text="Sorry voor de late reactie")
+    assert "24 uur" in refused.value.messages[0]
+    assert Reply.objects.count() == 0
+    assert graph.count("POST", f"{V}/{page.page_id}/messages") == 0
+    assert graph.sent_messages() == []
+    # A newer message from the same person opens the window again for the whole thread.
+    graph.user_wrote(page.page_id, "psid-1")
+    _post(client, _messenger(page.page_id, "psid-1", "m_2", "Nog een vraag"))
+    _process_all()
+    reply = replies.compose(item, anna, channel=facebook, text="Wij helpen je graag")
+    assert _run_reply(reply) == "sent"
+    assert timezone.now() - meta.last_message_at(item) < timedelta(minutes=1)
