@@ -457,3 +457,46 @@ def replier_for(reply: Reply) -> wire.CommentReplier | wire.MessengerSender:
         page_id = str((channel.extra or {}).get("page_id") or channel.account_id)
         return wire.MessengerSender(page_id, _graph(channel), last_message_at=last_message_at(item))
     return wire.CommentReplier(channel.network, _graph(channel))
+
+
+# ---------------------------------------------------------------------------------------------
+# Moderation: hide or delete a comment on the network
+# ---------------------------------------------------------------------------------------------
+MODERATIONS = ("hide", "delete")
+
+
+def moderate(item: InboxItem, actor: Any, action: str) -> None:
+    """Hide or delete the item's comment on Facebook/Instagram, then close the item.
+
+    Raises ``ValidationError`` with the reason to show (not a comment, no channel, the
+    network refused)."""
+    from koers.core.actions import audit
+    from koers.networks.base import NetworkError
+
+    if action not in MODERATIONS or item.kind != Kind.COMMENT:
+        raise ValidationError(_("Only a comment can be hidden or deleted."))
+    network = item.mention.network
+    channel = (
+        Channel.objects.filter(workspace_id=item.workspace_id, network=network, is_demo=False)
+        .order_by("name")
+        .first()
+    )
+    if channel is None or network not in NETWORKS:
+        raise ValidationError(_("No connected account can moderate this comment."))
+    replier = wire.CommentReplier(network, _graph(channel))
+    try:
+        if action == "hide":
+            replier.hide(item.mention.remote_id)
+        else:
+            replier.delete(item.mention.remote_id)
+    except (NetworkError, DecryptionError) as error:
+        raise ValidationError(getattr(error, "message", str(error))) from None
+    label = "Facebook" if network == "facebook" else "Instagram"
+    note = (_("Hidden on %(network)s.") if action == "hide" else _("Removed on %(network)s.")) % {
+        "network": label
+    }
+    with transaction.atomic():
+        InboxItem.objects.filter(pk=item.pk, status=Status.OPEN).update(
+            status=Status.CLOSED, close_reason=CloseReason.OTHER, close_note=note, done_by=actor
+        )
+        audit(item.workspace, actor, f"inbox.{action}", f"comment {action}: {label}", item)

@@ -343,3 +343,37 @@ def test_a_messenger_reply_after_24_hours_is_refused_in_dutch_and_nothing_sent(
     reply = replies.compose(item, anna, channel=facebook, text="Wij helpen je graag")
     assert _run_reply(reply) == "sent"
     assert timezone.now() - meta.last_message_at(item) < timedelta(minutes=1)
+
+
+def test_hiding_and_deleting_a_comment_on_facebook_closes_the_item(
+    client, anna, channels, page, graph
+):
+    first, second = f"{page.page_id}_111_501", f"{page.page_id}_111_502"
+    _post(client, _feed(page.page_id, first))
+    _post(client, _feed(page.page_id, second))
+    _process_all()
+    hide_item, delete_item = InboxItem.objects.order_by("pk")
+    with translation.override("en"):
+        meta.moderate(hide_item, anna, "hide")
+    assert graph.hidden == {first}
+    hide_item.refresh_from_db()
+    assert hide_item.status == Status.CLOSED and hide_item.close_note == "Hidden on Facebook."
+    meta.moderate(delete_item, anna, "delete")
+    assert graph.count("DELETE", f"{V}/{second}") == 1
+    delete_item.refresh_from_db()
+    assert delete_item.status == Status.CLOSED
+    # The network's own remove event afterwards changes nothing more.
+    _post(client, _feed(page.page_id, second, verb="remove"))
+    assert _process_all()[-1] == "removed"
+    assert InboxItem.objects.filter(status=Status.OPEN).count() == 0
+
+
+def test_a_refused_moderation_leaves_the_item_open(client, anna, channels, page, graph):
+    _post(client, _feed(page.page_id, f"{page.page_id}_111_601"))
+    _process_all()
+    item = InboxItem.objects.get()
+    graph.expire_token(page.token)
+    with pytest.raises(ValidationError):
+        meta.moderate(item, anna, "hide")
+    item.refresh_from_db()
+    assert item.status == Status.OPEN and graph.hidden == set()
