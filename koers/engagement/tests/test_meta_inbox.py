@@ -377,3 +377,31 @@ def test_a_refused_moderation_leaves_the_item_open(client, anna, channels, page,
         meta.moderate(item, anna, "hide")
     item.refresh_from_db()
     assert item.status == Status.OPEN and graph.hidden == set()
+
+
+def test_an_instagram_mention_is_read_with_the_accounts_token(client, channels, page, graph):
+    comment_id = graph.add_mentioned_comment("@zonnedal wanneer gaat het zwembad open?", "piet")
+    payload = {
+        "object": "instagram",
+        "entry": [
+            {
+                "id": page.instagram_id,
+                "time": int(time.time()),
+                "changes": [
+                    {
+                        "field": "mentions",
+                        "value": {"media_id": "17887498072083520", "comment_id": comment_id},
+                    }
+                ],
+            }
+        ],
+    }
+    _post(client, payload)
+    graph.fail_next(1, path_prefix=f"{V}/{page.instagram_id}")
+    assert _process_all() == ["failed"]
+    assert InboxItem.objects.count() == 0
+    assert meta.retry_events() == 1
+    item = InboxItem.objects.get()
+    assert item.kind == Kind.MENTION and item.mention.network == "instagram"
+    assert item.mention.text == "@zonnedal wanneer gaat het zwembad open?"
+    assert item.mention.author_name == "piet"

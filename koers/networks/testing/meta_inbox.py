@@ -40,6 +40,8 @@ class FakeMetaInbox(FakeGraph):
         self.last_user_message: dict[tuple[str, str], float] = {}
         #: (page id, person id) → messages in the conversation.
         self.messages: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        #: comment id → a comment elsewhere that @mentions an Instagram account.
+        self.mentioned_comments: dict[str, dict[str, Any]] = {}
 
     def user_wrote(self, page_id: str, person: str, *, age_seconds: float = 0.0) -> None:
         self.last_user_message[(page_id, person)] = time.time() - age_seconds
@@ -47,9 +49,29 @@ class FakeMetaInbox(FakeGraph):
     def sent_messages(self) -> list[dict[str, Any]]:
         return [m for msgs in self.messages.values() for m in msgs]
 
+    def add_mentioned_comment(self, text: str, username: str) -> str:
+        comment_id = self._new_id()
+        self.mentioned_comments[comment_id] = {
+            "id": comment_id,
+            "text": text,
+            "username": username,
+            "timestamp": _stamp(time.time()),
+        }
+        return comment_id
+
     def extra_route(self, request: Request, rest: str) -> Response | None:
         parts = [p for p in rest.split("/") if p]
         params = self._params(request)
+        fields = params.get("fields", "")
+        if len(parts) == 1 and request.method == "GET" and fields.startswith("mentioned_comment"):
+            auth = self._auth(params, "instagram_manage_comments")
+            if isinstance(auth, Response):
+                return auth
+            wanted = fields.partition("comment_id(")[2].partition(")")[0]
+            found = self.mentioned_comments.get(wanted)
+            if found is None or self._ig_account(parts[0]) is None:
+                return self._error(f"(#100) Object with ID '{wanted}' does not exist", 100, 33)
+            return self._ok({"mentioned_comment": found, "id": parts[0]})
         if len(parts) == 2 and parts[1] in ("comments", "replies"):
             if parts[0] in self.pages:
                 return None  # a Page's own edges are the base fake's
