@@ -500,3 +500,87 @@ def moderate(item: InboxItem, actor: Any, action: str) -> None:
             status=Status.CLOSED, close_reason=CloseReason.OTHER, close_note=note, done_by=actor
         )
         audit(item.workspace, actor, f"inbox.{action}", f"comment {action}: {label}", item)
+
+
+# ---------------------------------------------------------------------------------------------
+# Polling fallback (installations Meta's webhooks can't reach; ``KOERS_META_POLL``)
+# ---------------------------------------------------------------------------------------------
+POLL_POSTS = 10
+POLL_COMMENTS = 50
+
+
+def poll(channel: Channel) -> int:
+    """Read the recent comments of the channel's recent posts; each new comment becomes an
+    event like a webhook change (key ``poll:…:<comment id>``, so it is stored once, and a
+    comment that also came by webhook is the same inbox item). Returns the new events."""
+    graph = _graph(channel)
+    extra = channel.extra or {}
+    if channel.network == "facebook":
+        account = str(extra.get("page_id") or channel.account_id)
+        posts = next(
+            iter(graph.pages(f"{account}/published_posts", fields="id", limit=POLL_POSTS)), []
+        )
+        fields = "id,message,created_time,from"
+    else:
+        account = str(extra.get("ig_user_id") or channel.account_id)
+        posts = next(iter(graph.pages(f"{account}/media", fields="id", limit=POLL_POSTS)), [])
+        fields = "id,text,timestamp,username,from"
+    object_type = "page" if channel.network == "facebook" else "instagram"
+    field = "feed" if channel.network == "facebook" else "comments"
+    new: list[int] = []
+    for post in posts[:POLL_POSTS]:
+        post_id = str(post.get("id") or "")
+        comments = next(
+            iter(graph.pages(f"{post_id}/comments", fields=fields, limit=POLL_COMMENTS)), []
+        )
+        for comment in comments:
+            comment_id = str(comment.get("id") or "")
+            sender = comment.get("from") or {}
+            if channel.network == "facebook":
+                value = {
+                    "from": sender,
+                    "message": comment.get("message") or "",
+                    "post_id": post_id,
+                    "comment_id": comment_id,
+                    "created_time": comment.get("created_time"),
+                    "item": "comment",
+                    "verb": "add",
+                }
+            else:
+                value = {
+                    "from": {"id": sender.get("id", ""), "username": comment.get("username", "")},
+                    "media": {"id": post_id},
+                    "id": comment_id,
+                    "text": comment.get("text") or "",
+                    "created_time": comment.get("timestamp"),
+                }
+            key = f"poll:{object_type}:{account}:{comment_id}"[:300]
+            event, created = MetaEvent.objects.get_or_create(
+                key=key,
+                defaults={
+                    "object_type": object_type,
+                    "account_id": account,
+                    "field": field,
+                    "payload": value,
+                },
+            )
+            if created:
+                new.append(event.pk)
+    for pk in new:
+        process(pk)
+    return len(new)
+
+
+def poll_all() -> int:
+    """Every connected Facebook Page and Instagram account (not demo, not broken)."""
+    from koers.networks.base import NetworkError
+
+    total = 0
+    for channel in Channel.objects.filter(network__in=NETWORKS, is_demo=False).select_related(
+        "workspace"
+    ):
+        try:
+            total += poll(channel)
+        except (NetworkError, DecryptionError) as error:
+            logger.warning("meta poll of channel %s: %s", channel.pk, error)
+    return total

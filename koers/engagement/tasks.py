@@ -51,3 +51,14 @@ def retry_meta_events() -> int:
     from koers.engagement import meta
 
     return meta.retry_events()
+
+
+@periodic(every=timedelta(minutes=10))
+@task(queue_name="engagement")
+def poll_meta_comments() -> int:
+    """The fallback for installations Meta's webhooks can't reach (``KOERS_META_POLL``)."""
+    from django.conf import settings
+
+    from koers.engagement import meta
+
+    return meta.poll_all() if settings.KOERS_META_POLL else 0

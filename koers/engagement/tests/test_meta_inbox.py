@@ -405,3 +405,36 @@ def test_an_instagram_mention_is_read_with_the_accounts_token(client, channels, 
     assert item.kind == Kind.MENTION and item.mention.network == "instagram"
     assert item.mention.text == "@zonnedal wanneer gaat het zwembad open?"
     assert item.mention.author_name == "piet"
+
+
+def test_polling_finds_new_comments_once_and_joins_webhook_items(
+    client, anna, channels, page, graph
+):
+    facebook, _instagram = channels
+    post_id = f"{page.page_id}_900"
+    page.posts.append({"id": post_id, "message": "Ons nieuwe zwembad", "created": time.time()})
+    first = graph.add_comment(post_id, "Wanneer open?", sender="555", name="Piet")
+    # The same comment also arrived by webhook: still one item.
+    _post(client, _feed(page.page_id, first, message="Wanneer open?"))
+    _process_all()
+    assert meta.poll(facebook) == 1
+    assert InboxItem.objects.count() == 1
+    second = graph.add_comment(post_id, "En de prijzen?", sender="556", name="Sara")
+    graph.add_comment(post_id, "Dank voor jullie vragen", sender=page.page_id)  # our own
+    assert meta.poll(facebook) == 2
+    assert meta.poll(facebook) == 0
+    texts = sorted(InboxItem.objects.values_list("mention__text", flat=True))
+    assert texts == ["En de prijzen?", "Wanneer open?"]
+    assert InboxItem.objects.get(mention__remote_id=second).mention.author_name == "Sara"
+
+
+def test_polling_an_instagram_account(client, channels, page, graph):
+    _facebook, instagram = channels
+    graph.ig_media[page.instagram_id].append(
+        {"id": "1790001", "caption": "Zomer", "created": time.time()}
+    )
+    graph.add_comment("1790001", "Prachtig!", sender="777", name="els", instagram=True)
+    assert meta.poll(instagram) == 1
+    item = InboxItem.objects.get()
+    assert item.mention.network == "instagram" and item.kind == Kind.COMMENT
+    assert (item.mention.text, item.mention.author_name) == ("Prachtig!", "els")

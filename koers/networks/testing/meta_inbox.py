@@ -49,6 +49,20 @@ class FakeMetaInbox(FakeGraph):
     def sent_messages(self) -> list[dict[str, Any]]:
         return [m for msgs in self.messages.values() for m in msgs]
 
+    def add_comment(
+        self, parent: str, text: str, *, sender: str, name: str = "", instagram: bool = False
+    ) -> str:
+        """A comment by someone else under ``parent`` (a post, a media or a comment)."""
+        comment_id = self._new_id() if instagram else f"{parent}_{self._new_id()}"
+        comment: dict[str, Any] = {"id": comment_id, "created": time.time(), "from": {"id": sender}}
+        if instagram:
+            comment.update(text=text, username=name or sender)
+        else:
+            comment.update(message=text)
+            comment["from"]["name"] = name or sender
+        self.replies.setdefault(parent, []).append(comment)
+        return comment_id
+
     def add_mentioned_comment(self, text: str, username: str) -> str:
         comment_id = self._new_id()
         self.mentioned_comments[comment_id] = {
