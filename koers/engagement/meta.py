@@ -56,6 +56,9 @@ logger = logging.getLogger(__name__)
 
 MAX_EVENT_ATTEMPTS = 8
 NETWORKS = ("facebook", "instagram")
+#: Networks whose replies koers sends through this module.
+REPLY_NETWORKS = (*NETWORKS, "whatsapp")
+ACCOUNT_KEYS = {"facebook": "page_id", "instagram": "ig_user_id", "whatsapp": "phone_number_id"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,7 +189,7 @@ def retry_events(now: datetime | None = None) -> int:
 
 
 def _channels(network: str, account_id: str) -> list[Channel]:
-    key = "page_id" if network == "facebook" else "ig_user_id"
+    key = ACCOUNT_KEYS[network]
     return list(
         Channel.objects.filter(network=network, is_demo=False)
         .filter(Q(**{f"extra__{key}": account_id}) | Q(account_id=account_id))
@@ -206,6 +209,8 @@ def _handle(event: MetaEvent) -> str:
         return _ig_mention(event, value)
     if event.object_type == "page" and event.field == "messages":
         return _message(event, value)
+    if event.object_type == "whatsapp_business_account" and event.field == "messages":
+        return _whatsapp(event, value)
     return "ignored"
 
 
@@ -398,6 +403,73 @@ def _message(event: MetaEvent, value: dict[str, Any]) -> str:
     return "stored" if channels else "no-channel"
 
 
+def _whatsapp(event: MetaEvent, value: dict[str, Any]) -> str:
+    """Cloud API ``messages``: the customer's messages (``statuses`` of our own messages are
+    kept as events only, for the reply lookup)."""
+    phone_number_id = str((value.get("metadata") or {}).get("phone_number_id") or "")
+    names = {
+        str(c.get("wa_id")): str((c.get("profile") or {}).get("name") or "")
+        for c in value.get("contacts") or []
+        if isinstance(c, dict)
+    }
+    messages = [m for m in value.get("messages") or [] if isinstance(m, dict)]
+    if not messages:
+        return "status" if value.get("statuses") else "ignored"
+    channels = _channels("whatsapp", phone_number_id)
+    for message in messages:
+        sender = str(message.get("from") or "")
+        if message.get("type") == "text":
+            text = str((message.get("text") or {}).get("body") or "")
+        else:
+            text = _("(an attachment)")
+        for channel in channels:
+            _item(
+                channel,
+                network="whatsapp",
+                remote_id=str(message.get("id") or ""),
+                text=text,
+                author_id=sender,
+                author_name=names.get(sender, ""),
+                published_at=_time(message.get("timestamp")),
+                kind=Kind.DIRECT_MESSAGE,
+                origin=Origin.ADDRESSED,
+                thread=f"whatsapp:{phone_number_id}:{sender}",
+            )
+    return "stored" if channels else "no-channel"
+
+
+def _whatsapp_sent_since(channel: Channel) -> Any:
+    phone_number_id = str((channel.extra or {}).get("phone_number_id") or channel.account_id)
+
+    def sent_since(to: str, since: datetime) -> list[tuple[str, datetime]]:
+        used = set(
+            Reply.objects.filter(channel=channel)
+            .exclude(remote_id="")
+            .values_list("remote_id", flat=True)
+        )
+        found = []
+        events = MetaEvent.objects.filter(
+            object_type="whatsapp_business_account", field="messages", received_at__gte=since
+        ).order_by("received_at", "pk")
+        for event in events:
+            value = event.payload
+            if str((value.get("metadata") or {}).get("phone_number_id") or "") != phone_number_id:
+                continue
+            for status in value.get("statuses") or []:
+                wamid = str(status.get("id") or "")
+                if (
+                    str(status.get("recipient_id") or "") == to
+                    and status.get("status") in ("sent", "delivered", "read")
+                    and wamid not in used
+                    and _time(status.get("timestamp")) >= since
+                ):
+                    found.append((wamid, _time(status.get("timestamp"))))
+                    used.add(wamid)
+        return found
+
+    return sent_since
+
+
 def thread_key(page_id: str, sender: str) -> str:
     return f"messenger:{page_id}:{sender}"
 
@@ -406,7 +478,7 @@ def thread_key(page_id: str, sender: str) -> str:
 # Replies (called by koers.engagement.replies for Meta channels)
 # ---------------------------------------------------------------------------------------------
 def is_meta(channel: Channel) -> bool:
-    return channel.network in NETWORKS
+    return channel.network in REPLY_NETWORKS
 
 
 def reply_target(item: InboxItem) -> str:
@@ -433,13 +505,21 @@ def check_window(item: InboxItem, now: datetime | None = None) -> None:
     """A direct message can be answered only within 24 hours of the person's last message."""
     if item.kind != Kind.DIRECT_MESSAGE:
         return
-    if (now or timezone.now()) - last_message_at(item) >= wire.MESSAGING_WINDOW:
+    if (now or timezone.now()) - last_message_at(item) < wire.MESSAGING_WINDOW:
+        return
+    if item.mention.network == "whatsapp":
         raise ValidationError(
             _(
-                "Messenger only allows a reply within 24 hours of the person's last message, "
-                "and that time has passed. Answer when they write again."
+                "WhatsApp only allows a free reply within 24 hours of the customer's last "
+                "message, and that time has passed. Answer when they write again."
             )
         )
+    raise ValidationError(
+        _(
+            "Messenger only allows a reply within 24 hours of the person's last message, "
+            "and that time has passed. Answer when they write again."
+        )
+    )
 
 
 def _graph(channel: Channel) -> GraphClient:
@@ -450,9 +530,17 @@ def _graph(channel: Channel) -> GraphClient:
     )
 
 
-def replier_for(reply: Reply) -> wire.CommentReplier | wire.MessengerSender:
+def replier_for(reply: Reply) -> wire.CommentReplier | wire.MessengerSender | wire.WhatsAppSender:
     channel = reply.channel
     item = reply.item
+    if channel.network == "whatsapp":
+        phone_number_id = str((channel.extra or {}).get("phone_number_id") or channel.account_id)
+        return wire.WhatsAppSender(
+            phone_number_id,
+            GraphClient(channel.endpoint, channel.secret, label="WhatsApp"),
+            last_message_at=last_message_at(item),
+            sent_since=_whatsapp_sent_since(channel),
+        )
     if item.kind == Kind.DIRECT_MESSAGE:
         page_id = str((channel.extra or {}).get("page_id") or channel.account_id)
         return wire.MessengerSender(page_id, _graph(channel), last_message_at=last_message_at(item))

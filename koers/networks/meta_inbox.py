@@ -31,6 +31,7 @@ from koers.networks.base import (
     PermanentError,
     Problem,
     PublishResult,
+    RetryableError,
 )
 from koers.networks.meta import (
     FACEBOOK_LIMITS,
@@ -44,6 +45,9 @@ from koers.networks.text import grapheme_count
 #: Messenger's standard messaging window: a Page may answer within 24 h of the last message.
 MESSAGING_WINDOW = timedelta(hours=24)
 MESSENGER_MAX_CHARS = 2000
+#: How long a WhatsApp lookup waits for the message's status webhook before concluding the
+#: message was not sent.
+STATUS_WAIT = timedelta(minutes=10)
 
 
 def signature_ok(body: bytes, header: str, secrets: Iterable[str]) -> bool:
@@ -84,6 +88,15 @@ def change_key(field: str, value: dict[str, Any]) -> str:
         mid = (value.get("message") or {}).get("mid") or value.get("id")
         if mid:
             return f"messages:{mid}"
+        # WhatsApp: a change lists messages (or statuses), each with its own wamid.
+        ids = [str(m.get("id")) for m in value.get("messages") or [] if isinstance(m, dict)]
+        ids += [
+            f"{m.get('id')}:{m.get('status')}"
+            for m in value.get("statuses") or []
+            if isinstance(m, dict)
+        ]
+        if ids:
+            return f"messages:{','.join(sorted(ids))}"[:300]
     ident = value.get("comment_id") or value.get("id") or value.get("post_id") or ""
     verb = value.get("verb") or "add"
     return f"{field}:{ident}:{verb}:{_digest(value)}"[:300]
@@ -251,4 +264,76 @@ class MessengerSender:
                     and _fingerprint(message.get("message")) == wanted
                 ):
                     return PublishResult(remote_id=str(message["id"]), url="", published_at=created)
+        return None
+
+
+class WhatsAppSender:
+    """Answers one person (their WhatsApp id) from a business phone number (Cloud API), within
+    the 24-hour customer-service window. The Cloud API can't list sent messages: a lost answer
+    is looked up in the ``statuses`` webhooks koers received for that person since the attempt
+    (``sent_since``)."""
+
+    network = "whatsapp"
+
+    def __init__(
+        self,
+        phone_number_id: str,
+        graph: GraphClient,
+        *,
+        last_message_at: datetime,
+        sent_since: Any = None,
+    ) -> None:
+        self.phone_number_id = phone_number_id
+        self.graph = graph
+        self.last_message_at = last_message_at
+        self.sent_since = sent_since
+
+    def limits(self) -> Limits:
+        return FACEBOOK_LIMITS
+
+    def validate(self, post: OutgoingPost) -> list[Problem]:
+        if grapheme_count(post.text) > 4096:
+            return [Problem("too_long", "A WhatsApp message can have at most 4096 characters.")]
+        return []
+
+    def publish(self, post: OutgoingPost, idempotency_key: str) -> PublishResult:
+        if datetime.now(UTC) - self.last_message_at >= MESSAGING_WINDOW:
+            raise PermanentError(
+                "WhatsApp allows a free-form reply only within 24 hours of the customer's "
+                "last message.",
+                network=self.network,
+            )
+        answer = self.graph.post(
+            f"{self.phone_number_id}/messages",
+            write=True,
+            messaging_product="whatsapp",
+            recipient_type="individual",
+            to=post.in_reply_to,
+            type="text",
+            text=json.dumps({"body": post.text}),
+        )
+        messages = answer.get("messages") or [{}]
+        return PublishResult(
+            remote_id=str(messages[0].get("id") or ""), url="", published_at=datetime.now(UTC)
+        )
+
+    def lookup(
+        self,
+        idempotency_key: str,
+        post: OutgoingPost,
+        *,
+        since: datetime,
+        exclude: frozenset[str] = frozenset(),
+    ) -> PublishResult | None:
+        if self.sent_since is None:
+            return None
+        for wamid, at in self.sent_since(post.in_reply_to, since - LOOKUP_CLOCK_SKEW):
+            if wamid not in exclude:
+                return PublishResult(remote_id=wamid, url="", published_at=at)
+        if datetime.now(UTC) - since < STATUS_WAIT:
+            # Meta sends a "sent" status within seconds; until it had time, don't resend.
+            raise RetryableError(
+                "Waiting for WhatsApp to report whether the message went out.",
+                network=self.network,
+            )
         return None

@@ -438,3 +438,105 @@ def test_polling_an_instagram_account(client, channels, page, graph):
     item = InboxItem.objects.get()
     assert item.mention.network == "instagram" and item.kind == Kind.COMMENT
     assert (item.mention.text, item.mention.author_name) == ("Prachtig!", "els")
+
+
+# ---------------------------------------------------------------------------------------------
+# WhatsApp Cloud API
+# ---------------------------------------------------------------------------------------------
+def _whatsapp_change(number: str, *, messages=None, statuses=None):
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "31201234567", "phone_number_id": number},
+    }
+    if messages is not None:
+        value["contacts"] = [{"profile": {"name": "Kees"}, "wa_id": "31612345678"}]
+        value["messages"] = messages
+    if statuses is not None:
+        value["statuses"] = statuses
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "WABA_ID", "changes": [{"field": "messages", "value": value}]}],
+    }
+
+
+@pytest.fixture
+def whatsapp(acme, graph):
+    from koers.publishing.models import Channel
+
+    number, token = graph.add_whatsapp_number()
+    channel = Channel(
+        workspace=acme,
+        network="whatsapp",
+        name="Klantenservice",
+        endpoint=graph.url,
+        handle="",
+        account_id=number,
+        extra={"phone_number_id": number},
+    )
+    channel.set_secret(token)
+    channel.save()
+    return channel
+
+
+def test_a_whatsapp_message_becomes_an_item_and_the_reply_goes_out_once(
+    client, anna, app, whatsapp, graph
+):
+    number = whatsapp.extra["phone_number_id"]
+    message = {
+        "from": "31612345678",
+        "id": "wamid.HBgLMzE2MTIzNDU2NzgVAgASGBQzQUZBQ0Q",
+        "timestamp": str(int(time.time()) - 60),
+        "text": {"body": "Is de balie zaterdag open?"},
+        "type": "text",
+    }
+    _post(client, _whatsapp_change(number, messages=[message]))
+    _post(client, _whatsapp_change(number, messages=[message]))  # Meta's retry
+    assert _process_all() == ["stored"]
+    item = InboxItem.objects.get()
+    assert item.kind == Kind.DIRECT_MESSAGE and item.mention.network == "whatsapp"
+    assert item.mention.author_name == "Kees" and item.thread.endswith(":31612345678")
+    graph.user_wrote(number, "31612345678", age_seconds=60)
+    reply = replies.compose(item, anna, channel=whatsapp, text="Ja, van 9 tot 12.")
+    graph.drop_next(1, f"{V}/{number}/messages")
+    assert _run_reply(reply) == "unknown"  # no status webhook yet: nothing to confirm
+    assert len(graph.wa_sent) == 1
+    sent = graph.wa_sent[0]
+    # Meta's status webhook for the message arrives; the lookup finds it, nothing is resent.
+    _post(
+        client,
+        _whatsapp_change(
+            number,
+            statuses=[
+                {
+                    "id": sent["id"],
+                    "status": "sent",
+                    "timestamp": str(int(time.time())),
+                    "recipient_id": "31612345678",
+                }
+            ],
+        ),
+    )
+    assert _process_all()[-1] == "status"
+    Reply.objects.filter(pk=reply.pk).update(next_try_at=None)
+    assert replies.resolve_unknown(reply.pk, worker="test") == "sent"
+    reply.refresh_from_db()
+    assert reply.remote_id == sent["id"]
+    assert [m["body"] for m in graph.wa_sent] == ["Ja, van 9 tot 12."]
+
+
+def test_a_whatsapp_reply_after_the_window_is_refused_in_dutch(client, anna, app, whatsapp, graph):
+    number = whatsapp.extra["phone_number_id"]
+    old = {
+        "from": "31612345678",
+        "id": "wamid.old",
+        "timestamp": str(int(time.time()) - 30 * 3600),
+        "text": {"body": "Hallo?"},
+        "type": "text",
+    }
+    _post(client, _whatsapp_change(number, messages=[old]))
+    _process_all()
+    item = InboxItem.objects.get()
+    with translation.override("nl"), pytest.raises(ValidationError) as refused:
+        replies.compose(item, anna, channel=whatsapp, text="Sorry!")
+    assert "WhatsApp" in refused.value.messages[0] and "24 uur" in refused.value.messages[0]
+    assert Reply.objects.count() == 0 and graph.wa_sent == []

@@ -40,6 +40,9 @@ class FakeMetaInbox(FakeGraph):
         self.last_user_message: dict[tuple[str, str], float] = {}
         #: (page id, person id) → messages in the conversation.
         self.messages: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        #: WhatsApp business phone number ids; messages sent from them.
+        self.wa_numbers: set[str] = set()
+        self.wa_sent: list[dict[str, Any]] = []
         #: comment id → a comment elsewhere that @mentions an Instagram account.
         self.mentioned_comments: dict[str, dict[str, Any]] = {}
 
@@ -48,6 +51,12 @@ class FakeMetaInbox(FakeGraph):
 
     def sent_messages(self) -> list[dict[str, Any]]:
         return [m for msgs in self.messages.values() for m in msgs]
+
+    def add_whatsapp_number(self) -> tuple[str, str]:
+        """A business phone number id and a system-user token for it."""
+        number = self._new_id()
+        self.wa_numbers.add(number)
+        return number, self.new_token("system", number)
 
     def add_comment(
         self, parent: str, text: str, *, sender: str, name: str = "", instagram: bool = False
@@ -118,6 +127,8 @@ class FakeMetaInbox(FakeGraph):
             else:
                 self.hidden.discard(parts[0])
             return self._ok({"success": True})
+        if len(parts) == 2 and parts[0] in self.wa_numbers and parts[1] == "messages":
+            return self._whatsapp_send(params, parts[0])
         if len(parts) == 2 and parts[0] in self.pages and parts[1] == "messages":
             return self._send(params, parts[0])
         if len(parts) == 2 and parts[0] in self.pages and parts[1] == "conversations":
@@ -166,3 +177,29 @@ class FakeMetaInbox(FakeGraph):
         message = {"id": f"m_{self._new_id()}", "message": text, "created": time.time()}
         self.messages.setdefault((page_id, person), []).append(message)
         return self._ok({"recipient_id": person, "message_id": message["id"]})
+
+    def _whatsapp_send(self, params: dict[str, str], number: str) -> Response:
+        """Cloud API: outside the customer-service window a free-form message is error
+        131047 (re-engagement message)."""
+        auth = self._auth(params, None)
+        if isinstance(auth, Response):
+            return auth
+        if params.get("messaging_product") != "whatsapp" or not params.get("to"):
+            return self._error("(#100) Invalid parameter", 100)
+        last = self.last_user_message.get((number, params["to"]))
+        if last is None or time.time() - last > WINDOW_SECONDS:
+            return self._error(
+                "(#131047) Re-engagement message: more than 24 hours have passed since the "
+                "recipient last replied to the sender number.",
+                131047,
+            )
+        body = json.loads(params.get("text", "{}")).get("body", "")
+        wamid = f"wamid.{self._new_id()}"
+        self.wa_sent.append({"id": wamid, "to": params["to"], "body": body})
+        return self._ok(
+            {
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": params["to"], "wa_id": params["to"]}],
+                "messages": [{"id": wamid}],
+            }
+        )
