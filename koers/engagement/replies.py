@@ -63,7 +63,7 @@ ACTIVE = (
     ReplyState.UNKNOWN,
     ReplyState.SENT,
 )
-REPLY_NETWORKS = ("mastodon", "bluesky", "facebook", "instagram")
+REPLY_NETWORKS = ("mastodon", "bluesky", "facebook", "instagram", "whatsapp")
 
 
 def channels_for(item: InboxItem) -> list[Channel]:

@@ -540,3 +540,33 @@ def test_a_whatsapp_reply_after_the_window_is_refused_in_dutch(client, anna, app
         replies.compose(item, anna, channel=whatsapp, text="Sorry!")
     assert "WhatsApp" in refused.value.messages[0] and "24 uur" in refused.value.messages[0]
     assert Reply.objects.count() == 0 and graph.wa_sent == []
+
+
+def test_the_item_page_shows_the_kind_and_hides_a_comment_in_dutch(
+    client, anna, acme, channels, page, graph
+):
+    from django.urls import reverse
+
+    comment_id = f"{page.page_id}_111_701"
+    _post(client, _feed(page.page_id, comment_id, message="Wat een onzin"))
+    _process_all()
+    item = InboxItem.objects.get()
+    client.force_login(anna)
+    address = reverse("engagement:item", kwargs={"slug": acme.slug, "item_id": item.pk})
+    html = client.get(address, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Reactie verbergen" in html and "Reactie verwijderen" in html and "Reactie<" in html
+    hide = reverse(
+        "engagement:moderate", kwargs={"slug": acme.slug, "item_id": item.pk, "action": "hide"}
+    )
+    answer = client.post(hide, HTTP_ACCEPT_LANGUAGE="nl", follow=True)
+    assert "Reactie verborgen." in answer.content.decode()
+    assert graph.hidden == {comment_id}
+    item.refresh_from_db()
+    assert item.status == Status.CLOSED
+    # A Messenger message offers no moderation.
+    _post(client, _messenger(page.page_id, "psid-9", "m_9", "Hallo"))
+    _process_all()
+    message = InboxItem.objects.get(kind=Kind.DIRECT_MESSAGE)
+    address = reverse("engagement:item", kwargs={"slug": acme.slug, "item_id": message.pk})
+    html = client.get(address, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Privébericht" in html and "Reactie verbergen" not in html
