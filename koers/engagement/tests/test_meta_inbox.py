@@ -570,3 +570,34 @@ def test_the_item_page_shows_the_kind_and_hides_a_comment_in_dutch(
     address = reverse("engagement:item", kwargs={"slug": acme.slug, "item_id": message.pk})
     html = client.get(address, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "Privébericht" in html and "Reactie verbergen" not in html
+
+
+def test_a_whatsapp_reply_without_a_status_after_ten_minutes_is_sent_again(
+    client, anna, app, whatsapp, graph
+):
+    import time_machine
+
+    number = whatsapp.extra["phone_number_id"]
+    message = {
+        "from": "31612345678",
+        "id": "wamid.lost",
+        "timestamp": str(int(time.time()) - 60),
+        "text": {"body": "Hallo"},
+        "type": "text",
+    }
+    _post(client, _whatsapp_change(number, messages=[message]))
+    _process_all()
+    graph.user_wrote(number, "31612345678", age_seconds=60)
+    item = InboxItem.objects.get()
+    reply = replies.compose(item, anna, channel=whatsapp, text="Hoi!")
+    # A worker claimed it and died before sending: recovery makes the outcome unknown.
+    assert replies.claim(reply.pk, "dead-worker")
+    Reply.objects.filter(pk=reply.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+    replies.recover()
+    reply.refresh_from_db()
+    assert reply.state == "unknown" and "WhatsApp" in reply.error  # waiting for a status
+    assert graph.wa_sent == []
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        Reply.objects.filter(pk=reply.pk).update(next_try_at=None)
+        assert replies.resolve_unknown(reply.pk, worker="test") == "sent"
+    assert [m["body"] for m in graph.wa_sent] == ["Hoi!"]
