@@ -587,7 +587,10 @@ def moderate(item: InboxItem, actor: Any, action: str) -> None:
         InboxItem.objects.filter(pk=item.pk, status=Status.OPEN).update(
             status=Status.CLOSED, close_reason=CloseReason.OTHER, close_note=note, done_by=actor
         )
-        audit(item.workspace, actor, f"inbox.{action}", f"comment {action}: {label}", item)
+        if action == "hide":
+            audit(item.workspace, actor, "inbox.hide", f"comment hidden on {label}", item)
+        else:
+            audit(item.workspace, actor, "inbox.delete", f"comment deleted on {label}", item)
 
 
 # ---------------------------------------------------------------------------------------------
