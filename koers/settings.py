@@ -257,6 +257,9 @@ KOERS_OUTBOUND_ALLOWLIST = env_outbound_allowlist("KOERS_OUTBOUND_ALLOWLIST")
 # Meta (Facebook, Instagram, Threads): empty = Meta's own hosts. A URL = every Meta host is that
 # one server (the fake Graph API of ``python -m koers.networks.testing``, for demos and tests).
 KOERS_META_URL = env_str("KOERS_META_URL", "").rstrip("/")
+# Read recent comments of Facebook Pages / Instagram accounts every 10 minutes, for
+# installations Meta's webhooks can't reach (see koers/networks/README.md, Meta inbox).
+KOERS_META_POLL = env_bool("KOERS_META_POLL", False)
 # How long a signed media address (what Instagram and Threads fetch) stays valid, in seconds.
 KOERS_MEDIA_URL_SECONDS = env_int("KOERS_MEDIA_URL_SECONDS", 3600, minimum=60)
 # LinkedIn: empty = LinkedIn's own hosts (www.linkedin.com for sign-in, api.linkedin.com). A URL =

@@ -7,6 +7,7 @@ from koers.accounts import views as account_security
 from koers.api import views as api_views
 from koers.api.api import api
 from koers.core import views
+from koers.engagement import meta as meta_inbox
 from koers.publishing import connect_views
 from koers.publishing import views as publishing_views
 
@@ -33,6 +34,7 @@ urlpatterns = [
     ),
     path("connect/<str:provider>/choose/", connect_views.connect_choose, name="connect-choose"),
     path("m/<str:token>/", publishing_views.media_signed, name="media-signed"),
+    path("hooks/meta/", meta_inbox.webhook, name="meta-webhook"),
     path("w/<slug:slug>/", views.workspace_home, name="workspace-home"),
     path("w/<slug:slug>/settings/", views.workspace_settings, name="workspace-settings"),
     path("w/<slug:slug>/settings/members/", views.members, name="members"),

@@ -171,6 +171,8 @@ SUMMARIES: tuple[Summary, ...] = (
     S("inbox.replied", "reply sent on {channel}", _("reply sent on %(channel)s")),
     S("inbox.reply_failed", "reply on {channel} failed", _("reply on %(channel)s failed")),
     S("inbox.reply", "reply queued on {channel}", _("reply queued on %(channel)s")),
+    S("inbox.hide", "comment hidden on {network}", _("comment hidden on %(network)s")),
+    S("inbox.delete", "comment deleted on {network}", _("comment deleted on %(network)s")),
     # strategy
     S(
         "strategy.cycle_create",

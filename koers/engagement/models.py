@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from koers.core.models import Workspace
 from koers.engagement import rules
@@ -98,12 +99,24 @@ class AnsweredHow(models.TextChoices):
     ELSEWHERE = "elsewhere", _("answered elsewhere")
 
 
+class Kind(models.TextChoices):
+    MENTION = "mention", pgettext_lazy("inbox kind", "Mention")
+    COMMENT = "comment", pgettext_lazy("inbox kind", "Comment")
+    DIRECT_MESSAGE = "direct_message", pgettext_lazy("inbox kind", "Direct message")
+
+
 class InboxItem(models.Model):
-    """One mention in the inbox. ``received_at`` is the mention's published time."""
+    """One mention in the inbox. ``received_at`` is the mention's published time.
+
+    ``kind`` and ``thread`` come from network inboxes (Meta webhooks): a comment on an own
+    post, a mention, or a direct message; ``thread`` groups one person's messages on one
+    account (``messenger:<page id>:<sender id>``) and is empty otherwise."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     mention = models.OneToOneField(Mention, on_delete=models.CASCADE, related_name="inbox_item")
     origin = models.CharField(max_length=12, choices=Origin.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MENTION)
+    thread = models.CharField(max_length=200, blank=True, db_index=True)
     # The own post this mention replies to, when it replies to one.
     replies_to = models.ForeignKey(
         Delivery, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -226,3 +239,36 @@ class Reply(models.Model):
         if not self.idempotency_key:
             self.idempotency_key = uuid.uuid4().hex
         super().save(*args, **kwargs)
+
+
+class MetaEventState(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    DONE = "done", _("processed")
+    FAILED = "failed", _("failed, will be tried again")
+
+
+class MetaEvent(models.Model):
+    """One change from a Meta webhook delivery, stored before it is processed.
+
+    ``key`` is stable per change (``feed:<comment id>:<verb>``, ``messages:<mid>``…): a
+    delivery Meta sends twice, or an old one replayed, is stored once. Processing happens in
+    a task; a failure keeps the row with its error and it is tried again."""
+
+    key = models.CharField(max_length=300, unique=True)
+    object_type = models.CharField(max_length=40)
+    account_id = models.CharField(max_length=100)
+    field = models.CharField(max_length=40)
+    payload = models.JSONField(default=dict)
+    state = models.CharField(
+        max_length=10, choices=MetaEventState.choices, default=MetaEventState.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "received_at"], name="meta_event_todo")]
+
+    def __str__(self) -> str:
+        return f"meta event {self.key} ({self.state})"

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from koers.core.actions import audit
 from koers.core.crypto import DecryptionError
-from koers.engagement import actions
+from koers.engagement import actions, meta
 from koers.engagement.models import InboxItem, Reply, ReplyState, Status
 from koers.networks import catalog
 from koers.networks.base import (
@@ -64,11 +64,18 @@ ACTIVE = (
     ReplyState.UNKNOWN,
     ReplyState.SENT,
 )
-#: Networks koers can answer on: their adapters can reply and bring messages into the inbox.
+#: Networks koers can answer on: their adapters can reply and bring messages into the inbox
+#: (declared capabilities), and the Meta inbox's comment and message replies
+#: (``koers.engagement.meta``; WhatsApp has no publishing adapter).
 REPLY_NETWORKS = tuple(
-    n
-    for n in catalog.networks()
-    if (c := catalog.capabilities(n)) and c.inbox and c.can_publish("reply")
+    dict.fromkeys(
+        [
+            n
+            for n in catalog.networks()
+            if (c := catalog.capabilities(n)) and c.inbox and c.can_publish("reply")
+        ]
+        + ["facebook", "instagram", "whatsapp"]
+    )
 )
 
 
@@ -90,6 +97,8 @@ def reply_target(item: InboxItem, channel: Channel) -> str:
     returned as it is: the worker resolves it on the channel's instance (see ``_resolve``).
     """
     mention = item.mention
+    if meta.is_meta(channel):
+        return meta.reply_target(item)
     if channel.network == "bluesky":
         return mention.remote_id
     uri = urlsplit(mention.remote_id)
@@ -140,6 +149,7 @@ def compose(
         raise ValidationError(_("Choose a channel on the same network as the message."))
     if channel.is_demo:
         raise ValidationError(_("A demo channel can't send replies."))
+    meta.check_window(item)
     target = reply_target(item, channel)
     draft = Reply(workspace=item.workspace, item=item, channel=channel, text=text)
     draft.in_reply_to = target
@@ -155,11 +165,18 @@ def compose(
     return draft
 
 
+def _publisher(reply: Reply) -> Publisher:
+    """Meta channels answer comments and messages (not page posts): their own replier."""
+    if meta.is_meta(reply.channel):
+        return meta.replier_for(reply)  # type: ignore[return-value]
+    return publisher_for(reply.channel)
+
+
 def _validate(reply: Reply, publisher: Publisher | None) -> None:
     """The adapter's own check (length as that network counts it). When the network can't be
     asked right now, the send itself checks again and reports the network's reason."""
     try:
-        publisher = publisher or publisher_for(reply.channel)
+        publisher = publisher or _publisher(reply)
         problems = publisher.validate(_post(reply))
     except (NetworkError, DecryptionError):
         return
@@ -238,7 +255,7 @@ def send(reply_id: int, *, worker: str | None = None, publisher: Publisher | Non
         # Closed or answered elsewhere while the reply waited (e.g. for its next try).
         return _fail(reply, worker, "The message was closed or answered before the reply went out.")
     try:
-        publisher = publisher or publisher_for(reply.channel)
+        publisher = publisher or _publisher(reply)
         _resolve(reply, publisher)
         result = publisher.publish(_post(reply), reply.idempotency_key)
     except UnknownOutcomeError as error:
@@ -323,7 +340,7 @@ def resolve_unknown(
         return "not-claimed"
     reply = _load(reply_id)
     try:
-        publisher = publisher or publisher_for(reply.channel)
+        publisher = publisher or _publisher(reply)
         found = publisher.lookup(reply.idempotency_key, _post(reply), since=reply.created_at)
     except (NetworkError, DecryptionError, OSError) as error:
         message = getattr(error, "message", str(error))

@@ -42,3 +42,29 @@ def recover_replies() -> dict[str, int]:
 @task(queue_name="replies", priority=URGENT)
 def send_reply(reply_id: int) -> str:
     return replies.send(reply_id)
+
+
+@task(queue_name="engagement", priority=URGENT)
+def process_meta_event(event_id: int) -> str:
+    from koers.engagement import meta
+
+    return meta.process(event_id)
+
+
+@periodic(every=timedelta(minutes=5))
+@task(queue_name="engagement")
+def retry_meta_events() -> int:
+    from koers.engagement import meta
+
+    return meta.retry_events()
+
+
+@periodic(every=timedelta(minutes=10))
+@task(queue_name="engagement")
+def poll_meta_comments() -> int:
+    """The fallback for installations Meta's webhooks can't reach (``KOERS_META_POLL``)."""
+    from django.conf import settings
+
+    from koers.engagement import meta
+
+    return meta.poll_all() if settings.KOERS_META_POLL else 0

@@ -18,5 +18,10 @@ urlpatterns = [
     path("<int:item_id>/answered/", views.answered, name="answered"),
     path("<int:item_id>/note/", views.note, name="note"),
     path("<int:item_id>/reply/", views.reply, name="reply"),
+    path(
+        "<int:item_id>/moderate/<str:action>/",
+        views.moderate,
+        name="moderate",
+    ),
     path("<int:item_id>/replies/<int:reply_id>/retry/", views.reply_retry, name="reply-retry"),
 ]

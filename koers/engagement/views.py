@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from koers.core.access import get_scoped_or_404, scoped, workspace_view
 from koers.core.models import AuditEvent, Role, Workspace
-from koers.engagement import actions, replies
+from koers.engagement import actions, meta, replies
 from koers.engagement.forms import (
     AnsweredForm,
     AssignForm,
@@ -144,6 +144,8 @@ HISTORY_LABELS = {
     "inbox.reply_retry": gettext_lazy("reply queued again"),
     "inbox.replied": gettext_lazy("reply sent"),
     "inbox.reply_failed": gettext_lazy("reply failed: %(reason)s"),
+    "inbox.hide": gettext_lazy("comment hidden on the network"),
+    "inbox.delete": gettext_lazy("comment deleted on the network"),
 }
 
 
@@ -184,6 +186,7 @@ def _detail(request: HttpRequest, workspace: Workspace, item: InboxItem, **forms
         or AnsweredForm(initial={"answered_at": timezone.localtime(now)}),
         "note_form": forms.get("note_form") or NoteForm(),
         "reply_form": forms.get("reply_form") or ReplyForm(channels=channels),
+        "can_moderate": item.kind == "comment" and item.mention.network in meta.NETWORKS,
     }
     return _page(request, "item.html", context)
 
@@ -281,6 +284,19 @@ def reply(request: HttpRequest, workspace: Workspace, item_id: int) -> HttpRespo
     if not form.is_valid():
         return _detail(request, workspace, found, reply_form=form)
     return _done(request, found, None, _("Reply queued; it is sent in a moment."))
+
+
+@require_POST
+@workspace_view(need=Role.CONTRIBUTOR)
+def moderate(request: HttpRequest, workspace: Workspace, item_id: int, action: str):  # noqa: ANN201
+    """Hide or delete a Facebook/Instagram comment on the network (closes the item)."""
+    found = get_item_for_member(workspace, item_id)
+    try:
+        meta.moderate(found, request.user, action)
+    except ValidationError as error:
+        return _done(request, found, error, "")
+    done = _("Comment hidden.") if action == "hide" else _("Comment deleted.")
+    return _done(request, found, None, done)
 
 
 @require_POST

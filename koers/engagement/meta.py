@@ -1,0 +1,677 @@
+"""The Meta inbox: webhook deliveries into inbox items, and replies on Meta channels.
+
+``/hooks/meta/`` (one URL for every Meta app of the installation):
+
+* ``GET``: Meta's subscription handshake. ``hub.verify_token`` is compared in constant time
+  with the verify token of every registered Meta app; the answer is ``hub.challenge``.
+* ``POST``: a delivery. Its ``X-Hub-Signature-256`` must be the HMAC-SHA256 of the raw body
+  with one of the apps' secrets, or nothing is stored (403, logged). Each change is stored
+  once as a :class:`MetaEvent` (unique stable key: a delivery Meta repeats, or an old one
+  replayed, adds nothing) and processed by a task after the 200; a failure keeps the event
+  with its error and :func:`retry_events` tries it again.
+
+Processing: a comment on a Page's post (``feed``/``comment``) or on an Instagram media
+(``comments``) becomes a *comment* item, an Instagram ``mentions`` change a *mention* item, a
+Messenger message a *direct message* item (all messages of one person on one Page share a
+``thread``). ``remove``/``hide`` verbs close the stored item. Each item is a listening
+:class:`Mention` (network, comment/message id) like every other inbox item.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from koers.core.crypto import DecryptionError, decrypt
+from koers.engagement.models import (
+    CloseReason,
+    InboxItem,
+    InboxSettings,
+    Kind,
+    MetaEvent,
+    MetaEventState,
+    Origin,
+    Reply,
+    Status,
+)
+from koers.listening.models import Mention
+from koers.listening.normalise import text_hash
+from koers.networks import meta_inbox as wire
+from koers.networks.meta import GraphClient, _when
+from koers.publishing.models import Channel, Delivery, DeliveryState, NetworkApp
+
+logger = logging.getLogger(__name__)
+
+MAX_EVENT_ATTEMPTS = 8
+NETWORKS = ("facebook", "instagram")
+#: Networks whose replies koers sends through this module.
+REPLY_NETWORKS = (*NETWORKS, "whatsapp")
+ACCOUNT_KEYS = {"facebook": "page_id", "instagram": "ig_user_id", "whatsapp": "phone_number_id"}
+
+
+# ---------------------------------------------------------------------------------------------
+# The endpoint
+# ---------------------------------------------------------------------------------------------
+def _apps() -> list[NetworkApp]:
+    return list(NetworkApp.objects.filter(provider="meta"))
+
+
+def _verify_tokens() -> list[str]:
+    found = []
+    for app in _apps():
+        stored = (app.extra or {}).get("verify_token_enc")
+        if stored:
+            try:
+                found.append(decrypt(stored))
+            except DecryptionError:
+                logger.warning("meta webhook: verify token of app %s can't be decrypted", app.pk)
+    return found
+
+
+def _secrets() -> list[str]:
+    found = []
+    for app in _apps():
+        try:
+            found.append(app.client_secret)
+        except DecryptionError:
+            logger.warning("meta webhook: secret of app %s can't be decrypted", app.pk)
+    return found
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def webhook(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _handshake(request)
+    body = request.body
+    if not wire.signature_ok(body, request.headers.get("X-Hub-Signature-256", ""), _secrets()):
+        logger.warning("meta webhook: refused a delivery with a bad or missing signature")
+        return HttpResponse(status=403)
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return HttpResponse(status=400)
+    store(payload)
+    return HttpResponse("EVENT_RECEIVED")
+
+
+def _handshake(request: HttpRequest) -> HttpResponse:
+    mode = request.GET.get("hub.mode", "")
+    given = request.GET.get("hub.verify_token", "")
+    challenge = request.GET.get("hub.challenge", "")
+    matched = False
+    for token in _verify_tokens():
+        matched |= hmac.compare_digest(token.encode(), given.encode())
+    if mode != "subscribe" or not given or not matched:
+        logger.warning("meta webhook: refused a subscription handshake")
+        return HttpResponse(status=403)
+    return HttpResponse(challenge, content_type="text/plain")
+
+
+def store(payload: Any) -> list[int]:
+    """Store each change once; returns the ids of the new events (queued after commit)."""
+    new: list[int] = []
+    for change in wire.changes(payload):
+        try:
+            with transaction.atomic():
+                event = MetaEvent.objects.create(
+                    key=change.key,
+                    object_type=change.object_type[:40],
+                    account_id=change.account_id[:100],
+                    field=change.field[:40],
+                    payload=change.value,
+                )
+        except IntegrityError:
+            continue  # delivered before
+        new.append(event.pk)
+    for pk in new:
+        transaction.on_commit(lambda pk=pk: _enqueue(pk))
+    return new
+
+
+def _enqueue(event_id: int) -> None:
+    from koers.engagement.tasks import process_meta_event
+
+    process_meta_event.enqueue(event_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Processing
+# ---------------------------------------------------------------------------------------------
+def process(event_id: int) -> str:
+    """Process one stored event; a failure keeps it (state failed, error) for a later try."""
+    taken = MetaEvent.objects.filter(
+        pk=event_id, state__in=(MetaEventState.PENDING, MetaEventState.FAILED)
+    ).update(attempts=F("attempts") + 1, state=MetaEventState.PENDING)
+    if taken != 1:
+        return "done-before"
+    event = MetaEvent.objects.get(pk=event_id)
+    try:
+        with transaction.atomic():
+            outcome = _handle(event)
+            MetaEvent.objects.filter(pk=event.pk).update(
+                state=MetaEventState.DONE, error="", processed_at=timezone.now()
+            )
+    except Exception as error:  # noqa: BLE001 - kept with its error, tried again
+        logger.exception("meta event %s failed", event.pk)
+        MetaEvent.objects.filter(pk=event.pk).update(
+            state=MetaEventState.FAILED, error=str(error)[:500]
+        )
+        return "failed"
+    return outcome
+
+
+def retry_events(now: datetime | None = None) -> int:
+    """Failed events (fewer than ``MAX_EVENT_ATTEMPTS`` tries) and pending ones whose task
+    was lost are processed again."""
+    now = now or timezone.now()
+    todo = MetaEvent.objects.filter(
+        Q(state=MetaEventState.FAILED, attempts__lt=MAX_EVENT_ATTEMPTS)
+        | Q(state=MetaEventState.PENDING, received_at__lt=now - timedelta(minutes=5))
+    ).order_by("received_at", "pk")
+    count = 0
+    for pk in list(todo.values_list("pk", flat=True)[:500]):
+        process(pk)
+        count += 1
+    return count
+
+
+def _channels(network: str, account_id: str) -> list[Channel]:
+    key = ACCOUNT_KEYS[network]
+    return list(
+        Channel.objects.filter(network=network, is_demo=False)
+        .filter(Q(**{f"extra__{key}": account_id}) | Q(account_id=account_id))
+        .select_related("workspace")
+    )
+
+
+def _handle(event: MetaEvent) -> str:
+    value = event.payload
+    if event.object_type == "page" and event.field == "feed":
+        if value.get("item") != "comment":
+            return "ignored"
+        return _comment(event, "facebook", value)
+    if event.object_type == "instagram" and event.field == "comments":
+        return _comment(event, "instagram", value)
+    if event.object_type == "instagram" and event.field == "mentions":
+        return _ig_mention(event, value)
+    if event.object_type == "page" and event.field == "messages":
+        return _message(event, value)
+    if event.object_type == "whatsapp_business_account" and event.field == "messages":
+        return _whatsapp(event, value)
+    return "ignored"
+
+
+def _time(value: Any) -> datetime:
+    """Webhook times: Unix seconds, Unix milliseconds (Messenger) or Graph timestamps."""
+    if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
+        number = float(value)
+        if number > 10**11:
+            number /= 1000
+        return datetime.fromtimestamp(number, UTC)
+    return _when(value) if value else timezone.now()
+
+
+def _item(
+    channel: Channel,
+    *,
+    network: str,
+    remote_id: str,
+    text: str,
+    author_id: str,
+    author_name: str,
+    published_at: datetime,
+    kind: str,
+    origin: str,
+    reply_to: str = "",
+    thread: str = "",
+    url: str = "",
+) -> InboxItem:
+    """The inbox item of one comment/message in ``channel``'s workspace (made once)."""
+    workspace = channel.workspace
+    mention, created = Mention.objects.get_or_create(
+        workspace=workspace,
+        network=network,
+        remote_id=remote_id[:300],
+        defaults={
+            "url": url[:500],
+            "author_handle": author_id[:200],
+            "author_name": author_name[:200],
+            "text": text,
+            "text_hash": text_hash(text),
+            "lang": "und",
+            "sentiment": "neutral",
+            "published_at": published_at,
+            "reply_to": reply_to[:300],
+        },
+    )
+    if not created and mention.text != text and text:
+        mention.text, mention.text_hash = text, text_hash(text)
+        mention.save(update_fields=["text", "text_hash"])
+    delivery = None
+    if reply_to:
+        delivery = (
+            Delivery.objects.filter(
+                workspace=workspace, state=DeliveryState.PUBLISHED, remote_id=reply_to
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+    item, _new = InboxItem.objects.get_or_create(
+        mention=mention,
+        defaults={
+            "workspace": workspace,
+            "origin": origin,
+            "kind": kind,
+            "thread": thread[:200],
+            "replies_to_id": delivery,
+            "received_at": published_at,
+            "due_at": InboxSettings.for_workspace(workspace).due_at(published_at),
+        },
+    )
+    return item
+
+
+def _gone(network: str, remote_id: str, account_id: str, note: str) -> int:
+    """Close the open items of a comment removed or hidden on the network."""
+    closed = 0
+    for channel in _channels(network, account_id):
+        closed += InboxItem.objects.filter(
+            workspace=channel.workspace,
+            mention__network=network,
+            mention__remote_id=remote_id,
+            status=Status.OPEN,
+        ).update(status=Status.CLOSED, close_reason=CloseReason.OTHER, close_note=note[:300])
+    return closed
+
+
+def _comment(event: MetaEvent, network: str, value: dict[str, Any]) -> str:
+    comment_id = str(value.get("comment_id") or value.get("id") or "")
+    sender = value.get("from") or {}
+    if not comment_id:
+        return "ignored"
+    verb = str(value.get("verb") or "add")
+    label = "Facebook" if network == "facebook" else "Instagram"
+    if verb == "remove":
+        _gone(
+            network, comment_id, event.account_id, _("Removed on %(network)s.") % {"network": label}
+        )
+        return "removed"
+    if verb == "hide":
+        _gone(
+            network, comment_id, event.account_id, _("Hidden on %(network)s.") % {"network": label}
+        )
+        return "hidden"
+    if str(sender.get("id") or "") == event.account_id:
+        return "own"  # the Page's own comment (a reply from koers, among others)
+    if network == "facebook":
+        text = str(value.get("message") or "")
+        post_id = str(value.get("post_id") or "")
+        url = f"https://www.facebook.com/{comment_id}"
+    else:
+        text = str(value.get("text") or "")
+        post_id = str((value.get("media") or {}).get("id") or "")
+        url = ""
+    channels = _channels(network, event.account_id)
+    for channel in channels:
+        _item(
+            channel,
+            network=network,
+            remote_id=comment_id,
+            text=text,
+            author_id=str(sender.get("id") or ""),
+            author_name=str(sender.get("name") or sender.get("username") or ""),
+            published_at=_time(value.get("created_time") or event.received_at.isoformat()),
+            kind=Kind.COMMENT,
+            origin=Origin.REPLY,
+            reply_to=post_id,
+            url=url,
+        )
+    return "stored" if channels else "no-channel"
+
+
+def _ig_mention(event: MetaEvent, value: dict[str, Any]) -> str:
+    """Instagram sends only the ids: the text is read with the account's token."""
+    comment_id = str(value.get("comment_id") or "")
+    media_id = str(value.get("media_id") or "")
+    channels = _channels("instagram", event.account_id)
+    for channel in channels:
+        graph = GraphClient(channel.endpoint, channel.secret, label="Instagram")
+        if comment_id:
+            fields = graph.get(
+                event.account_id,
+                fields=f"mentioned_comment.comment_id({comment_id}){{text,username,timestamp}}",
+            ).get("mentioned_comment", {})
+            remote_id = comment_id
+        else:
+            fields = graph.get(
+                event.account_id,
+                fields=f"mentioned_media.media_id({media_id}){{caption,username,timestamp}}",
+            ).get("mentioned_media", {})
+            remote_id = media_id
+        _item(
+            channel,
+            network="instagram",
+            remote_id=remote_id,
+            text=str(fields.get("text") or fields.get("caption") or ""),
+            author_id=str(fields.get("username") or ""),
+            author_name=str(fields.get("username") or ""),
+            published_at=_time(fields.get("timestamp")),
+            kind=Kind.MENTION,
+            origin=Origin.ADDRESSED,
+        )
+    return "stored" if channels else "no-channel"
+
+
+def _message(event: MetaEvent, value: dict[str, Any]) -> str:
+    message = value.get("message") or {}
+    if message.get("is_echo"):
+        return "own"
+    sender = str((value.get("sender") or {}).get("id") or "")
+    mid = str(message.get("mid") or "")
+    if not sender or not mid or sender == event.account_id:
+        return "ignored"
+    text = str(message.get("text") or "")
+    if not text and message.get("attachments"):
+        text = _("(an attachment)")
+    channels = _channels("facebook", event.account_id)
+    for channel in channels:
+        _item(
+            channel,
+            network="facebook",
+            remote_id=mid,
+            text=text,
+            author_id=sender,
+            author_name="",
+            published_at=_time(value.get("timestamp")),
+            kind=Kind.DIRECT_MESSAGE,
+            origin=Origin.ADDRESSED,
+            thread=thread_key(event.account_id, sender),
+        )
+    return "stored" if channels else "no-channel"
+
+
+def _whatsapp(event: MetaEvent, value: dict[str, Any]) -> str:
+    """Cloud API ``messages``: the customer's messages (``statuses`` of our own messages are
+    kept as events only, for the reply lookup)."""
+    phone_number_id = str((value.get("metadata") or {}).get("phone_number_id") or "")
+    names = {
+        str(c.get("wa_id")): str((c.get("profile") or {}).get("name") or "")
+        for c in value.get("contacts") or []
+        if isinstance(c, dict)
+    }
+    messages = [m for m in value.get("messages") or [] if isinstance(m, dict)]
+    if not messages:
+        return "status" if value.get("statuses") else "ignored"
+    channels = _channels("whatsapp", phone_number_id)
+    for message in messages:
+        sender = str(message.get("from") or "")
+        if message.get("type") == "text":
+            text = str((message.get("text") or {}).get("body") or "")
+        else:
+            text = _("(an attachment)")
+        for channel in channels:
+            _item(
+                channel,
+                network="whatsapp",
+                remote_id=str(message.get("id") or ""),
+                text=text,
+                author_id=sender,
+                author_name=names.get(sender, ""),
+                published_at=_time(message.get("timestamp")),
+                kind=Kind.DIRECT_MESSAGE,
+                origin=Origin.ADDRESSED,
+                thread=f"whatsapp:{phone_number_id}:{sender}",
+            )
+    return "stored" if channels else "no-channel"
+
+
+def _whatsapp_sent_since(channel: Channel) -> Any:
+    phone_number_id = str((channel.extra or {}).get("phone_number_id") or channel.account_id)
+
+    def sent_since(to: str, since: datetime) -> list[tuple[str, datetime]]:
+        used = set(
+            Reply.objects.filter(channel=channel)
+            .exclude(remote_id="")
+            .values_list("remote_id", flat=True)
+        )
+        found = []
+        events = MetaEvent.objects.filter(
+            object_type="whatsapp_business_account", field="messages", received_at__gte=since
+        ).order_by("received_at", "pk")
+        for event in events:
+            value = event.payload
+            if str((value.get("metadata") or {}).get("phone_number_id") or "") != phone_number_id:
+                continue
+            for status in value.get("statuses") or []:
+                wamid = str(status.get("id") or "")
+                if (
+                    str(status.get("recipient_id") or "") == to
+                    and status.get("status") in ("sent", "delivered", "read")
+                    and wamid not in used
+                    and _time(status.get("timestamp")) >= since
+                ):
+                    found.append((wamid, _time(status.get("timestamp"))))
+                    used.add(wamid)
+        return found
+
+    return sent_since
+
+
+def thread_key(page_id: str, sender: str) -> str:
+    return f"messenger:{page_id}:{sender}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Replies (called by koers.engagement.replies for Meta channels)
+# ---------------------------------------------------------------------------------------------
+def is_meta(channel: Channel) -> bool:
+    return channel.network in REPLY_NETWORKS
+
+
+def reply_target(item: InboxItem) -> str:
+    """The comment id, or for a direct message the person's page-scoped id."""
+    if item.kind == Kind.DIRECT_MESSAGE:
+        return item.mention.author_handle
+    return item.mention.remote_id
+
+
+def last_message_at(item: InboxItem) -> datetime:
+    """When the person last wrote in the item's conversation (the messaging window's start)."""
+    if not item.thread:
+        return item.received_at
+    latest = (
+        InboxItem.objects.filter(workspace_id=item.workspace_id, thread=item.thread)
+        .order_by("-received_at")
+        .values_list("received_at", flat=True)
+        .first()
+    )
+    return max(latest or item.received_at, item.received_at)
+
+
+def check_window(item: InboxItem, now: datetime | None = None) -> None:
+    """A direct message can be answered only within 24 hours of the person's last message."""
+    if item.kind != Kind.DIRECT_MESSAGE:
+        return
+    if (now or timezone.now()) - last_message_at(item) < wire.MESSAGING_WINDOW:
+        return
+    if item.mention.network == "whatsapp":
+        raise ValidationError(
+            _(
+                "WhatsApp only allows a free reply within 24 hours of the customer's last "
+                "message, and that time has passed. Answer when they write again."
+            )
+        )
+    raise ValidationError(
+        _(
+            "Messenger only allows a reply within 24 hours of the person's last message, "
+            "and that time has passed. Answer when they write again."
+        )
+    )
+
+
+def _graph(channel: Channel) -> GraphClient:
+    return GraphClient(
+        channel.endpoint,
+        channel.secret,
+        label="Facebook" if channel.network == "facebook" else "Instagram",
+    )
+
+
+def replier_for(reply: Reply) -> wire.CommentReplier | wire.MessengerSender | wire.WhatsAppSender:
+    channel = reply.channel
+    item = reply.item
+    if channel.network == "whatsapp":
+        phone_number_id = str((channel.extra or {}).get("phone_number_id") or channel.account_id)
+        return wire.WhatsAppSender(
+            phone_number_id,
+            GraphClient(channel.endpoint, channel.secret, label="WhatsApp"),
+            last_message_at=last_message_at(item),
+            sent_since=_whatsapp_sent_since(channel),
+        )
+    if item.kind == Kind.DIRECT_MESSAGE:
+        page_id = str((channel.extra or {}).get("page_id") or channel.account_id)
+        return wire.MessengerSender(page_id, _graph(channel), last_message_at=last_message_at(item))
+    return wire.CommentReplier(channel.network, _graph(channel))
+
+
+# ---------------------------------------------------------------------------------------------
+# Moderation: hide or delete a comment on the network
+# ---------------------------------------------------------------------------------------------
+MODERATIONS = ("hide", "delete")
+
+
+def moderate(item: InboxItem, actor: Any, action: str) -> None:
+    """Hide or delete the item's comment on Facebook/Instagram, then close the item.
+
+    Raises ``ValidationError`` with the reason to show (not a comment, no channel, the
+    network refused)."""
+    from koers.core.actions import audit
+    from koers.networks.base import NetworkError
+
+    if action not in MODERATIONS or item.kind != Kind.COMMENT:
+        raise ValidationError(_("Only a comment can be hidden or deleted."))
+    network = item.mention.network
+    channel = (
+        Channel.objects.filter(workspace_id=item.workspace_id, network=network, is_demo=False)
+        .order_by("name")
+        .first()
+    )
+    if channel is None or network not in NETWORKS:
+        raise ValidationError(_("No connected account can moderate this comment."))
+    replier = wire.CommentReplier(network, _graph(channel))
+    try:
+        if action == "hide":
+            replier.hide(item.mention.remote_id)
+        else:
+            replier.delete(item.mention.remote_id)
+    except (NetworkError, DecryptionError) as error:
+        raise ValidationError(getattr(error, "message", str(error))) from None
+    label = "Facebook" if network == "facebook" else "Instagram"
+    note = (_("Hidden on %(network)s.") if action == "hide" else _("Removed on %(network)s.")) % {
+        "network": label
+    }
+    with transaction.atomic():
+        InboxItem.objects.filter(pk=item.pk, status=Status.OPEN).update(
+            status=Status.CLOSED, close_reason=CloseReason.OTHER, close_note=note, done_by=actor
+        )
+        if action == "hide":
+            audit(item.workspace, actor, "inbox.hide", f"comment hidden on {label}", item)
+        else:
+            audit(item.workspace, actor, "inbox.delete", f"comment deleted on {label}", item)
+
+
+# ---------------------------------------------------------------------------------------------
+# Polling fallback (installations Meta's webhooks can't reach; ``KOERS_META_POLL``)
+# ---------------------------------------------------------------------------------------------
+POLL_POSTS = 10
+POLL_COMMENTS = 50
+
+
+def poll(channel: Channel) -> int:
+    """Read the recent comments of the channel's recent posts; each new comment becomes an
+    event like a webhook change (key ``poll:…:<comment id>``, so it is stored once, and a
+    comment that also came by webhook is the same inbox item). Returns the new events."""
+    graph = _graph(channel)
+    extra = channel.extra or {}
+    if channel.network == "facebook":
+        account = str(extra.get("page_id") or channel.account_id)
+        posts = next(
+            iter(graph.pages(f"{account}/published_posts", fields="id", limit=POLL_POSTS)), []
+        )
+        fields = "id,message,created_time,from"
+    else:
+        account = str(extra.get("ig_user_id") or channel.account_id)
+        posts = next(iter(graph.pages(f"{account}/media", fields="id", limit=POLL_POSTS)), [])
+        fields = "id,text,timestamp,username,from"
+    object_type = "page" if channel.network == "facebook" else "instagram"
+    field = "feed" if channel.network == "facebook" else "comments"
+    new: list[int] = []
+    for post in posts[:POLL_POSTS]:
+        post_id = str(post.get("id") or "")
+        comments = next(
+            iter(graph.pages(f"{post_id}/comments", fields=fields, limit=POLL_COMMENTS)), []
+        )
+        for comment in comments:
+            comment_id = str(comment.get("id") or "")
+            sender = comment.get("from") or {}
+            if channel.network == "facebook":
+                value = {
+                    "from": sender,
+                    "message": comment.get("message") or "",
+                    "post_id": post_id,
+                    "comment_id": comment_id,
+                    "created_time": comment.get("created_time"),
+                    "item": "comment",
+                    "verb": "add",
+                }
+            else:
+                value = {
+                    "from": {"id": sender.get("id", ""), "username": comment.get("username", "")},
+                    "media": {"id": post_id},
+                    "id": comment_id,
+                    "text": comment.get("text") or "",
+                    "created_time": comment.get("timestamp"),
+                }
+            key = f"poll:{object_type}:{account}:{comment_id}"[:300]
+            event, created = MetaEvent.objects.get_or_create(
+                key=key,
+                defaults={
+                    "object_type": object_type,
+                    "account_id": account,
+                    "field": field,
+                    "payload": value,
+                },
+            )
+            if created:
+                new.append(event.pk)
+    for pk in new:
+        process(pk)
+    return len(new)
+
+
+def poll_all() -> int:
+    """Every connected Facebook Page and Instagram account (not demo, not broken)."""
+    from koers.networks.base import NetworkError
+
+    total = 0
+    for channel in Channel.objects.filter(network__in=NETWORKS, is_demo=False).select_related(
+        "workspace"
+    ):
+        try:
+            total += poll(channel)
+        except (NetworkError, DecryptionError) as error:
+            logger.warning("meta poll of channel %s: %s", channel.pk, error)
+    return total

@@ -1,0 +1,339 @@
+"""The Meta inbox on the wire: webhook signatures and payloads, comment replies, Messenger.
+
+No Django here (the endpoint and the inbox items live in :mod:`koers.engagement.meta`).
+
+* Webhook deliveries are signed: ``X-Hub-Signature-256: sha256=<hex>``, the HMAC-SHA256 of
+  the raw body with the app secret (:func:`signature_ok`, constant-time).
+* :func:`changes` splits a delivery into its changes, each with a stable ``key``: the same
+  change delivered twice (Meta retries until it gets a 200) has the same key.
+* Replies: a Facebook comment is answered with ``POST /{comment-id}/comments``, an Instagram
+  comment with ``POST /{ig-comment-id}/replies``, a Messenger conversation with the Send API
+  ``POST /{page-id}/messages`` (``messaging_type=RESPONSE``, only within 24 hours of the
+  person's last message). The Graph API has no idempotency key: a lost answer is an unknown
+  outcome, resolved by listing the comment's replies (or the conversation's messages) since
+  the attempt and matching the text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from koers.networks.base import (
+    LOOKUP_CLOCK_SKEW,
+    Limits,
+    OutgoingPost,
+    PermanentError,
+    Problem,
+    PublishResult,
+    RetryableError,
+)
+from koers.networks.meta import (
+    FACEBOOK_LIMITS,
+    INSTAGRAM_LIMITS,
+    GraphClient,
+    _fingerprint,
+    _when,
+)
+from koers.networks.text import grapheme_count
+
+#: Messenger's standard messaging window: a Page may answer within 24 h of the last message.
+MESSAGING_WINDOW = timedelta(hours=24)
+MESSENGER_MAX_CHARS = 2000
+#: How long a WhatsApp lookup waits for the message's status webhook before concluding the
+#: message was not sent.
+STATUS_WAIT = timedelta(minutes=10)
+
+
+def signature_ok(body: bytes, header: str, secrets: Iterable[str]) -> bool:
+    """True when ``header`` (``sha256=<hex>``) signs ``body`` with one of the app secrets."""
+    prefix, _sep, given = (header or "").partition("=")
+    if prefix != "sha256" or not given:
+        return False
+    ok = False
+    for secret in secrets:
+        if not secret:
+            continue
+        expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        ok |= hmac.compare_digest(expected, given.strip().lower())
+    return ok
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of a delivery: ``object_type`` (page, instagram, whatsapp_business_account),
+    the account it is about (Page id / Instagram user id), the field and its value."""
+
+    key: str
+    object_type: str
+    account_id: str
+    field: str
+    value: dict[str, Any]
+
+
+def _digest(value: Any) -> str:
+    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def change_key(field: str, value: dict[str, Any]) -> str:
+    """Stable per change: the comment/message id, the verb, and the value's digest (an edit
+    is a new change, the same edit delivered again is not)."""
+    if field == "messages":
+        mid = (value.get("message") or {}).get("mid") or value.get("id")
+        if mid:
+            return f"messages:{mid}"
+        # WhatsApp: a change lists messages (or statuses), each with its own wamid.
+        ids = [str(m.get("id")) for m in value.get("messages") or [] if isinstance(m, dict)]
+        ids += [
+            f"{m.get('id')}:{m.get('status')}"
+            for m in value.get("statuses") or []
+            if isinstance(m, dict)
+        ]
+        if ids:
+            return f"messages:{','.join(sorted(ids))}"[:300]
+    ident = value.get("comment_id") or value.get("id") or value.get("post_id") or ""
+    verb = value.get("verb") or "add"
+    return f"{field}:{ident}:{verb}:{_digest(value)}"[:300]
+
+
+def changes(payload: Any) -> list[Change]:
+    """Every change in a delivery (``entry[].changes[]`` and ``entry[].messaging[]``)."""
+    if not isinstance(payload, dict):
+        return []
+    object_type = str(payload.get("object") or "")
+    found: list[Change] = []
+    for entry in payload.get("entry") or []:
+        if not isinstance(entry, dict):
+            continue
+        account = str(entry.get("id") or "")
+        for change in entry.get("changes") or []:
+            if not isinstance(change, dict) or not isinstance(change.get("value"), dict):
+                continue
+            field = str(change.get("field") or "")
+            value = change["value"]
+            key = f"{object_type}:{account}:{change_key(field, value)}"[:300]
+            found.append(Change(key, object_type, account, field, value))
+        for event in entry.get("messaging") or []:
+            if not isinstance(event, dict) or not isinstance(event.get("message"), dict):
+                continue
+            key = f"{object_type}:{account}:{change_key('messages', event)}"[:300]
+            found.append(Change(key, object_type, account, "messages", event))
+    return found
+
+
+class CommentReplier:
+    """Answers comments on one Facebook Page or Instagram account (the Page's token)."""
+
+    def __init__(self, network: str, graph: GraphClient) -> None:
+        self.network = network
+        self.graph = graph
+
+    def limits(self) -> Limits:
+        return FACEBOOK_LIMITS if self.network == "facebook" else INSTAGRAM_LIMITS
+
+    def validate(self, post: OutgoingPost) -> list[Problem]:
+        most = self.limits().max_comment_chars or 8000
+        if grapheme_count(post.text) > most:
+            return [Problem("too_long", f"A comment can have at most {most} characters.")]
+        if not post.text.strip():
+            return [Problem("empty", "A reply needs text.")]
+        return []
+
+    def _edge(self) -> str:
+        return "comments" if self.network == "facebook" else "replies"
+
+    def publish(self, post: OutgoingPost, idempotency_key: str) -> PublishResult:
+        problems = self.validate(post)
+        if problems or not post.in_reply_to:
+            raise PermanentError(
+                " ".join(p.message for p in problems) or "Nothing to reply to.",
+                network=self.network,
+            )
+        answer = self.graph.post(
+            f"{post.in_reply_to}/{self._edge()}", write=True, message=post.text
+        )
+        return PublishResult(remote_id=str(answer["id"]), url="", published_at=datetime.now(UTC))
+
+    def lookup(
+        self,
+        idempotency_key: str,
+        post: OutgoingPost,
+        *,
+        since: datetime,
+        exclude: frozenset[str] = frozenset(),
+    ) -> PublishResult | None:
+        not_before = since - LOOKUP_CLOCK_SKEW
+        wanted = _fingerprint(post.text)
+        text_field, time_field = (
+            ("message", "created_time") if self.network == "facebook" else ("text", "timestamp")
+        )
+        for page in self.graph.pages(
+            f"{post.in_reply_to}/{self._edge()}",
+            fields=f"id,{text_field},{time_field}",
+            limit=100,
+        ):
+            for entry in page:
+                created = _when(entry.get(time_field))
+                if (
+                    created >= not_before
+                    and str(entry.get("id")) not in exclude
+                    and _fingerprint(entry.get(text_field)) == wanted
+                ):
+                    return PublishResult(remote_id=str(entry["id"]), url="", published_at=created)
+        return None
+
+    def hide(self, comment_id: str, hidden: bool = True) -> None:
+        name = "is_hidden" if self.network == "facebook" else "hide"
+        self.graph.call("POST", comment_id, data={name: "true" if hidden else "false"})
+
+    def delete(self, comment_id: str) -> None:
+        self.graph.call("DELETE", comment_id)
+
+
+class MessengerSender:
+    """Answers one person (their page-scoped id) in the Page's Messenger conversation."""
+
+    network = "facebook"
+
+    def __init__(self, page_id: str, graph: GraphClient, *, last_message_at: datetime) -> None:
+        self.page_id = page_id
+        self.graph = graph
+        self.last_message_at = last_message_at
+
+    def window_open(self, now: datetime | None = None) -> bool:
+        return (now or datetime.now(UTC)) - self.last_message_at < MESSAGING_WINDOW
+
+    def limits(self) -> Limits:
+        return FACEBOOK_LIMITS
+
+    def validate(self, post: OutgoingPost) -> list[Problem]:
+        if grapheme_count(post.text) > MESSENGER_MAX_CHARS:
+            return [
+                Problem("too_long", f"A message can have at most {MESSENGER_MAX_CHARS} characters.")
+            ]
+        return []
+
+    def publish(self, post: OutgoingPost, idempotency_key: str) -> PublishResult:
+        if not self.window_open():
+            raise PermanentError(
+                "Messenger allows a reply only within 24 hours of the person's last message.",
+                network=self.network,
+            )
+        answer = self.graph.post(
+            f"{self.page_id}/messages",
+            write=True,
+            recipient=json.dumps({"id": post.in_reply_to}),
+            messaging_type="RESPONSE",
+            message=json.dumps({"text": post.text}),
+        )
+        return PublishResult(
+            remote_id=str(answer.get("message_id") or ""), url="", published_at=datetime.now(UTC)
+        )
+
+    def lookup(
+        self,
+        idempotency_key: str,
+        post: OutgoingPost,
+        *,
+        since: datetime,
+        exclude: frozenset[str] = frozenset(),
+    ) -> PublishResult | None:
+        """The Page's own messages in the conversation with the person since the attempt."""
+        not_before = since - LOOKUP_CLOCK_SKEW
+        wanted = _fingerprint(post.text)
+        body = self.graph.get(
+            f"{self.page_id}/conversations",
+            platform="messenger",
+            user_id=post.in_reply_to,
+            fields="messages.limit(50){id,message,created_time,from}",
+        )
+        for conversation in (body or {}).get("data") or []:
+            for message in (conversation.get("messages") or {}).get("data") or []:
+                created = _when(message.get("created_time"))
+                sender = str((message.get("from") or {}).get("id") or "")
+                if (
+                    sender == self.page_id
+                    and created >= not_before
+                    and str(message.get("id")) not in exclude
+                    and _fingerprint(message.get("message")) == wanted
+                ):
+                    return PublishResult(remote_id=str(message["id"]), url="", published_at=created)
+        return None
+
+
+class WhatsAppSender:
+    """Answers one person (their WhatsApp id) from a business phone number (Cloud API), within
+    the 24-hour customer-service window. The Cloud API can't list sent messages: a lost answer
+    is looked up in the ``statuses`` webhooks koers received for that person since the attempt
+    (``sent_since``)."""
+
+    network = "whatsapp"
+
+    def __init__(
+        self,
+        phone_number_id: str,
+        graph: GraphClient,
+        *,
+        last_message_at: datetime,
+        sent_since: Any = None,
+    ) -> None:
+        self.phone_number_id = phone_number_id
+        self.graph = graph
+        self.last_message_at = last_message_at
+        self.sent_since = sent_since
+
+    def limits(self) -> Limits:
+        return FACEBOOK_LIMITS
+
+    def validate(self, post: OutgoingPost) -> list[Problem]:
+        if grapheme_count(post.text) > 4096:
+            return [Problem("too_long", "A WhatsApp message can have at most 4096 characters.")]
+        return []
+
+    def publish(self, post: OutgoingPost, idempotency_key: str) -> PublishResult:
+        if datetime.now(UTC) - self.last_message_at >= MESSAGING_WINDOW:
+            raise PermanentError(
+                "WhatsApp allows a free-form reply only within 24 hours of the customer's "
+                "last message.",
+                network=self.network,
+            )
+        answer = self.graph.post(
+            f"{self.phone_number_id}/messages",
+            write=True,
+            messaging_product="whatsapp",
+            recipient_type="individual",
+            to=post.in_reply_to,
+            type="text",
+            text=json.dumps({"body": post.text}),
+        )
+        messages = answer.get("messages") or [{}]
+        return PublishResult(
+            remote_id=str(messages[0].get("id") or ""), url="", published_at=datetime.now(UTC)
+        )
+
+    def lookup(
+        self,
+        idempotency_key: str,
+        post: OutgoingPost,
+        *,
+        since: datetime,
+        exclude: frozenset[str] = frozenset(),
+    ) -> PublishResult | None:
+        if self.sent_since is None:
+            return None
+        for wamid, at in self.sent_since(post.in_reply_to, since - LOOKUP_CLOCK_SKEW):
+            if wamid not in exclude:
+                return PublishResult(remote_id=wamid, url="", published_at=at)
+        if datetime.now(UTC) - since < STATUS_WAIT:
+            # Meta sends a "sent" status within seconds; until it had time, don't resend.
+            raise RetryableError(
+                "Waiting for WhatsApp to report whether the message went out.",
+                network=self.network,
+            )
+        return None

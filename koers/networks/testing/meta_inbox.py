@@ -1,0 +1,205 @@
+"""The inbox routes of the fake Graph API: comment replies, hiding, Messenger.
+
+    with FakeMetaInbox() as graph:
+        page = graph.add_page("Gemeente Zonnedal", instagram="zonnedal")
+        graph.user_wrote(page.page_id, "psid-1", age_seconds=3600)   # opens the 24 h window
+        graph.drop_next(1, f"/v23.0/{comment_id}/comments")          # reply made, answer lost
+
+As Meta documents them:
+
+* ``POST /{comment-id}/comments`` (Facebook, ``message``) and ``POST /{ig-comment-id}/replies``
+  (Instagram, ``message``) answer ``{"id"}``; ``GET`` on the same edges pages the replies
+  newest first (``message``/``created_time`` on Facebook, ``text``/``timestamp`` on Instagram).
+* ``POST /{comment-id}`` with ``is_hidden`` (Facebook) or ``hide`` (Instagram) hides it.
+* ``POST /{page-id}/messages`` (Send API): ``recipient``, ``messaging_type``, ``message``
+  (JSON); outside the 24-hour window since the person's last message the answer is error 10,
+  subcode 2018278 ("sent outside of allowed window"); an unknown person is error 100/2018001.
+* ``GET /{page-id}/conversations?user_id=`` lists the conversation with its ``messages``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from koers.networks.testing.meta import FakeGraph, _stamp
+from koers.networks.testing.server import Request, Response
+
+WINDOW_SECONDS = 24 * 3600
+
+
+class FakeMetaInbox(FakeGraph):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: comment id → its replies ({"id", "message"|"text", "created"}).
+        self.replies: dict[str, list[dict[str, Any]]] = {}
+        #: comment ids hidden.
+        self.hidden: set[str] = set()
+        #: (page id, person id) → when the person last wrote (epoch seconds).
+        self.last_user_message: dict[tuple[str, str], float] = {}
+        #: (page id, person id) → messages in the conversation.
+        self.messages: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        #: WhatsApp business phone number ids; messages sent from them.
+        self.wa_numbers: set[str] = set()
+        self.wa_sent: list[dict[str, Any]] = []
+        #: comment id → a comment elsewhere that @mentions an Instagram account.
+        self.mentioned_comments: dict[str, dict[str, Any]] = {}
+
+    def user_wrote(self, page_id: str, person: str, *, age_seconds: float = 0.0) -> None:
+        self.last_user_message[(page_id, person)] = time.time() - age_seconds
+
+    def sent_messages(self) -> list[dict[str, Any]]:
+        return [m for msgs in self.messages.values() for m in msgs]
+
+    def add_whatsapp_number(self) -> tuple[str, str]:
+        """A business phone number id and a system-user token for it."""
+        number = self._new_id()
+        self.wa_numbers.add(number)
+        return number, self.new_token("system", number)
+
+    def add_comment(
+        self, parent: str, text: str, *, sender: str, name: str = "", instagram: bool = False
+    ) -> str:
+        """A comment by someone else under ``parent`` (a post, a media or a comment)."""
+        comment_id = self._new_id() if instagram else f"{parent}_{self._new_id()}"
+        comment: dict[str, Any] = {"id": comment_id, "created": time.time(), "from": {"id": sender}}
+        if instagram:
+            comment.update(text=text, username=name or sender)
+        else:
+            comment.update(message=text)
+            comment["from"]["name"] = name or sender
+        self.replies.setdefault(parent, []).append(comment)
+        return comment_id
+
+    def add_mentioned_comment(self, text: str, username: str) -> str:
+        comment_id = self._new_id()
+        self.mentioned_comments[comment_id] = {
+            "id": comment_id,
+            "text": text,
+            "username": username,
+            "timestamp": _stamp(time.time()),
+        }
+        return comment_id
+
+    def extra_route(self, request: Request, rest: str) -> Response | None:
+        parts = [p for p in rest.split("/") if p]
+        params = self._params(request)
+        fields = params.get("fields", "")
+        if len(parts) == 1 and request.method == "GET" and fields.startswith("mentioned_comment"):
+            auth = self._auth(params, "instagram_manage_comments")
+            if isinstance(auth, Response):
+                return auth
+            wanted = fields.partition("comment_id(")[2].partition(")")[0]
+            found = self.mentioned_comments.get(wanted)
+            if found is None or self._ig_account(parts[0]) is None:
+                return self._error(f"(#100) Object with ID '{wanted}' does not exist", 100, 33)
+            return self._ok({"mentioned_comment": found, "id": parts[0]})
+        if len(parts) == 2 and parts[1] in ("comments", "replies"):
+            if parts[0] in self.pages:
+                return None  # a Page's own edges are the base fake's
+            auth = self._auth(params, None)
+            if isinstance(auth, Response):
+                return auth
+            replies = self.replies.setdefault(parts[0], [])
+            text_key = "message" if parts[1] == "comments" else "text"
+            if request.method == "GET":
+                return self._paged(request, replies)
+            if not params.get("message"):
+                return self._error("(#100) The parameter message is required", 100)
+            reply = {"id": self._new_id(), text_key: params["message"], "created": time.time()}
+            replies.append(reply)
+            # The base fake's record of comments (first comments) stays complete.
+            self.comments.append(
+                {"id": reply["id"], "parent": parts[0], "message": reply[text_key]}
+            )
+            return self._ok({"id": reply["id"]})
+        if (
+            len(parts) == 1
+            and request.method == "POST"
+            and ("is_hidden" in params or "hide" in params)
+        ):
+            auth = self._auth(params, None)
+            if isinstance(auth, Response):
+                return auth
+            if (params.get("is_hidden") or params.get("hide")) == "true":
+                self.hidden.add(parts[0])
+            else:
+                self.hidden.discard(parts[0])
+            return self._ok({"success": True})
+        if len(parts) == 2 and parts[0] in self.wa_numbers and parts[1] == "messages":
+            return self._whatsapp_send(params, parts[0])
+        if len(parts) == 2 and parts[0] in self.pages and parts[1] == "messages":
+            return self._send(params, parts[0])
+        if len(parts) == 2 and parts[0] in self.pages and parts[1] == "conversations":
+            auth = self._auth(params, None)
+            if isinstance(auth, Response):
+                return auth
+            person = params.get("user_id", "")
+            messages = sorted(
+                self.messages.get((parts[0], person), []), key=lambda m: -m["created"]
+            )
+            data = [
+                {
+                    "id": f"t_{person}",
+                    "messages": {
+                        "data": [
+                            {
+                                "id": m["id"],
+                                "message": m["message"],
+                                "from": {"id": parts[0]},
+                                "created_time": _stamp(m["created"]),
+                            }
+                            for m in messages
+                        ]
+                    },
+                }
+            ]
+            return self._ok({"data": data if messages else []})
+        return None
+
+    def _send(self, params: dict[str, str], page_id: str) -> Response:
+        auth = self._auth(params, "pages_messaging")
+        if isinstance(auth, Response):
+            return auth
+        try:
+            person = str(json.loads(params.get("recipient", "{}")).get("id") or "")
+            text = str(json.loads(params.get("message", "{}")).get("text") or "")
+        except ValueError:
+            return self._error("(#100) Invalid parameter", 100)
+        last = self.last_user_message.get((page_id, person))
+        if last is None:
+            return self._error("(#100) No matching user found", 100, 2018001)
+        if time.time() - last > WINDOW_SECONDS:
+            return self._error(
+                "(#10) This message is sent outside of allowed window.", 10, 2018278, status=400
+            )
+        message = {"id": f"m_{self._new_id()}", "message": text, "created": time.time()}
+        self.messages.setdefault((page_id, person), []).append(message)
+        return self._ok({"recipient_id": person, "message_id": message["id"]})
+
+    def _whatsapp_send(self, params: dict[str, str], number: str) -> Response:
+        """Cloud API: outside the customer-service window a free-form message is error
+        131047 (re-engagement message)."""
+        auth = self._auth(params, None)
+        if isinstance(auth, Response):
+            return auth
+        if params.get("messaging_product") != "whatsapp" or not params.get("to"):
+            return self._error("(#100) Invalid parameter", 100)
+        last = self.last_user_message.get((number, params["to"]))
+        if last is None or time.time() - last > WINDOW_SECONDS:
+            return self._error(
+                "(#131047) Re-engagement message: more than 24 hours have passed since the "
+                "recipient last replied to the sender number.",
+                131047,
+            )
+        body = json.loads(params.get("text", "{}")).get("body", "")
+        wamid = f"wamid.{self._new_id()}"
+        self.wa_sent.append({"id": wamid, "to": params["to"], "body": body})
+        return self._ok(
+            {
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": params["to"], "wa_id": params["to"]}],
+                "messages": [{"id": wamid}],
+            }
+        )
