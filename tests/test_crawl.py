@@ -115,6 +115,7 @@ def kwarg_values(
         ),
         (None, "invitation_id"): first(Invitation),
         (None, "token_id"): api_token,
+        ("engagement", "action"): lambda: "hide",
         ("strategy", "cycle_id"): lambda: (
             Cycle.objects.get(workspace=workspace, status="active").pk
         ),

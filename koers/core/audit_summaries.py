@@ -316,6 +316,15 @@ SUMMARIES: tuple[Summary, ...] = (
         "filled the social media policy from the public-body template",
         _("filled the social media policy from the public-body template"),
     ),
+    S("strategy.audience_add", "added audience {name}", _("added audience %(name)s")),
+    S("strategy.audience_remove", "removed audience {name}", _("removed audience %(name)s")),
+    S(
+        "strategy.costs",
+        "updated the costs and the value of results",
+        _("updated the costs and the value of results"),
+    ),
+    S("api.token_create", "created API token {name}", _("created API token %(name)s")),
+    S("api.token_revoke", "revoked API token {name}", _("revoked API token %(name)s")),
     # notify: chat destinations and personal choices
     S(
         "notify.destination_create",

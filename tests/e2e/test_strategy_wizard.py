@@ -33,8 +33,9 @@ def test_wizard_in_dutch_ends_with_a_pdf_plan(page, screenshot, tmp_path):
 
     # 1. People
     expect(page.get_by_role("heading", name="1. Mensen")).to_be_visible()
-    page.get_by_label("Doelgroep en online gedrag").fill("Inwoners van Noord, vooral gezinnen.")
-    page.get_by_label("Doelgroep en online gedrag").press("Tab")  # change → HTMX autosave
+    notes = page.get_by_label("Online gedrag en notities voor alle doelgroepen")
+    notes.fill("Inwoners van Noord, vooral gezinnen.")
+    notes.press("Tab")  # change → HTMX autosave
     expect(page.get_by_text(re.compile("Automatisch opgeslagen om"))).to_be_visible()
     page.get_by_role("button", name="Opslaan en verder").click()
 

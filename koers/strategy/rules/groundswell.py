@@ -68,7 +68,10 @@ GROUNDSWELL_OBJECTIVES: Mapping[Objective, ObjectiveInfo] = {
                 "en": "Questions answered by the community",
                 "nl": "Vragen beantwoord door de community",
             },
-            {"en": "Deflected support contacts", "nl": "Voorkomen contacten met de klantenservice"},
+            {
+                "en": "Questions that no longer reach the contact centre",
+                "nl": "Vragen die het contactcentrum niet meer bereiken",
+            },
         ),
     ),
     Objective.EMBRACING: ObjectiveInfo(

@@ -242,14 +242,14 @@ def seen_items(use: ListeningUse) -> dict[str, Bilingual]:
         )
     if use.market_topics:
         seen["market_topics"] = _seen(
-            "Tracked topics beyond the own brand: {n}.",
-            "Gevolgde onderwerpen naast het eigen merk: {n}.",
+            "Tracked topics beyond the own organisation: {n}.",
+            "Gevolgde onderwerpen naast de eigen organisatie: {n}.",
             n=use.market_topics,
         )
     if use.sov_brand_topics and use.sov_competitor_topics:
         seen[SHARE_OF_VOICE_ITEM] = _seen(
-            "Share of voice over brand topics ({b}) and competitor topics ({c}).",
-            "Share of voice over merkonderwerpen ({b}) en concurrentonderwerpen ({c}).",
+            "Share of voice over own topics ({b}) and topics of others ({c}).",
+            "Share of voice over eigen onderwerpen ({b}) en onderwerpen van anderen ({c}).",
             b=use.sov_brand_topics,
             c=use.sov_competitor_topics,
         )

@@ -34,7 +34,7 @@ def test_topics_alerts_and_the_policy_tick_items_and_lift_the_stage(client_for, 
 
     page = client_for(anna).get(url("maturity", cycle)).content.decode()
     assert "koers ziet: Trefwoordsignalen ingesteld: 1." in page
-    assert "Share of voice over merkonderwerpen (1) en concurrentonderwerpen (1)." in page
+    assert "Share of voice over eigen onderwerpen (1) en onderwerpen van anderen (1)." in page
     # Stage 2 needs the own accounts checked daily, which koers can't see yet.
     assert "Huidige fase: 1 van 5" in page
     assert 'href="/w/acme/calendar/channels/"' in page

@@ -109,7 +109,7 @@ def test_seen_items_lift_the_stage_like_ticks() -> None:
                        policy_response_times=True, policy_escalation=True)  # fmt: skip
     assert assess_maturity(set(seen_items(use))).current_stage == 2
     assert seen_items(ListeningUse(market_topics=4))["market_topics"]["nl"] == (
-        "Gevolgde onderwerpen naast het eigen merk: 4."
+        "Gevolgde onderwerpen naast de eigen organisatie: 4."
     )
 
 
