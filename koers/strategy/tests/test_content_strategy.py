@@ -139,5 +139,5 @@ def test_roos_page_draws_the_rose_with_state_owner_and_hours(client_for, anna, d
     page = client_for(anna).get(url("roos", duinwijk)).content.decode()
     assert 'class="roos-chart"' in page
     assert page.count('data-state="active"') == 4
-    assert "Teamleider KCC" in page and "24 u/week" in page
+    assert "Teamleider KCC" in page and "24 uur/week" in page
     assert url("roi", duinwijk) in page

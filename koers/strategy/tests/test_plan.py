@@ -87,7 +87,7 @@ PARTS = {
     "nl": [
         "Doelgroepen", "Gezinnen in Zeezijde", "Voorbeelden van meetpunten", "De 1%-regel",
         "Van de 48.000 mensen", "Kosten en ROI", "Gepland: de streefwaarden van de doelstellingen",
-        "-79,2%", "Organiseren", "Teamleider KCC", "24 u/week",
+        "-79,2%", "Organiseren", "Teamleider KCC", "24 uur/week",
     ],
     "en": [
         "Target audiences", "Gezinnen in Zeezijde", "Example metrics", "The 1 % rule",
