@@ -26,6 +26,20 @@ schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_params={})).
 schema.app = get_wsgi_application()
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Like Django's test client: a request's end must not close the test's own database
+    connection (on PostgreSQL that would end the test's transaction and every later request)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def contract_token(db, settings, token_for, anna, acme, bolt_world):
     """Anna's owner token in Acme, with Acme's and Bolt's worlds stored (ids collide in
