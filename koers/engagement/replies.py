@@ -34,6 +34,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koers.core import neterrors
 from koers.core.actions import audit
 from koers.core.crypto import DecryptionError
 from koers.engagement import actions, linkedin, meta
@@ -185,7 +186,7 @@ def _validate(reply: Reply, publisher: Publisher | None) -> None:
     except (NetworkError, DecryptionError):
         return
     if problems:
-        raise ValidationError(" ".join(p.message for p in problems))
+        raise ValidationError(" ".join(neterrors.translate(p.message) for p in problems))
 
 
 def _enqueue(reply_id: int) -> None:

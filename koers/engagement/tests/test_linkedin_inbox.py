@@ -189,3 +189,29 @@ def test_a_revoked_token_marks_the_page_broken_in_dutch_and_stores_nothing(page,
     asked = len(fake.requests)
     assert linkedin.poll_all() == 0
     assert len(fake.requests) == asked
+
+
+def test_a_linkedin_comment_is_answered_from_its_page_in_dutch(client, anna, acme, page, fake, org):
+    from django.urls import reverse
+
+    post = fake.add_post(org, "Nieuwe openingstijden")
+    comment = fake.add_comment(post, "Ook op zondag?")
+    linkedin.poll_all()
+    item = InboxItem.objects.get()
+    client.force_login(anna)
+    address = reverse("engagement:item", kwargs={"slug": acme.slug, "item_id": item.pk})
+    html = client.get(address, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Ook op zondag?" in html and "Reactie<" in html
+    assert "Gemeente Koers op LinkedIn" in html and "Reactie verbergen" not in html
+
+    send = reverse("engagement:reply", kwargs={"slug": acme.slug, "item_id": item.pk})
+    too_long = client.post(
+        send, {"channel": page.pk, "text": "a" * 1251}, HTTP_ACCEPT_LANGUAGE="nl"
+    )
+    assert "Een reactie op LinkedIn heeft hooguit 1250 tekens." in too_long.content.decode()
+    assert Reply.objects.count() == 0
+
+    client.post(send, {"channel": page.pk, "text": "Ja, van 12 tot 17 uur."})
+    reply = Reply.objects.get()
+    assert reply.channel == page and reply.in_reply_to == comment
+    assert reply.state == ReplyState.QUEUED
