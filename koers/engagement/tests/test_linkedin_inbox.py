@@ -3,6 +3,8 @@ into inbox items once; replies as the page exactly once against the rude fake Li
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.utils import translation
 
@@ -215,3 +217,23 @@ def test_a_linkedin_comment_is_answered_from_its_page_in_dutch(client, anna, acm
     reply = Reply.objects.get()
     assert reply.channel == page and reply.in_reply_to == comment
     assert reply.state == ReplyState.QUEUED
+
+
+def test_a_rate_limited_reply_waits_for_retry_after_and_goes_out_once(anna, page, fake, org):
+    from django.utils import timezone
+
+    post = fake.add_post(org, "Verkiezingen")
+    comment = fake.add_comment(post, "Waar kan ik stemmen?")
+    linkedin.poll_all()
+    reply = replies.compose(InboxItem.objects.get(), anna, channel=page, text="In het stadhuis.")
+    fake.ratelimit_next(1, "/rest/socialActions/", retry_after=120)
+
+    assert replies.send(reply.pk, worker="test") == "retry"
+
+    reply.refresh_from_db()
+    assert reply.state == ReplyState.RETRY and "rate limit" in reply.error
+    assert reply.next_try_at >= timezone.now() + timedelta(seconds=110)
+    assert fake.replies_to(comment) == []
+    Reply.objects.filter(pk=reply.pk).update(next_try_at=timezone.now())
+    assert replies.send(reply.pk, worker="test") == "sent"
+    assert [a["message"]["text"] for a in fake.replies_to(comment)] == ["In het stadhuis."]
