@@ -181,6 +181,10 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[], str]]] = [
         lambda: _("LinkedIn gave no access token: %(reason)s."),
     ),
     (
+        r"A LinkedIn comment has at most (?P<count>\d+) characters\.",
+        lambda: _("A LinkedIn comment has at most %(count)s characters."),
+    ),
+    (
         r"Jetstream unreachable after (?P<count>\d+) attempts\.",
         lambda: _("Jetstream unreachable after %(count)s attempts."),
     ),

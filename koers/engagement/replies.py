@@ -34,9 +34,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koers.core import neterrors
 from koers.core.actions import audit
 from koers.core.crypto import DecryptionError
-from koers.engagement import actions, meta
+from koers.engagement import actions, linkedin, meta
 from koers.engagement.models import InboxItem, Reply, ReplyState, Status
 from koers.networks import catalog
 from koers.networks.base import (
@@ -65,8 +66,9 @@ ACTIVE = (
     ReplyState.SENT,
 )
 #: Networks koers can answer on: their adapters can reply and bring messages into the inbox
-#: (declared capabilities), and the Meta inbox's comment and message replies
-#: (``koers.engagement.meta``; WhatsApp has no publishing adapter).
+#: (declared capabilities), the Meta inbox's comment and message replies
+#: (``koers.engagement.meta``; WhatsApp has no publishing adapter) and LinkedIn's comment
+#: replies (``koers.engagement.linkedin``; a LinkedIn post can't reply to a post).
 REPLY_NETWORKS = tuple(
     dict.fromkeys(
         [
@@ -74,7 +76,7 @@ REPLY_NETWORKS = tuple(
             for n in catalog.networks()
             if (c := catalog.capabilities(n)) and c.inbox and c.can_publish("reply")
         ]
-        + ["facebook", "instagram", "whatsapp"]
+        + ["facebook", "instagram", "whatsapp", "linkedin"]
     )
 )
 
@@ -99,7 +101,7 @@ def reply_target(item: InboxItem, channel: Channel) -> str:
     mention = item.mention
     if meta.is_meta(channel):
         return meta.reply_target(item)
-    if channel.network == "bluesky":
+    if channel.network in ("bluesky", "linkedin"):  # the post's / comment's URI or URN
         return mention.remote_id
     uri = urlsplit(mention.remote_id)
     if uri.netloc.lower() == urlsplit(channel.endpoint).netloc.lower():
@@ -166,9 +168,12 @@ def compose(
 
 
 def _publisher(reply: Reply) -> Publisher:
-    """Meta channels answer comments and messages (not page posts): their own replier."""
+    """Meta and LinkedIn channels answer comments and messages (not page posts): their own
+    repliers."""
     if meta.is_meta(reply.channel):
         return meta.replier_for(reply)  # type: ignore[return-value]
+    if reply.channel.network == "linkedin":
+        return linkedin.replier_for(reply)
     return publisher_for(reply.channel)
 
 
@@ -181,7 +186,7 @@ def _validate(reply: Reply, publisher: Publisher | None) -> None:
     except (NetworkError, DecryptionError):
         return
     if problems:
-        raise ValidationError(" ".join(p.message for p in problems))
+        raise ValidationError(" ".join(neterrors.translate(p.message) for p in problems))
 
 
 def _enqueue(reply_id: int) -> None:

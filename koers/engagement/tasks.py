@@ -68,3 +68,12 @@ def poll_meta_comments() -> int:
     from koers.engagement import meta
 
     return meta.poll_all() if settings.KOERS_META_POLL else 0
+
+
+@periodic(every=timedelta(minutes=10))
+@task(queue_name="engagement")
+def poll_linkedin_inbox() -> int:
+    """Comments on LinkedIn pages' posts and mentions of the pages (LinkedIn is polled)."""
+    from koers.engagement import linkedin
+
+    return linkedin.poll_all()

@@ -87,7 +87,7 @@ CAPABILITIES = Capabilities(
     publish=frozenset(
         {"text", "link", "image", "images", "document", "video", "first_comment", "carousel"}
     ),
-    inbox=frozenset(),
+    inbox=frozenset({"comment", "mention"}),
     metrics=frozenset({"post", "account", "impressions", "reach"}),
     listen="none",
     limits=LIMITS,
@@ -97,6 +97,7 @@ CAPABILITIES = Capabilities(
         "Editing the media of a published post.",
         "Scheduling a post on LinkedIn itself (koers sends it at the planned time).",
         "Mixing images, a video and a document in one post.",
+        "Direct messages to or from the page (LinkedIn's API has none for pages).",
     ),
 )
 #: Posts per page when ``lookup`` reads the organisation's posts (the finder's maximum is 100).
@@ -114,6 +115,8 @@ _SCOPES = (
     ("GET", "/rest/organizationalEntityShareStatistics", "rw_organization_admin"),
     ("GET", "/rest/networkSizes", "r_organization_followers"),
     ("GET", "/rest/organizationAcls", "rw_organization_admin"),
+    ("GET", "/rest/organizationalEntityNotifications", "rw_organization_admin"),
+    ("GET", "/rest/socialActions", "r_organization_social_feed"),
     ("GET", "/rest/organizations", "rw_organization_admin"),
     ("GET", "/rest/", "r_organization_social"),
     ("", "/rest/", "w_organization_social"),
@@ -570,43 +573,44 @@ class LinkedInPublisher(_LinkedInBase):
         urn = response.headers.get("x-restli-id") or ""
         if not urn:
             raise PermanentError("LinkedIn created no post id.", network=NETWORK)
-        return PublishResult(remote_id=urn, url=post_url(urn), published_at=datetime.now(UTC))
+        published_at = datetime.now(UTC)
+        if post.first_comment:
+            self.place_first_comment(urn, post.first_comment, since=published_at)
+        return PublishResult(remote_id=urn, url=post_url(urn), published_at=published_at)
 
     def comment(self, remote_id: str, text: str) -> str:
-        """Place a comment (the first comment) as the organisation; returns the comment URN."""
-        if grapheme_count(text) > MAX_COMMENT_CHARS:
-            raise PermanentError(
-                f"A LinkedIn comment has at most {MAX_COMMENT_CHARS} characters.", network=NETWORK
-            )
-        response = self._request(
-            "POST",
-            f"/rest/socialActions/{_encode(remote_id)}/comments",
-            json={
-                "actor": self.organization,
-                "object": remote_id,
-                "message": {"text": text},
-            },
-            write=True,
-        )
-        return str(response.headers.get("x-restli-id") or response.json().get("id") or "")
+        """Place a comment (the first comment) as the organisation; returns the comment URN.
+        Sent once; a lost answer raises :class:`UnknownOutcomeError`."""
+        from koers.networks.linkedin_inbox import send_comment
+
+        return send_comment(self, self.organization, remote_id, text)
 
     def comments(
         self, remote_id: str, *, page_size: int = 50, max_pages: int = 20
     ) -> list[dict[str, Any]]:
         """Every comment on the post (paged with ``start``/``count`` up to ``paging.total``)."""
-        found: list[dict[str, Any]] = []
-        for page in range(max_pages):
-            data = self._request(
-                "GET",
-                f"/rest/socialActions/{_encode(remote_id)}/comments",
-                query=f"start={page * page_size}&count={page_size}",
-            ).json()
-            elements = list(data.get("elements") or [])
-            found += elements
-            total = (data.get("paging") or {}).get("total")
-            if not elements or (total is not None and len(found) >= int(total)):
-                break
-        return found
+        from koers.networks.linkedin_inbox import read_comments
+
+        return [
+            {"urn": c.urn, "actor": c.actor, "message": {"text": c.text}, "object": c.post}
+            for c in read_comments(self, remote_id, page_size=page_size, max_pages=max_pages)
+        ]
+
+    def place_first_comment(
+        self, remote_id: str, text: str, *, since: datetime, look_first: bool = False
+    ) -> str | None:
+        """The first comment under a post that exists: placed exactly once (a lost answer is
+        checked against the post's comments before it is sent again). A failure is logged,
+        never a failed post: publishing again would make a second post."""
+        from koers.networks.linkedin_inbox import comment_once
+
+        try:
+            return comment_once(
+                self, self.organization, remote_id, text, since=since, look_first=look_first
+            )
+        except NetworkError as error:
+            logger.warning("first comment on %s failed: %s", remote_id, error.message)
+            return None
 
     def lookup(
         self,
@@ -662,6 +666,11 @@ class LinkedInPublisher(_LinkedInBase):
             return None
         urn = str(found["id"])
         created = found.get("publishedAt") or found.get("createdAt") or 0
+        if post.first_comment:
+            # The attempt whose answer was lost may have stopped before its first comment.
+            self.place_first_comment(
+                urn, post.first_comment, since=_ms_to_datetime(created), look_first=True
+            )
         return PublishResult(
             remote_id=urn, url=post_url(urn), published_at=_ms_to_datetime(created)
         )

@@ -29,6 +29,7 @@ from koers.core import neterrors
 from koers.core.access import get_workspace_for_member, workspace_view
 from koers.core.crypto import DecryptionError, decrypt, encrypt
 from koers.core.models import Role, Workspace
+from koers.networks import catalog
 from koers.networks.base import NetworkError
 from koers.publishing import actions, media_urls, oauth
 from koers.publishing.connect import Account, Flow, flow_for
@@ -37,6 +38,13 @@ from koers.publishing.models import Network, NetworkApp, Provider
 
 SESSION_KEY = "koers_connect"
 PENDING_SECONDS = 900
+
+
+def _fetches_media(provider: str) -> bool:
+    """True when a network connected through ``provider`` fetches media by URL (Instagram,
+    Threads), so koers' address must be public."""
+    found = (catalog.capabilities(n) for n in catalog.networks())
+    return any(c and c.provider == provider and c.needs_public_media_url for c in found)
 
 
 def _flow_or_404(provider: str) -> Flow:
@@ -199,7 +207,8 @@ def connect_start(request: HttpRequest, workspace: Workspace, provider: str) -> 
         "provider": provider,
         "label": Provider(provider).label,
         "features": flow.features,
-        "base_url_problem": media_urls.fetch_problem(),
+        # Only networks that fetch media from koers care about its public address.
+        "base_url_problem": media_urls.fetch_problem() if _fetches_media(provider) else "",
     }
     response = render(request, "publishing/connect_start.html", context)  # also after errors
     _allow_dialogs(response, flow, app)

@@ -53,6 +53,19 @@ FEATURES = (
         ),
     ),
     Feature(
+        key="inbox",
+        label=gettext_noop("Answer comments and mentions"),
+        scopes=(
+            "r_organization_social_feed",
+            "w_organization_social_feed",
+            "rw_organization_admin",
+        ),
+        explanation=gettext_noop(
+            "Read comments on the page's posts and posts that mention the page into the "
+            "inbox, and reply to them as the page. LinkedIn has no direct messages for pages."
+        ),
+    ),
+    Feature(
         key="measure",
         label=gettext_noop("Measure the page"),
         scopes=("r_organization_followers", "rw_organization_admin"),

@@ -74,6 +74,10 @@ def main() -> None:
     bluesky.add_post("anna.bsky.social", "Koers zetten met je social-media strategie")
     x.add_tweet("anna", "@koers Hoe laat gaan jullie vandaag open?")
     x_tokens = x.issue_tokens(ttl=365 * 86400)
+    # The LinkedIn inbox has something to show: a comment under a page post and a mention.
+    linkedin_post = linkedin.add_post(linkedin_page, "Het nieuwe zwembad is open")
+    linkedin.add_comment(linkedin_post, "Tot hoe laat is het zwembad open op zondag?")
+    linkedin.add_mention(linkedin_page, "Mooie opening van het zwembad door @Gemeente Koers")
     if args.hostile is not None:  # after seeding: the demo content is always there
         mastodon.faults = args.hostile
         bluesky.faults = args.hostile

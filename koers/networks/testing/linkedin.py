@@ -5,6 +5,9 @@
         publisher = LinkedInPublisher(server.token, org, api_base=server.url)
         server.expire_token()            # next calls → 401 "expired"
         server.fail_video_processing = True
+        server.add_comment(post_urn, "Wanneer?")      # a member comments under a post
+        server.add_mention(org, "Goed werk @Gemeente Koers")  # a member's post mentions it
+        server.consent = True            # the OAuth dialog asks before it approves
 
 Contract imitated (as LinkedIn documents it): every ``/rest/`` request needs
 ``LinkedIn-Version`` (missing → 400 ``VERSION_MISSING``, unknown → 426
@@ -14,12 +17,18 @@ gets 403 ``ACCESS_DENIED`` "Not enough permissions"; finders page with ``start``
 answer ``paging.total``; uploads go through initializeUpload → PUT (→ finalizeUpload for
 video, whose status stays ``PROCESSING`` for ``video_processing_polls`` reads, then
 ``AVAILABLE`` or ``PROCESSING_FAILED``); new posts and comments answer 201 with the URN in
-``x-restli-id``. ``/oauth/v2/authorization`` approves at once (redirects back with a code);
+``x-restli-id``. Comments list with ``start``/``count``/``paging.total``; a reply to a
+comment goes to ``/rest/socialActions/{comment URN}/comments`` with ``parentComment`` and is
+listed there (not under the post). ``/rest/organizationalEntityNotifications?q=criteria``
+answers the page's notifications (``SHARE_MENTION``: a member's post that mentions the page)
+within ``timeRange``. ``/oauth/v2/authorization`` approves at once (redirects back with a
+code), or with ``consent`` set shows a consent page whose "Allow" approves;
 ``/oauth/v2/accessToken`` exchanges codes and refresh tokens.
 """
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 import secrets
@@ -35,6 +44,8 @@ ALL_SCOPES = (
     "r_organization_social",
     "rw_organization_admin",
     "r_organization_followers",
+    "r_organization_social_feed",
+    "w_organization_social_feed",
 )
 _MEMBER = "urn:li:person:fakeMember1"
 
@@ -79,6 +90,8 @@ class FakeLinkedIn(FakeServer):
         self.assets: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, bytes] = {}
         self.followers: dict[str, int] = {}
+        self.notifications: list[dict[str, Any]] = []
+        self.consent = False
         self._ids = itertools.count(7_100_000_000_000_000_001)
 
     # -- seeding & knobs ------------------------------------------------------------------
@@ -124,6 +137,7 @@ class FakeLinkedIn(FakeServer):
         return [
             {"id": urn, "text": p["commentary"], "created_at": p["createdAt"]}
             for urn, p in self.posts.items()
+            if str(p.get("author", "")).startswith("urn:li:organization:")
         ]
 
     # -- routing --------------------------------------------------------------------------
@@ -178,7 +192,7 @@ class FakeLinkedIn(FakeServer):
                 65602,
             )
         needed = _scope_needed(request.method, path)
-        if needed not in known["scopes"]:
+        if not set(needed) & known["scopes"]:
             return _error(
                 403,
                 "ACCESS_DENIED",
@@ -211,6 +225,8 @@ class FakeLinkedIn(FakeServer):
                 return self._comments(method, match.group(1), query, request)
             if path == "/rest/organizationAcls" and method == "GET":
                 return self._acls(query)
+            if path == "/rest/organizationalEntityNotifications" and method == "GET":
+                return self._notifications(query)
             if path.startswith("/rest/organizations/") and method == "GET":
                 org = self.organizations.get(path.removeprefix("/rest/organizations/"))
                 if org is None:
@@ -371,47 +387,125 @@ class FakeLinkedIn(FakeServer):
             return Response(204, b"")
         return Response.json(self.posts[urn])
 
+    def _comment_target(self, urn: str) -> str | None:
+        """The post a comments URL is about (the post itself, or a comment's post)."""
+        if urn in self.posts:
+            return urn
+        match = re.fullmatch(r"urn:li:comment:\((.+),(\d+)\)", urn)
+        if match and any(c["commentUrn"] == urn for c in self.comments.get(match.group(1), [])):
+            return match.group(1)
+        return None
+
     def _comments(self, method: str, urn: str, query: dict[str, str], request: Request) -> Response:
-        if urn not in self.posts:
-            return _error(404, "NOT_FOUND", f"Post {urn} not found", 404)
-        comments = self.comments[urn]
+        post = self._comment_target(urn)
+        if post is None:
+            return _error(404, "NOT_FOUND", f"Entity {urn} not found", 404)
+        parent = urn if urn != post else ""
         if method == "POST":
             body = request.json() or {}
             text = str((body.get("message") or {}).get("text") or "")
             if not text:
                 return _error(422, "UNPROCESSABLE_ENTITY", "/message/text :: field is required")
-            comment_id = str(next(self._ids))
-            comment_urn = f"urn:li:comment:({urn},{comment_id})"
-            comments.append(
-                {
-                    "id": comment_id,
-                    "$URN": comment_urn,
-                    "actor": body.get("actor"),
-                    "object": urn,
-                    "message": {"text": text},
-                    "created": {"time": _now_ms()},
-                }
-            )
+            if str(body.get("parentComment") or "") != parent:
+                return _error(
+                    400, "ILLEGAL_ARGUMENT", "parentComment must name the comment in the path"
+                )
+            if str(body.get("object") or "") != post:
+                return _error(400, "ILLEGAL_ARGUMENT", "object must be the post commented on")
+            comment_urn = self._new_comment(post, text, str(body.get("actor") or ""), parent)
             return Response(201, b"", {"x-restli-id": comment_urn})
+        listed = [c for c in self.comments[post] if c.get("parentComment", "") == parent]
         start, count = int(query.get("start", 0)), min(int(query.get("count", 10)), 100)
         return Response.json(
             {
-                "elements": comments[start : start + count],
-                "paging": {"start": start, "count": count, "total": len(comments)},
+                "elements": listed[start : start + count],
+                "paging": {"start": start, "count": count, "total": len(listed)},
             }
         )
 
-    def add_comment(self, urn: str, text: str, actor: str = _MEMBER) -> None:
+    def _new_comment(
+        self, post: str, text: str, actor: str, parent: str = "", created_ms: int | None = None
+    ) -> str:
+        comment_id = str(next(self._ids))
+        comment_urn = f"urn:li:comment:({post},{comment_id})"
+        comment: dict[str, Any] = {
+            "id": comment_id,
+            "$URN": comment_urn,
+            "commentUrn": comment_urn,
+            "actor": actor,
+            "object": post,
+            "message": {"text": text, "attributes": []},
+            "created": {"actor": actor, "time": created_ms or _now_ms()},
+        }
+        if parent:
+            comment["parentComment"] = parent
+        self.comments[post].append(comment)
+        return comment_urn
+
+    def add_comment(
+        self, urn: str, text: str, actor: str = _MEMBER, *, created_ms: int | None = None
+    ) -> str:
+        """A member's comment under post ``urn`` (or under comment ``urn``: a reply)."""
         with self._lock:
-            self.comments[urn].append(
+            post = self._comment_target(urn)
+            if post is None:
+                raise KeyError(urn)
+            return self._new_comment(post, text, actor, urn if urn != post else "", created_ms)
+
+    def replies_to(self, comment_urn: str) -> list[dict[str, Any]]:
+        post = self._comment_target(comment_urn) or ""
+        return [c for c in self.comments.get(post, []) if c.get("parentComment") == comment_urn]
+
+    def add_mention(
+        self, org_id: str, text: str, *, author: str = _MEMBER, created_ms: int | None = None
+    ) -> str:
+        """A member's post that @-mentions the page, and the page's SHARE_MENTION
+        notification about it; returns the post's URN."""
+        org = f"urn:li:organization:{org_id}"
+        name = self.organizations.get(org_id, {}).get("localizedName", org_id)
+        commentary = text.replace(f"@{name}", f"@[{name}]({org})")
+        with self._lock:
+            urn = self._create_post(
+                {"author": author, "commentary": commentary}, created_ms=created_ms
+            )
+            stamp = self.posts[urn]["createdAt"]
+            self.notifications.append(
                 {
-                    "id": str(next(self._ids)),
-                    "actor": actor,
-                    "object": urn,
-                    "message": {"text": text},
-                    "created": {"time": _now_ms()},
+                    "notificationId": next(self._ids) % 10_000_000,
+                    "organizationalEntity": org,
+                    "action": "SHARE_MENTION",
+                    "sourcePost": urn,
+                    "generatedActivity": urn,
+                    "decoratedGeneratedActivity": {"share": {"owner": author, "entity": urn}},
+                    "lastModifiedAt": stamp,
                 }
             )
+        return urn
+
+    def _notifications(self, query: dict[str, str]) -> Response:
+        if query.get("q") != "criteria" or not query.get("organizationalEntity"):
+            return _error(
+                400, "ILLEGAL_ARGUMENT", "q=criteria and organizationalEntity are required"
+            )
+        actions = set(_list_param(query.get("actions", "")))
+        window = re.fullmatch(r"\(start:(\d+),end:(\d+)\)", unquote(query.get("timeRange", "")))
+        if not actions or window is None:
+            return _error(400, "ILLEGAL_ARGUMENT", "actions and timeRange are required")
+        first, last = int(window.group(1)), int(window.group(2))
+        found = [
+            n
+            for n in self.notifications
+            if n["organizationalEntity"] == query["organizationalEntity"]
+            and n["action"] in actions
+            and first <= n["lastModifiedAt"] <= last
+        ]
+        start, count = int(query.get("start", 0)), min(int(query.get("count", 10)), 100)
+        return Response.json(
+            {
+                "elements": found[start : start + count],
+                "paging": {"start": start, "count": count, "total": len(found)},
+            }
+        )
 
     def _share_statistics(self, query: dict[str, str]) -> Response:
         org = query.get("organizationalEntity", "")
@@ -468,6 +562,8 @@ class FakeLinkedIn(FakeServer):
     # -- OAuth ----------------------------------------------------------------------------
     def _authorize(self, request: Request) -> Response:
         query = {k: v[-1] for k, v in request.query.items()}
+        if self.consent and request.method == "GET" and query.get("client_id") == self.client_id:
+            return _consent_page(request, query)
         if query.get("client_id") != self.client_id or query.get("response_type") != "code":
             return Response(
                 400, b"<h1>Invalid client_id or response_type</h1>", {"Content-Type": "text/html"}
@@ -544,6 +640,22 @@ class FakeLinkedIn(FakeServer):
         )
 
 
+def _consent_page(request: Request, query: dict[str, str]) -> Response:
+    """LinkedIn's "allow this app" page: Allow posts the same request back (and approves)."""
+    scopes = "".join(f"<li>{html.escape(s)}</li>" for s in query.get("scope", "").split())
+    fields = "".join(
+        f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
+        for k, v in query.items()
+    )
+    page = (
+        "<!doctype html><html lang=en><title>LinkedIn</title><h1>Allow access</h1>"
+        f"<p>The app wants to:</p><ul>{scopes}</ul>"
+        f'<form method="post" action="/oauth/v2/authorization?{html.escape(urlencode(query))}">'
+        f'{fields}<button type="submit">Allow</button></form></html>'
+    )
+    return Response(200, page.encode(), {"Content-Type": "text/html; charset=utf-8"})
+
+
 def _list_param(value: str) -> list[str]:
     """``List(a,b)`` (Rest.li 2.0) → ``[a, b]``."""
     value = unquote(value)
@@ -552,18 +664,21 @@ def _list_param(value: str) -> list[str]:
     return [value] if value else []
 
 
-def _scope_needed(method: str, path: str) -> str:
+def _scope_needed(method: str, path: str) -> tuple[str, ...]:
+    """The scopes of which a call needs one (comments: the social or the social-feed one)."""
     if path.startswith(
         (
             "/rest/organizationAcls",
             "/rest/organizations/",
             "/rest/organizationalEntityShareStatistics",
             "/rest/organizationalEntityFollowerStatistics",
+            "/rest/organizationalEntityNotifications",
         )
     ):
-        return "rw_organization_admin"
+        return ("rw_organization_admin",)
     if path.startswith("/rest/networkSizes"):
-        return "r_organization_followers"
+        return ("r_organization_followers",)
+    feed = path.startswith("/rest/socialActions/")
     if method == "GET":
-        return "r_organization_social"
-    return "w_organization_social"
+        return ("r_organization_social", "r_organization_social_feed")[: 2 if feed else 1]
+    return ("w_organization_social", "w_organization_social_feed")[: 2 if feed else 1]

@@ -109,3 +109,57 @@ def test_under_a_seeded_hostile_linkedin_every_post_exists_exactly_once(
     assert len({d.remote_id for d in deliveries}) == len(deliveries)
     assert _texts(fake) == Counter(d.item.text for d in deliveries)
     assert sum(fake.injected.values()) > 3  # the network really was hostile
+
+
+def _page_comments(fake: FakeLinkedIn, org_urn: str) -> list[tuple[str, str]]:
+    return [
+        (post, c["message"]["text"])
+        for post, comments in fake.comments.items()
+        for c in comments
+        if c["actor"] == org_urn
+    ]
+
+
+def test_the_first_comment_dropped_after_receipt_is_placed_once(plan, page, fake) -> None:
+    item = plan([page], text="Open dag op het stadhuis", first_comment="Aanmelden: koers.example")
+    dispatch.queue_due(now=item.scheduled_at + timedelta(minutes=1))
+    delivery = item.deliveries.get()
+    fake.drop_next(1, "/rest/socialActions/")
+
+    assert dispatch.publish_delivery(delivery.pk) == "published"
+
+    delivery.refresh_from_db()
+    org_urn = page.extra["organization"]
+    assert _page_comments(fake, org_urn) == [(delivery.remote_id, "Aanmelden: koers.example")]
+    assert sum(1 for r in fake.requests if r.method == "POST" and "/socialActions/" in r.path) == 1
+    assert _texts(fake)["Open dag op het stadhuis"] == 1
+
+
+def test_a_first_comment_refused_with_503_is_placed_on_the_second_try(plan, page, fake) -> None:
+    item = plan([page], text="Nieuwe bibliotheek", first_comment="Openingstijden in de reacties")
+    dispatch.queue_due(now=item.scheduled_at + timedelta(minutes=1))
+    delivery = item.deliveries.get()
+    fake.fail_next(1, status=503, path_prefix="/rest/socialActions/")
+
+    assert dispatch.publish_delivery(delivery.pk) == "published"
+
+    delivery.refresh_from_db()
+    assert _page_comments(fake, page.extra["organization"]) == [
+        (delivery.remote_id, "Openingstijden in de reacties")
+    ]
+
+
+def test_after_a_lost_post_answer_the_first_comment_is_placed_once(plan, page, fake) -> None:
+    item = plan([page], text="Sportpark heropend", first_comment="Foto's volgen")
+    dispatch.queue_due(now=item.scheduled_at + timedelta(minutes=1))
+    delivery = item.deliveries.get()
+    # The post is created but its answer is lost: the comment was never sent by that try.
+    fake.drop_next(1, "/rest/posts")
+
+    assert dispatch.publish_delivery(delivery.pk) == "published"
+
+    delivery.refresh_from_db()
+    assert _texts(fake)["Sportpark heropend"] == 1
+    assert _page_comments(fake, page.extra["organization"]) == [
+        (delivery.remote_id, "Foto's volgen")
+    ]
