@@ -156,7 +156,7 @@ CAPABILITIES_BY_NETWORK: dict[str, Capabilities] = {
         network="instagram",
         label="Instagram",
         publish=frozenset({"image", "carousel", "reel", "first_comment"}),
-        inbox=frozenset({"comment", "mention"}),
+        inbox=frozenset({"comment", "mention", "direct_message"}),
         metrics=frozenset({"post", "account", "reach", "impressions", "video_views"}),
         listen="none",
         limits=INSTAGRAM_LIMITS,
@@ -196,7 +196,11 @@ SENTENCES = {
     "processing": "Meta could not process the video",
     "unavailable": "Meta is unavailable",
     "refused": "Meta refused the request",
+    "window": "the 24-hour window to answer this person has passed",
+    "unknown_object": "Meta knows no object with this id, or the token may not see it",
 }
+#: Send API subcodes for "sent outside of allowed window" (Messenger, Instagram).
+_WINDOW_SUBCODES = {2018278, 2534022}
 _RATE_CODES = {4, 17, 32, 613, 80001, 80002, 80004, 80005, 80006, 80008, 80014}
 
 
@@ -253,6 +257,9 @@ def classify(
     if code == 190 or error.get("type") == "OAuthException" and code in (102, 2500):
         key = {463: "expired", 460: "password"}.get(int(subcode or 0), "token")
         return AuthError(_sentence(label, key, code, subcode), network=network, status=status)
+    if code == 10 and subcode in _WINDOW_SUBCODES:
+        # Not a missing permission: the person's last message is too old (nothing to fix).
+        return PermanentError(_sentence(label, "window", code, subcode), network=network)
     if code == 10 or (isinstance(code, int) and 200 <= code <= 299):
         return AuthError(
             _sentence(label, "permission", code, subcode), network=network, status=status
@@ -282,6 +289,8 @@ def classify(
         return RetryableError(
             _sentence(label, "unavailable", code, subcode), network=network, status=status
         )
+    if code == 100 and subcode == 33:
+        return PermanentError(_sentence(label, "unknown_object", code, subcode), network=network)
     if code == 100:
         return PermanentError(_sentence(label, "invalid", code, subcode), network=network)
     return PermanentError(_sentence(label, "refused", code, subcode), network=network)

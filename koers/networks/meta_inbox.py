@@ -1,4 +1,5 @@
-"""The Meta inbox on the wire: webhook signatures and payloads, comment replies, Messenger.
+"""The Meta inbox on the wire: webhook signatures and payloads, comment replies, Messenger,
+Instagram direct messages and WhatsApp.
 
 No Django here (the endpoint and the inbox items live in :mod:`koers.engagement.meta`).
 
@@ -9,9 +10,10 @@ No Django here (the endpoint and the inbox items live in :mod:`koers.engagement.
 * Replies: a Facebook comment is answered with ``POST /{comment-id}/comments``, an Instagram
   comment with ``POST /{ig-comment-id}/replies``, a Messenger conversation with the Send API
   ``POST /{page-id}/messages`` (``messaging_type=RESPONSE``, only within 24 hours of the
-  person's last message). The Graph API has no idempotency key: a lost answer is an unknown
-  outcome, resolved by listing the comment's replies (or the conversation's messages) since
-  the attempt and matching the text.
+  person's last message); an Instagram direct message the same way with ``POST
+  /{ig-user-id}/messages`` (the Page token, the person's Instagram-scoped id). The Graph API
+  has no idempotency key: a lost answer is an unknown outcome, resolved by listing the
+  comment's replies (or the conversation's messages) since the attempt and matching the text.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ from koers.networks.text import grapheme_count
 #: Messenger's standard messaging window: a Page may answer within 24 h of the last message.
 MESSAGING_WINDOW = timedelta(hours=24)
 MESSENGER_MAX_CHARS = 2000
+#: Instagram direct messages: at most 1000 characters of text (Meta: "1000 bytes or less").
+INSTAGRAM_DM_MAX_CHARS = 1000
 #: How long a WhatsApp lookup waits for the message's status webhook before concluding the
 #: message was not sent.
 STATUS_WAIT = timedelta(minutes=10)
@@ -197,32 +201,50 @@ class CommentReplier:
 
 
 class MessengerSender:
-    """Answers one person (their page-scoped id) in the Page's Messenger conversation."""
+    """Answers one person in a Page's Messenger conversation (their page-scoped id) or, with
+    ``network="instagram"``, in an Instagram professional account's direct messages (their
+    Instagram-scoped id): the Send API ``POST /{account}/messages`` with the Page token, only
+    within 24 hours of the person's last message."""
 
-    network = "facebook"
-
-    def __init__(self, page_id: str, graph: GraphClient, *, last_message_at: datetime) -> None:
+    def __init__(
+        self,
+        page_id: str,
+        graph: GraphClient,
+        *,
+        last_message_at: datetime,
+        network: str = "facebook",
+    ) -> None:
         self.page_id = page_id
         self.graph = graph
         self.last_message_at = last_message_at
+        self.network = network
+
+    @property
+    def _product(self) -> str:
+        return "Messenger" if self.network == "facebook" else "Instagram"
+
+    @property
+    def _max_chars(self) -> int:
+        return MESSENGER_MAX_CHARS if self.network == "facebook" else INSTAGRAM_DM_MAX_CHARS
 
     def window_open(self, now: datetime | None = None) -> bool:
         return (now or datetime.now(UTC)) - self.last_message_at < MESSAGING_WINDOW
 
     def limits(self) -> Limits:
-        return FACEBOOK_LIMITS
+        return FACEBOOK_LIMITS if self.network == "facebook" else INSTAGRAM_LIMITS
 
     def validate(self, post: OutgoingPost) -> list[Problem]:
-        if grapheme_count(post.text) > MESSENGER_MAX_CHARS:
+        if grapheme_count(post.text) > self._max_chars:
             return [
-                Problem("too_long", f"A message can have at most {MESSENGER_MAX_CHARS} characters.")
+                Problem("too_long", f"A message can have at most {self._max_chars} characters.")
             ]
         return []
 
     def publish(self, post: OutgoingPost, idempotency_key: str) -> PublishResult:
         if not self.window_open():
             raise PermanentError(
-                "Messenger allows a reply only within 24 hours of the person's last message.",
+                f"{self._product} allows a reply only within 24 hours of the person's last "
+                "message.",
                 network=self.network,
             )
         answer = self.graph.post(
@@ -244,12 +266,12 @@ class MessengerSender:
         since: datetime,
         exclude: frozenset[str] = frozenset(),
     ) -> PublishResult | None:
-        """The Page's own messages in the conversation with the person since the attempt."""
+        """The account's own messages in the conversation with the person since the attempt."""
         not_before = since - LOOKUP_CLOCK_SKEW
         wanted = _fingerprint(post.text)
         body = self.graph.get(
             f"{self.page_id}/conversations",
-            platform="messenger",
+            platform="messenger" if self.network == "facebook" else "instagram",
             user_id=post.in_reply_to,
             fields="messages.limit(50){id,message,created_time,from}",
         )
@@ -265,6 +287,54 @@ class MessengerSender:
                 ):
                     return PublishResult(remote_id=str(message["id"]), url="", published_at=created)
         return None
+
+
+@dataclass(frozen=True)
+class DirectMessage:
+    """One message a person sent to the account (read by the polling fallback)."""
+
+    mid: str
+    sender_id: str
+    sender_name: str
+    text: str
+    created_at: datetime
+    has_attachment: bool = False
+
+
+def instagram_messages(
+    graph: GraphClient, ig_user_id: str, *, conversations: int = 25, per_conversation: int = 20
+) -> list[DirectMessage]:
+    """The people's messages in the account's most recent Instagram conversations
+    (``GET /{ig-user-id}/conversations?platform=instagram`` with their ``messages``; Meta
+    returns the 20 newest messages of a conversation), oldest first. The account's own
+    messages are left out."""
+    body = graph.get(
+        f"{ig_user_id}/conversations",
+        platform="instagram",
+        limit=conversations,
+        fields=(
+            f"id,updated_time,messages.limit({per_conversation})"
+            "{id,created_time,from,to,message,attachments}"
+        ),
+    )
+    found: list[DirectMessage] = []
+    for conversation in (body or {}).get("data") or []:
+        for message in (conversation.get("messages") or {}).get("data") or []:
+            sender = message.get("from") or {}
+            sender_id = str(sender.get("id") or "")
+            if not sender_id or sender_id == ig_user_id or not message.get("id"):
+                continue
+            found.append(
+                DirectMessage(
+                    mid=str(message["id"]),
+                    sender_id=sender_id,
+                    sender_name=str(sender.get("username") or ""),
+                    text=str(message.get("message") or ""),
+                    created_at=_when(message.get("created_time")),
+                    has_attachment=bool((message.get("attachments") or {}).get("data")),
+                )
+            )
+    return sorted(found, key=lambda m: m.created_at)
 
 
 class WhatsAppSender:

@@ -79,6 +79,15 @@ FEATURES = (
         ),
     ),
     Feature(
+        "instagram_messages",
+        gettext_noop("Instagram direct messages"),
+        ("instagram_manage_messages", "instagram_basic", "pages_show_list"),
+        gettext_noop(
+            "Receive and answer the Instagram account's direct messages in the inbox "
+            "(instagram_manage_messages)."
+        ),
+    ),
+    Feature(
         "threads",
         gettext_noop("Publish on Threads"),
         ("threads_basic", "threads_content_publish"),

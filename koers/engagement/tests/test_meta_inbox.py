@@ -3,8 +3,6 @@ replies on Meta channels exactly once against the rude fake Graph API."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 from datetime import timedelta
@@ -15,132 +13,15 @@ from django.utils import timezone, translation
 
 from koers.engagement import meta, replies
 from koers.engagement.models import InboxItem, Kind, MetaEvent, MetaEventState, Reply, Status
+from koers.engagement.tests.metahooks import (
+    URL,
+    V,
+    _feed,
+    _messenger,
+    _post,
+    _process_all,
+)
 from koers.listening.models import Mention
-from koers.networks.meta import GRAPH_VERSION
-from koers.networks.testing.meta_inbox import FakeMetaInbox
-from koers.publishing import actions
-from koers.publishing.connect import Account
-
-V = f"/{GRAPH_VERSION}"
-SECRET = "app-secret-123"
-URL = "/hooks/meta/"
-
-
-@pytest.fixture
-def graph(settings):
-    with FakeMetaInbox() as fake:
-        fake.fetch_media = False
-        settings.KOERS_META_URL = fake.url
-        yield fake
-
-
-@pytest.fixture
-def page(graph):
-    return graph.add_page("Gemeente Zonnedal", instagram="zonnedal")
-
-
-@pytest.fixture
-def app(acme, anna, graph):
-    return actions.save_network_app(
-        acme,
-        anna,
-        provider="meta",
-        client_id=graph.client_id,
-        client_secret=SECRET,
-        extra_secrets={"verify_token": "verify-me-please"},
-    )
-
-
-@pytest.fixture
-def channels(acme, anna, graph, page, app):
-    common = {"endpoint": graph.url, "access_token": page.token}
-    facebook, instagram = actions.connect_oauth_channels(
-        acme,
-        anna,
-        [
-            Account(
-                "facebook", page.page_id, page.name, "", extra={"page_id": page.page_id}, **common
-            ),
-            Account(
-                "instagram",
-                page.instagram_id,
-                "Zonnedal",
-                page.instagram_username,
-                extra={"ig_user_id": page.instagram_id, "page_id": page.page_id},
-                **common,
-            ),
-        ],
-    )
-    return facebook, instagram
-
-
-def _sign(body: bytes, secret: str = SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def _post(client, payload, *, secret: str = SECRET, signature: str | None = None):
-    body = json.dumps(payload).encode()
-    headers = {}
-    if signature is None:
-        headers["HTTP_X_HUB_SIGNATURE_256"] = _sign(body, secret)
-    elif signature:
-        headers["HTTP_X_HUB_SIGNATURE_256"] = signature
-    return client.post(URL, data=body, content_type="application/json", **headers)
-
-
-def _feed(page_id: str, comment_id: str, *, verb: str = "add", message: str = "Wanneer?"):
-    """A Page ``feed`` change as Meta documents it (Webhooks for Pages, field feed)."""
-    return {
-        "object": "page",
-        "entry": [
-            {
-                "id": page_id,
-                "time": int(time.time()),
-                "changes": [
-                    {
-                        "field": "feed",
-                        "value": {
-                            "from": {"id": "9876543210", "name": "Jan Jansen"},
-                            "post": {"status_type": "mobile_status_update", "is_published": True},
-                            "message": message,
-                            "post_id": f"{page_id}_111",
-                            "comment_id": comment_id,
-                            "created_time": int(time.time()),
-                            "item": "comment",
-                            "parent_id": f"{page_id}_111",
-                            "verb": verb,
-                        },
-                    }
-                ],
-            }
-        ],
-    }
-
-
-def _messenger(page_id: str, person: str, mid: str, text: str, *, age: float = 0):
-    return {
-        "object": "page",
-        "entry": [
-            {
-                "id": page_id,
-                "time": int(time.time() * 1000),
-                "messaging": [
-                    {
-                        "sender": {"id": person},
-                        "recipient": {"id": page_id},
-                        "timestamp": int((time.time() - age) * 1000),
-                        "message": {"mid": mid, "text": text},
-                    }
-                ],
-            }
-        ],
-    }
-
-
-def _process_all() -> list[str]:
-    return [
-        meta.process(pk) for pk in MetaEvent.objects.order_by("pk").values_list("pk", flat=True)
-    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -457,25 +338,6 @@ def _whatsapp_change(number: str, *, messages=None, statuses=None):
         "object": "whatsapp_business_account",
         "entry": [{"id": "WABA_ID", "changes": [{"field": "messages", "value": value}]}],
     }
-
-
-@pytest.fixture
-def whatsapp(acme, graph):
-    from koers.publishing.models import Channel
-
-    number, token = graph.add_whatsapp_number()
-    channel = Channel(
-        workspace=acme,
-        network="whatsapp",
-        name="Klantenservice",
-        endpoint=graph.url,
-        handle="",
-        account_id=number,
-        extra={"phone_number_id": number},
-    )
-    channel.set_secret(token)
-    channel.save()
-    return channel
 
 
 def test_a_whatsapp_message_becomes_an_item_and_the_reply_goes_out_once(

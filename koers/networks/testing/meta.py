@@ -62,6 +62,7 @@ ALL_SCOPES = (
     "instagram_content_publish",
     "instagram_manage_comments",
     "instagram_manage_insights",
+    "instagram_manage_messages",
     "read_insights",
     "business_management",
     "threads_basic",

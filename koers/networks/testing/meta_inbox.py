@@ -15,6 +15,13 @@ As Meta documents them:
   (JSON); outside the 24-hour window since the person's last message the answer is error 10,
   subcode 2018278 ("sent outside of allowed window"); an unknown person is error 100/2018001.
 * ``GET /{page-id}/conversations?user_id=`` lists the conversation with its ``messages``.
+* Instagram direct messages (Instagram Messaging, Page token): ``POST /{ig-user-id}/messages``
+  (``recipient`` = the person's IGSID, ``message``) needs ``instagram_manage_messages``;
+  outside the window the answer is error 10, subcode 2534022. ``GET
+  /{ig-user-id}/conversations?platform=instagram`` (optionally ``user_id``) lists the
+  conversations, newest first, each with its ``messages`` (``id``, ``created_time``,
+  ``from``/``to`` with ``username``, ``message``) newest first; ``platform`` is required.
+  :meth:`FakeMetaInbox.ig_user_wrote` adds a person's message (what the webhook announces).
 """
 
 from __future__ import annotations
@@ -43,6 +50,8 @@ class FakeMetaInbox(FakeGraph):
         #: WhatsApp business phone number ids; messages sent from them.
         self.wa_numbers: set[str] = set()
         self.wa_sent: list[dict[str, Any]] = []
+        #: (ig user id, person IGSID) → the conversation's messages, both directions.
+        self.ig_conversations: dict[tuple[str, str], list[dict[str, Any]]] = {}
         #: comment id → a comment elsewhere that @mentions an Instagram account.
         self.mentioned_comments: dict[str, dict[str, Any]] = {}
 
@@ -51,6 +60,37 @@ class FakeMetaInbox(FakeGraph):
 
     def sent_messages(self) -> list[dict[str, Any]]:
         return [m for msgs in self.messages.values() for m in msgs]
+
+    def ig_user_wrote(
+        self, ig_user_id: str, person: str, text: str, *, username: str = "", age_seconds: float = 0
+    ) -> str:
+        """A person's direct message to the Instagram account; returns its message id (the
+        ``mid`` the webhook carries too)."""
+        moment = time.time() - age_seconds
+        mid = f"aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOj{self._new_id()}"
+        self.ig_conversations.setdefault((ig_user_id, person), []).append(
+            {
+                "id": mid,
+                "message": text,
+                "from": {"id": person, "username": username or person},
+                "to": {"id": ig_user_id},
+                "created": moment,
+            }
+        )
+        self.last_user_message[(ig_user_id, person)] = max(
+            moment, self.last_user_message.get((ig_user_id, person), 0.0)
+        )
+        return mid
+
+    def ig_sent(self, ig_user_id: str) -> list[dict[str, Any]]:
+        """The account's own direct messages, oldest first."""
+        return [
+            m
+            for (account, _person), messages in self.ig_conversations.items()
+            if account == ig_user_id
+            for m in messages
+            if m["from"]["id"] == ig_user_id
+        ]
 
     def add_whatsapp_number(self) -> tuple[str, str]:
         """A business phone number id and a system-user token for it."""
@@ -129,6 +169,10 @@ class FakeMetaInbox(FakeGraph):
             return self._ok({"success": True})
         if len(parts) == 2 and parts[0] in self.wa_numbers and parts[1] == "messages":
             return self._whatsapp_send(params, parts[0])
+        if len(parts) == 2 and self._ig_account(parts[0]) and parts[1] == "messages":
+            return self._ig_send(params, parts[0])
+        if len(parts) == 2 and self._ig_account(parts[0]) and parts[1] == "conversations":
+            return self._ig_conversations(params, parts[0])
         if len(parts) == 2 and parts[0] in self.pages and parts[1] == "messages":
             return self._send(params, parts[0])
         if len(parts) == 2 and parts[0] in self.pages and parts[1] == "conversations":
@@ -177,6 +221,70 @@ class FakeMetaInbox(FakeGraph):
         message = {"id": f"m_{self._new_id()}", "message": text, "created": time.time()}
         self.messages.setdefault((page_id, person), []).append(message)
         return self._ok({"recipient_id": person, "message_id": message["id"]})
+
+    def _ig_send(self, params: dict[str, str], ig_user_id: str) -> Response:
+        auth = self._auth(params, "instagram_manage_messages")
+        if isinstance(auth, Response):
+            return auth
+        try:
+            person = str(json.loads(params.get("recipient", "{}")).get("id") or "")
+            text = str(json.loads(params.get("message", "{}")).get("text") or "")
+        except ValueError:
+            return self._error("(#100) Invalid parameter", 100)
+        last = self.last_user_message.get((ig_user_id, person))
+        if last is None:
+            return self._error("(#100) No matching user found", 100, 2018001)
+        if time.time() - last > WINDOW_SECONDS:
+            return self._error(
+                "(#10) This message is sent outside of allowed window.", 10, 2534022, status=400
+            )
+        if not text:
+            return self._error("(#100) Message text is required", 100)
+        account = self._ig_account(ig_user_id)
+        message = {
+            "id": f"aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOj{self._new_id()}",
+            "message": text,
+            "from": {"id": ig_user_id, "username": account.instagram_username if account else ""},
+            "to": {"id": person},
+            "created": time.time(),
+        }
+        self.ig_conversations.setdefault((ig_user_id, person), []).append(message)
+        return self._ok({"recipient_id": person, "message_id": message["id"]})
+
+    def _ig_conversations(self, params: dict[str, str], ig_user_id: str) -> Response:
+        auth = self._auth(params, "instagram_manage_messages")
+        if isinstance(auth, Response):
+            return auth
+        if params.get("platform") != "instagram":
+            return self._error("(#100) The parameter platform is required", 100)
+        wanted = params.get("user_id", "")
+        found = [
+            (person, messages)
+            for (account, person), messages in self.ig_conversations.items()
+            if account == ig_user_id and (not wanted or person == wanted)
+        ]
+        found.sort(key=lambda c: -max(m["created"] for m in c[1]))
+        limit = min(int(params.get("limit") or 25), 100)
+        data = [
+            {
+                "id": f"aWdfZAG1fconversation{person}",
+                "updated_time": _stamp(max(m["created"] for m in messages)),
+                "messages": {
+                    "data": [
+                        {
+                            "id": m["id"],
+                            "created_time": _stamp(m["created"]),
+                            "from": m["from"],
+                            "to": {"data": [m["to"]]},
+                            "message": m["message"],
+                        }
+                        for m in sorted(messages, key=lambda m: -m["created"])[:20]
+                    ]
+                },
+            }
+            for person, messages in found[:limit]
+        ]
+        return self._ok({"data": data})
 
     def _whatsapp_send(self, params: dict[str, str], number: str) -> Response:
         """Cloud API: outside the customer-service window a free-form message is error
