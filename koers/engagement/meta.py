@@ -538,7 +538,8 @@ def check_window(item: InboxItem, now: datetime | None = None) -> None:
     )
 
 
-def _graph(channel: Channel) -> GraphClient:
+def graph_for(channel: Channel) -> GraphClient:
+    """The Graph API with the channel's (Page) token."""
     return GraphClient(
         channel.endpoint,
         channel.secret,
@@ -562,57 +563,11 @@ def replier_for(reply: Reply) -> wire.CommentReplier | wire.MessengerSender | wi
         account = str((channel.extra or {}).get(key) or channel.account_id)
         return wire.MessengerSender(
             account,
-            _graph(channel),
+            graph_for(channel),
             last_message_at=last_message_at(item),
             network=channel.network,
         )
-    return wire.CommentReplier(channel.network, _graph(channel))
-
-
-# ---------------------------------------------------------------------------------------------
-# Moderation: hide or delete a comment on the network
-# ---------------------------------------------------------------------------------------------
-MODERATIONS = ("hide", "delete")
-
-
-def moderate(item: InboxItem, actor: Any, action: str) -> None:
-    """Hide or delete the item's comment on Facebook/Instagram, then close the item.
-
-    Raises ``ValidationError`` with the reason to show (not a comment, no channel, the
-    network refused)."""
-    from koers.core.actions import audit
-    from koers.networks.base import NetworkError
-
-    if action not in MODERATIONS or item.kind != Kind.COMMENT:
-        raise ValidationError(_("Only a comment can be hidden or deleted."))
-    network = item.mention.network
-    channel = (
-        Channel.objects.filter(workspace_id=item.workspace_id, network=network, is_demo=False)
-        .order_by("name")
-        .first()
-    )
-    if channel is None or network not in NETWORKS:
-        raise ValidationError(_("No connected account can moderate this comment."))
-    replier = wire.CommentReplier(network, _graph(channel))
-    try:
-        if action == "hide":
-            replier.hide(item.mention.remote_id)
-        else:
-            replier.delete(item.mention.remote_id)
-    except (NetworkError, DecryptionError) as error:
-        raise ValidationError(getattr(error, "message", str(error))) from None
-    label = "Facebook" if network == "facebook" else "Instagram"
-    note = (_("Hidden on %(network)s.") if action == "hide" else _("Removed on %(network)s.")) % {
-        "network": label
-    }
-    with transaction.atomic():
-        InboxItem.objects.filter(pk=item.pk, status=Status.OPEN).update(
-            status=Status.CLOSED, close_reason=CloseReason.OTHER, close_note=note, done_by=actor
-        )
-        if action == "hide":
-            audit(item.workspace, actor, "inbox.hide", f"comment hidden on {label}", item)
-        else:
-            audit(item.workspace, actor, "inbox.delete", f"comment deleted on {label}", item)
+    return wire.CommentReplier(channel.network, graph_for(channel))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -651,7 +606,7 @@ def _poll_event(key: str, object_type: str, account: str, field: str, value: dic
 def _poll_comments(channel: Channel) -> list[int]:
     """Comments: key ``poll:…:<comment id>`` (stored once; a comment that also came by
     webhook is the same inbox item, by its comment id)."""
-    graph = _graph(channel)
+    graph = graph_for(channel)
     extra = channel.extra or {}
     if channel.network == "facebook":
         account = str(extra.get("page_id") or channel.account_id)
@@ -704,7 +659,7 @@ def _poll_instagram_messages(channel: Channel) -> list[int]:
     (``instagram:<account>:messages:<mid>``): a message that came both ways is one event."""
     account = str((channel.extra or {}).get("ig_user_id") or channel.account_id)
     new: list[int] = []
-    for message in wire.instagram_messages(_graph(channel), account):
+    for message in wire.instagram_messages(graph_for(channel), account):
         value: dict[str, Any] = {
             "sender": {"id": message.sender_id, "username": message.sender_name},
             "recipient": {"id": account},

@@ -597,6 +597,12 @@ def _delete(graph: GraphClient, remote_id: str) -> None:
             raise
 
 
+def is_gone(error: NetworkError) -> bool:
+    """True for Meta's "object does not exist" (error 100, subcode 33): deleted, or never
+    there for this token."""
+    return isinstance(error, PermanentError) and "(Meta error 100/33)" in error.message
+
+
 # ---------------------------------------------------------------------------------------------
 # Instagram and Threads: container → (status) → publish
 # ---------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from koers.networks.meta import (
     GraphClient,
     _fingerprint,
     _when,
+    is_gone,
 )
 from koers.networks.text import grapheme_count
 
@@ -196,8 +197,29 @@ class CommentReplier:
         name = "is_hidden" if self.network == "facebook" else "hide"
         self.graph.call("POST", comment_id, data={name: "true" if hidden else "false"})
 
-    def delete(self, comment_id: str) -> None:
-        self.graph.call("DELETE", comment_id)
+    def delete(self, comment_id: str) -> bool:
+        """Delete the comment; False when it was gone already (error 100/33)."""
+        try:
+            self.graph.call("DELETE", comment_id)
+        except PermanentError as error:
+            if is_gone(error):
+                return False
+            raise
+        return True
+
+    def moderated(self, comment_id: str, action: str) -> bool:
+        """Whether ``action`` (hide/delete) is done already — the lookup before a retry, as
+        an earlier try may have reached Meta with its answer lost. Hide: the comment's
+        ``is_hidden`` (Facebook) or ``hidden`` (Instagram). Delete: reading the comment is
+        answered with error 100/33 (it no longer exists)."""
+        field = "is_hidden" if self.network == "facebook" else "hidden"
+        try:
+            body = self.graph.get(comment_id, fields=f"id,{field}" if action == "hide" else "id")
+        except PermanentError as error:
+            if action == "delete" and is_gone(error):
+                return True
+            raise
+        return action == "hide" and bool((body or {}).get(field))
 
 
 class MessengerSender:

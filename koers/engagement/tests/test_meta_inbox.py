@@ -226,40 +226,6 @@ def test_a_messenger_reply_after_24_hours_is_refused_in_dutch_and_nothing_sent(
     assert timezone.now() - meta.last_message_at(item) < timedelta(minutes=1)
 
 
-def test_hiding_and_deleting_a_comment_on_facebook_closes_the_item(
-    client, anna, channels, page, graph
-):
-    first, second = f"{page.page_id}_111_501", f"{page.page_id}_111_502"
-    _post(client, _feed(page.page_id, first))
-    _post(client, _feed(page.page_id, second))
-    _process_all()
-    hide_item, delete_item = InboxItem.objects.order_by("pk")
-    with translation.override("en"):
-        meta.moderate(hide_item, anna, "hide")
-    assert graph.hidden == {first}
-    hide_item.refresh_from_db()
-    assert hide_item.status == Status.CLOSED and hide_item.close_note == "Hidden on Facebook."
-    meta.moderate(delete_item, anna, "delete")
-    assert graph.count("DELETE", f"{V}/{second}") == 1
-    delete_item.refresh_from_db()
-    assert delete_item.status == Status.CLOSED
-    # The network's own remove event afterwards changes nothing more.
-    _post(client, _feed(page.page_id, second, verb="remove"))
-    assert _process_all()[-1] == "removed"
-    assert InboxItem.objects.filter(status=Status.OPEN).count() == 0
-
-
-def test_a_refused_moderation_leaves_the_item_open(client, anna, channels, page, graph):
-    _post(client, _feed(page.page_id, f"{page.page_id}_111_601"))
-    _process_all()
-    item = InboxItem.objects.get()
-    graph.expire_token(page.token)
-    with pytest.raises(ValidationError):
-        meta.moderate(item, anna, "hide")
-    item.refresh_from_db()
-    assert item.status == Status.OPEN and graph.hidden == set()
-
-
 def test_an_instagram_mention_is_read_with_the_accounts_token(client, channels, page, graph):
     comment_id = graph.add_mentioned_comment("@zonnedal wanneer gaat het zwembad open?", "piet")
     payload = {
@@ -402,36 +368,6 @@ def test_a_whatsapp_reply_after_the_window_is_refused_in_dutch(client, anna, app
         replies.compose(item, anna, channel=whatsapp, text="Sorry!")
     assert "WhatsApp" in refused.value.messages[0] and "24 uur" in refused.value.messages[0]
     assert Reply.objects.count() == 0 and graph.wa_sent == []
-
-
-def test_the_item_page_shows_the_kind_and_hides_a_comment_in_dutch(
-    client, anna, acme, channels, page, graph
-):
-    from django.urls import reverse
-
-    comment_id = f"{page.page_id}_111_701"
-    _post(client, _feed(page.page_id, comment_id, message="Wat een onzin"))
-    _process_all()
-    item = InboxItem.objects.get()
-    client.force_login(anna)
-    address = reverse("engagement:item", kwargs={"slug": acme.slug, "item_id": item.pk})
-    html = client.get(address, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
-    assert "Reactie verbergen" in html and "Reactie verwijderen" in html and "Reactie<" in html
-    hide = reverse(
-        "engagement:moderate", kwargs={"slug": acme.slug, "item_id": item.pk, "action": "hide"}
-    )
-    answer = client.post(hide, HTTP_ACCEPT_LANGUAGE="nl", follow=True)
-    assert "Reactie verborgen." in answer.content.decode()
-    assert graph.hidden == {comment_id}
-    item.refresh_from_db()
-    assert item.status == Status.CLOSED
-    # A Messenger message offers no moderation.
-    _post(client, _messenger(page.page_id, "psid-9", "m_9", "Hallo"))
-    _process_all()
-    message = InboxItem.objects.get(kind=Kind.DIRECT_MESSAGE)
-    address = reverse("engagement:item", kwargs={"slug": acme.slug, "item_id": message.pk})
-    html = client.get(address, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
-    assert "Privébericht" in html and "Reactie verbergen" not in html
 
 
 def test_a_whatsapp_reply_without_a_status_after_ten_minutes_is_sent_again(

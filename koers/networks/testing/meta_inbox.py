@@ -10,7 +10,10 @@ As Meta documents them:
 * ``POST /{comment-id}/comments`` (Facebook, ``message``) and ``POST /{ig-comment-id}/replies``
   (Instagram, ``message``) answer ``{"id"}``; ``GET`` on the same edges pages the replies
   newest first (``message``/``created_time`` on Facebook, ``text``/``timestamp`` on Instagram).
-* ``POST /{comment-id}`` with ``is_hidden`` (Facebook) or ``hide`` (Instagram) hides it.
+* ``POST /{comment-id}`` with ``is_hidden`` (Facebook, ``pages_manage_engagement``) or
+  ``hide`` (Instagram, ``instagram_manage_comments``) hides it; ``GET /{comment-id}`` reads
+  ``is_hidden`` / ``hidden``; ``DELETE /{comment-id}`` deletes it, and afterwards (or after
+  :meth:`FakeMetaInbox.remove_comment`) reading or deleting it is error 100/33.
 * ``POST /{page-id}/messages`` (Send API): ``recipient``, ``messaging_type``, ``message``
   (JSON); outside the 24-hour window since the person's last message the answer is error 10,
   subcode 2018278 ("sent outside of allowed window"); an unknown person is error 100/2018001.
@@ -43,6 +46,8 @@ class FakeMetaInbox(FakeGraph):
         self.replies: dict[str, list[dict[str, Any]]] = {}
         #: comment ids hidden.
         self.hidden: set[str] = set()
+        #: comment ids deleted (reading or deleting them again is error 100/33).
+        self.deleted_comments: set[str] = set()
         #: (page id, person id) → when the person last wrote (epoch seconds).
         self.last_user_message: dict[tuple[str, str], float] = {}
         #: (page id, person id) → messages in the conversation.
@@ -112,6 +117,46 @@ class FakeMetaInbox(FakeGraph):
         self.replies.setdefault(parent, []).append(comment)
         return comment_id
 
+    def remove_comment(self, comment_id: str) -> None:
+        """The person (or someone on Meta) deleted the comment."""
+        for replies in self.replies.values():
+            replies[:] = [r for r in replies if r["id"] != comment_id]
+        self.deleted_comments.add(comment_id)
+
+    def _find_comment(self, comment_id: str) -> dict[str, Any] | None:
+        return next(
+            (r for replies in self.replies.values() for r in replies if r["id"] == comment_id),
+            None,
+        )
+
+    def _gone(self, node: str) -> Response:
+        return self._error(
+            f"(#100) Object with ID '{node}' does not exist, cannot be loaded due to missing "
+            "permissions, or does not support this operation",
+            100,
+            33,
+            kind="GraphMethodException",
+        )
+
+    def _comment_node(
+        self, request: Request, params: dict[str, str], comment: dict[str, Any]
+    ) -> Response:
+        """``GET /{comment-id}`` (``is_hidden`` on Facebook, ``hidden`` on Instagram) and
+        ``DELETE /{comment-id}``."""
+        scope = None
+        if request.method == "DELETE":
+            facebook = "message" in comment
+            scope = "pages_manage_engagement" if facebook else "instagram_manage_comments"
+        auth = self._auth(params, scope)
+        if isinstance(auth, Response):
+            return auth
+        if request.method == "DELETE":
+            self.remove_comment(comment["id"])
+            return self._ok({"success": True})
+        hidden = comment["id"] in self.hidden
+        body = {"id": comment["id"], "is_hidden" if "message" in comment else "hidden": hidden}
+        return self._ok(body)
+
     def add_mentioned_comment(self, text: str, username: str) -> str:
         comment_id = self._new_id()
         self.mentioned_comments[comment_id] = {
@@ -154,12 +199,21 @@ class FakeMetaInbox(FakeGraph):
                 {"id": reply["id"], "parent": parts[0], "message": reply[text_key]}
             )
             return self._ok({"id": reply["id"]})
+        if len(parts) == 1 and parts[0] in self.deleted_comments:
+            return self._gone(parts[0])
+        if len(parts) == 1 and request.method in ("GET", "DELETE"):
+            found = self._find_comment(parts[0])
+            if found is not None:
+                return self._comment_node(request, params, found)
         if (
             len(parts) == 1
             and request.method == "POST"
             and ("is_hidden" in params or "hide" in params)
         ):
-            auth = self._auth(params, None)
+            scope = (
+                "pages_manage_engagement" if "is_hidden" in params else "instagram_manage_comments"
+            )
+            auth = self._auth(params, scope)
             if isinstance(auth, Response):
                 return auth
             if (params.get("is_hidden") or params.get("hide")) == "true":
