@@ -259,6 +259,10 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[], str]]] = [
         lambda: _("%(network)s: Meta refused the request (Meta error %(code)s)."),
     ),
     (
+        r"WhatsApp: this phone number does not belong to that WhatsApp Business Account\.",
+        lambda: _("WhatsApp: this phone number does not belong to that WhatsApp Business Account."),
+    ),
+    (
         rf"No answer from {_META} after sending; the post may exist\.",
         lambda: _("No answer from %(network)s after sending; the post may exist."),
     ),

@@ -28,9 +28,13 @@ from typing import Any
 
 from koers.networks.base import (
     LOOKUP_CLOCK_SKEW,
+    AccountMetrics,
+    ConnectionStatus,
     Limits,
+    NetworkError,
     OutgoingPost,
     PermanentError,
+    PostMetrics,
     Problem,
     PublishResult,
     RetryableError,
@@ -429,3 +433,106 @@ class WhatsAppSender:
                 network=self.network,
             )
         return None
+
+
+WHATSAPP_MAX_CHARS = 4096
+WHATSAPP_LIMITS = Limits(
+    max_chars=WHATSAPP_MAX_CHARS, url_length=None, max_images=0, max_image_bytes=0
+)
+NOT_PUBLISHED = "A WhatsApp channel answers messages in the inbox; koers publishes no posts on it."
+
+
+@dataclass(frozen=True)
+class WhatsAppNumber:
+    """A business phone number as the Cloud API describes it."""
+
+    phone_number_id: str
+    display_phone_number: str
+    verified_name: str
+    quality_rating: str
+
+
+class WhatsAppAccount:
+    """A WhatsApp Business phone number (Cloud API) reached with a system-user token.
+
+    It publishes nothing (replies go through :class:`WhatsAppSender`); it is what the channel
+    pages and the hourly check ask: :meth:`check_connection` reads the number
+    (``GET /{phone-number-id}?fields=display_phone_number,verified_name,quality_rating``) and
+    confirms it belongs to the WhatsApp Business Account (``GET /{waba-id}/phone_numbers``)."""
+
+    network = "whatsapp"
+
+    def __init__(
+        self,
+        graph_url: str,
+        phone_number_id: str,
+        waba_id: str,
+        token: str,
+        *,
+        timeout: float = 30.0,
+    ) -> None:
+        self.phone_number_id = phone_number_id
+        self.waba_id = waba_id
+        self.graph = GraphClient(graph_url, token, label="WhatsApp", timeout=timeout)
+
+    def number(self) -> WhatsAppNumber:
+        body = self.graph.get(
+            self.phone_number_id, fields="display_phone_number,verified_name,quality_rating"
+        )
+        if self.waba_id:
+            owned = {
+                str(entry.get("id"))
+                for page in self.graph.pages(
+                    f"{self.waba_id}/phone_numbers", max_pages=5, fields="id", limit=100
+                )
+                for entry in page
+            }
+            if self.phone_number_id not in owned:
+                raise PermanentError(
+                    "WhatsApp: this phone number does not belong to that WhatsApp Business "
+                    "Account.",
+                    network=self.network,
+                )
+        return WhatsAppNumber(
+            phone_number_id=str(body.get("id") or self.phone_number_id),
+            display_phone_number=str(body.get("display_phone_number") or ""),
+            verified_name=str(body.get("verified_name") or ""),
+            quality_rating=str(body.get("quality_rating") or ""),
+        )
+
+    def check_connection(self) -> ConnectionStatus:
+        try:
+            found = self.number()
+        except NetworkError as error:
+            return ConnectionStatus(ok=False, reason=error.message)
+        name = found.verified_name or found.display_phone_number
+        shown = f"{name} ({found.display_phone_number})" if found.verified_name else name
+        return ConnectionStatus(ok=True, account=shown, account_id=found.phone_number_id)
+
+    def limits(self) -> Limits:
+        return WHATSAPP_LIMITS
+
+    def validate(self, post: OutgoingPost) -> list[Problem]:
+        return [Problem("not_published", NOT_PUBLISHED)]
+
+    def publish(self, post: OutgoingPost, idempotency_key: str) -> PublishResult:
+        raise PermanentError(NOT_PUBLISHED, network=self.network)
+
+    def lookup(
+        self,
+        idempotency_key: str,
+        post: OutgoingPost,
+        *,
+        since: datetime,
+        exclude: frozenset[str] = frozenset(),
+    ) -> PublishResult | None:
+        return None
+
+    def delete(self, remote_id: str) -> None:
+        return None
+
+    def fetch_post_metrics(self, remote_ids: Iterable[str]) -> list[PostMetrics]:
+        return []
+
+    def fetch_account_metrics(self) -> AccountMetrics:
+        return AccountMetrics(followers=None, following=None, posts=None)

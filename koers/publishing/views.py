@@ -449,7 +449,7 @@ def channel_connect(request: HttpRequest, workspace: Workspace, network: str) ->
         checked = _checked(form, form.unsaved_channel(network))
         if checked is not None:
             channel = actions.connect_channel(
-                workspace, request.user, network=network, **form.cleaned_data
+                workspace, request.user, network=network, **form.channel_values()
             )
             actions.record_channel_check(channel, checked[0], request.user, limits=checked[1])
             messages.success(

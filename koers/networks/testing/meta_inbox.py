@@ -25,6 +25,9 @@ As Meta documents them:
   conversations, newest first, each with its ``messages`` (``id``, ``created_time``,
   ``from``/``to`` with ``username``, ``message``) newest first; ``platform`` is required.
   :meth:`FakeMetaInbox.ig_user_wrote` adds a person's message (what the webhook announces).
+* WhatsApp Cloud API: ``GET /{phone-number-id}?fields=display_phone_number,verified_name,
+  quality_rating`` and ``GET /{waba-id}/phone_numbers`` with the number's system-user token
+  (another token: error 100/33, an unknown token: 190).
 """
 
 from __future__ import annotations
@@ -55,6 +58,9 @@ class FakeMetaInbox(FakeGraph):
         #: WhatsApp business phone number ids; messages sent from them.
         self.wa_numbers: set[str] = set()
         self.wa_sent: list[dict[str, Any]] = []
+        #: WhatsApp Business Account id → its phone number id; each number's details.
+        self.wa_accounts: dict[str, str] = {}
+        self.wa_details: dict[str, dict[str, Any]] = {}
         #: (ig user id, person IGSID) → the conversation's messages, both directions.
         self.ig_conversations: dict[tuple[str, str], list[dict[str, Any]]] = {}
         #: comment id → a comment elsewhere that @mentions an Instagram account.
@@ -97,11 +103,24 @@ class FakeMetaInbox(FakeGraph):
             if m["from"]["id"] == ig_user_id
         ]
 
-    def add_whatsapp_number(self) -> tuple[str, str]:
-        """A business phone number id and a system-user token for it."""
+    def add_whatsapp_number(
+        self, *, verified_name: str = "Gemeente Zonnedal", display: str = "+31 20 123 4567"
+    ) -> tuple[str, str]:
+        """A business phone number id (in its own WhatsApp Business Account, see
+        :attr:`wa_accounts`) and a system-user token for it."""
         number = self._new_id()
         self.wa_numbers.add(number)
+        self.wa_accounts[self._new_id()] = number
+        self.wa_details[number] = {
+            "id": number,
+            "display_phone_number": display,
+            "verified_name": verified_name,
+            "quality_rating": "GREEN",
+        }
         return number, self.new_token("system", number)
+
+    def waba_of(self, number: str) -> str:
+        return next(waba for waba, owned in self.wa_accounts.items() if owned == number)
 
     def add_comment(
         self, parent: str, text: str, *, sender: str, name: str = "", instagram: bool = False
@@ -221,6 +240,11 @@ class FakeMetaInbox(FakeGraph):
             else:
                 self.hidden.discard(parts[0])
             return self._ok({"success": True})
+        if len(parts) == 1 and request.method == "GET" and parts[0] in self.wa_numbers:
+            return self._whatsapp_node(params, parts[0], parts[0])
+        if len(parts) == 2 and parts[0] in self.wa_accounts and parts[1] == "phone_numbers":
+            number = self.wa_accounts[parts[0]]
+            return self._whatsapp_node(params, number, parts[0])
         if len(parts) == 2 and parts[0] in self.wa_numbers and parts[1] == "messages":
             return self._whatsapp_send(params, parts[0])
         if len(parts) == 2 and self._ig_account(parts[0]) and parts[1] == "messages":
@@ -339,6 +363,18 @@ class FakeMetaInbox(FakeGraph):
             for person, messages in found[:limit]
         ]
         return self._ok({"data": data})
+
+    def _whatsapp_node(self, params: dict[str, str], number: str, node: str) -> Response:
+        """``GET /{phone-number-id}`` (its details: only with the number's own system-user
+        token) and ``GET /{waba-id}/phone_numbers`` (any system-user token of the business)."""
+        auth = self._auth(params, None)
+        if isinstance(auth, Response):
+            return auth
+        if auth.kind != "system" or (node == number and auth.owner != number):
+            return self._gone(node)
+        if node == number:
+            return self._ok(dict(self.wa_details[number]))
+        return self._ok({"data": [dict(self.wa_details[number])]})
 
     def _whatsapp_send(self, params: dict[str, str], number: str) -> Response:
         """Cloud API: outside the customer-service window a free-form message is error
