@@ -1126,3 +1126,18 @@ def exchange_threads_code(
         name=str(me.get("name") or me.get("username") or me["id"]),
         token=token,
     )
+
+
+#: Meta lets a long-lived Threads token be refreshed once it is a day old (and not expired).
+THREADS_REFRESH_MIN_AGE = timedelta(hours=24)
+
+
+def refresh_threads_token(hosts: MetaHosts, token: str) -> Token:
+    """A long-lived Threads token → a fresh one (60 days again): ``GET
+    /refresh_access_token?grant_type=th_refresh_token``. Meta allows it when the token is at
+    least 24 hours old and not expired; the caller checks both before asking."""
+    # The token goes in the header, like every token (never in a logged address).
+    answer = GraphClient(hosts.threads_graph, token, version="", label="Threads").call(
+        "GET", "refresh_access_token", params={"grant_type": "th_refresh_token"}
+    )
+    return Token(str(answer["access_token"]), _expiry(answer))
