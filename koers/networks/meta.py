@@ -421,6 +421,44 @@ def _fingerprint(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+def find_by_text(
+    pages: Iterable[list[dict[str, Any]]],
+    text: str,
+    *,
+    since: datetime,
+    exclude: frozenset[str] = frozenset(),
+    text_field: str,
+    time_field: str,
+    url_field: str = "",
+    newest_first: bool = False,
+    accept: Callable[[dict[str, Any]], bool] | None = None,
+) -> PublishResult | None:
+    """Every Meta lookup (posts, media, Threads, comment replies, sent messages): the first
+    entry made since the attempt (less the clock-skew allowance), not among the ids the caller
+    recorded already, whose text matches ``text`` (whitespace-insensitive) and that ``accept``
+    takes. ``newest_first``: the edge pages newest first, so paging stops at the first page
+    that reaches back before the attempt (the generator is not read further)."""
+    not_before = since - LOOKUP_CLOCK_SKEW
+    wanted = _fingerprint(text)
+    for page in pages:
+        for entry in page:
+            created = _when(entry.get(time_field))
+            if (
+                created >= not_before
+                and str(entry.get("id")) not in exclude
+                and _fingerprint(entry.get(text_field)) == wanted
+                and (accept is None or accept(entry))
+            ):
+                return PublishResult(
+                    remote_id=str(entry["id"]),
+                    url=str(entry.get(url_field) or "") if url_field else "",
+                    published_at=created,
+                )
+        if newest_first and page and min(_when(e.get(time_field)) for e in page) < not_before:
+            return None
+    return None
+
+
 # ---------------------------------------------------------------------------------------------
 # Facebook Pages
 # ---------------------------------------------------------------------------------------------
@@ -494,29 +532,22 @@ class FacebookPublisher:
         since: datetime,
         exclude: frozenset[str] = frozenset(),
     ) -> PublishResult | None:
-        not_before = since - LOOKUP_CLOCK_SKEW
-        wanted = _fingerprint(post.text)
-        for page in self.graph.pages(
+        pages = self.graph.pages(
             f"{self.page_id}/published_posts",
             fields="id,message,created_time,permalink_url",
-            since=int(not_before.timestamp()),
+            since=int((since - LOOKUP_CLOCK_SKEW).timestamp()),
             limit=100,
-        ):
-            for entry in page:
-                created = _when(entry.get("created_time"))
-                if (
-                    created >= not_before
-                    and str(entry["id"]) not in exclude
-                    and _fingerprint(entry.get("message")) == wanted
-                ):
-                    return PublishResult(
-                        remote_id=str(entry["id"]),
-                        url=str(entry.get("permalink_url") or ""),
-                        published_at=created,
-                    )
-            if page and min(_when(e.get("created_time")) for e in page) < not_before:
-                return None
-        return None
+        )
+        return find_by_text(
+            pages,
+            post.text,
+            since=since,
+            exclude=exclude,
+            text_field="message",
+            time_field="created_time",
+            url_field="permalink_url",
+            newest_first=True,
+        )
 
     def delete(self, remote_id: str) -> None:
         _delete(self.graph, remote_id)
@@ -808,28 +839,21 @@ class _ContainerPublisher:
         since: datetime,
         exclude: frozenset[str] = frozenset(),
     ) -> PublishResult | None:
-        not_before = since - LOOKUP_CLOCK_SKEW
-        wanted = _fingerprint(post.text)
-        for page in self.graph.pages(
+        pages = self.graph.pages(
             f"{self.user_id}/{self.media_edge}",
             fields=f"id,{self.caption_field},timestamp,permalink",
             limit=50,
-        ):
-            for entry in page:
-                created = _when(entry.get("timestamp"))
-                if (
-                    created >= not_before
-                    and str(entry["id"]) not in exclude
-                    and _fingerprint(entry.get(self.caption_field)) == wanted
-                ):
-                    return PublishResult(
-                        remote_id=str(entry["id"]),
-                        url=str(entry.get("permalink") or ""),
-                        published_at=created,
-                    )
-            if page and min(_when(e.get("timestamp")) for e in page) < not_before:
-                return None
-        return None
+        )
+        return find_by_text(
+            pages,
+            post.text,
+            since=since,
+            exclude=exclude,
+            text_field=self.caption_field,
+            time_field="timestamp",
+            url_field="permalink",
+            newest_first=True,
+        )
 
     def delete(self, remote_id: str) -> None:
         _delete(self.graph, remote_id)

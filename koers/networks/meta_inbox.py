@@ -43,8 +43,8 @@ from koers.networks.meta import (
     FACEBOOK_LIMITS,
     INSTAGRAM_LIMITS,
     GraphClient,
-    _fingerprint,
     _when,
+    find_by_text,
     is_gone,
 )
 from koers.networks.text import grapheme_count
@@ -177,25 +177,22 @@ class CommentReplier:
         since: datetime,
         exclude: frozenset[str] = frozenset(),
     ) -> PublishResult | None:
-        not_before = since - LOOKUP_CLOCK_SKEW
-        wanted = _fingerprint(post.text)
         text_field, time_field = (
             ("message", "created_time") if self.network == "facebook" else ("text", "timestamp")
         )
-        for page in self.graph.pages(
+        pages = self.graph.pages(
             f"{post.in_reply_to}/{self._edge()}",
             fields=f"id,{text_field},{time_field}",
             limit=100,
-        ):
-            for entry in page:
-                created = _when(entry.get(time_field))
-                if (
-                    created >= not_before
-                    and str(entry.get("id")) not in exclude
-                    and _fingerprint(entry.get(text_field)) == wanted
-                ):
-                    return PublishResult(remote_id=str(entry["id"]), url="", published_at=created)
-        return None
+        )
+        return find_by_text(
+            pages,
+            post.text,
+            since=since,
+            exclude=exclude,
+            text_field=text_field,
+            time_field=time_field,
+        )
 
     def hide(self, comment_id: str, hidden: bool = True) -> None:
         name = "is_hidden" if self.network == "facebook" else "hide"
@@ -293,26 +290,25 @@ class MessengerSender:
         exclude: frozenset[str] = frozenset(),
     ) -> PublishResult | None:
         """The account's own messages in the conversation with the person since the attempt."""
-        not_before = since - LOOKUP_CLOCK_SKEW
-        wanted = _fingerprint(post.text)
         body = self.graph.get(
             f"{self.page_id}/conversations",
             platform="messenger" if self.network == "facebook" else "instagram",
             user_id=post.in_reply_to,
             fields="messages.limit(50){id,message,created_time,from}",
         )
-        for conversation in (body or {}).get("data") or []:
-            for message in (conversation.get("messages") or {}).get("data") or []:
-                created = _when(message.get("created_time"))
-                sender = str((message.get("from") or {}).get("id") or "")
-                if (
-                    sender == self.page_id
-                    and created >= not_before
-                    and str(message.get("id")) not in exclude
-                    and _fingerprint(message.get("message")) == wanted
-                ):
-                    return PublishResult(remote_id=str(message["id"]), url="", published_at=created)
-        return None
+        conversations = [
+            list((conversation.get("messages") or {}).get("data") or [])
+            for conversation in (body or {}).get("data") or []
+        ]
+        return find_by_text(
+            conversations,
+            post.text,
+            since=since,
+            exclude=exclude,
+            text_field="message",
+            time_field="created_time",
+            accept=lambda m: str((m.get("from") or {}).get("id") or "") == self.page_id,
+        )
 
 
 @dataclass(frozen=True)
