@@ -456,7 +456,8 @@ def channel_connect(request: HttpRequest, workspace: Workspace, network: str) ->
                 request, _("Connection works: %(account)s") % {"account": checked[0].account}
             )
             return redirect("publishing:channels", slug=workspace.slug)
-    context = {"workspace": workspace, "active": "calendar", "form": form, "network": network}
+    label = type(form).__name__.removesuffix("Form")  # "WhatsApp", as on the channels page
+    context = {"workspace": workspace, "active": "calendar", "form": form, "network": label}
     return render(request, "publishing/channel_form.html", context)
 
 

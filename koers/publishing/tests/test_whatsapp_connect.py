@@ -45,6 +45,7 @@ def test_the_channels_page_offers_whatsapp_and_the_form_asks_for_the_ids(client,
         reverse("publishing:channel-connect", kwargs={"slug": acme.slug, "network": "whatsapp"}),
         HTTP_ACCEPT_LANGUAGE="nl",
     ).content.decode()
+    assert "<h1>WhatsApp koppelen</h1>" in form
     assert "Telefoonnummer-ID" in form and "WhatsApp Business-account-ID" in form
     assert "Toegangstoken van een systeemgebruiker" in form
 
