@@ -173,6 +173,28 @@ SUMMARIES: tuple[Summary, ...] = (
     S("inbox.reply", "reply queued on {channel}", _("reply queued on %(channel)s")),
     S("inbox.hide", "comment hidden on {network}", _("comment hidden on %(network)s")),
     S("inbox.delete", "comment deleted on {network}", _("comment deleted on %(network)s")),
+    S(
+        "inbox.moderate",
+        "asked to hide the comment on {network}",
+        _("asked to hide the comment on %(network)s"),
+    ),
+    S(
+        "inbox.moderate",
+        "asked to delete the comment on {network}",
+        _("asked to delete the comment on %(network)s"),
+    ),
+    S(
+        "inbox.moderate_retry",
+        "asked again to hide the comment",
+        _("asked again to hide the comment"),
+    ),
+    S(
+        "inbox.moderate_retry",
+        "asked again to delete the comment",
+        _("asked again to delete the comment"),
+    ),
+    S("inbox.moderate_failed", "could not hide the comment", _("could not hide the comment")),
+    S("inbox.moderate_failed", "could not delete the comment", _("could not delete the comment")),
     # strategy
     S(
         "strategy.cycle_create",

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 _H = r"(?P<host>[^\s()]+)"
 _R = r"(?P<reason>.+)"
 _S = r"(?P<status>\d{3}|None)"
-_META = r"(?P<network>Facebook|Instagram|Threads)"
+_META = r"(?P<network>Facebook|Instagram|Threads|WhatsApp)"
 _CODE = r"\(Meta error (?P<code>[\w/]+)\)"
 
 #: (pattern of the English sentence, the translated template with the same named fields).
@@ -245,8 +245,26 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[], str]]] = [
         lambda: _("%(network)s: Meta is unavailable (Meta error %(code)s)."),
     ),
     (
+        rf"{_META}: the 24-hour window to answer this person has passed {_CODE}\.",
+        lambda: _(
+            "%(network)s: the 24-hour window to answer this person has passed "
+            "(Meta error %(code)s)."
+        ),
+    ),
+    (
+        rf"{_META}: Meta knows no object with this id, or the token may not see it {_CODE}\.",
+        lambda: _(
+            "%(network)s: Meta knows no object with this id, or the token may not see it "
+            "(Meta error %(code)s)."
+        ),
+    ),
+    (
         rf"{_META}: Meta refused the request {_CODE}\.",
         lambda: _("%(network)s: Meta refused the request (Meta error %(code)s)."),
+    ),
+    (
+        r"WhatsApp: this phone number does not belong to that WhatsApp Business Account\.",
+        lambda: _("WhatsApp: this phone number does not belong to that WhatsApp Business Account."),
     ),
     (
         rf"No answer from {_META} after sending; the post may exist\.",

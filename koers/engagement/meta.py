@@ -12,9 +12,10 @@
 
 Processing: a comment on a Page's post (``feed``/``comment``) or on an Instagram media
 (``comments``) becomes a *comment* item, an Instagram ``mentions`` change a *mention* item, a
-Messenger message a *direct message* item (all messages of one person on one Page share a
-``thread``). ``remove``/``hide`` verbs close the stored item. Each item is a listening
-:class:`Mention` (network, comment/message id) like every other inbox item.
+Messenger message or an Instagram direct message (``object: instagram``, ``messaging``) a
+*direct message* item (all messages of one person on one account share a ``thread``).
+``remove``/``hide`` verbs close the stored item. Each item is a listening :class:`Mention`
+(network, comment/message id) like every other inbox item.
 """
 
 from __future__ import annotations
@@ -208,7 +209,9 @@ def _handle(event: MetaEvent) -> str:
     if event.object_type == "instagram" and event.field == "mentions":
         return _ig_mention(event, value)
     if event.object_type == "page" and event.field == "messages":
-        return _message(event, value)
+        return _message(event, value, "facebook")
+    if event.object_type == "instagram" and event.field == "messages":
+        return _message(event, value, "instagram")
     if event.object_type == "whatsapp_business_account" and event.field == "messages":
         return _whatsapp(event, value)
     return "ignored"
@@ -375,30 +378,33 @@ def _ig_mention(event: MetaEvent, value: dict[str, Any]) -> str:
     return "stored" if channels else "no-channel"
 
 
-def _message(event: MetaEvent, value: dict[str, Any]) -> str:
+def _message(event: MetaEvent, value: dict[str, Any], network: str) -> str:
+    """A Messenger message to a Page, or an Instagram direct message to a professional
+    account (webhook ``messaging`` event, or the same shape from the polling fallback)."""
     message = value.get("message") or {}
     if message.get("is_echo"):
         return "own"
-    sender = str((value.get("sender") or {}).get("id") or "")
+    sender_fields = value.get("sender") or {}
+    sender = str(sender_fields.get("id") or "")
     mid = str(message.get("mid") or "")
     if not sender or not mid or sender == event.account_id:
         return "ignored"
     text = str(message.get("text") or "")
     if not text and message.get("attachments"):
         text = _("(an attachment)")
-    channels = _channels("facebook", event.account_id)
+    channels = _channels(network, event.account_id)
     for channel in channels:
         _item(
             channel,
-            network="facebook",
+            network=network,
             remote_id=mid,
             text=text,
             author_id=sender,
-            author_name="",
+            author_name=str(sender_fields.get("username") or ""),
             published_at=_time(value.get("timestamp")),
             kind=Kind.DIRECT_MESSAGE,
             origin=Origin.ADDRESSED,
-            thread=thread_key(event.account_id, sender),
+            thread=thread_key(event.account_id, sender, network),
         )
     return "stored" if channels else "no-channel"
 
@@ -470,8 +476,11 @@ def _whatsapp_sent_since(channel: Channel) -> Any:
     return sent_since
 
 
-def thread_key(page_id: str, sender: str) -> str:
-    return f"messenger:{page_id}:{sender}"
+def thread_key(account_id: str, sender: str, network: str = "facebook") -> str:
+    """One conversation per person and account: ``messenger:<page id>:<psid>`` or
+    ``instagram:<ig user id>:<igsid>``."""
+    prefix = "messenger" if network == "facebook" else network
+    return f"{prefix}:{account_id}:{sender}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -514,6 +523,13 @@ def check_window(item: InboxItem, now: datetime | None = None) -> None:
                 "message, and that time has passed. Answer when they write again."
             )
         )
+    if item.mention.network == "instagram":
+        raise ValidationError(
+            _(
+                "Instagram only allows a reply to a direct message within 24 hours of the "
+                "person's last message, and that time has passed. Answer when they write again."
+            )
+        )
     raise ValidationError(
         _(
             "Messenger only allows a reply within 24 hours of the person's last message, "
@@ -522,7 +538,8 @@ def check_window(item: InboxItem, now: datetime | None = None) -> None:
     )
 
 
-def _graph(channel: Channel) -> GraphClient:
+def graph_for(channel: Channel) -> GraphClient:
+    """The Graph API with the channel's (Page) token."""
     return GraphClient(
         channel.endpoint,
         channel.secret,
@@ -542,55 +559,15 @@ def replier_for(reply: Reply) -> wire.CommentReplier | wire.MessengerSender | wi
             sent_since=_whatsapp_sent_since(channel),
         )
     if item.kind == Kind.DIRECT_MESSAGE:
-        page_id = str((channel.extra or {}).get("page_id") or channel.account_id)
-        return wire.MessengerSender(page_id, _graph(channel), last_message_at=last_message_at(item))
-    return wire.CommentReplier(channel.network, _graph(channel))
-
-
-# ---------------------------------------------------------------------------------------------
-# Moderation: hide or delete a comment on the network
-# ---------------------------------------------------------------------------------------------
-MODERATIONS = ("hide", "delete")
-
-
-def moderate(item: InboxItem, actor: Any, action: str) -> None:
-    """Hide or delete the item's comment on Facebook/Instagram, then close the item.
-
-    Raises ``ValidationError`` with the reason to show (not a comment, no channel, the
-    network refused)."""
-    from koers.core.actions import audit
-    from koers.networks.base import NetworkError
-
-    if action not in MODERATIONS or item.kind != Kind.COMMENT:
-        raise ValidationError(_("Only a comment can be hidden or deleted."))
-    network = item.mention.network
-    channel = (
-        Channel.objects.filter(workspace_id=item.workspace_id, network=network, is_demo=False)
-        .order_by("name")
-        .first()
-    )
-    if channel is None or network not in NETWORKS:
-        raise ValidationError(_("No connected account can moderate this comment."))
-    replier = wire.CommentReplier(network, _graph(channel))
-    try:
-        if action == "hide":
-            replier.hide(item.mention.remote_id)
-        else:
-            replier.delete(item.mention.remote_id)
-    except (NetworkError, DecryptionError) as error:
-        raise ValidationError(getattr(error, "message", str(error))) from None
-    label = "Facebook" if network == "facebook" else "Instagram"
-    note = (_("Hidden on %(network)s.") if action == "hide" else _("Removed on %(network)s.")) % {
-        "network": label
-    }
-    with transaction.atomic():
-        InboxItem.objects.filter(pk=item.pk, status=Status.OPEN).update(
-            status=Status.CLOSED, close_reason=CloseReason.OTHER, close_note=note, done_by=actor
+        key = ACCOUNT_KEYS[channel.network]
+        account = str((channel.extra or {}).get(key) or channel.account_id)
+        return wire.MessengerSender(
+            account,
+            graph_for(channel),
+            last_message_at=last_message_at(item),
+            network=channel.network,
         )
-        if action == "hide":
-            audit(item.workspace, actor, "inbox.hide", f"comment hidden on {label}", item)
-        else:
-            audit(item.workspace, actor, "inbox.delete", f"comment deleted on {label}", item)
+    return wire.CommentReplier(channel.network, graph_for(channel))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -601,10 +578,35 @@ POLL_COMMENTS = 50
 
 
 def poll(channel: Channel) -> int:
-    """Read the recent comments of the channel's recent posts; each new comment becomes an
-    event like a webhook change (key ``poll:…:<comment id>``, so it is stored once, and a
-    comment that also came by webhook is the same inbox item). Returns the new events."""
-    graph = _graph(channel)
+    """Read what the channel's webhooks would have brought: the recent comments of its recent
+    posts and, for Instagram, its recent direct messages. Each new one becomes an event like
+    a webhook change and is processed; returns the new events."""
+    new = _poll_comments(channel)
+    if channel.network == "instagram":
+        new += _poll_instagram_messages(channel)
+    for pk in new:
+        process(pk)
+    return len(new)
+
+
+def _poll_event(key: str, object_type: str, account: str, field: str, value: dict) -> int | None:
+    """Store a polled change once; the id when it is new."""
+    event, created = MetaEvent.objects.get_or_create(
+        key=key[:300],
+        defaults={
+            "object_type": object_type,
+            "account_id": account,
+            "field": field,
+            "payload": value,
+        },
+    )
+    return event.pk if created else None
+
+
+def _poll_comments(channel: Channel) -> list[int]:
+    """Comments: key ``poll:…:<comment id>`` (stored once; a comment that also came by
+    webhook is the same inbox item, by its comment id)."""
+    graph = graph_for(channel)
     extra = channel.extra or {}
     if channel.network == "facebook":
         account = str(extra.get("page_id") or channel.account_id)
@@ -645,21 +647,32 @@ def poll(channel: Channel) -> int:
                     "text": comment.get("text") or "",
                     "created_time": comment.get("timestamp"),
                 }
-            key = f"poll:{object_type}:{account}:{comment_id}"[:300]
-            event, created = MetaEvent.objects.get_or_create(
-                key=key,
-                defaults={
-                    "object_type": object_type,
-                    "account_id": account,
-                    "field": field,
-                    "payload": value,
-                },
-            )
-            if created:
-                new.append(event.pk)
-    for pk in new:
-        process(pk)
-    return len(new)
+            key = f"poll:{object_type}:{account}:{comment_id}"
+            pk = _poll_event(key, object_type, account, field, value)
+            if pk is not None:
+                new.append(pk)
+    return new
+
+
+def _poll_instagram_messages(channel: Channel) -> list[int]:
+    """Instagram direct messages, stored under the key the webhook gives the same message
+    (``instagram:<account>:messages:<mid>``): a message that came both ways is one event."""
+    account = str((channel.extra or {}).get("ig_user_id") or channel.account_id)
+    new: list[int] = []
+    for message in wire.instagram_messages(graph_for(channel), account):
+        value: dict[str, Any] = {
+            "sender": {"id": message.sender_id, "username": message.sender_name},
+            "recipient": {"id": account},
+            "timestamp": message.created_at.isoformat(),
+            "message": {"mid": message.mid, "text": message.text},
+        }
+        if message.has_attachment:
+            value["message"]["attachments"] = [{"type": "file"}]
+        key = f"instagram:{account}:{wire.change_key('messages', value)}"
+        pk = _poll_event(key, "instagram", account, "messages", value)
+        if pk is not None:
+            new.append(pk)
+    return new
 
 
 def poll_all() -> int:

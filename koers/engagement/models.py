@@ -272,3 +272,60 @@ class MetaEvent(models.Model):
 
     def __str__(self) -> str:
         return f"meta event {self.key} ({self.state})"
+
+
+class ModerationAction(models.TextChoices):
+    HIDE = "hide", _("Hide")
+    DELETE = "delete", _("Delete")
+
+
+class ModerationState(models.TextChoices):
+    PENDING = "pending", _("pending")
+    WORKING = "working", _("in progress")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class Moderation(models.Model):
+    """Hiding or deleting a comment on its network, asked for in koers and carried out by a
+    task, exactly once (see :mod:`koers.engagement.moderation`): the request is stored first,
+    so a network outage loses nothing; ``pending`` waits for its (next) try, ``failed`` keeps
+    the network's reason until a member tries again."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(InboxItem, on_delete=models.CASCADE, related_name="moderations")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=8, choices=ModerationAction.choices)
+    state = models.CharField(
+        max_length=8, choices=ModerationState.choices, default=ModerationState.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    # When the next automatic try is due (pending after a retryable failure).
+    next_try_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        # Recovery: tries that are due; claims whose lease ran out.
+        indexes = [
+            models.Index(fields=["state", "next_try_at"], name="moderation_next_try"),
+            models.Index(fields=["state", "lease_until"], name="moderation_lease"),
+        ]
+        constraints = [
+            # One hide or delete under way per item: a double click asks once.
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=models.Q(state__in=["pending", "working"]),
+                name="one_moderation_under_way",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} of item {self.item_id} ({self.state})"

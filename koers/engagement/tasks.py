@@ -1,7 +1,8 @@
 """Background work of the inbox; tasks take ids, never objects.
 
 Periodic (via ``koers.core.scheduler``): triage new mentions into the inbox, warn about overdue
-items, recover reply claims whose worker stopped. On demand: send one reply.
+items, recover reply claims whose worker stopped, retry hiding/deleting comments. On demand:
+send one reply, hide or delete one comment.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.tasks import task
 
 from koers.core.queues import URGENT
 from koers.core.scheduler import periodic
-from koers.engagement import actions, replies, triage, x_inbox
+from koers.engagement import actions, moderation, replies, triage, x_inbox
 
 
 @periodic(every=timedelta(minutes=1))
@@ -42,6 +43,18 @@ def recover_replies() -> dict[str, int]:
 @task(queue_name="replies", priority=URGENT)
 def send_reply(reply_id: int) -> str:
     return replies.send(reply_id)
+
+
+@task(queue_name="replies", priority=URGENT)
+def moderate_comment(moderation_id: int) -> str:
+    """Hide or delete one comment on its network (asked for in the inbox)."""
+    return moderation.run(moderation_id)
+
+
+@periodic(every=timedelta(minutes=1))
+@task(queue_name="engagement")
+def recover_moderations() -> dict[str, int]:
+    return moderation.recover()
 
 
 @task(queue_name="engagement", priority=URGENT)

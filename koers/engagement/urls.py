@@ -24,4 +24,9 @@ urlpatterns = [
         name="moderate",
     ),
     path("<int:item_id>/replies/<int:reply_id>/retry/", views.reply_retry, name="reply-retry"),
+    path(
+        "<int:item_id>/moderations/<int:moderation_id>/retry/",
+        views.moderation_retry,
+        name="moderation-retry",
+    ),
 ]

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from koers.core.access import get_scoped_or_404, scoped, workspace_view
 from koers.core.models import AuditEvent, Role, Workspace
-from koers.engagement import actions, meta, replies
+from koers.engagement import actions, moderation, replies
 from koers.engagement.forms import (
     AnsweredForm,
     AssignForm,
@@ -37,7 +37,7 @@ from koers.engagement.forms import (
     ReplyForm,
     SettingsForm,
 )
-from koers.engagement.models import InboxItem, InboxSettings, Reply, Status
+from koers.engagement.models import InboxItem, InboxSettings, Moderation, Reply, Status
 from koers.listening.models import Mention
 
 PAGE = 50
@@ -146,6 +146,9 @@ HISTORY_LABELS = {
     "inbox.reply_failed": gettext_lazy("reply failed: %(reason)s"),
     "inbox.hide": gettext_lazy("comment hidden on the network"),
     "inbox.delete": gettext_lazy("comment deleted on the network"),
+    "inbox.moderate": gettext_lazy("asked to hide or delete the comment"),
+    "inbox.moderate_retry": gettext_lazy("asked again to hide or delete the comment"),
+    "inbox.moderate_failed": gettext_lazy("hiding or deleting the comment failed: %(reason)s"),
 }
 
 
@@ -186,7 +189,9 @@ def _detail(request: HttpRequest, workspace: Workspace, item: InboxItem, **forms
         or AnsweredForm(initial={"answered_at": timezone.localtime(now)}),
         "note_form": forms.get("note_form") or NoteForm(),
         "reply_form": forms.get("reply_form") or ReplyForm(channels=channels),
-        "can_moderate": item.kind == "comment" and item.mention.network in meta.NETWORKS,
+        "can_moderate": moderation.can_moderate(item),
+        "moderations": item.moderations.all(),
+        "moderation_under_way": item.moderations.filter(state__in=moderation.UNDER_WAY).exists(),
     }
     return _page(request, "item.html", context)
 
@@ -289,14 +294,30 @@ def reply(request: HttpRequest, workspace: Workspace, item_id: int) -> HttpRespo
 @require_POST
 @workspace_view(need=Role.CONTRIBUTOR)
 def moderate(request: HttpRequest, workspace: Workspace, item_id: int, action: str):  # noqa: ANN201
-    """Hide or delete a Facebook/Instagram comment on the network (closes the item)."""
+    """Ask to hide or delete a Facebook/Instagram comment; a task does it (and closes the item)."""
     found = get_item_for_member(workspace, item_id)
     try:
-        meta.moderate(found, request.user, action)
+        moderation.request(found, request.user, action)
     except ValidationError as error:
         return _done(request, found, error, "")
-    done = _("Comment hidden.") if action == "hide" else _("Comment deleted.")
-    return _done(request, found, None, done)
+    asked = (
+        _("Hiding the comment: koers does it in a moment.")
+        if action == "hide"
+        else _("Deleting the comment: koers does it in a moment.")
+    )
+    return _done(request, found, None, asked)
+
+
+@require_POST
+@workspace_view(need=Role.CONTRIBUTOR)
+def moderation_retry(request: HttpRequest, workspace: Workspace, item_id: int, moderation_id: int):  # noqa: ANN201
+    found = get_item_for_member(workspace, item_id)
+    failed = get_scoped_or_404(Moderation.objects, workspace, pk=moderation_id, item=found)
+    try:
+        moderation.retry(failed, request.user)
+    except ValidationError as error:
+        return _done(request, found, error, "")
+    return _done(request, found, None, _("Asked again; koers tries it in a moment."))
 
 
 @require_POST

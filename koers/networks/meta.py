@@ -156,7 +156,7 @@ CAPABILITIES_BY_NETWORK: dict[str, Capabilities] = {
         network="instagram",
         label="Instagram",
         publish=frozenset({"image", "carousel", "reel", "first_comment"}),
-        inbox=frozenset({"comment", "mention"}),
+        inbox=frozenset({"comment", "mention", "direct_message"}),
         metrics=frozenset({"post", "account", "reach", "impressions", "video_views"}),
         listen="none",
         limits=INSTAGRAM_LIMITS,
@@ -196,7 +196,11 @@ SENTENCES = {
     "processing": "Meta could not process the video",
     "unavailable": "Meta is unavailable",
     "refused": "Meta refused the request",
+    "window": "the 24-hour window to answer this person has passed",
+    "unknown_object": "Meta knows no object with this id, or the token may not see it",
 }
+#: Send API subcodes for "sent outside of allowed window" (Messenger, Instagram).
+_WINDOW_SUBCODES = {2018278, 2534022}
 _RATE_CODES = {4, 17, 32, 613, 80001, 80002, 80004, 80005, 80006, 80008, 80014}
 
 
@@ -253,6 +257,9 @@ def classify(
     if code == 190 or error.get("type") == "OAuthException" and code in (102, 2500):
         key = {463: "expired", 460: "password"}.get(int(subcode or 0), "token")
         return AuthError(_sentence(label, key, code, subcode), network=network, status=status)
+    if code == 10 and subcode in _WINDOW_SUBCODES:
+        # Not a missing permission: the person's last message is too old (nothing to fix).
+        return PermanentError(_sentence(label, "window", code, subcode), network=network)
     if code == 10 or (isinstance(code, int) and 200 <= code <= 299):
         return AuthError(
             _sentence(label, "permission", code, subcode), network=network, status=status
@@ -282,6 +289,8 @@ def classify(
         return RetryableError(
             _sentence(label, "unavailable", code, subcode), network=network, status=status
         )
+    if code == 100 and subcode == 33:
+        return PermanentError(_sentence(label, "unknown_object", code, subcode), network=network)
     if code == 100:
         return PermanentError(_sentence(label, "invalid", code, subcode), network=network)
     return PermanentError(_sentence(label, "refused", code, subcode), network=network)
@@ -412,6 +421,44 @@ def _fingerprint(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+def find_by_text(
+    pages: Iterable[list[dict[str, Any]]],
+    text: str,
+    *,
+    since: datetime,
+    exclude: frozenset[str] = frozenset(),
+    text_field: str,
+    time_field: str,
+    url_field: str = "",
+    newest_first: bool = False,
+    accept: Callable[[dict[str, Any]], bool] | None = None,
+) -> PublishResult | None:
+    """Every Meta lookup (posts, media, Threads, comment replies, sent messages): the first
+    entry made since the attempt (less the clock-skew allowance), not among the ids the caller
+    recorded already, whose text matches ``text`` (whitespace-insensitive) and that ``accept``
+    takes. ``newest_first``: the edge pages newest first, so paging stops at the first page
+    that reaches back before the attempt (the generator is not read further)."""
+    not_before = since - LOOKUP_CLOCK_SKEW
+    wanted = _fingerprint(text)
+    for page in pages:
+        for entry in page:
+            created = _when(entry.get(time_field))
+            if (
+                created >= not_before
+                and str(entry.get("id")) not in exclude
+                and _fingerprint(entry.get(text_field)) == wanted
+                and (accept is None or accept(entry))
+            ):
+                return PublishResult(
+                    remote_id=str(entry["id"]),
+                    url=str(entry.get(url_field) or "") if url_field else "",
+                    published_at=created,
+                )
+        if newest_first and page and min(_when(e.get(time_field)) for e in page) < not_before:
+            return None
+    return None
+
+
 # ---------------------------------------------------------------------------------------------
 # Facebook Pages
 # ---------------------------------------------------------------------------------------------
@@ -485,29 +532,22 @@ class FacebookPublisher:
         since: datetime,
         exclude: frozenset[str] = frozenset(),
     ) -> PublishResult | None:
-        not_before = since - LOOKUP_CLOCK_SKEW
-        wanted = _fingerprint(post.text)
-        for page in self.graph.pages(
+        pages = self.graph.pages(
             f"{self.page_id}/published_posts",
             fields="id,message,created_time,permalink_url",
-            since=int(not_before.timestamp()),
+            since=int((since - LOOKUP_CLOCK_SKEW).timestamp()),
             limit=100,
-        ):
-            for entry in page:
-                created = _when(entry.get("created_time"))
-                if (
-                    created >= not_before
-                    and str(entry["id"]) not in exclude
-                    and _fingerprint(entry.get("message")) == wanted
-                ):
-                    return PublishResult(
-                        remote_id=str(entry["id"]),
-                        url=str(entry.get("permalink_url") or ""),
-                        published_at=created,
-                    )
-            if page and min(_when(e.get("created_time")) for e in page) < not_before:
-                return None
-        return None
+        )
+        return find_by_text(
+            pages,
+            post.text,
+            since=since,
+            exclude=exclude,
+            text_field="message",
+            time_field="created_time",
+            url_field="permalink_url",
+            newest_first=True,
+        )
 
     def delete(self, remote_id: str) -> None:
         _delete(self.graph, remote_id)
@@ -586,6 +626,12 @@ def _delete(graph: GraphClient, remote_id: str) -> None:
     except PermanentError as error:
         if "Meta error 100" not in error.message:
             raise
+
+
+def is_gone(error: NetworkError) -> bool:
+    """True for Meta's "object does not exist" (error 100, subcode 33): deleted, or never
+    there for this token."""
+    return isinstance(error, PermanentError) and "(Meta error 100/33)" in error.message
 
 
 # ---------------------------------------------------------------------------------------------
@@ -793,28 +839,21 @@ class _ContainerPublisher:
         since: datetime,
         exclude: frozenset[str] = frozenset(),
     ) -> PublishResult | None:
-        not_before = since - LOOKUP_CLOCK_SKEW
-        wanted = _fingerprint(post.text)
-        for page in self.graph.pages(
+        pages = self.graph.pages(
             f"{self.user_id}/{self.media_edge}",
             fields=f"id,{self.caption_field},timestamp,permalink",
             limit=50,
-        ):
-            for entry in page:
-                created = _when(entry.get("timestamp"))
-                if (
-                    created >= not_before
-                    and str(entry["id"]) not in exclude
-                    and _fingerprint(entry.get(self.caption_field)) == wanted
-                ):
-                    return PublishResult(
-                        remote_id=str(entry["id"]),
-                        url=str(entry.get("permalink") or ""),
-                        published_at=created,
-                    )
-            if page and min(_when(e.get("timestamp")) for e in page) < not_before:
-                return None
-        return None
+        )
+        return find_by_text(
+            pages,
+            post.text,
+            since=since,
+            exclude=exclude,
+            text_field=self.caption_field,
+            time_field="timestamp",
+            url_field="permalink",
+            newest_first=True,
+        )
 
     def delete(self, remote_id: str) -> None:
         _delete(self.graph, remote_id)
@@ -1111,3 +1150,18 @@ def exchange_threads_code(
         name=str(me.get("name") or me.get("username") or me["id"]),
         token=token,
     )
+
+
+#: Meta lets a long-lived Threads token be refreshed once it is a day old (and not expired).
+THREADS_REFRESH_MIN_AGE = timedelta(hours=24)
+
+
+def refresh_threads_token(hosts: MetaHosts, token: str) -> Token:
+    """A long-lived Threads token → a fresh one (60 days again): ``GET
+    /refresh_access_token?grant_type=th_refresh_token``. Meta allows it when the token is at
+    least 24 hours old and not expired; the caller checks both before asking."""
+    # The token goes in the header, like every token (never in a logged address).
+    answer = GraphClient(hosts.threads_graph, token, version="", label="Threads").call(
+        "GET", "refresh_access_token", params={"grant_type": "th_refresh_token"}
+    )
+    return Token(str(answer["access_token"]), _expiry(answer))

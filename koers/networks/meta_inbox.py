@@ -1,4 +1,5 @@
-"""The Meta inbox on the wire: webhook signatures and payloads, comment replies, Messenger.
+"""The Meta inbox on the wire: webhook signatures and payloads, comment replies, Messenger,
+Instagram direct messages and WhatsApp.
 
 No Django here (the endpoint and the inbox items live in :mod:`koers.engagement.meta`).
 
@@ -9,9 +10,10 @@ No Django here (the endpoint and the inbox items live in :mod:`koers.engagement.
 * Replies: a Facebook comment is answered with ``POST /{comment-id}/comments``, an Instagram
   comment with ``POST /{ig-comment-id}/replies``, a Messenger conversation with the Send API
   ``POST /{page-id}/messages`` (``messaging_type=RESPONSE``, only within 24 hours of the
-  person's last message). The Graph API has no idempotency key: a lost answer is an unknown
-  outcome, resolved by listing the comment's replies (or the conversation's messages) since
-  the attempt and matching the text.
+  person's last message); an Instagram direct message the same way with ``POST
+  /{ig-user-id}/messages`` (the Page token, the person's Instagram-scoped id). The Graph API
+  has no idempotency key: a lost answer is an unknown outcome, resolved by listing the
+  comment's replies (or the conversation's messages) since the attempt and matching the text.
 """
 
 from __future__ import annotations
@@ -26,9 +28,13 @@ from typing import Any
 
 from koers.networks.base import (
     LOOKUP_CLOCK_SKEW,
+    AccountMetrics,
+    ConnectionStatus,
     Limits,
+    NetworkError,
     OutgoingPost,
     PermanentError,
+    PostMetrics,
     Problem,
     PublishResult,
     RetryableError,
@@ -37,14 +43,17 @@ from koers.networks.meta import (
     FACEBOOK_LIMITS,
     INSTAGRAM_LIMITS,
     GraphClient,
-    _fingerprint,
     _when,
+    find_by_text,
+    is_gone,
 )
 from koers.networks.text import grapheme_count
 
 #: Messenger's standard messaging window: a Page may answer within 24 h of the last message.
 MESSAGING_WINDOW = timedelta(hours=24)
 MESSENGER_MAX_CHARS = 2000
+#: Instagram direct messages: at most 1000 characters of text (Meta: "1000 bytes or less").
+INSTAGRAM_DM_MAX_CHARS = 1000
 #: How long a WhatsApp lookup waits for the message's status webhook before concluding the
 #: message was not sent.
 STATUS_WAIT = timedelta(minutes=10)
@@ -168,61 +177,97 @@ class CommentReplier:
         since: datetime,
         exclude: frozenset[str] = frozenset(),
     ) -> PublishResult | None:
-        not_before = since - LOOKUP_CLOCK_SKEW
-        wanted = _fingerprint(post.text)
         text_field, time_field = (
             ("message", "created_time") if self.network == "facebook" else ("text", "timestamp")
         )
-        for page in self.graph.pages(
+        pages = self.graph.pages(
             f"{post.in_reply_to}/{self._edge()}",
             fields=f"id,{text_field},{time_field}",
             limit=100,
-        ):
-            for entry in page:
-                created = _when(entry.get(time_field))
-                if (
-                    created >= not_before
-                    and str(entry.get("id")) not in exclude
-                    and _fingerprint(entry.get(text_field)) == wanted
-                ):
-                    return PublishResult(remote_id=str(entry["id"]), url="", published_at=created)
-        return None
+        )
+        return find_by_text(
+            pages,
+            post.text,
+            since=since,
+            exclude=exclude,
+            text_field=text_field,
+            time_field=time_field,
+        )
 
     def hide(self, comment_id: str, hidden: bool = True) -> None:
         name = "is_hidden" if self.network == "facebook" else "hide"
         self.graph.call("POST", comment_id, data={name: "true" if hidden else "false"})
 
-    def delete(self, comment_id: str) -> None:
-        self.graph.call("DELETE", comment_id)
+    def delete(self, comment_id: str) -> bool:
+        """Delete the comment; False when it was gone already (error 100/33)."""
+        try:
+            self.graph.call("DELETE", comment_id)
+        except PermanentError as error:
+            if is_gone(error):
+                return False
+            raise
+        return True
+
+    def moderated(self, comment_id: str, action: str) -> bool:
+        """Whether ``action`` (hide/delete) is done already — the lookup before a retry, as
+        an earlier try may have reached Meta with its answer lost. Hide: the comment's
+        ``is_hidden`` (Facebook) or ``hidden`` (Instagram). Delete: reading the comment is
+        answered with error 100/33 (it no longer exists)."""
+        field = "is_hidden" if self.network == "facebook" else "hidden"
+        try:
+            body = self.graph.get(comment_id, fields=f"id,{field}" if action == "hide" else "id")
+        except PermanentError as error:
+            if action == "delete" and is_gone(error):
+                return True
+            raise
+        return action == "hide" and bool((body or {}).get(field))
 
 
 class MessengerSender:
-    """Answers one person (their page-scoped id) in the Page's Messenger conversation."""
+    """Answers one person in a Page's Messenger conversation (their page-scoped id) or, with
+    ``network="instagram"``, in an Instagram professional account's direct messages (their
+    Instagram-scoped id): the Send API ``POST /{account}/messages`` with the Page token, only
+    within 24 hours of the person's last message."""
 
-    network = "facebook"
-
-    def __init__(self, page_id: str, graph: GraphClient, *, last_message_at: datetime) -> None:
+    def __init__(
+        self,
+        page_id: str,
+        graph: GraphClient,
+        *,
+        last_message_at: datetime,
+        network: str = "facebook",
+    ) -> None:
         self.page_id = page_id
         self.graph = graph
         self.last_message_at = last_message_at
+        self.network = network
+
+    @property
+    def _product(self) -> str:
+        return "Messenger" if self.network == "facebook" else "Instagram"
+
+    @property
+    def _max_chars(self) -> int:
+        return MESSENGER_MAX_CHARS if self.network == "facebook" else INSTAGRAM_DM_MAX_CHARS
 
     def window_open(self, now: datetime | None = None) -> bool:
         return (now or datetime.now(UTC)) - self.last_message_at < MESSAGING_WINDOW
 
     def limits(self) -> Limits:
-        return FACEBOOK_LIMITS
+        return FACEBOOK_LIMITS if self.network == "facebook" else INSTAGRAM_LIMITS
 
     def validate(self, post: OutgoingPost) -> list[Problem]:
-        if grapheme_count(post.text) > MESSENGER_MAX_CHARS:
+        if grapheme_count(post.text) > self._max_chars:
             return [
-                Problem("too_long", f"A message can have at most {MESSENGER_MAX_CHARS} characters.")
+                Problem("too_long", f"A message can have at most {self._max_chars} characters.")
             ]
         return []
 
     def publish(self, post: OutgoingPost, idempotency_key: str) -> PublishResult:
         if not self.window_open():
             raise PermanentError(
-                "Messenger allows a reply only within 24 hours of the person's last message.",
+                f"{self._product} allows a reply only within 24 hours of the person's last "
+                "message.",
                 network=self.network,
             )
         answer = self.graph.post(
@@ -244,27 +289,74 @@ class MessengerSender:
         since: datetime,
         exclude: frozenset[str] = frozenset(),
     ) -> PublishResult | None:
-        """The Page's own messages in the conversation with the person since the attempt."""
-        not_before = since - LOOKUP_CLOCK_SKEW
-        wanted = _fingerprint(post.text)
+        """The account's own messages in the conversation with the person since the attempt."""
         body = self.graph.get(
             f"{self.page_id}/conversations",
-            platform="messenger",
+            platform="messenger" if self.network == "facebook" else "instagram",
             user_id=post.in_reply_to,
             fields="messages.limit(50){id,message,created_time,from}",
         )
-        for conversation in (body or {}).get("data") or []:
-            for message in (conversation.get("messages") or {}).get("data") or []:
-                created = _when(message.get("created_time"))
-                sender = str((message.get("from") or {}).get("id") or "")
-                if (
-                    sender == self.page_id
-                    and created >= not_before
-                    and str(message.get("id")) not in exclude
-                    and _fingerprint(message.get("message")) == wanted
-                ):
-                    return PublishResult(remote_id=str(message["id"]), url="", published_at=created)
-        return None
+        conversations = [
+            list((conversation.get("messages") or {}).get("data") or [])
+            for conversation in (body or {}).get("data") or []
+        ]
+        return find_by_text(
+            conversations,
+            post.text,
+            since=since,
+            exclude=exclude,
+            text_field="message",
+            time_field="created_time",
+            accept=lambda m: str((m.get("from") or {}).get("id") or "") == self.page_id,
+        )
+
+
+@dataclass(frozen=True)
+class DirectMessage:
+    """One message a person sent to the account (read by the polling fallback)."""
+
+    mid: str
+    sender_id: str
+    sender_name: str
+    text: str
+    created_at: datetime
+    has_attachment: bool = False
+
+
+def instagram_messages(
+    graph: GraphClient, ig_user_id: str, *, conversations: int = 25, per_conversation: int = 20
+) -> list[DirectMessage]:
+    """The people's messages in the account's most recent Instagram conversations
+    (``GET /{ig-user-id}/conversations?platform=instagram`` with their ``messages``; Meta
+    returns the 20 newest messages of a conversation), oldest first. The account's own
+    messages are left out."""
+    body = graph.get(
+        f"{ig_user_id}/conversations",
+        platform="instagram",
+        limit=conversations,
+        fields=(
+            f"id,updated_time,messages.limit({per_conversation})"
+            "{id,created_time,from,to,message,attachments}"
+        ),
+    )
+    found: list[DirectMessage] = []
+    for conversation in (body or {}).get("data") or []:
+        for message in (conversation.get("messages") or {}).get("data") or []:
+            sender = message.get("from") or {}
+            sender_id = str(sender.get("id") or "")
+            if not sender_id or sender_id == ig_user_id or not message.get("id"):
+                continue
+            found.append(
+                DirectMessage(
+                    mid=str(message["id"]),
+                    sender_id=sender_id,
+                    sender_name=str(sender.get("username") or ""),
+                    text=str(message.get("message") or ""),
+                    created_at=_when(message.get("created_time")),
+                    has_attachment=bool((message.get("attachments") or {}).get("data")),
+                )
+            )
+    return sorted(found, key=lambda m: m.created_at)
 
 
 class WhatsAppSender:
@@ -337,3 +429,106 @@ class WhatsAppSender:
                 network=self.network,
             )
         return None
+
+
+WHATSAPP_MAX_CHARS = 4096
+WHATSAPP_LIMITS = Limits(
+    max_chars=WHATSAPP_MAX_CHARS, url_length=None, max_images=0, max_image_bytes=0
+)
+NOT_PUBLISHED = "A WhatsApp channel answers messages in the inbox; koers publishes no posts on it."
+
+
+@dataclass(frozen=True)
+class WhatsAppNumber:
+    """A business phone number as the Cloud API describes it."""
+
+    phone_number_id: str
+    display_phone_number: str
+    verified_name: str
+    quality_rating: str
+
+
+class WhatsAppAccount:
+    """A WhatsApp Business phone number (Cloud API) reached with a system-user token.
+
+    It publishes nothing (replies go through :class:`WhatsAppSender`); it is what the channel
+    pages and the hourly check ask: :meth:`check_connection` reads the number
+    (``GET /{phone-number-id}?fields=display_phone_number,verified_name,quality_rating``) and
+    confirms it belongs to the WhatsApp Business Account (``GET /{waba-id}/phone_numbers``)."""
+
+    network = "whatsapp"
+
+    def __init__(
+        self,
+        graph_url: str,
+        phone_number_id: str,
+        waba_id: str,
+        token: str,
+        *,
+        timeout: float = 30.0,
+    ) -> None:
+        self.phone_number_id = phone_number_id
+        self.waba_id = waba_id
+        self.graph = GraphClient(graph_url, token, label="WhatsApp", timeout=timeout)
+
+    def number(self) -> WhatsAppNumber:
+        body = self.graph.get(
+            self.phone_number_id, fields="display_phone_number,verified_name,quality_rating"
+        )
+        if self.waba_id:
+            owned = {
+                str(entry.get("id"))
+                for page in self.graph.pages(
+                    f"{self.waba_id}/phone_numbers", max_pages=5, fields="id", limit=100
+                )
+                for entry in page
+            }
+            if self.phone_number_id not in owned:
+                raise PermanentError(
+                    "WhatsApp: this phone number does not belong to that WhatsApp Business "
+                    "Account.",
+                    network=self.network,
+                )
+        return WhatsAppNumber(
+            phone_number_id=str(body.get("id") or self.phone_number_id),
+            display_phone_number=str(body.get("display_phone_number") or ""),
+            verified_name=str(body.get("verified_name") or ""),
+            quality_rating=str(body.get("quality_rating") or ""),
+        )
+
+    def check_connection(self) -> ConnectionStatus:
+        try:
+            found = self.number()
+        except NetworkError as error:
+            return ConnectionStatus(ok=False, reason=error.message)
+        name = found.verified_name or found.display_phone_number
+        shown = f"{name} ({found.display_phone_number})" if found.verified_name else name
+        return ConnectionStatus(ok=True, account=shown, account_id=found.phone_number_id)
+
+    def limits(self) -> Limits:
+        return WHATSAPP_LIMITS
+
+    def validate(self, post: OutgoingPost) -> list[Problem]:
+        return [Problem("not_published", NOT_PUBLISHED)]
+
+    def publish(self, post: OutgoingPost, idempotency_key: str) -> PublishResult:
+        raise PermanentError(NOT_PUBLISHED, network=self.network)
+
+    def lookup(
+        self,
+        idempotency_key: str,
+        post: OutgoingPost,
+        *,
+        since: datetime,
+        exclude: frozenset[str] = frozenset(),
+    ) -> PublishResult | None:
+        return None
+
+    def delete(self, remote_id: str) -> None:
+        return None
+
+    def fetch_post_metrics(self, remote_ids: Iterable[str]) -> list[PostMetrics]:
+        return []
+
+    def fetch_account_metrics(self) -> AccountMetrics:
+        return AccountMetrics(followers=None, following=None, posts=None)

@@ -83,6 +83,8 @@ def connect_channel(
     handle: str = "",
     expires_at=None,  # noqa: ANN001 - optional aware datetime
     is_demo: bool = False,
+    account_id: str = "",
+    extra: dict | None = None,
 ) -> Channel:
     channel = Channel(
         workspace=workspace,
@@ -92,6 +94,8 @@ def connect_channel(
         handle=handle.lstrip("@"),
         expires_at=expires_at,
         is_demo=is_demo,
+        account_id=account_id,
+        extra=extra or {},
     )
     channel.set_secret(secret)
     channel.save()

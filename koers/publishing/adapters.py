@@ -57,6 +57,17 @@ def _build(channel: Channel, timeout: float) -> Publisher:
         return BlueskyPublisher(bluesky_session(channel, timeout))
     if channel.network in (Network.FACEBOOK, Network.INSTAGRAM, Network.THREADS):
         return _meta(channel, timeout)
+    if channel.network == Network.WHATSAPP:
+        from koers.networks.meta_inbox import WhatsAppAccount
+
+        extra = channel.extra or {}
+        return WhatsAppAccount(
+            channel.endpoint,
+            str(extra.get("phone_number_id") or channel.account_id),
+            str(extra.get("waba_id") or ""),
+            channel.secret,
+            timeout=timeout,
+        )
     if channel.network == Network.X:
         from koers.publishing import xflow
 

@@ -87,6 +87,10 @@ class ChannelForm(forms.Form):
         channel.set_secret(data["secret"])
         return channel
 
+    def channel_values(self) -> dict:
+        """What ``actions.connect_channel`` stores."""
+        return dict(self.cleaned_data)
+
 
 class MastodonForm(ChannelForm):
     endpoint = forms.URLField(
@@ -130,10 +134,64 @@ class WebhookForm(ChannelForm):
     )
 
 
+class WhatsAppForm(ChannelForm):
+    """A WhatsApp Business phone number (Cloud API): no dialog, the ids and a system-user
+    token from Meta's Business Settings, checked against the Graph API before saving."""
+
+    phone_number_id = forms.RegexField(
+        label=_("Phone number ID"),
+        regex=r"^\d{5,30}$",
+        max_length=30,
+        help_text=_("Meta's app dashboard → WhatsApp → API Setup: the Phone number ID (digits)."),
+        error_messages={"invalid": _("Meta's ids are digits only.")},
+    )
+    waba_id = forms.RegexField(
+        label=_("WhatsApp Business Account ID"),
+        regex=r"^\d{5,30}$",
+        max_length=30,
+        help_text=_("On the same page: the WhatsApp Business Account ID (digits)."),
+        error_messages={"invalid": _("Meta's ids are digits only.")},
+    )
+    secret = forms.CharField(
+        label=_("System-user access token"),
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_(
+            "Business Settings → Users → System users: generate a token for the app with "
+            "whatsapp_business_messaging and whatsapp_business_management."
+        ),
+    )
+
+    def unsaved_channel(self, network: str) -> Channel:
+        values = self.channel_values()
+        channel = Channel(
+            workspace=self.workspace,
+            network=network,
+            name=values["name"],
+            endpoint=values["endpoint"],
+            account_id=values["account_id"],
+            extra=values["extra"],
+        )
+        channel.set_secret(values["secret"])
+        return channel
+
+    def channel_values(self) -> dict:
+        from koers.publishing.meta import hosts
+
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "endpoint": hosts().graph,
+            "secret": data["secret"].strip(),
+            "account_id": data["phone_number_id"],
+            "extra": {"phone_number_id": data["phone_number_id"], "waba_id": data["waba_id"]},
+        }
+
+
 CHANNEL_FORMS: dict[str, type[ChannelForm]] = {
     "mastodon": MastodonForm,
     "bluesky": BlueskyForm,
     "webhook": WebhookForm,
+    "whatsapp": WhatsAppForm,
 }
 
 

@@ -10,17 +10,26 @@ connection; connect again for the other).
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from koers.networks import meta as wire
 from koers.publishing.connect import Account, AuthorizeRequest, Feature, Grant, register
 
 if TYPE_CHECKING:
-    from koers.publishing.models import NetworkApp
+    from koers.publishing.models import Channel, NetworkApp
     from koers.publishing.oauth import Callback
+
+logger = logging.getLogger(__name__)
+
+
+def _now() -> datetime:
+    return timezone.now()
 
 
 def hosts() -> wire.MetaHosts:
@@ -76,6 +85,15 @@ FEATURES = (
         ("pages_messaging",),
         gettext_noop(
             "Receive and answer the Page's Messenger conversations in the inbox (pages_messaging)."
+        ),
+    ),
+    Feature(
+        "instagram_messages",
+        gettext_noop("Instagram direct messages"),
+        ("instagram_manage_messages", "instagram_basic", "pages_show_list"),
+        gettext_noop(
+            "Receive and answer the Instagram account's direct messages in the inbox "
+            "(instagram_manage_messages)."
         ),
     ),
     Feature(
@@ -157,7 +175,7 @@ class MetaFlow:
                     endpoint=where.threads_graph,
                     access_token=grant.access_token,
                     expires_at=grant.expires_at,
-                    extra={"threads_user_id": user_id},
+                    extra={"threads_user_id": user_id, "token_issued_at": _now().isoformat()},
                 )
             ]
         found: list[Account] = []
@@ -210,3 +228,75 @@ def threads_secret(app: NetworkApp) -> str:
 
 
 register(MetaFlow())
+
+
+# ---------------------------------------------------------------------------------------------
+# Threads tokens: refreshed before they expire (the hourly channel check calls this)
+# ---------------------------------------------------------------------------------------------
+def token_issued_at(channel: Channel) -> datetime:
+    """When the channel's Threads token was made: stored at connect and refresh; a channel
+    connected before that was stored got its token when it was connected."""
+    stored = (channel.extra or {}).get("token_issued_at")
+    return datetime.fromisoformat(stored) if stored else channel.created_at
+
+
+def refresh_threads_expiring(before: datetime, now: datetime | None = None) -> int:
+    """Renew the tokens of Threads channels that expire before ``before``, as far as Meta
+    allows (the token is at least 24 hours old and not expired yet); returns how many were
+    renewed. A refresh Meta refuses marks the channel broken with Meta's reason."""
+    from koers.publishing.models import Channel, Health, Network
+
+    now = now or timezone.now()
+    due = (
+        Channel.objects.filter(
+            network=Network.THREADS,
+            is_demo=False,
+            expires_at__isnull=False,
+            expires_at__lte=before,
+            expires_at__gt=now,
+        )
+        .exclude(health=Health.BROKEN)
+        .select_related("workspace")
+    )
+    renewed = 0
+    for channel in due:
+        if now - token_issued_at(channel) < wire.THREADS_REFRESH_MIN_AGE:
+            continue
+        if refresh_threads_channel(channel):
+            renewed += 1
+    return renewed
+
+
+def refresh_threads_channel(channel: Channel) -> bool:
+    """Swap the channel's Threads token for a fresh one; True when it was renewed."""
+    from django.db import transaction
+
+    from koers.core.actions import audit
+    from koers.core.crypto import DecryptionError
+    from koers.networks.base import NetworkError, RetryableError
+    from koers.publishing import actions
+
+    try:
+        token = wire.refresh_threads_token(hosts(), channel.secret)
+    except RetryableError as error:
+        # Meta unavailable or busy: the next hourly run tries again (the expiry warning
+        # still goes out in time if it never works).
+        logger.warning("Threads token refresh for channel %s: %s", channel.pk, error.message)
+        return False
+    except (NetworkError, DecryptionError) as error:
+        actions.mark_channel_broken(channel, getattr(error, "message", str(error)))
+        return False
+    with transaction.atomic():
+        channel.set_secret(token.access_token)
+        channel.expires_at = token.expires_at
+        channel.extra = (channel.extra or {}) | {"token_issued_at": _now().isoformat()}
+        channel.warned_at = None
+        channel.save(update_fields=["secret_enc", "expires_at", "extra", "warned_at"])
+        audit(
+            channel.workspace,
+            None,
+            "channel.reconnect",
+            f"new credentials for {channel.name}",
+            channel,
+        )
+    return True

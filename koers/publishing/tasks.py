@@ -21,7 +21,7 @@ from koers.core.scheduler import periodic
 from koers.networks.base import ConnectionStatus, Limits, NetworkError
 from koers.networks.safety import BlockedAddressError, HostBlocked, http_client
 from koers.networks.safety import check_url as check_outbound_url
-from koers.publishing import actions, dispatch, linkedin
+from koers.publishing import actions, dispatch, linkedin, meta
 from koers.publishing.adapters import publisher_for
 from koers.publishing.models import Channel, ContentItem, Health, LinkCheck
 from koers.publishing.policy import item_urls
@@ -94,6 +94,7 @@ def check_channels() -> int:
         checked += 1
     soon = timezone.now() + EXPIRY_WARNING
     linkedin.refresh_expiring(soon)  # pages with a refresh token renew instead of warning
+    meta.refresh_threads_expiring(soon)  # Threads tokens renew (a refusal: channel broken)
     expiring = Channel.objects.filter(
         expires_at__isnull=False, expires_at__lte=soon, warned_at__isnull=True, is_demo=False
     ).exclude(health=Health.BROKEN)

@@ -449,14 +449,15 @@ def channel_connect(request: HttpRequest, workspace: Workspace, network: str) ->
         checked = _checked(form, form.unsaved_channel(network))
         if checked is not None:
             channel = actions.connect_channel(
-                workspace, request.user, network=network, **form.cleaned_data
+                workspace, request.user, network=network, **form.channel_values()
             )
             actions.record_channel_check(channel, checked[0], request.user, limits=checked[1])
             messages.success(
                 request, _("Connection works: %(account)s") % {"account": checked[0].account}
             )
             return redirect("publishing:channels", slug=workspace.slug)
-    context = {"workspace": workspace, "active": "calendar", "form": form, "network": network}
+    label = type(form).__name__.removesuffix("Form")  # "WhatsApp", as on the channels page
+    context = {"workspace": workspace, "active": "calendar", "form": form, "network": label}
     return render(request, "publishing/channel_form.html", context)
 
 

@@ -8,7 +8,11 @@ from itertools import count
 import pytest
 
 from koers.engagement import actions
+from koers.engagement.tests import metahooks
 from koers.listening.models import Mention
+from koers.networks.testing.meta_inbox import FakeMetaInbox
+from koers.publishing import actions as publishing_actions
+from koers.publishing.connect import Account
 from koers.publishing.models import Channel
 
 _numbers = count(1)
@@ -82,3 +86,71 @@ def toot_item(acme, anna, mastodon_server):
     item, _created = actions.add_manually(mention, anna)
     item.status_id = status["id"]
     return item
+
+
+# ---------------------------------------------------------------------------------------------
+# Meta: the fake Graph API, its Page (with an Instagram account) and Acme's channels on it
+# ---------------------------------------------------------------------------------------------
+@pytest.fixture
+def graph(settings):
+    with FakeMetaInbox() as fake:
+        fake.fetch_media = False
+        settings.KOERS_META_URL = fake.url
+        yield fake
+
+
+@pytest.fixture
+def page(graph):
+    return graph.add_page("Gemeente Zonnedal", instagram="zonnedal")
+
+
+@pytest.fixture
+def app(acme, anna, graph):
+    return publishing_actions.save_network_app(
+        acme,
+        anna,
+        provider="meta",
+        client_id=graph.client_id,
+        client_secret=metahooks.SECRET,
+        extra_secrets={"verify_token": "verify-me-please"},
+    )
+
+
+@pytest.fixture
+def channels(acme, anna, graph, page, app):
+    common = {"endpoint": graph.url, "access_token": page.token}
+    facebook, instagram = publishing_actions.connect_oauth_channels(
+        acme,
+        anna,
+        [
+            Account(
+                "facebook", page.page_id, page.name, "", extra={"page_id": page.page_id}, **common
+            ),
+            Account(
+                "instagram",
+                page.instagram_id,
+                "Zonnedal",
+                page.instagram_username,
+                extra={"ig_user_id": page.instagram_id, "page_id": page.page_id},
+                **common,
+            ),
+        ],
+    )
+    return facebook, instagram
+
+
+@pytest.fixture
+def whatsapp(acme, graph):
+    number, token = graph.add_whatsapp_number()
+    channel = Channel(
+        workspace=acme,
+        network="whatsapp",
+        name="Klantenservice",
+        endpoint=graph.url,
+        handle="",
+        account_id=number,
+        extra={"phone_number_id": number},
+    )
+    channel.set_secret(token)
+    channel.save()
+    return channel

@@ -3,8 +3,6 @@ replies on Meta channels exactly once against the rude fake Graph API."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 from datetime import timedelta
@@ -15,132 +13,15 @@ from django.utils import timezone, translation
 
 from koers.engagement import meta, replies
 from koers.engagement.models import InboxItem, Kind, MetaEvent, MetaEventState, Reply, Status
+from koers.engagement.tests.metahooks import (
+    URL,
+    V,
+    _feed,
+    _messenger,
+    _post,
+    _process_all,
+)
 from koers.listening.models import Mention
-from koers.networks.meta import GRAPH_VERSION
-from koers.networks.testing.meta_inbox import FakeMetaInbox
-from koers.publishing import actions
-from koers.publishing.connect import Account
-
-V = f"/{GRAPH_VERSION}"
-SECRET = "app-secret-123"
-URL = "/hooks/meta/"
-
-
-@pytest.fixture
-def graph(settings):
-    with FakeMetaInbox() as fake:
-        fake.fetch_media = False
-        settings.KOERS_META_URL = fake.url
-        yield fake
-
-
-@pytest.fixture
-def page(graph):
-    return graph.add_page("Gemeente Zonnedal", instagram="zonnedal")
-
-
-@pytest.fixture
-def app(acme, anna, graph):
-    return actions.save_network_app(
-        acme,
-        anna,
-        provider="meta",
-        client_id=graph.client_id,
-        client_secret=SECRET,
-        extra_secrets={"verify_token": "verify-me-please"},
-    )
-
-
-@pytest.fixture
-def channels(acme, anna, graph, page, app):
-    common = {"endpoint": graph.url, "access_token": page.token}
-    facebook, instagram = actions.connect_oauth_channels(
-        acme,
-        anna,
-        [
-            Account(
-                "facebook", page.page_id, page.name, "", extra={"page_id": page.page_id}, **common
-            ),
-            Account(
-                "instagram",
-                page.instagram_id,
-                "Zonnedal",
-                page.instagram_username,
-                extra={"ig_user_id": page.instagram_id, "page_id": page.page_id},
-                **common,
-            ),
-        ],
-    )
-    return facebook, instagram
-
-
-def _sign(body: bytes, secret: str = SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def _post(client, payload, *, secret: str = SECRET, signature: str | None = None):
-    body = json.dumps(payload).encode()
-    headers = {}
-    if signature is None:
-        headers["HTTP_X_HUB_SIGNATURE_256"] = _sign(body, secret)
-    elif signature:
-        headers["HTTP_X_HUB_SIGNATURE_256"] = signature
-    return client.post(URL, data=body, content_type="application/json", **headers)
-
-
-def _feed(page_id: str, comment_id: str, *, verb: str = "add", message: str = "Wanneer?"):
-    """A Page ``feed`` change as Meta documents it (Webhooks for Pages, field feed)."""
-    return {
-        "object": "page",
-        "entry": [
-            {
-                "id": page_id,
-                "time": int(time.time()),
-                "changes": [
-                    {
-                        "field": "feed",
-                        "value": {
-                            "from": {"id": "9876543210", "name": "Jan Jansen"},
-                            "post": {"status_type": "mobile_status_update", "is_published": True},
-                            "message": message,
-                            "post_id": f"{page_id}_111",
-                            "comment_id": comment_id,
-                            "created_time": int(time.time()),
-                            "item": "comment",
-                            "parent_id": f"{page_id}_111",
-                            "verb": verb,
-                        },
-                    }
-                ],
-            }
-        ],
-    }
-
-
-def _messenger(page_id: str, person: str, mid: str, text: str, *, age: float = 0):
-    return {
-        "object": "page",
-        "entry": [
-            {
-                "id": page_id,
-                "time": int(time.time() * 1000),
-                "messaging": [
-                    {
-                        "sender": {"id": person},
-                        "recipient": {"id": page_id},
-                        "timestamp": int((time.time() - age) * 1000),
-                        "message": {"mid": mid, "text": text},
-                    }
-                ],
-            }
-        ],
-    }
-
-
-def _process_all() -> list[str]:
-    return [
-        meta.process(pk) for pk in MetaEvent.objects.order_by("pk").values_list("pk", flat=True)
-    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -345,40 +226,6 @@ def test_a_messenger_reply_after_24_hours_is_refused_in_dutch_and_nothing_sent(
     assert timezone.now() - meta.last_message_at(item) < timedelta(minutes=1)
 
 
-def test_hiding_and_deleting_a_comment_on_facebook_closes_the_item(
-    client, anna, channels, page, graph
-):
-    first, second = f"{page.page_id}_111_501", f"{page.page_id}_111_502"
-    _post(client, _feed(page.page_id, first))
-    _post(client, _feed(page.page_id, second))
-    _process_all()
-    hide_item, delete_item = InboxItem.objects.order_by("pk")
-    with translation.override("en"):
-        meta.moderate(hide_item, anna, "hide")
-    assert graph.hidden == {first}
-    hide_item.refresh_from_db()
-    assert hide_item.status == Status.CLOSED and hide_item.close_note == "Hidden on Facebook."
-    meta.moderate(delete_item, anna, "delete")
-    assert graph.count("DELETE", f"{V}/{second}") == 1
-    delete_item.refresh_from_db()
-    assert delete_item.status == Status.CLOSED
-    # The network's own remove event afterwards changes nothing more.
-    _post(client, _feed(page.page_id, second, verb="remove"))
-    assert _process_all()[-1] == "removed"
-    assert InboxItem.objects.filter(status=Status.OPEN).count() == 0
-
-
-def test_a_refused_moderation_leaves_the_item_open(client, anna, channels, page, graph):
-    _post(client, _feed(page.page_id, f"{page.page_id}_111_601"))
-    _process_all()
-    item = InboxItem.objects.get()
-    graph.expire_token(page.token)
-    with pytest.raises(ValidationError):
-        meta.moderate(item, anna, "hide")
-    item.refresh_from_db()
-    assert item.status == Status.OPEN and graph.hidden == set()
-
-
 def test_an_instagram_mention_is_read_with_the_accounts_token(client, channels, page, graph):
     comment_id = graph.add_mentioned_comment("@zonnedal wanneer gaat het zwembad open?", "piet")
     payload = {
@@ -459,25 +306,6 @@ def _whatsapp_change(number: str, *, messages=None, statuses=None):
     }
 
 
-@pytest.fixture
-def whatsapp(acme, graph):
-    from koers.publishing.models import Channel
-
-    number, token = graph.add_whatsapp_number()
-    channel = Channel(
-        workspace=acme,
-        network="whatsapp",
-        name="Klantenservice",
-        endpoint=graph.url,
-        handle="",
-        account_id=number,
-        extra={"phone_number_id": number},
-    )
-    channel.set_secret(token)
-    channel.save()
-    return channel
-
-
 def test_a_whatsapp_message_becomes_an_item_and_the_reply_goes_out_once(
     client, anna, app, whatsapp, graph
 ):
@@ -540,36 +368,6 @@ def test_a_whatsapp_reply_after_the_window_is_refused_in_dutch(client, anna, app
         replies.compose(item, anna, channel=whatsapp, text="Sorry!")
     assert "WhatsApp" in refused.value.messages[0] and "24 uur" in refused.value.messages[0]
     assert Reply.objects.count() == 0 and graph.wa_sent == []
-
-
-def test_the_item_page_shows_the_kind_and_hides_a_comment_in_dutch(
-    client, anna, acme, channels, page, graph
-):
-    from django.urls import reverse
-
-    comment_id = f"{page.page_id}_111_701"
-    _post(client, _feed(page.page_id, comment_id, message="Wat een onzin"))
-    _process_all()
-    item = InboxItem.objects.get()
-    client.force_login(anna)
-    address = reverse("engagement:item", kwargs={"slug": acme.slug, "item_id": item.pk})
-    html = client.get(address, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
-    assert "Reactie verbergen" in html and "Reactie verwijderen" in html and "Reactie<" in html
-    hide = reverse(
-        "engagement:moderate", kwargs={"slug": acme.slug, "item_id": item.pk, "action": "hide"}
-    )
-    answer = client.post(hide, HTTP_ACCEPT_LANGUAGE="nl", follow=True)
-    assert "Reactie verborgen." in answer.content.decode()
-    assert graph.hidden == {comment_id}
-    item.refresh_from_db()
-    assert item.status == Status.CLOSED
-    # A Messenger message offers no moderation.
-    _post(client, _messenger(page.page_id, "psid-9", "m_9", "Hallo"))
-    _process_all()
-    message = InboxItem.objects.get(kind=Kind.DIRECT_MESSAGE)
-    address = reverse("engagement:item", kwargs={"slug": acme.slug, "item_id": message.pk})
-    html = client.get(address, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
-    assert "Privébericht" in html and "Reactie verbergen" not in html
 
 
 def test_a_whatsapp_reply_without_a_status_after_ten_minutes_is_sent_again(

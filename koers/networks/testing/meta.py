@@ -23,7 +23,8 @@ What it follows from Meta's documentation (where they differ, the documentation 
   ``calls_per_window`` calls in a window the app is throttled (code 4).
 * OAuth: ``/vNN/dialog/oauth`` and Threads' ``/oauth/authorize`` approve at once (or refuse
   with ``deny_next``) and redirect with ``code`` and ``state``; ``oauth/access_token``
-  exchanges codes and ``fb_exchange_token``s, Threads' ``/access_token`` ``th_exchange_token``.
+  exchanges codes and ``fb_exchange_token``s, Threads' ``/access_token`` ``th_exchange_token``
+  and ``/refresh_access_token`` ``th_refresh_token`` (tokens a day old, not expired).
 * Containers: images are fetched from ``image_url`` (when ``fetch_media``), an unreachable
   address is error 9004; video containers are ``IN_PROGRESS`` for ``reel_polls`` polls.
 
@@ -62,6 +63,7 @@ ALL_SCOPES = (
     "instagram_content_publish",
     "instagram_manage_comments",
     "instagram_manage_insights",
+    "instagram_manage_messages",
     "read_insights",
     "business_management",
     "threads_basic",
@@ -86,6 +88,7 @@ class FakeToken:
     expires_at: float | None = None
     password_changed: bool = False
     revoked: bool = False
+    issued_at: float = field(default_factory=time.time)
 
 
 @dataclass
@@ -347,6 +350,8 @@ class FakeGraph(FakeServer):
             return self._dialog(request, threads=True)
         if path in ("/oauth/access_token", "/access_token"):
             return self._threads_token(request)
+        if path == "/refresh_access_token":
+            return self._threads_refresh(request)
         match = _VERSION.match(path)
         if not match:
             return self._error("Unknown path components", 2500, status=404)
@@ -460,6 +465,31 @@ class FakeGraph(FakeServer):
             return self._error("Invalid authorization code", 100, 36009)
         token = self.new_token("threads", self.threads_user["id"], expires_in=3600)
         return self._ok({"access_token": token, "user_id": self.threads_user["id"]})
+
+    def age_token(self, token: str, seconds: float) -> None:
+        """Make ``token`` look ``seconds`` older (refreshing needs a day-old token)."""
+        self.tokens[token].issued_at -= seconds
+
+    def _threads_refresh(self, request: Request) -> Response:
+        """``GET /refresh_access_token?grant_type=th_refresh_token``: a long-lived Threads
+        token at least 24 hours old and not expired → a new one (``expires_in``: 60 days)."""
+        params = self._params(request)
+        if params.get("grant_type") != "th_refresh_token":
+            return self._error("(#100) Unsupported grant_type", 100)
+        auth = self._auth(params, None)
+        if isinstance(auth, Response):
+            return auth
+        if auth.kind != "threads":
+            return self._error("Invalid OAuth access token.", 190, status=401)
+        if time.time() - auth.issued_at < 24 * 3600:
+            return self._error(
+                "(#100) The access token can only be refreshed when it is at least 24 hours old",
+                100,
+            )
+        token = self.new_token("threads", auth.owner, expires_in=self.long_lived_seconds)
+        return self._ok(
+            {"access_token": token, "token_type": "bearer", "expires_in": self.long_lived_seconds}
+        )
 
     # -- nodes --------------------------------------------------------------------------------
     def _node(self, request: Request, params: dict[str, str], node: str) -> Response:
