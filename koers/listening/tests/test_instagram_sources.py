@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from koers.core import neterrors
 from koers.listening import actions, hashtag_budget
 from koers.listening.models import (
     HashtagQuery,
@@ -223,3 +224,22 @@ def test_the_source_pages_say_which_networks_are_not_searchable(client_for, anna
         assert "Instagram: this network" not in text
         assert "Instagram: op dit netwerk" not in text
         assert "threads_keyword_search" in text
+
+
+def test_the_notes_and_the_limit_read_in_dutch(client_for, anna, acme, page, instagram):
+    client = client_for(anna)
+    client.cookies["django_language"] = "nl"
+    text = client.get(url("source-new")).content.decode()
+    assert "Facebook: op dit netwerk kun je niet zoeken." in text
+    assert "Netwerken waarop koers niet kan zoeken" in text
+    form = client.get(url("source-new") + "?kind=instagram_hashtag").content.decode()
+    assert "0 van 30 hashtags gebruikt in de afgelopen 7 dagen (@zonnedal)." in form
+    with translation.override("nl"):
+        assert neterrors.translate(HashtagBudgetError().message).startswith(
+            "Instagram: de afgelopen 7 dagen zijn 30 hashtags gezocht"
+        )
+        stored = (
+            "Instagram: 30 hashtags were searched in the last 7 days, Meta's limit; koers "
+            "tries again when one frees up (Meta error 24/2207034)."
+        )
+        assert neterrors.translate(stored).endswith("(Meta-fout 24/2207034).")
