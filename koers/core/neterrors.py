@@ -241,6 +241,30 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[], str]]] = [
         lambda: _("%(network)s: Meta could not process the video (Meta error %(code)s)."),
     ),
     (
+        rf"{_META}: 30 hashtags were searched in the last 7 days, Meta's limit; koers tries "
+        rf"again when one frees up {_CODE}\.",
+        lambda: _(
+            "%(network)s: 30 hashtags were searched in the last 7 days, Meta's limit; koers "
+            "tries again when one frees up (Meta error %(code)s)."
+        ),
+    ),
+    (
+        r"Instagram: 30 hashtags were searched in the last 7 days, Meta's limit; koers tries "
+        r"again when one frees up\.",
+        lambda: _(
+            "Instagram: 30 hashtags were searched in the last 7 days, Meta's limit; koers "
+            "tries again when one frees up."
+        ),
+    ),
+    (
+        r"No connected Instagram account in this workspace to read Instagram with; connect "
+        r"one first\.",
+        lambda: _(
+            "No connected Instagram account in this workspace to read Instagram with; "
+            "connect one first."
+        ),
+    ),
+    (
         rf"{_META}: Meta is unavailable {_CODE}\.",
         lambda: _("%(network)s: Meta is unavailable (Meta error %(code)s)."),
     ),

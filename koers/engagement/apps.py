@@ -18,6 +18,9 @@ class EngagementConfig(AppConfig):
         from koers.engagement import x_inbox
 
         x_inbox.install()
+        from koers.engagement import meta_listen
+
+        meta_listen.install()
         from koers.engagement.models import keep_negative
         from koers.listening.signals import sentiment_corrected
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -29,6 +30,9 @@ from koers.listening.models import (
 from koers.listening.normalise import lang_code
 from koers.listening.stats import PERIODS
 from koers.query import QueryError, parse
+
+#: One Instagram hashtag (Meta's hashtag search takes no spaces, punctuation or emoji).
+INSTAGRAM_TAG = re.compile(r"\w{1,100}")
 
 
 def ui_lang() -> str:
@@ -188,6 +192,16 @@ class SourceForm(forms.Form):
         help_text=_("Empty: Bluesky's public Jetstream."),
     )
     handle = forms.CharField(label=_("Bluesky handle"), max_length=200, required=False)
+    edges = forms.ChoiceField(
+        label=_("Which posts"),
+        choices=[
+            ("recent", _("Recent posts (the last 24 hours)")),
+            ("top", _("Top posts (the most popular)")),
+            ("recent,top", _("Both")),
+        ],
+        initial="recent",
+        required=False,
+    )
     access_token = forms.CharField(
         label=_("Access token"),
         required=False,
@@ -209,8 +223,10 @@ class SourceForm(forms.Form):
         SourceKind.FILE: (),
         SourceKind.X_SEARCH: ("search",),
         SourceKind.X_MENTIONS: (),
+        SourceKind.INSTAGRAM_HASHTAG: ("hashtag",),
+        SourceKind.META_TAGS: (),
     }
-    CONFIG = ("instance_url", "hashtag", "search", "feed_url", "stream_url", "handle")
+    CONFIG = ("instance_url", "hashtag", "search", "feed_url", "stream_url", "handle", "edges")
     #: What each kind shows besides its name, kind and language.
     FIELDS: dict[str, tuple[str, ...]] = {
         SourceKind.MASTODON: (
@@ -222,6 +238,8 @@ class SourceForm(forms.Form):
         SourceKind.FILE: (),
         SourceKind.X_SEARCH: ("search", "poll_every_seconds"),
         SourceKind.X_MENTIONS: ("poll_every_seconds",),
+        SourceKind.INSTAGRAM_HASHTAG: ("hashtag", "edges", "poll_every_seconds"),
+        SourceKind.META_TAGS: ("poll_every_seconds",),
     }  # fmt: skip
 
     def __init__(
@@ -263,6 +281,13 @@ class SourceForm(forms.Form):
                 self.add_error(field, _("This kind of source needs this."))
         if kind == SourceKind.MASTODON and not (data.get("hashtag") or data.get("search")):
             self.add_error("hashtag", _("Give a hashtag or search words (or both)."))
+        if kind == SourceKind.INSTAGRAM_HASHTAG and data.get("hashtag"):
+            tag = data["hashtag"].strip().lstrip("#").strip()
+            if not INSTAGRAM_TAG.fullmatch(tag):
+                self.add_error(
+                    "hashtag", _("One hashtag: letters, digits and _ only (no spaces or emoji).")
+                )
+            data["hashtag"] = tag.casefold()
         return data
 
     def unsaved_source(self) -> Source:

@@ -91,6 +91,11 @@ class SourceKind(models.TextChoices):
     X_SEARCH = "x_search", _("X recent search (through the workspace's X account)")
     # Made by koers for every connected X account (the inbox reads them); not chosen by hand.
     X_MENTIONS = "x_mentions", _("X mentions of a connected account")
+    INSTAGRAM_HASHTAG = (
+        "instagram_hashtag",
+        _("Instagram hashtag search (through the workspace's Instagram account)"),
+    )
+    META_TAGS = "meta_tags", _("Instagram and Facebook posts that tag your account or Page")
 
 
 #: Kinds the poller reads (the others stream, or are imported once).
@@ -100,6 +105,8 @@ POLLED_KINDS = (
     SourceKind.RSS,
     SourceKind.X_SEARCH,
     SourceKind.X_MENTIONS,
+    SourceKind.INSTAGRAM_HASHTAG,
+    SourceKind.META_TAGS,
 )
 
 
@@ -147,6 +154,24 @@ class Source(models.Model):
     @property
     def is_pollable(self) -> bool:
         return self.kind in POLLED_KINDS
+
+
+class HashtagQuery(models.Model):
+    """One hashtag an Instagram account searched, and when its 7 days in Meta's budget
+    (30 unique hashtags per account per rolling 7 days) started. Per account, not per
+    workspace: two workspaces reading with one account share its budget."""
+
+    account_id = models.CharField(max_length=64)
+    tag = models.CharField(max_length=100)
+    started_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account_id", "tag"], name="listening_hashtag_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.tag} ({self.account_id})"
 
 
 class CurrentTransactionId(models.Func):

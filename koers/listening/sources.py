@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,6 +48,43 @@ POLLABLE = POLLED_KINDS
 #: tokens); that app registers them at start-up (apps depend downward: listening imports
 #: none of them).
 BUILDERS: dict[str, Callable[[Source], PollingSource]] = {}
+
+
+@dataclass(frozen=True)
+class Quota:
+    """A network quota a kind of source spends (Instagram: 30 hashtags per account per 7
+    days), registered by the app that knows the accounts. ``check`` returns the refusal for
+    a source that would exceed it (shown on the form; nothing saved, nothing asked of the
+    network) or None; ``note`` is the sentence the form and the sources page show."""
+
+    check: Callable[[Source], str | None]
+    note: Callable[[Source], str]
+
+
+QUOTAS: dict[str, Quota] = {}
+
+
+def quota_problem(source: Source) -> str | None:
+    quota = QUOTAS.get(source.kind)
+    return quota.check(source) if quota else None
+
+
+def quota_note(source: Source) -> str:
+    quota = QUOTAS.get(source.kind)
+    return quota.note(source) if quota else ""
+
+
+def not_searchable() -> list[tuple[str, str]]:
+    """(network label, why) for every network koers speaks that offers no search koers can
+    use, as the networks' capabilities declare it."""
+    from koers.networks.catalog import capabilities, networks
+
+    found = []
+    for network in networks():
+        declared = capabilities(network)
+        if declared is not None and declared.listen == "none" and declared.listen_note:
+            found.append((declared.label, declared.listen_note))
+    return found
 
 
 # ---------------------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ from koers.listening.models import (
     Topic,
 )
 from koers.listening.normalise import reason
-from koers.listening.sources import build_poller
+from koers.listening.sources import build_poller, not_searchable, quota_note, quota_problem
 from koers.networks.base import NetworkError
 from koers.networks.files import FileFormatError
 from koers.query import compile_query
@@ -426,9 +426,16 @@ def influencer_add(request: HttpRequest, workspace: Workspace, topic_id: int) ->
 @require_GET
 @workspace_view()
 def sources(request: HttpRequest, workspace: Workspace) -> HttpResponse:
-    rows = scoped(Source.objects, workspace).order_by("name")
+    rows = list(scoped(Source.objects, workspace).order_by("name"))
+    for row in rows:
+        row.quota_note = quota_note(row)  # type: ignore[attr-defined]
     runs = scoped(IngestRun.objects, workspace).select_related("source")[:10]
-    context = {"workspace": workspace, "sources": rows, "runs": runs}
+    context = {
+        "workspace": workspace,
+        "sources": rows,
+        "runs": runs,
+        "not_searchable": not_searchable(),
+    }
     return _page(request, "sources.html", context)
 
 
@@ -452,13 +459,18 @@ def source_new(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     fetch and only then saves."""
     step_one = SourceKindForm(request.POST or request.GET or None)
     if not step_one.is_valid():
-        context = {"workspace": workspace, "kind_form": SourceKindForm()}
+        context = {
+            "workspace": workspace,
+            "kind_form": SourceKindForm(),
+            "not_searchable": not_searchable(),
+        }
         return _page(request, "source_kind.html", context)
     kind = step_one.cleaned_data["kind"]
     post = request.POST if request.method == "POST" else None
     form = SourceForm(post, workspace=workspace, kind=kind)
     if post is not None and form.is_valid():
-        problem = _fetch_problem(form.unsaved_source())
+        unsaved = form.unsaved_source()
+        problem = quota_problem(unsaved) or _fetch_problem(unsaved)
         if problem:
             form.add_error(None, problem)
         else:
@@ -474,7 +486,12 @@ def source_new(request: HttpRequest, workspace: Workspace) -> HttpResponse:
                 poll_every_seconds=data.get("poll_every_seconds") or 300,
             )
             return redirect("listening:sources", slug=workspace.slug)
-    context = {"workspace": workspace, "form": form, "kind_label": SourceKind(kind).label}
+    context = {
+        "workspace": workspace,
+        "form": form,
+        "kind_label": SourceKind(kind).label,
+        "quota_note": quota_note(Source(workspace=workspace, kind=kind, config={})),
+    }
     return _page(request, "source_form.html", context)
 
 
@@ -494,7 +511,8 @@ def source_edit(request: HttpRequest, workspace: Workspace, source_id: int) -> H
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
-        problem = _fetch_problem(form.unsaved_source())
+        unsaved = form.unsaved_source()
+        problem = quota_problem(unsaved) or _fetch_problem(unsaved)
         if problem:
             form.add_error(None, problem)
         else:
@@ -515,6 +533,7 @@ def source_edit(request: HttpRequest, workspace: Workspace, source_id: int) -> H
         "form": form,
         "source": source,
         "kind_label": source.get_kind_display(),
+        "quota_note": quota_note(source),
     }
     return _page(request, "source_form.html", context)
 

@@ -252,6 +252,9 @@ class Capabilities:
     #: Posts a month per access level (X: Free, Basic, Pro), in the order the network sells
     #: them; the first is the default. Empty = the network sets no monthly cap.
     post_caps: tuple[tuple[str, int], ...] = ()
+    #: Why koers can't listen on this network (``listen == "none"``), a plain English msgid
+    #: the sources page shows as "this network is not searchable"; "" = no reason given.
+    listen_note: str = ""
 
     def can_publish(self, kind: str) -> bool:
         return kind in self.publish

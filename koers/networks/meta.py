@@ -151,6 +151,10 @@ CAPABILITIES_BY_NETWORK: dict[str, Capabilities] = {
         listen="none",
         limits=FACEBOOK_LIMITS,
         provider="meta",
+        listen_note=(
+            "Meta offers no public search of Facebook posts; koers reads the posts your Page "
+            "is tagged in and the comments on its posts."
+        ),
     ),
     "instagram": Capabilities(
         network="instagram",
@@ -158,7 +162,9 @@ CAPABILITIES_BY_NETWORK: dict[str, Capabilities] = {
         publish=frozenset({"image", "carousel", "reel", "first_comment"}),
         inbox=frozenset({"comment", "mention", "direct_message"}),
         metrics=frozenset({"post", "account", "reach", "impressions", "video_views"}),
-        listen="none",
+        # Hashtag search (recent and top media; 30 unique hashtags per account per 7 days)
+        # and the posts the account is tagged in: koers.networks.meta_listen.
+        listen="hashtag",
         limits=INSTAGRAM_LIMITS,
         needs_public_media_url=True,
         provider="meta",
@@ -174,6 +180,11 @@ CAPABILITIES_BY_NETWORK: dict[str, Capabilities] = {
         limits=THREADS_LIMITS,
         needs_public_media_url=True,
         provider="meta",
+        listen_note=(
+            "Threads keyword search needs Meta's approval of the threads_keyword_search "
+            "permission; without it only your own posts can be searched, so koers does not "
+            "search Threads."
+        ),
     ),
 }
 
@@ -198,10 +209,17 @@ SENTENCES = {
     "refused": "Meta refused the request",
     "window": "the 24-hour window to answer this person has passed",
     "unknown_object": "Meta knows no object with this id, or the token may not see it",
+    "hashtag_limit": "30 hashtags were searched in the last 7 days, Meta's limit; koers tries "
+    "again when one frees up",
 }
 #: Send API subcodes for "sent outside of allowed window" (Messenger, Instagram).
 _WINDOW_SUBCODES = {2018278, 2534022}
 _RATE_CODES = {4, 17, 32, 613, 80001, 80002, 80004, 80005, 80006, 80008, 80014}
+#: Instagram hashtag search past 30 unique hashtags in 7 days. Meta's error table does not
+#: list it; reported answers are code 24 with subcode 2207034 and a message about hashtags.
+HASHTAG_LIMIT_SUBCODE = 2207034
+#: How long a source waits after the hashtag limit (the oldest query leaves the 7-day window).
+HASHTAG_LIMIT_WAIT = 24 * 3600.0
 
 
 def _sentence(label: str, key: str, code: object, subcode: object = None) -> str:
@@ -280,6 +298,14 @@ def classify(
         )
     if code == 368:
         return PermanentError(_sentence(label, "blocked", code, subcode), network=network)
+    words = f"{error.get('message', '')} {error.get('error_user_title', '')}".casefold()
+    if subcode == HASHTAG_LIMIT_SUBCODE or (code == 24 and "hashtag" in words):
+        return RetryableError(
+            _sentence(label, "hashtag_limit", code, subcode),
+            network=network,
+            status=status,
+            retry_after=HASHTAG_LIMIT_WAIT,
+        )
     if code == 24:
         return PermanentError(_sentence(label, "carousel", code, subcode), network=network)
     if code == 9004 or subcode in (2207052, 2207003):

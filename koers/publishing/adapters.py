@@ -139,4 +139,40 @@ def hashtag_source(channel: Channel, tag: str, *, timeout: float = 10.0) -> Poll
         return BlueskySearchSource(
             bluesky_session(channel, timeout), f"#{tag}", page_size=50, max_pages=1
         )
+    if channel.network == Network.INSTAGRAM:
+        return instagram_hashtag_source(channel, tag, max_pages=1, timeout=timeout)
     return None
+
+
+def instagram_hashtag_source(
+    channel: Channel,
+    tag: str,
+    *,
+    edges: tuple[str, ...] = ("recent",),
+    max_pages: int = 5,
+    timeout: float = TIMEOUT_SECONDS,
+) -> PollingSource:
+    """Media with ``#tag`` read as the channel's Instagram account. Every poll spends the
+    account's hashtag budget first (:func:`koers.listening.hashtag_budget.reserve`), so a
+    31st hashtag in 7 days is refused before Meta is asked."""
+    from koers.listening import hashtag_budget
+    from koers.networks.meta import GraphClient
+    from koers.networks.meta_listen import InstagramHashtagSource
+
+    account = instagram_account_id(channel)
+
+    def spend(name: str) -> None:
+        hashtag_budget.reserve(account, name)
+
+    return InstagramHashtagSource(
+        GraphClient(channel.endpoint, channel.secret, label="Instagram", timeout=timeout),
+        account,
+        tag,
+        edges=edges,
+        before_query=spend,
+        max_pages=max_pages,
+    )
+
+
+def instagram_account_id(channel: Channel) -> str:
+    return str((channel.extra or {}).get("ig_user_id") or channel.account_id)

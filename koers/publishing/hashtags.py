@@ -149,7 +149,8 @@ def refresh(workspace_id: int, tag: str, *, now: datetime | None = None) -> Hash
     the workspace's listening data; store the summary (the task's body)."""
     now = now or timezone.now()
     channels = Channel.objects.filter(
-        workspace_id=workspace_id, network__in=[Network.MASTODON, Network.BLUESKY]
+        workspace_id=workspace_id,
+        network__in=[Network.MASTODON, Network.BLUESKY, Network.INSTAGRAM],
     ).exclude(health=Health.BROKEN)
     posts: list[hr.TagPost] = []
     failed: list[str] = []

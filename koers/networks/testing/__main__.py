@@ -21,7 +21,7 @@ from koers.networks.testing.bluesky import FakeBluesky
 from koers.networks.testing.jetstream import FakeJetstream, sample_events
 from koers.networks.testing.linkedin import FakeLinkedIn
 from koers.networks.testing.mastodon import FakeMastodon
-from koers.networks.testing.meta import FakeGraph
+from koers.networks.testing.meta_listen import FakeMetaListen
 from koers.networks.testing.pages import FakePages
 from koers.networks.testing.rss import FakeFeed
 from koers.networks.testing.server import FakeServer, FaultPlan
@@ -47,7 +47,7 @@ def main() -> None:
     feed = FakeFeed()
     webhook = FakeWebhookReceiver(args.webhook_secret.encode())
     pages = FakePages()
-    graph = FakeGraph()
+    graph = FakeMetaListen()
     x = FakeX()
     http_servers: list[FakeServer] = [mastodon, bluesky, feed, webhook, pages]
     for offset, server in enumerate(http_servers):
@@ -63,6 +63,8 @@ def main() -> None:
     x.start()
     http_servers.append(x)
     meta_page = graph.add_page("Gemeente Zonnedal", instagram="zonnedal")
+    graph.add_hashtag_media("zonnedal", "Zomerfeest in #Zonnedal 🎉", age_seconds=600, likes=12)
+    graph.tag_account(meta_page.instagram_id, "Dank @zonnedal voor de rondleiding", username="anna")
     linkedin = FakeLinkedIn()
     linkedin.port = args.port_base + 8 if args.port_base else 0
     linkedin.start()

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from koers.listening.models import Mention
-from koers.publishing import hashtags, tasks
+from koers.listening import hashtag_budget
+from koers.listening.models import HashtagQuery, Mention
+from koers.networks.meta import GRAPH_VERSION
+from koers.networks.testing.meta_listen import FakeMetaListen
+from koers.publishing import actions, hashtags, tasks
+from koers.publishing.connect import Account
 from koers.publishing.models import HashtagCheck, State
 
 SHOOTING = [
@@ -143,3 +148,71 @@ def test_a_fresh_check_is_reused_and_a_stale_one_is_asked_again(
 def test_outsiders_cannot_read_a_workspaces_hashtag_check(client_for, carla, plan, mastodon):
     item = plan([mastodon], text="Open dag #fietsen", approve=False)
     assert client_for(carla).get(url("item-hashtags", item.pk)).status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------
+# Instagram (issue #17): recent media of the hashtag, within the account's hashtag budget
+# ---------------------------------------------------------------------------------------------
+@pytest.fixture
+def graph():
+    with FakeMetaListen() as fake:
+        yield fake
+
+
+@pytest.fixture
+def instagram(acme, anna, graph):
+    page = graph.add_page("Gemeente Zonnedal", instagram="zonnedal")
+    (channel,) = actions.connect_oauth_channels(
+        acme,
+        anna,
+        [
+            Account(
+                "instagram",
+                page.instagram_id,
+                "@zonnedal",
+                page.instagram_username,
+                endpoint=graph.url,
+                access_token=page.token,
+                extra={"ig_user_id": page.instagram_id, "page_id": page.page_id},
+            )
+        ],
+    )
+    return channel
+
+
+def test_the_check_also_reads_instagram_recent_media_of_the_tag(
+    acme, plan, mastodon, mastodon_server, graph, instagram
+):
+    for text in SHOOTING[:2]:
+        mastodon_server.add_remote_status(text, tags=["Aurora"], language="en")
+    for text in SHOOTING[2:6]:
+        graph.add_hashtag_media("aurora", text, age_seconds=1800)
+    graph.add_hashtag_media("aurora", "#Aurora two days ago", age_seconds=48 * 3600)
+    item = plan([mastodon], text="Shop de nieuwe #Aurora jurk in onze webwinkel", approve=False)
+
+    assert tasks.check_hashtag.call(acme.pk, "aurora") == 6
+
+    row = HashtagCheck.objects.get(workspace=acme, tag="aurora")
+    assert row.summary["per_source"] == {"Mastodon": 2, "Instagram": 4}
+    assert row.failed == []
+    (state,) = hashtags.states(item)
+    assert state.verdict.busy and state.verdict.unrelated
+    account = instagram.extra["ig_user_id"]
+    assert list(HashtagQuery.objects.filter(account_id=account).values_list("tag", flat=True)) == [
+        "aurora"
+    ]
+
+
+def test_the_check_keeps_to_the_instagram_hashtag_budget(acme, graph, instagram):
+    account = instagram.extra["ig_user_id"]
+    for i in range(30):
+        hashtag_budget.reserve(account, f"tag{i}")
+    graph.add_hashtag_media("aurora", SHOOTING[0], age_seconds=60)
+
+    tasks.check_hashtag.call(acme.pk, "aurora")
+
+    row = HashtagCheck.objects.get(workspace=acme, tag="aurora")
+    assert row.failed == [instagram.name]  # named as "could not check", nothing blocked
+    assert row.summary["per_source"] == {}
+    assert graph.count("GET", f"/{GRAPH_VERSION}/ig_hashtag_search") == 0
+    assert not HashtagQuery.objects.filter(tag="aurora").exists()
