@@ -187,6 +187,8 @@ def _detail(request: HttpRequest, workspace: Workspace, item: InboxItem, **forms
         "note_form": forms.get("note_form") or NoteForm(),
         "reply_form": forms.get("reply_form") or ReplyForm(channels=channels),
         "can_moderate": item.kind == "comment" and item.mention.network in meta.NETWORKS,
+        "window_refusal": meta.window_refusal(item, now) if item.status == Status.OPEN else "",
+        "demo_channel": not channels and replies.has_demo_channel(item),
     }
     return _page(request, "item.html", context)
 
