@@ -271,7 +271,7 @@ def _fake_account_posts(ctx, accounts: dict[str, Channel]) -> int:  # noqa: ANN0
         *((post, linkedin, "promotion") for post in world.LINKEDIN_POSTS),
     ]
     for post, channel, category in published:
-        at = timezone.localtime(now - timedelta(seconds=post.age))
+        at = _office_time(timezone.localtime(now - timedelta(seconds=post.age)))
         item = _item(workspace, owner, post.title, post.text, post.link, category, at, channel)
         _add_photos(item, owner, post.images)
         _set_state(item, State.PUBLISHED, remote={channel.pk: post.remote_id})
@@ -295,6 +295,15 @@ def _fake_account_posts(ctx, accounts: dict[str, Channel]) -> int:  # noqa: ANN0
         _add_photos(item, owner, photos)
         _set_state(item, State.SCHEDULED)
     return len(published) + len(planned)
+
+
+def _office_time(moment: datetime) -> datetime:
+    """A time a municipality posts at, never later than ``moment`` (so every comment on the
+    fakes stays after its post): the whole hour, or the afternoon before a night hour."""
+    moment = moment.replace(minute=0, second=0, microsecond=0)
+    if moment.hour < 8:
+        return (moment - timedelta(days=1)).replace(hour=16)
+    return moment.replace(hour=16) if moment.hour > 17 else moment
 
 
 def _item(workspace, owner, title, text, link, category, at: datetime, *channels):  # noqa: ANN001, ANN202, PLR0913 - demo helper
