@@ -127,3 +127,13 @@ def test_the_whatsapp_message_outside_the_24_hour_window_is_refused_with_the_rea
         HTTP_ACCEPT_LANGUAGE="nl",
     ).content.decode()
     assert "window-closed" not in page and "demokanaal" in page
+
+
+def test_a_messenger_sender_without_a_name_is_shown_once_in_the_inbox(
+    acme, anna, monkeypatch, client
+):
+    _build(acme, anna, monkeypatch)
+    client.force_login(anna)
+    html = client.get(reverse("engagement:index", kwargs={"slug": acme.slug})).content.decode()
+    assert html.count(world.MESSENGER_MESSAGE.sender_id) == 1  # Messenger sends no name
+    assert html.count(world.WHATSAPP_OPEN.sender_id) == 1 and "Henk Jansen" in html
