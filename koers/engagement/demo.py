@@ -3,19 +3,30 @@
 The messages go through the real listening import and the real triage classifier (they
 mention the demo channels' accounts); then a few are answered, closed, assigned or annotated
 through the inbox actions, so the list shows every state: open, overdue, answered, closed.
+
+Facebook comments, an Instagram comment and mention, a Messenger message and WhatsApp
+messages arrive the way Meta sends them: webhook payloads (the ids and texts of
+:mod:`koers.networks.testing.duinwijk`, what the fake Graph API holds) stored as
+:class:`MetaEvent` rows and processed by :mod:`koers.engagement.meta`. The Instagram mention
+carries only ids: its text is read from the Graph API with the account's token, so it needs
+the fake (``KOERS_META_URL``); without it the demo leaves the mention out.
 """
 
 from __future__ import annotations
 
+import time as clock
 from datetime import time, timedelta
+from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
-from koers.engagement import actions, triage
-from koers.engagement.models import InboxItem, Reply, ReplyState
+from koers.engagement import actions, meta, triage
+from koers.engagement.models import InboxItem, MetaEvent, MetaEventState, Reply, ReplyState
 from koers.listening import actions as listening_actions
 from koers.listening.models import Mention, Source, SourceKind
 from koers.networks.base import IncomingPost
+from koers.networks.testing import duinwijk as world
 from koers.publishing.models import Channel
 
 MASTODON_ACCOUNT = "@duinwijk@mastodon.nl"
@@ -109,7 +120,169 @@ def build(ctx) -> str:  # noqa: ANN001 - koers.core.demo.DemoContext
     items = InboxItem.objects.filter(workspace=workspace).select_related("mention", "workspace")
     for item in items:
         _act(item, what[item.mention.remote_id], owner)
-    return f"inbox: {items.count()} messages (open, overdue, answered and closed)"
+    count = items.count()
+    stored, waiting = _meta_messages(ctx)
+    summary = f"inbox: {count} messages (open, overdue, answered and closed)"
+    if stored:
+        summary += f", {stored} from Facebook, Instagram and WhatsApp"
+    if waiting:
+        summary += f" ({waiting} waiting for the fake Graph API)"
+    return summary
+
+
+def _meta_payloads(now: float) -> list[dict[str, Any]]:
+    """Webhook deliveries as Meta sends them (Page ``feed`` and ``messaging``, Instagram
+    ``comments``, WhatsApp Cloud API ``messages``)."""
+    page: list[dict[str, Any]] = [
+        {
+            "object": "page",
+            "entry": [
+                {
+                    "id": world.PAGE_ID,
+                    "time": int(now),
+                    "changes": [
+                        {
+                            "field": "feed",
+                            "value": {
+                                "from": {"id": c.sender_id, "name": c.name},
+                                "item": "comment",
+                                "comment_id": c.comment_id,
+                                "post_id": c.post_id,
+                                "verb": "add",
+                                "created_time": int(now - c.age),
+                                "message": c.text,
+                                "parent_id": c.post_id,
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
+        for c in world.FACEBOOK_COMMENTS
+    ]
+    comment = world.INSTAGRAM_COMMENT
+    instagram = {
+        "object": "instagram",
+        "entry": [
+            {
+                "id": world.IG_USER_ID,
+                "time": int(now),
+                "changes": [
+                    {
+                        "field": "comments",
+                        "value": {
+                            "from": {"id": comment.sender_id, "username": comment.name},
+                            "media": {"id": comment.post_id, "media_product_type": "FEED"},
+                            "id": comment.comment_id,
+                            "text": comment.text,
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+    message = world.MESSENGER_MESSAGE
+    messenger = {
+        "object": "page",
+        "entry": [
+            {
+                "id": world.PAGE_ID,
+                "time": int(now),
+                "messaging": [
+                    {
+                        "sender": {"id": message.sender_id},
+                        "recipient": {"id": world.PAGE_ID},
+                        "timestamp": int((now - message.age) * 1000),
+                        "message": {"mid": message.message_id, "text": message.text},
+                    }
+                ],
+            }
+        ],
+    }
+    whatsapp = [
+        {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "id": world.WHATSAPP_ACCOUNT_ID,
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {
+                                "messaging_product": "whatsapp",
+                                "metadata": {
+                                    "display_phone_number": world.WHATSAPP_DISPLAY_NUMBER,
+                                    "phone_number_id": world.WHATSAPP_NUMBER_ID,
+                                },
+                                "contacts": [{"profile": {"name": m.name}, "wa_id": m.sender_id}],
+                                "messages": [
+                                    {
+                                        "from": m.sender_id,
+                                        "id": m.message_id,
+                                        "timestamp": str(int(now - m.age)),
+                                        "type": "text",
+                                        "text": {"body": m.text},
+                                    }
+                                ],
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
+        for m in (world.WHATSAPP_CLOSED, world.WHATSAPP_OPEN)
+    ]
+    return [*page, instagram, messenger, *whatsapp]
+
+
+def _mention_payload(now: float) -> dict[str, Any]:
+    mention = world.INSTAGRAM_MENTION
+    return {
+        "object": "instagram",
+        "entry": [
+            {
+                "id": world.IG_USER_ID,
+                "time": int(now),
+                "changes": [
+                    {
+                        "field": "mentions",
+                        "value": {"media_id": mention.post_id, "comment_id": mention.comment_id},
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def _meta_messages(ctx) -> tuple[int, int]:  # noqa: ANN001 - DemoContext
+    """Store and process the Meta deliveries; returns (items stored, events still waiting)."""
+    # Events are kept by their stable key across workspaces: a rebuilt demo (--reset) sends
+    # the same deliveries again, so the earlier ones of the demo accounts go first.
+    accounts = (world.PAGE_ID, world.IG_USER_ID, world.WHATSAPP_ACCOUNT_ID)
+    MetaEvent.objects.filter(account_id__in=accounts).delete()
+    now = clock.time()
+    payloads = _meta_payloads(now)
+    if settings.KOERS_META_URL:
+        payloads.append(_mention_payload(now))
+    new = [pk for payload in payloads for pk in meta.store(payload)]
+    for pk in new:
+        meta.process(pk)
+    waiting = MetaEvent.objects.filter(pk__in=new).exclude(state=MetaEventState.DONE).count()
+    items = InboxItem.objects.filter(
+        workspace=ctx.workspace, mention__network__in=("facebook", "instagram", "whatsapp")
+    ).select_related("mention")
+    for item in items:
+        _act_meta(item, ctx.owner)
+    return items.count(), waiting
+
+
+def _act_meta(item: InboxItem, owner) -> None:  # noqa: ANN001 - a user
+    if item.mention.remote_id == world.FACEBOOK_COMMENTS[2].comment_id:
+        actions.close(item, owner, reason="no_question", note="Compliment, doorgestuurd aan het "
+                      "projectteam fietsbrug.")  # fmt: skip
+    elif item.mention.remote_id == world.FACEBOOK_COMMENTS[1].comment_id:
+        actions.assign(item, owner, owner)
+        actions.add_note(item, owner, "Navragen bij verkeer: is de omleiding rolstoelvriendelijk?")
 
 
 def _act(item: InboxItem, what: str, owner) -> None:  # noqa: ANN001 - a user

@@ -190,9 +190,12 @@ def retry_events(now: datetime | None = None) -> int:
 
 
 def _channels(network: str, account_id: str) -> list[Channel]:
+    """Every channel of the account, demo channels included: an event only stores inbox
+    items (``koers demo`` feeds its Meta messages through here); replies, moderation and
+    polling never use a demo channel."""
     key = ACCOUNT_KEYS[network]
     return list(
-        Channel.objects.filter(network=network, is_demo=False)
+        Channel.objects.filter(network=network)
         .filter(Q(**{f"extra__{key}": account_id}) | Q(account_id=account_id))
         .select_related("workspace")
     )
@@ -508,6 +511,15 @@ def last_message_at(item: InboxItem) -> datetime:
         .first()
     )
     return max(latest or item.received_at, item.received_at)
+
+
+def window_refusal(item: InboxItem, now: datetime | None = None) -> str:
+    """Why a direct message can't be answered any more (empty while it can)."""
+    try:
+        check_window(item, now)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return ""
 
 
 def check_window(item: InboxItem, now: datetime | None = None) -> None:

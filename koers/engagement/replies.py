@@ -90,6 +90,13 @@ def channels_for(item: InboxItem) -> list[Channel]:
     )
 
 
+def has_demo_channel(item: InboxItem) -> bool:
+    """A demo channel on the item's network (it shows, but never sends)."""
+    return Channel.objects.filter(
+        workspace_id=item.workspace_id, network=item.mention.network, is_demo=True
+    ).exists()
+
+
 def reply_target(item: InboxItem, channel: Channel) -> str:
     """The remote id to reply to, as far as it is known without asking the network.
 
@@ -149,9 +156,10 @@ def compose(
         raise ValidationError(_("Only an open item can be answered."))
     if channel.workspace_id != item.workspace_id or channel.network != item.mention.network:
         raise ValidationError(_("Choose a channel on the same network as the message."))
+    # The window first: it is the reason whatever the channel (a demo one too).
+    meta.check_window(item)
     if channel.is_demo:
         raise ValidationError(_("A demo channel can't send replies."))
-    meta.check_window(item)
     target = reply_target(item, channel)
     draft = Reply(workspace=item.workspace, item=item, channel=channel, text=text)
     draft.in_reply_to = target

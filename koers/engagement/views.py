@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from koers.core.access import get_scoped_or_404, scoped, workspace_view
 from koers.core.models import AuditEvent, Role, Workspace
-from koers.engagement import actions, moderation, replies
+from koers.engagement import actions, meta, moderation, replies
 from koers.engagement.forms import (
     AnsweredForm,
     AssignForm,
@@ -192,6 +192,8 @@ def _detail(request: HttpRequest, workspace: Workspace, item: InboxItem, **forms
         "can_moderate": moderation.can_moderate(item),
         "moderations": item.moderations.all(),
         "moderation_under_way": item.moderations.filter(state__in=moderation.UNDER_WAY).exists(),
+        "window_refusal": meta.window_refusal(item, now) if item.status == Status.OPEN else "",
+        "demo_channel": not channels and replies.has_demo_channel(item),
     }
     return _page(request, "item.html", context)
 

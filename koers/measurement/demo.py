@@ -1,10 +1,12 @@
 """Demo data for "Gemeente Duinwijk": a quarter (90 days up to today) of metric history.
 
-Posts on two channels with counts that depend on weekday, hour and campaign (so "best time to
-post" has something to find), follower counts that grow, daily manual inputs (web visits,
-clicks, conversions, estimated reach and impressions), weekly newsletter subscribers, funnel
-counts at each month end, and a monthly report e-mail. Reach and impressions per post stay
-unavailable, as Mastodon and Bluesky don't report them.
+Posts on the demo's channels with counts that depend on weekday, hour and campaign (so "best
+time to post" has something to find), follower counts that grow, daily manual inputs (web
+visits, clicks, conversions, estimated reach and impressions), weekly newsletter subscribers,
+funnel counts at each month end, and a monthly report e-mail. Each network reports what its
+adapter measures (the capabilities' metrics): reach and impressions from Facebook, Instagram
+and LinkedIn (and impressions from X), saves from Instagram, clicks from Facebook and
+LinkedIn, quotes from Bluesky and X; Mastodon and Bluesky report no reach or impressions.
 """
 
 from __future__ import annotations
@@ -27,7 +29,14 @@ DAYS = 90
 CHANNELS = (
     ("mastodon", "demo-mastodon", "Mastodon @duinwijk", 2400, 11.0),
     ("bluesky", "demo-bluesky", "Bluesky duinwijk.nl", 900, 7.0),
+    ("facebook", "demo-facebook", "Facebook Gemeente Duinwijk", 6200, 24.0),
+    ("instagram", "demo-instagram", "Instagram @gemeenteduinwijk", 3100, 38.0),
+    ("linkedin", "demo-linkedin", "LinkedIn Gemeente Duinwijk", 1850, 9.0),
+    ("x", "demo-x", "X @duinwijk", 1400, 5.0),
 )
+#: Reach per follower and impressions per reach of a post, per network that reports them.
+REACH = {"facebook": (0.35, 1.4), "instagram": (0.45, 1.6), "linkedin": (0.5, 1.7)}
+QUOTES = ("bluesky", "x")
 HOUR_EFFECT = {7: 0.8, 8: 1.3, 9: 1.2, 12: 1.4, 13: 1.0, 16: 0.9, 19: 1.5, 20: 1.3}
 WEEKDAY_EFFECT = (1.0, 1.25, 1.0, 1.3, 0.9, 0.6, 0.7)
 TEXTS = (
@@ -89,16 +98,28 @@ def _post(workspace, rng, network, key, name, published, campaign, text, followe
     engagements = max(0, round(rng.gauss(mean, mean * 0.35)))
     likes = round(engagements * 0.62)
     reposts = round(engagements * 0.18)
-    quotes = round(engagements * 0.05) if network == "bluesky" else None
+    quotes = round(engagements * 0.05) if network in QUOTES else None
     replies = engagements - likes - reposts - (quotes or 0)
     local = published.astimezone(ZoneInfo(workspace.time_zone))
+    reach = impressions = clicks = saves = None
+    if network in REACH:
+        per_follower, per_reach = REACH[network]
+        reach = round(followers * per_follower * rng.uniform(0.7, 1.3) + engagements * 8)
+        impressions = round(reach * per_reach)
+    elif network == "x":
+        impressions = round(followers * rng.uniform(0.3, 0.6) + engagements * 20)
+    if network in ("facebook", "linkedin"):
+        clicks = round(engagements * rng.uniform(0.3, 0.6))
+    if network == "instagram":
+        saves = round(engagements * rng.uniform(0.05, 0.12))
     return MeasuredPost(
         workspace=workspace, network=network, channel_key=key, channel_name=name,
         remote_id=f"demo-{network}-{published:%Y%m%d%H%M}-{rng.randint(0, 10**6)}",
         url="", campaign=campaign, excerpt=text, published_at=published,
         local_date=local.date(), local_weekday=local.weekday(), local_hour=local.hour,
         followers_at_post=followers, likes=likes, reposts=reposts, replies=max(0, replies),
-        quotes=quotes, engagements=likes + reposts + max(0, replies) + (quotes or 0),
+        quotes=quotes, reach=reach, impressions=impressions, clicks=clicks, saves=saves,
+        engagements=likes + reposts + max(0, replies) + (quotes or 0),
         metrics_at=published + timedelta(days=7),
     )  # fmt: skip
 
@@ -114,10 +135,16 @@ def _snapshots(workspace, posts) -> list[PostSnapshot]:  # noqa: ANN001
                     workspace=workspace, post=post, taken_at=post.published_at + after,
                     likes=round(post.likes * share), reposts=round(post.reposts * share),
                     replies=round(post.replies * share),
-                    quotes=None if post.quotes is None else round(post.quotes * share),
+                    quotes=_share(post.quotes, share), reach=_share(post.reach, share),
+                    impressions=_share(post.impressions, share),
+                    clicks=_share(post.clicks, share), saves=_share(post.saves, share),
                 )
             )  # fmt: skip
     return found
+
+
+def _share(value: int | None, share: float) -> int | None:
+    return None if value is None else round(value * share)
 
 
 def _manual(workspace, owner, rng, first, today) -> list[ManualMetric]:  # noqa: ANN001

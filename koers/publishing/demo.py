@@ -1,17 +1,33 @@
 """The calendar part of ``koers demo``: channels marked as demo and a few weeks of Dutch posts.
 
 The demo channels point at 127.0.0.1:9 (the discard port): nothing is ever sent anywhere, and
-the health check skips demo channels.
+the health check skips demo channels. The Facebook Page, Instagram account, WhatsApp number
+and LinkedIn page are Gemeente Duinwijk's accounts on the fakes
+(:mod:`koers.networks.testing.duinwijk`): with ``KOERS_META_URL``/``KOERS_LINKEDIN_URL`` set
+they point at those fakes, and their published posts carry the fakes' ids.
 """
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+import io
+from datetime import datetime, time, timedelta
 
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
+from koers.networks.testing import duinwijk as world
 from koers.publishing import actions
-from koers.publishing.models import ContentItem, Delivery, DeliveryState, Network, State
+from koers.publishing.meta import hosts
+from koers.publishing.models import (
+    Channel,
+    ContentItem,
+    Delivery,
+    DeliveryState,
+    Network,
+    State,
+)
 from koers.strategy.models import Objective
 
 DEMO_URL = "http://127.0.0.1:9"
@@ -189,19 +205,158 @@ def build(ctx) -> str:  # noqa: ANN001 - koers.core.demo.DemoContext
     )
     _set_state(thread, State.SCHEDULED)
     count += 1
-    return f"{len(channels)} demo channels, {count} posts in the calendar"
+    accounts = _fake_accounts(ctx)
+    count += _fake_account_posts(ctx, accounts)
+    return f"{len(channels) + len(accounts)} demo channels, {count} posts in the calendar"
 
 
-def _set_state(item: ContentItem, state: str) -> None:
-    """Demo data only: jump to a state without the network (published posts get a fake URL)."""
+def _fake_accounts(ctx) -> dict[str, Channel]:  # noqa: ANN001 - DemoContext
+    """Gemeente Duinwijk's Facebook Page, Instagram account, WhatsApp number and LinkedIn
+    page: tokens stored encrypted and ``extra`` as the connect flows leave them."""
+    meta_url = hosts().graph if settings.KOERS_META_URL else DEMO_URL
+    linkedin_url = settings.KOERS_LINKEDIN_URL or DEMO_URL
+    scopes = [
+        *("pages_manage_posts", "pages_read_engagement", "pages_manage_engagement"),
+        *("pages_messaging", "instagram_basic", "instagram_content_publish"),
+        *("instagram_manage_comments", "read_insights", "instagram_manage_insights"),
+    ]
+    organization = f"urn:li:organization:{world.LINKEDIN_ORG_ID}"
+    specs = (
+        (
+            Network.FACEBOOK,
+            f"Facebook {world.PAGE_NAME}",
+            (meta_url, world.PAGE_TOKEN, "", world.PAGE_ID),
+            {"page_id": world.PAGE_ID, "scopes": scopes},
+        ),
+        (
+            Network.INSTAGRAM,
+            f"Instagram @{world.IG_USERNAME}",
+            (meta_url, world.PAGE_TOKEN, world.IG_USERNAME, world.IG_USER_ID),
+            {"ig_user_id": world.IG_USER_ID, "page_id": world.PAGE_ID, "scopes": scopes},
+        ),
+        (
+            Network.WHATSAPP,
+            f"WhatsApp {world.PAGE_NAME}",
+            (meta_url, world.WHATSAPP_TOKEN, "", world.WHATSAPP_NUMBER_ID),
+            {"phone_number_id": world.WHATSAPP_NUMBER_ID},
+        ),
+        (
+            Network.LINKEDIN,
+            f"LinkedIn {world.LINKEDIN_ORG_NAME}",
+            (linkedin_url, world.LINKEDIN_TOKEN, "gemeente-duinwijk", world.LINKEDIN_ORG_ID),
+            {"organization": organization, "scopes": ["w_organization_social"]},
+        ),
+    )
+    found = {}
+    for network, name, (endpoint, token, handle, account_id), extra in specs:
+        channel = actions.connect_channel(
+            ctx.workspace, ctx.owner, network=network, name=name, endpoint=endpoint,
+            secret=token, handle=handle, is_demo=True,
+        )  # fmt: skip
+        channel.account_id, channel.extra = account_id, extra
+        channel.account = f"@{handle}" if network == Network.INSTAGRAM else world.PAGE_NAME
+        channel.save(update_fields=["account_id", "extra", "account"])
+        found[str(network)] = channel
+    return found
+
+
+def _fake_account_posts(ctx, accounts: dict[str, Channel]) -> int:  # noqa: ANN001 - DemoContext
+    """The posts already on the fakes (published, with their ids) and a few planned ones."""
+    workspace, owner = ctx.workspace, ctx.owner
+    now = timezone.now()
+    facebook, instagram, linkedin = (accounts[n] for n in ("facebook", "instagram", "linkedin"))
+    published = [
+        (world.FACEBOOK_POST, facebook, "promotion"),
+        (world.INSTAGRAM_POST, instagram, "interaction"),
+        *((post, linkedin, "promotion") for post in world.LINKEDIN_POSTS),
+    ]
+    for post, channel, category in published:
+        at = _office_time(timezone.localtime(now - timedelta(seconds=post.age)))
+        item = _item(workspace, owner, post.title, post.text, post.link, category, at, channel)
+        _add_photos(item, owner, post.images)
+        _set_state(item, State.PUBLISHED, remote={channel.pk: post.remote_id})
+    planned = (
+        ("Winterwandeling door de duinen",
+         "Zondag gaan we met de boswachter de duinen in. Vier foto's van de route: waar "
+         "wandel jij het liefst? #MooiDuinwijk", "", (instagram,), 3, 4),
+        ("Inspraakavond omgevingsvisie",
+         "Hoe ziet Duinwijk eruit in 2040? Denk mee over de omgevingsvisie op de inspraakavond "
+         "van 15 januari in het gemeentehuis.", "https://duinwijk.example/omgevingsvisie",
+         (facebook, linkedin), 0, 2),
+        ("Nieuwe wethouder economie",
+         "De gemeenteraad heeft een nieuwe wethouder voor economie en haven benoemd. Lees het "
+         "interview over haar plannen.", "https://duinwijk.example/wethouder",
+         (linkedin,), 0, 5),
+    )  # fmt: skip
+    for title, text, link, channels, photos, days in planned:
+        at = timezone.localtime(now).replace(hour=10, minute=0, second=0, microsecond=0)
+        at += timedelta(days=days)
+        item = _item(workspace, owner, title, text, link, "promotion", at, *channels)
+        _add_photos(item, owner, photos)
+        _set_state(item, State.SCHEDULED)
+    return len(published) + len(planned)
+
+
+def _office_time(moment: datetime) -> datetime:
+    """A time a municipality posts at, never later than ``moment`` (so every comment on the
+    fakes stays after its post): the whole hour, or the afternoon before a night hour."""
+    moment = moment.replace(minute=0, second=0, microsecond=0)
+    if moment.hour < 8:
+        return (moment - timedelta(days=1)).replace(hour=16)
+    return moment.replace(hour=16) if moment.hour > 17 else moment
+
+
+def _item(workspace, owner, title, text, link, category, at: datetime, *channels):  # noqa: ANN001, ANN202, PLR0913 - demo helper
+    return actions.save_item(
+        workspace, owner, title=title, text=text, link=link, category=category,
+        day=at.date(), at=at.time().replace(second=0, microsecond=0),
+        channel_texts={c.pk: "" for c in channels},
+    )  # fmt: skip
+
+
+PHOTO_COLOURS = ((34, 87, 122), (200, 120, 40), (70, 130, 70), (150, 60, 90))
+
+
+def _add_photos(item: ContentItem, owner, count: int) -> None:  # noqa: ANN001 - a user
+    """``count`` square JPEGs (a carousel's photos), each with its alt text."""
+    for index in range(count):
+        image = Image.new("RGB", (1080, 1080), PHOTO_COLOURS[index % len(PHOTO_COLOURS)])
+        ImageDraw.Draw(image).ellipse((240, 240, 840, 840), fill=(245, 235, 200))
+        data = io.BytesIO()
+        image.save(data, "JPEG", quality=70)
+        upload = SimpleUploadedFile(
+            f"duinwijk-{item.pk}-{index + 1}.jpg", data.getvalue(), content_type="image/jpeg"
+        )
+        alt = f"{item.title}, foto {index + 1} van {count}"
+        actions.add_media(item, owner, upload=upload, alt_text=alt)
+
+
+def _set_state(item: ContentItem, state: str, remote: dict[int, str] | None = None) -> None:
+    """Demo data only: jump to a state without the network. Published posts get the id a
+    fake holds (``remote``: channel id → remote id) or else a made-up address."""
     if state == State.DRAFT:
         return
     ContentItem.objects.filter(pk=item.pk).update(state=state)
     item.history.create(from_state=State.DRAFT, to_state=state)
     if state == State.PUBLISHED:
-        for delivery in item.deliveries.all():
+        for delivery in item.deliveries.select_related("channel"):
+            remote_id = (remote or {}).get(delivery.channel_id, "")
             Delivery.objects.filter(pk=delivery.pk).update(
                 state=DeliveryState.PUBLISHED,
                 published_at=item.scheduled_at,
-                remote_url=f"{DEMO_URL}/posts/{delivery.pk}",
+                remote_id=remote_id,
+                remote_url=_permalink(delivery.channel.network, remote_id)
+                or f"{DEMO_URL}/posts/{delivery.pk}",
             )
+
+
+def _permalink(network: str, remote_id: str) -> str:
+    if not remote_id:
+        return ""
+    if network == Network.FACEBOOK:
+        return f"https://www.facebook.com/{remote_id}"
+    if network == Network.INSTAGRAM:
+        return f"https://www.instagram.com/p/{remote_id}"
+    if network == Network.LINKEDIN:
+        return f"https://www.linkedin.com/feed/update/{remote_id}"
+    return ""

@@ -30,3 +30,39 @@ def test_demo_funnel_counts_fill_exactly_the_stages_the_strategy_names(anna):
         )
     )
     assert named and counted == named  # stage numbers in inputs start at 1
+
+
+def test_running_the_demo_again_with_reset_rebuilds_it_without_duplicates(anna):
+    from django.core.management import call_command
+
+    from koers.engagement.models import InboxItem, MetaEvent
+    from koers.measurement.models import AccountSnapshot
+    from koers.publishing.models import Channel, ContentItem
+
+    def counts() -> dict[str, object]:
+        items = InboxItem.objects.filter(workspace__slug="duinwijk")
+        return {
+            "channels": sorted(
+                Channel.objects.filter(workspace__slug="duinwijk").values_list("network", flat=True)
+            ),
+            "posts": ContentItem.objects.filter(workspace__slug="duinwijk").count(),
+            "inbox": sorted(items.values_list("mention__network", "kind")),
+            "events": MetaEvent.objects.count(),
+            "networks measured": sorted(
+                set(
+                    AccountSnapshot.objects.filter(workspace__slug="duinwijk").values_list(
+                        "network", flat=True
+                    )
+                )
+            ),
+        }
+
+    call_command("demo", "--owner", "anna")
+    first = counts()
+    call_command("demo", "--owner", "anna", "--reset")
+    assert counts() == first
+    assert {"facebook", "instagram", "whatsapp", "linkedin", "x"} <= set(first["channels"])
+    assert {"facebook", "instagram", "linkedin", "x"} <= set(first["networks measured"])
+    inbox = first["inbox"]
+    assert ("whatsapp", "direct_message") in inbox and ("instagram", "comment") in inbox
+    assert inbox.count(("facebook", "comment")) == 3 and first["events"] == 7

@@ -4,7 +4,8 @@ Prints each server's URL and credentials, seeds a little content, and runs until
 ``--port-base 8100`` pins the ports (Mastodon 8100, Bluesky 8101, feed 8102, webhook
 8103, pages 8104, Jetstream 8105, Meta Graph API 8106, X 8107, LinkedIn 8108) so a demo
 configuration can point at them (``KOERS_META_URL=http://127.0.0.1:8106`` sends every Meta call
-to the fake).
+to the fake). The fake Graph API and LinkedIn also hold Gemeente Duinwijk, the accounts of
+``koers demo`` (``koers.networks.testing.duinwijk``).
 
 ``--hostile SPEC`` makes the fake Mastodon, Bluesky, Meta and X misbehave from the start, e.g.
 ``--hostile drop=0.05,fail=0.05,ratelimit=0.05,delay=0.02:20,ignore-idempotency,seed=7``
@@ -18,15 +19,21 @@ import argparse
 import threading
 
 from koers.networks.testing.bluesky import FakeBluesky
+from koers.networks.testing.duinwijk import seed_linkedin, seed_meta
 from koers.networks.testing.jetstream import FakeJetstream, sample_events
 from koers.networks.testing.linkedin import FakeLinkedIn
 from koers.networks.testing.mastodon import FakeMastodon
+from koers.networks.testing.meta_inbox import FakeMetaInbox
 from koers.networks.testing.meta_listen import FakeMetaListen
 from koers.networks.testing.pages import FakePages
 from koers.networks.testing.rss import FakeFeed
 from koers.networks.testing.server import FakeServer, FaultPlan
 from koers.networks.testing.webhook import FakeWebhookReceiver
 from koers.networks.testing.x import FakeX
+
+
+class FakeGraphAll(FakeMetaListen, FakeMetaInbox):
+    """One fake Graph API with the inbox and the listening routes (each falls through)."""
 
 
 def main() -> None:
@@ -47,7 +54,7 @@ def main() -> None:
     feed = FakeFeed()
     webhook = FakeWebhookReceiver(args.webhook_secret.encode())
     pages = FakePages()
-    graph = FakeMetaListen()
+    graph = FakeGraphAll()
     x = FakeX()
     http_servers: list[FakeServer] = [mastodon, bluesky, feed, webhook, pages]
     for offset, server in enumerate(http_servers):
@@ -65,11 +72,13 @@ def main() -> None:
     meta_page = graph.add_page("Gemeente Zonnedal", instagram="zonnedal")
     graph.add_hashtag_media("zonnedal", "Zomerfeest in #Zonnedal 🎉", age_seconds=600, likes=12)
     graph.tag_account(meta_page.instagram_id, "Dank @zonnedal voor de rondleiding", username="anna")
+    demo_page = seed_meta(graph)
     linkedin = FakeLinkedIn()
     linkedin.port = args.port_base + 8 if args.port_base else 0
     linkedin.start()
     http_servers.append(linkedin)
     linkedin_page = linkedin.add_organization("Gemeente Koers")
+    demo_org = seed_linkedin(linkedin)
 
     mastodon.add_remote_status("Lekker #koffie bij Café de Zon ☕", tags=["koffie"])
     bluesky.add_account("anna.bsky.social", display_name="Anna")
@@ -98,11 +107,13 @@ def main() -> None:
     print(f"Pages     {pages.url}/artikel")
     print(
         f"Meta      {graph.url}  app id={graph.client_id} secret={graph.client_secret} "
-        f"page={meta_page.name} instagram=@{meta_page.instagram_username}\n"
+        f"page={meta_page.name} instagram=@{meta_page.instagram_username}; koers demo: "
+        f"{demo_page.name} (page {demo_page.page_id})\n"
         f"X         {x.url}  client_id={x.client_id} client_secret={x.client_secret} "
         f"access_token={x_tokens['access_token']} refresh_token={x_tokens['refresh_token']}\n"
         f"LinkedIn  {linkedin.url}  token={linkedin.token} organization={linkedin_page} "
-        f"client_id={linkedin.client_id} client_secret={linkedin.client_secret}"
+        f"client_id={linkedin.client_id} client_secret={linkedin.client_secret}; "
+        f"koers demo: organization={demo_org}"
     )
     print(f"Jetstream {jetstream.url}  (replays from cursor {sample_events(1)[0]['time_us']})")
     if args.hostile is not None:

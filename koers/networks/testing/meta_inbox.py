@@ -278,7 +278,7 @@ class FakeMetaInbox(FakeGraph):
                 }
             ]
             return self._ok({"data": data if messages else []})
-        return None
+        return super().extra_route(request, rest)
 
     def _send(self, params: dict[str, str], page_id: str) -> Response:
         auth = self._auth(params, "pages_messaging")

@@ -116,7 +116,7 @@ class FakeMetaListen(FakeGraph):
     def extra_route(self, request: Request, rest: str) -> Response | None:
         if rest.strip("/") == "ig_hashtag_search" and request.method == "GET":
             return self._hashtag_search(self._params(request))
-        return None
+        return super().extra_route(request, rest)
 
     def _public_content(self, params: dict[str, str]) -> FakeToken | Response:
         auth = self._auth(params, "instagram_basic")

@@ -111,14 +111,47 @@ def test_rotatekeys_reencrypts_every_credential_with_the_new_key(settings, hook,
 
 def test_the_demo_fills_the_calendar_with_dutch_posts_in_several_states(acme, anna):
     summary = demo.build(DemoContext(workspace=acme, owner=anna, rng=random.Random(1)))
-    assert "41 posts" in summary
+    assert "8 demo channels, 48 posts" in summary
     states = set(ContentItem.objects.values_list("state", flat=True))
     assert {State.PUBLISHED, State.SCHEDULED, State.DRAFT} <= states
-    assert Channel.objects.filter(is_demo=True).count() == 4
+    assert Channel.objects.filter(is_demo=True).count() == 8
     x_channel = Channel.objects.get(network="x")
     assert x_channel.extra["access_level"] == "basic" and x_channel.monthly_post_cap() == 3000
     [thread] = [i for i in ContentItem.objects.filter(deliveries__channel=x_channel) if i.thread]
     assert thread.state == State.SCHEDULED and len(thread.thread) == 3
+
+
+def test_the_demo_s_facebook_instagram_whatsapp_and_linkedin_accounts_are_those_on_the_fakes(
+    acme, anna
+):
+    from koers.networks.testing import duinwijk as world
+    from koers.publishing.models import Delivery, DeliveryState
+
+    demo.build(DemoContext(workspace=acme, owner=anna, rng=random.Random(1)))
+    channels = {c.network: c for c in Channel.objects.filter(workspace=acme)}
+    assert {"facebook", "instagram", "whatsapp", "linkedin", "x"} <= set(channels)
+    assert all(c.is_demo for c in channels.values())
+    facebook, instagram = channels["facebook"], channels["instagram"]
+    assert facebook.extra["page_id"] == world.PAGE_ID and facebook.account_id == world.PAGE_ID
+    assert instagram.extra["ig_user_id"] == world.IG_USER_ID
+    assert channels["whatsapp"].extra["phone_number_id"] == world.WHATSAPP_NUMBER_ID
+    assert channels["linkedin"].extra["organization"].endswith(world.LINKEDIN_ORG_ID)
+    # Encrypted as connect stores them, readable with the installation's key.
+    assert world.PAGE_TOKEN not in facebook.secret_enc and facebook.secret == world.PAGE_TOKEN
+    assert channels["whatsapp"].secret == world.WHATSAPP_TOKEN
+    published = Delivery.objects.filter(workspace=acme, state=DeliveryState.PUBLISHED)
+    ids = {d.channel.network: set() for d in published}
+    for delivery in published:
+        ids[delivery.channel.network].add(delivery.remote_id)
+    assert ids["facebook"] == {world.FACEBOOK_POST.remote_id}
+    assert ids["instagram"] == {world.INSTAGRAM_POST.remote_id}
+    assert ids["linkedin"] == {p.remote_id for p in world.LINKEDIN_POSTS}
+    carousel = ContentItem.objects.get(workspace=acme, deliveries__channel=instagram,
+                                       state=State.PUBLISHED)  # fmt: skip
+    assert carousel.media.count() == 3 and all(m.alt_text for m in carousel.media.all())
+    planned = ContentItem.objects.filter(workspace=acme, state=State.SCHEDULED,
+                                         deliveries__channel__network="linkedin")  # fmt: skip
+    assert planned.count() == 2
 
 
 def test_checking_a_mastodon_channel_stores_the_instance_s_real_character_limit(acme, anna):
