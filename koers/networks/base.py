@@ -123,6 +123,11 @@ class OutgoingPost:
     quote_of: str | None = None
     #: A comment placed under the post right after it (networks with ``first_comment``).
     first_comment: str | None = None
+    #: A video's own title, keywords and publish time (YouTube); ``None``/empty elsewhere.
+    #: With ``publish_at`` the video goes up private and the network makes it public then.
+    title: str | None = None
+    tags: tuple[str, ...] = ()
+    publish_at: datetime | None = None
     #: Where a multi-step publish (Instagram: container, then publish) keeps its progress
     #: across tries and crashes; ``None`` = the adapter starts from scratch every time.
     checkpoint: Checkpoint | None = field(default=None, compare=False, repr=False)
