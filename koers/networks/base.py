@@ -206,6 +206,12 @@ class Limits:
     media_types: tuple[str, ...] = ()
     #: Characters of a first comment, where the network has comments.
     max_comment_chars: int | None = None
+    #: A video's own title, description and keywords (YouTube): the title's characters, the
+    #: description's UTF-8 bytes, the tags' characters together, characters refused in both.
+    max_title_chars: int | None = None
+    max_description_bytes: int | None = None
+    max_tags_chars: int | None = None
+    forbidden_chars: str = ""
 
 
 #: What can be published through an adapter (``Capabilities.publish``).
@@ -223,6 +229,9 @@ PUBLISH_KINDS = (
     "reply",
     "quote",
 )
+#: A video's own details a network takes (``Capabilities.video_options``): its title, tags,
+#: privacy (public, unlisted, private) and a time the network itself makes it public.
+VIDEO_OPTIONS = ("title", "tags", "privacy", "publish_at")
 #: What an adapter brings into the inbox (``Capabilities.inbox``).
 INBOX_KINDS = ("comment", "mention", "direct_message")
 #: What an adapter can measure (``Capabilities.metrics``).
@@ -257,6 +266,8 @@ class Capabilities:
     #: Posts a month per access level (X: Free, Basic, Pro), in the order the network sells
     #: them; the first is the default. Empty = the network sets no monthly cap.
     post_caps: tuple[tuple[str, int], ...] = ()
+    #: Which of ``VIDEO_OPTIONS`` the network takes with a video; the item form offers those.
+    video_options: frozenset[str] = frozenset()
 
     def can_publish(self, kind: str) -> bool:
         return kind in self.publish

@@ -62,6 +62,7 @@ from koers.networks.base import (
     UnknownOutcomeError,
 )
 from koers.networks.safety import BlockedAddressError, OutboundBlockedError, http_client
+from koers.networks.text import tags_length
 
 NETWORK = "youtube"
 API_URL = "https://www.googleapis.com"
@@ -117,6 +118,10 @@ LIMITS = Limits(
     max_video_seconds=12 * 3600,
     media_types=VIDEO_TYPES,
     max_comment_chars=MAX_COMMENT_CHARS,
+    max_title_chars=MAX_TITLE_CHARS,
+    max_description_bytes=MAX_DESCRIPTION_BYTES,
+    max_tags_chars=MAX_TAGS_CHARS,
+    forbidden_chars="<>",
 )
 CAPABILITIES = Capabilities(
     network=NETWORK,
@@ -127,6 +132,7 @@ CAPABILITIES = Capabilities(
     listen="none",
     limits=LIMITS,
     provider="google",
+    video_options=frozenset({"title", "tags", "privacy", "publish_at"}),
     not_allowed=(
         "Posts without a video (YouTube takes only videos from koers; community posts have "
         "no API).",
@@ -190,10 +196,10 @@ def classify(response: httpx.Response, *, now: datetime | None = None) -> Networ
     if status < 400:
         return None
     reason, message = error_reason(_body(response))
-    said = f" ({message})" if message else ""
+    said = f"{reason}: {message}" if reason and message else (reason or message or f"HTTP {status}")
     if status == 401:
         return AuthError(
-            f"YouTube: the access token is not valid; reconnect the channel{said}.",
+            f"YouTube: the access token is not valid; reconnect the channel ({said}).",
             network=NETWORK,
             status=401,
         )
@@ -209,7 +215,7 @@ def classify(response: httpx.Response, *, now: datetime | None = None) -> Networ
     if status == 429 or reason in ("rateLimitExceeded", "userRateLimitExceeded"):
         header = response.headers.get("retry-after", "").strip()
         return RetryableError(
-            f"YouTube rate limit reached{said}.",
+            "YouTube rate limit reached.",
             network=NETWORK,
             status=status,
             retry_after=float(header) if header.isdigit() else None,
@@ -224,14 +230,12 @@ def classify(response: httpx.Response, *, now: datetime | None = None) -> Networ
         "youtubeSignupRequired",
     ):
         return AuthError(
-            f"YouTube refused this: the connection lacks the permission or the account has no "
-            f"channel ({reason}){said}.",
+            "YouTube refused this: the connection lacks a permission or the account has no "
+            f"channel ({said}).",
             network=NETWORK,
             status=403,
         )
-    return PermanentError(
-        f"YouTube refused the request: {reason or status}{said}.", network=NETWORK, status=status
-    )
+    return PermanentError(f"YouTube refused the request: {said}.", network=NETWORK, status=status)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -495,13 +499,6 @@ class YouTubeClient:
 # ---------------------------------------------------------------------------------------------
 # Text rules
 # ---------------------------------------------------------------------------------------------
-def tags_length(tags: Iterable[str]) -> int:
-    """Characters the tags take as YouTube counts them: a tag with a space counts its two
-    quotes, and the commas between tags count too."""
-    listed = [t for t in tags if t]
-    return sum(len(t) + (2 if " " in t else 0) for t in listed) + max(0, len(listed) - 1)
-
-
 def description_bytes(text: str) -> int:
     return len(text.encode("utf-8"))
 
