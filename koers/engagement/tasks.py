@@ -68,3 +68,12 @@ def poll_meta_comments() -> int:
     from koers.engagement import meta
 
     return meta.poll_all() if settings.KOERS_META_POLL else 0
+
+
+@periodic(every=timedelta(minutes=10))
+@task(queue_name="engagement")
+def poll_youtube_comments() -> int:
+    """Comments on the connected YouTube channels' videos into the inbox."""
+    from koers.engagement import youtube
+
+    return youtube.poll_all()

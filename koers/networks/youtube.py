@@ -526,6 +526,16 @@ def privacy_of(post: OutgoingPost) -> str:
     return {"public": "public", "unlisted": "unlisted"}.get(post.visibility, "private")
 
 
+def top_level(comment_id: str) -> str:
+    """The thread's top-level comment: a reply's id is ``<top-level id>.<reply id>``, and
+    YouTube answers only top-level comments (a reply to a reply joins the same thread)."""
+    return comment_id.split(".", 1)[0]
+
+
+def comment_url(video_id: str, comment_id: str) -> str:
+    return f"{WATCH_URL}{video_id}&lc={comment_id}"
+
+
 def video_url(video_id: str) -> str:
     return WATCH_URL + video_id
 
@@ -581,6 +591,14 @@ class YouTubePublisher:
 
     def validate(self, post: OutgoingPost) -> list[Problem]:
         problems: list[Problem] = []
+        if post.in_reply_to:  # a reply to a comment: text only
+            if not post.text.strip():
+                problems.append(Problem("empty", "A reply needs text."))
+            if len(post.text) > MAX_COMMENT_CHARS:
+                problems.append(
+                    Problem("too_long", "A YouTube comment has at most 10,000 characters.")
+                )
+            return problems
         videos = [m for m in post.media if m.is_video]
         if len(videos) != 1 or len(post.media) != 1:
             problems.append(
@@ -802,7 +820,7 @@ class YouTubePublisher:
                 "POST",
                 "/youtube/v3/comments",
                 params={"part": "snippet"},
-                json={"snippet": {"parentId": parent_id, "textOriginal": text}},
+                json={"snippet": {"parentId": top_level(parent_id), "textOriginal": text}},
                 write=True,
             )
         )
@@ -817,7 +835,7 @@ class YouTubePublisher:
         wanted = _comparable(text)
         for items in self.client.pages(
             "/youtube/v3/comments",
-            {"part": "snippet", "parentId": parent_id, "maxResults": COMMENT_PAGE_SIZE},
+            {"part": "snippet", "parentId": top_level(parent_id), "maxResults": COMMENT_PAGE_SIZE},
             max_pages=LOOKUP_MAX_PAGES,
         ):
             for item in items:
