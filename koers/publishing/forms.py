@@ -59,6 +59,7 @@ RULE_LABELS = {
     "hashtag_count": _("Hashtags per network"),
     "post_cap_near": _("Monthly post cap almost reached"),
     "post_cap": _("Monthly post cap reached"),
+    "video_details": _("Video title, description and tags"),
 }
 
 

@@ -344,6 +344,14 @@ class ContentItem(models.Model):
     def editable(self) -> bool:
         return self.state in (State.DRAFT, State.IN_REVIEW, State.APPROVED, State.SCHEDULED)
 
+    @property
+    def video_public_from(self) -> datetime | None:
+        """The video's own publish time (``options["publish_at"]``) on the item's wall clock."""
+        stamp = str((self.options or {}).get("publish_at") or "")
+        if not stamp:
+            return None
+        return datetime.fromisoformat(stamp).astimezone(self.zone_info()).replace(tzinfo=None)
+
 
 class Media(models.Model):
     item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="media")

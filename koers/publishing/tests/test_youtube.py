@@ -314,3 +314,21 @@ def test_the_form_stores_the_video_details_in_utc(client_for, anna, acme, channe
     }
     edit = client.get(reverse("publishing:item-edit", args=["acme", item.pk])).content.decode()
     assert 'value="2030-05-04T15:30"' in edit and 'value="Weekvlog 13"' in edit
+
+
+def test_the_item_page_shows_the_video_details(client_for, anna, acme, plan, channel) -> None:
+    item = plan([channel], title="Weekvlog", approve=False)
+    item.options = {
+        "title": "Weekvlog 14",
+        "tags": ["gemeente", "brug"],
+        "privacy": "unlisted",
+        "publish_at": "2030-05-04T13:30:00+00:00",
+    }
+    item.save(update_fields=["options"])
+    client = client_for(anna)
+    client.cookies["django_language"] = "nl"
+    page = client.get(reverse("publishing:item", args=["acme", item.pk])).content.decode()
+    local = item.video_public_from
+    assert local is not None
+    assert "Weekvlog 14 · gemeente, brug · Verborgen (alleen wie de link heeft)" in page
+    assert f"Openbaar vanaf {local:%Y-%m-%d %H:%M}" in page
