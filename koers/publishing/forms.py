@@ -8,6 +8,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -397,8 +398,23 @@ class MoveForm(forms.Form):
     at = forms.TimeField(required=False)
 
 
+def video_type(upload) -> str:  # noqa: ANN001 - an UploadedFile
+    """The MIME type of an MP4, QuickTime or WebM/Matroska video by its first bytes; "" when
+    the file is none of those (the header, not the name or the browser's word, decides)."""
+    head = upload.read(64)
+    upload.seek(0)
+    if head[4:8] == b"ftyp":
+        return "video/quicktime" if head[8:12] == b"qt  " else "video/mp4"
+    if head[:4] == b"\x1a\x45\xdf\xa3":  # EBML: WebM names its doc type, Matroska too
+        return "video/webm" if b"webm" in head else "video/x-matroska"
+    return ""
+
+
 class MediaForm(forms.Form):
-    file = forms.FileField(label=_("Image"))
+    file = forms.FileField(
+        label=_("Image or video"),
+        help_text=_("PNG, JPEG, GIF or WebP up to 8 MB; MP4, MOV or WebM video."),
+    )
     alt_text = forms.CharField(
         label=_("Alt text"),
         max_length=1500,
@@ -408,6 +424,15 @@ class MediaForm(forms.Form):
 
     def clean_file(self):  # noqa: ANN201
         upload = self.cleaned_data["file"]
+        video = video_type(upload)
+        if video:
+            if upload.size > settings.KOERS_MAX_UPLOAD_MB * 1024 * 1024:
+                raise ValidationError(
+                    _("The video is larger than %(count)d MB.")
+                    % {"count": settings.KOERS_MAX_UPLOAD_MB}
+                )
+            upload.content_type = video
+            return upload
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(_("The image is larger than 8 MB."))
         try:

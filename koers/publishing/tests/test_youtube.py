@@ -332,3 +332,24 @@ def test_the_item_page_shows_the_video_details(client_for, anna, acme, plan, cha
     assert local is not None
     assert "Weekvlog 14 · gemeente, brug · Verborgen (alleen wie de link heeft)" in page
     assert f"Openbaar vanaf {local:%Y-%m-%d %H:%M}" in page
+
+
+MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+
+
+def test_a_video_can_be_attached_on_the_post_page_and_an_unknown_file_cannot(
+    client_for, anna, acme, plan, channel, settings
+) -> None:
+    item = plan([channel], title="Weekvlog", approve=False)
+    client = client_for(anna)
+    url = reverse("publishing:media-add", args=["acme", item.pk])
+    video = SimpleUploadedFile("vlog.bin", MP4_HEAD + b"\x00" * 5000, content_type="text/plain")
+    client.post(url, {"file": video, "alt_text": "vlog"})
+    client.post(url, {"file": SimpleUploadedFile("x.mp4", b"not a video", "video/mp4")})
+    assert list(item.media.values_list("mime_type", flat=True)) == ["video/mp4"]
+    page = client.get(reverse("publishing:item", args=["acme", item.pk])).content.decode()
+    assert "<video " in page
+    settings.KOERS_MAX_UPLOAD_MB = 0  # the form's own limit (the request limit is larger)
+    big = SimpleUploadedFile("big.mp4", MP4_HEAD + b"\x00" * 100, "video/mp4")
+    client.post(url, {"file": big, "alt_text": "te groot"})
+    assert item.media.count() == 1
