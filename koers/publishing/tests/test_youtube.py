@@ -353,3 +353,22 @@ def test_a_video_can_be_attached_on_the_post_page_and_an_unknown_file_cannot(
     big = SimpleUploadedFile("big.mp4", MP4_HEAD + b"\x00" * 100, "video/mp4")
     client.post(url, {"file": big, "alt_text": "te groot"})
     assert item.media.count() == 1
+
+
+def test_the_features_and_the_google_setup_steps_say_quota_and_audit_in_dutch(
+    client_for, anna, acme
+) -> None:
+    from koers.publishing.youtube import FEATURES
+
+    with translation.override("nl"):
+        labels = [translation.gettext(f.label) for f in FEATURES]
+        upload = translation.gettext(FEATURES[0].explanation)
+    assert labels == ["Video's uploaden", "Reacties lezen en beantwoorden"]
+    assert "1.600" in upload and "10.000" in upload
+    client = client_for(anna)
+    client.cookies["django_language"] = "nl"
+    page = client.get(reverse("publishing:network-apps", args=["acme"])).content.decode()
+    assert "YouTube Data API v3" in page
+    assert "/connect/google/callback/" in page
+    assert "blijft elke video die erdoor wordt geüpload privé" in page
+    assert "een upload kost er 1.600" in page
