@@ -302,3 +302,13 @@ def test_the_code_exchange_needs_the_pkce_verifier_and_offline_access(server):
             client_secret=server.client_secret,
             token_url=server.url + "/token",
         )
+
+
+def test_a_session_opened_without_an_answer_makes_no_video_and_is_simply_retried(server):
+    checkpoint = Memory()
+    server.drop_next(1, "/upload/youtube/v3/videos")  # the session opens, the answer is lost
+    with pytest.raises(RetryableError):
+        _publisher(server).publish(_post(size=100, checkpoint=checkpoint), "key-1")
+    assert not server.videos and checkpoint.data == {}
+    result = _publisher(server).publish(_post(size=100, checkpoint=checkpoint), "key-1")
+    assert list(server.videos) == [result.remote_id]

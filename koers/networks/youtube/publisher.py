@@ -218,7 +218,7 @@ class YouTubePublisher:
                 "X-Upload-Content-Length": str(total),
                 "X-Upload-Content-Type": mime,
             },
-            write=True,
+            # A session without its bytes makes no video: no answer here is simply retryable.
         )
         session = str(response.headers.get("location") or "")
         if not session:
