@@ -312,3 +312,20 @@ def test_a_session_opened_without_an_answer_makes_no_video_and_is_simply_retried
     assert not server.videos and checkpoint.data == {}
     result = _publisher(server).publish(_post(size=100, checkpoint=checkpoint), "key-1")
     assert list(server.videos) == [result.remote_id]
+
+
+def test_lookup_on_a_channel_with_only_newer_uploads_answers_without_guessing(server):
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    publisher = _publisher(server)
+    assert publisher.lookup("key-1", _post(), since=since) is None  # an empty channel
+    made = server.add_video("Weekvlog 12", "Wat de gemeente deze week doet.")
+    server.add_video("Iets anders")
+    found = publisher.lookup("key-1", _post(), since=since)
+    assert found is not None and found.remote_id == made
+    for number in range(60):
+        server.add_video(f"Nieuwer {number}")
+    bounded = YouTubePublisher(
+        _auth(server), channel_id=server.channel_id, api_url=server.url, lookup_max_pages=1
+    )
+    with pytest.raises(RetryableError, match="still checking"):
+        bounded.lookup("key-1", _post(), since=since)

@@ -353,13 +353,13 @@ class YouTubeClient:
 
     def pages(
         self, path: str, params: dict[str, Any], *, max_pages: int
-    ) -> Iterator[list[dict[str, Any]]]:
-        """``items`` per page, following ``nextPageToken``."""
+    ) -> Iterator[tuple[list[dict[str, Any]], bool]]:
+        """(``items``, whether a next page exists) per page, following ``nextPageToken``."""
         token = ""
         for _page in range(max_pages):
             body = self.get(path, params | ({"pageToken": token} if token else {}))
-            yield list(body.get("items") or [])
             token = str(body.get("nextPageToken") or "")
+            yield list(body.get("items") or []), bool(token)
             if not token:
                 return
 

@@ -384,7 +384,7 @@ class YouTubePublisher:
         """The channel's reply to ``parent_id`` with ``text`` since ``since`` (exactly once)."""
         not_before = since - LOOKUP_CLOCK_SKEW
         wanted = _comparable(text)
-        for items in self.client.pages(
+        for items, _more in self.client.pages(
             "/youtube/v3/comments",
             {"part": "snippet", "parentId": top_level(parent_id), "maxResults": COMMENT_PAGE_SIZE},
             max_pages=LOOKUP_MAX_PAGES,
@@ -452,7 +452,8 @@ class YouTubePublisher:
         wanted = fingerprint(title_of(post), post.text)
         playlist = self.uploads_playlist()
         found: dict[str, Any] | None = None
-        for items in self.client.pages(
+        more = False
+        for items, more in self.client.pages(
             "/youtube/v3/playlistItems",
             {"part": "snippet", "playlistId": playlist, "maxResults": PAGE_SIZE},
             max_pages=self._lookup_max_pages,
@@ -472,9 +473,10 @@ class YouTubePublisher:
                 )
                 if same == wanted:
                     found = {"id": video_id, "at": added}  # newest first: keep the oldest
-            if reached or not items:
+            if reached:
+                more = False
                 break
-        else:
+        if more:  # the page bound came before the attempt: still unknown, never "not found"
             raise RetryableError(
                 "YouTube: the channel's newer uploads were read without reaching the attempt; "
                 "still checking.",

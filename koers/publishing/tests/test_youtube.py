@@ -372,3 +372,56 @@ def test_the_features_and_the_google_setup_steps_say_quota_and_audit_in_dutch(
     assert "/connect/google/callback/" in page
     assert "blijft elke video die erdoor wordt geüpload privé" in page
     assert "een upload kost er 1.600" in page
+
+
+def _settle(delivery, rounds: int) -> None:
+    """Let time pass and the worker and recovery run until the delivery has an outcome."""
+    import time_machine
+    from django.utils import timezone
+
+    for _round in range(rounds):
+        delivery.refresh_from_db()
+        if delivery.state in (DeliveryState.PUBLISHED, DeliveryState.FAILED):
+            return
+        later = max(delivery.next_try_at or timezone.now(), timezone.now()) + timedelta(hours=2)
+        with time_machine.travel(later, tick=True):
+            dispatch.queue_due()
+            dispatch.publish_delivery(delivery.pk)
+            dispatch.recover()
+
+
+def test_under_a_seeded_hostile_youtube_every_video_exists_exactly_once(
+    plan, anna, channel, fake, monkeypatch
+) -> None:
+    from koers.networks.testing.server import FaultPlan
+    from koers.publishing import adapters
+    from koers.publishing.models import Delivery
+
+    monkeypatch.setattr(adapters, "TIMEOUT_SECONDS", 1.0)
+    items = []
+    for number in range(5):
+        item = plan([channel], text=f"Aflevering {number}", title=f"Vlog {number}", approve=False)
+        actions.add_media(
+            item,
+            anna,
+            upload=SimpleUploadedFile("v.mp4", b"\x00" * 1000, content_type="video/mp4"),
+            alt_text="vlog",
+        )
+        items.append(actions.approve_item(ContentItem.objects.get(pk=item.pk), anna))
+    fake.faults = FaultPlan.parse(
+        "drop=0.15,drop503=0.1,fail=0.1,ratelimit=0.1,delay=0.05:1.5,seed=20261205,only=/upload/"
+    )
+    dispatch.queue_due(now=max(i.scheduled_at for i in items) + timedelta(minutes=1))
+
+    for delivery in Delivery.objects.all():
+        dispatch.publish_delivery(delivery.pk)
+    for delivery in Delivery.objects.all():
+        _settle(delivery, rounds=20)
+
+    deliveries = list(Delivery.objects.all())
+    assert [(d.state, d.error) for d in deliveries if d.state != DeliveryState.PUBLISHED] == []
+    assert sorted(v["snippet"]["title"] for v in fake.videos.values()) == [
+        f"Vlog {n}" for n in range(5)
+    ]
+    assert {d.remote_id for d in deliveries} == set(fake.videos)
+    assert sum(fake.injected.values()) > 2  # the network really was hostile
