@@ -425,3 +425,46 @@ def test_under_a_seeded_hostile_youtube_every_video_exists_exactly_once(
     ]
     assert {d.remote_id for d in deliveries} == set(fake.videos)
     assert sum(fake.injected.values()) > 2  # the network really was hostile
+
+
+def test_a_worker_that_died_mid_upload_is_recovered_by_resuming_its_session(
+    plan, anna, channel, fake
+) -> None:
+    from django.utils import timezone
+
+    from koers.publishing.models import Delivery
+
+    item = _video_item(plan, anna, channel)  # a 300,000-byte video
+    delivery = item.deliveries.get()
+    # The dead worker opened the session, sent the first 100,000 bytes and saved where it was.
+    opened = httpx.post(
+        fake.url + "/upload/youtube/v3/videos",
+        params={"uploadType": "resumable", "part": "snippet,status"},
+        json={"snippet": {"title": "Weekvlog 12"}, "status": {"privacyStatus": "public"}},
+        headers={
+            "Authorization": f"Bearer {channel.secret}",
+            "X-Upload-Content-Length": "300000",
+        },
+    )
+    session = opened.headers["location"]
+    first = httpx.put(
+        session,
+        content=b"\x00" * 100_000,
+        headers={"Content-Range": "bytes 0-99999/300000"},
+    )
+    assert first.status_code == 308 and first.headers["range"] == "bytes=0-99999"
+    assert dispatch.claim(delivery.pk, "dead-worker")
+    Delivery.objects.filter(pk=delivery.pk).update(
+        progress={"session": session, "offset": "100000"},
+        lease_until=timezone.now() - timedelta(minutes=1),
+    )
+
+    dispatch.recover()
+
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.PUBLISHED
+    assert list(fake.videos) == [delivery.remote_id]
+    assert fake.videos[delivery.remote_id]["_bytes"] == 300_000
+    assert fake.count("POST", "/upload/youtube/v3/videos") == 1  # no second session
+    sent = [r for r in fake.requests if r.method == "PUT" and r.body]
+    assert [len(r.body) for r in sent] == [100_000, 200_000]  # only the missing bytes
