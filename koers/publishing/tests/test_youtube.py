@@ -468,3 +468,20 @@ def test_a_worker_that_died_mid_upload_is_recovered_by_resuming_its_session(
     assert fake.count("POST", "/upload/youtube/v3/videos") == 1  # no second session
     sent = [r for r in fake.requests if r.method == "PUT" and r.body]
     assert [len(r.body) for r in sent] == [100_000, 200_000]  # only the missing bytes
+
+
+def test_a_post_for_youtube_without_a_video_or_with_an_image_is_blocked(
+    plan, anna, channel
+) -> None:
+    from koers.publishing.tests.test_meta import jpeg
+
+    item = plan([channel], text="Alleen tekst", approve=False)
+    found = {f.params.get("key") for f in policy.findings(item) if f.rule == "network_media"}
+    assert "needs_media" in found
+    actions.add_media(item, anna, upload=jpeg(), alt_text="foto")
+    blocked = [f for f in policy.findings(item) if f.blocks]
+    assert {f.rule for f in blocked} >= {"media_count", "network_media"}
+    with translation.override("nl"):
+        assert any(
+            "YouTube neemt bestand 1 (image/jpeg) niet aan" in f.message("nl") for f in blocked
+        )
