@@ -265,6 +265,10 @@ KOERS_MEDIA_URL_SECONDS = env_int("KOERS_MEDIA_URL_SECONDS", 3600, minimum=60)
 # LinkedIn: empty = LinkedIn's own hosts (www.linkedin.com for sign-in, api.linkedin.com). A URL =
 # both are that one server (the fake LinkedIn of ``python -m koers.networks.testing``).
 KOERS_LINKEDIN_URL = env_str("KOERS_LINKEDIN_URL", "").rstrip("/")
+# YouTube: empty = Google's own hosts (accounts.google.com, oauth2.googleapis.com,
+# www.googleapis.com). A URL = all three are that one server (the fake Google/YouTube of
+# ``python -m koers.networks.testing``).
+KOERS_YOUTUBE_URL = env_str("KOERS_YOUTUBE_URL", "").rstrip("/")
 
 # -- Accounts ---------------------------------------------------------------------------------
 # Login, password reset and change, two-factor (TOTP, recovery codes, passkeys/security keys),

@@ -177,6 +177,73 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[], str]]] = [
         lambda: _("LinkedIn is still processing the video; try again later."),
     ),
     (
+        rf"YouTube: the access token is not valid; reconnect the channel \({_R}\)\.",
+        lambda: _("YouTube: the access token is not valid; reconnect the channel (%(reason)s)."),
+    ),
+    (
+        r"YouTube: the Google Cloud project's daily quota \(10,000 units; an upload costs "
+        r"1,600\) is used up; it comes back at midnight Pacific time\.",
+        lambda: _(
+            "YouTube: the Google Cloud project's daily quota (10,000 units; an upload costs "
+            "1,600) is used up; it comes back at midnight Pacific time."
+        ),
+    ),
+    (r"YouTube rate limit reached\.", lambda: _("YouTube rate limit reached.")),
+    (
+        rf"YouTube is unavailable \(HTTP {_S}\)\.",
+        lambda: _("YouTube is unavailable (HTTP %(status)s)."),
+    ),
+    (
+        r"YouTube refused this: the connection lacks a permission or the account has no "
+        rf"channel \({_R}\)\.",
+        lambda: _(
+            "YouTube refused this: the connection lacks a permission or the account has no "
+            "channel (%(reason)s)."
+        ),
+    ),
+    (
+        rf"YouTube refused the request: {_R}\.",
+        lambda: _("YouTube refused the request: %(reason)s."),
+    ),
+    (
+        rf"Google: the access to the YouTube channel was revoked or has expired \({_R}\); "
+        r"reconnect the channel\.",
+        lambda: _(
+            "Google: the access to the YouTube channel was revoked or has expired "
+            "(%(reason)s); reconnect the channel."
+        ),
+    ),
+    (
+        rf"Google refused the sign-in: {_R}\. Reconnect the channel\.",
+        lambda: _("Google refused the sign-in: %(reason)s. Reconnect the channel."),
+    ),
+    (
+        r"YouTube could not process the video \((?P<status>\w+): (?P<reason>[^)]*)\)\.",
+        lambda: _("YouTube could not process the video (%(status)s: %(reason)s)."),
+    ),
+    (
+        rf"Could not reach YouTube at {_H}\.",
+        lambda: _("Could not reach YouTube at %(host)s."),
+    ),
+    (
+        r"No answer from YouTube after sending \((?P<name>\w+)\)\.",
+        lambda: _("No answer from YouTube after sending (%(name)s)."),
+    ),
+    (
+        r"No answer from YouTube \((?P<name>\w+)\)\.",
+        lambda: _("No answer from YouTube (%(name)s)."),
+    ),
+    (
+        r"This Google account has no YouTube channel; create one on YouTube first\.",
+        lambda: _("This Google account has no YouTube channel; create one on YouTube first."),
+    ),
+    (
+        r"The YouTube access expired and koers has no refresh token; reconnect the channel\.",
+        lambda: _(
+            "The YouTube access expired and koers has no refresh token; reconnect the channel."
+        ),
+    ),
+    (
         rf"LinkedIn gave no access token: {_R}\.",
         lambda: _("LinkedIn gave no access token: %(reason)s."),
     ),

@@ -90,3 +90,12 @@ def poll_linkedin_inbox() -> int:
     from koers.engagement import linkedin
 
     return linkedin.poll_all()
+
+
+@periodic(every=timedelta(minutes=10))
+@task(queue_name="engagement")
+def poll_youtube_comments() -> int:
+    """Comments on the connected YouTube channels' videos into the inbox."""
+    from koers.engagement import youtube
+
+    return youtube.poll_all()

@@ -123,6 +123,11 @@ class OutgoingPost:
     quote_of: str | None = None
     #: A comment placed under the post right after it (networks with ``first_comment``).
     first_comment: str | None = None
+    #: A video's own title, keywords and publish time (YouTube); ``None``/empty elsewhere.
+    #: With ``publish_at`` the video goes up private and the network makes it public then.
+    title: str | None = None
+    tags: tuple[str, ...] = ()
+    publish_at: datetime | None = None
     #: Where a multi-step publish (Instagram: container, then publish) keeps its progress
     #: across tries and crashes; ``None`` = the adapter starts from scratch every time.
     checkpoint: Checkpoint | None = field(default=None, compare=False, repr=False)
@@ -201,6 +206,12 @@ class Limits:
     media_types: tuple[str, ...] = ()
     #: Characters of a first comment, where the network has comments.
     max_comment_chars: int | None = None
+    #: A video's own title, description and keywords (YouTube): the title's characters, the
+    #: description's UTF-8 bytes, the tags' characters together, characters refused in both.
+    max_title_chars: int | None = None
+    max_description_bytes: int | None = None
+    max_tags_chars: int | None = None
+    forbidden_chars: str = ""
 
 
 #: What can be published through an adapter (``Capabilities.publish``).
@@ -218,6 +229,9 @@ PUBLISH_KINDS = (
     "reply",
     "quote",
 )
+#: A video's own details a network takes (``Capabilities.video_options``): its title, tags,
+#: privacy (public, unlisted, private) and a time the network itself makes it public.
+VIDEO_OPTIONS = ("title", "tags", "privacy", "publish_at")
 #: What an adapter brings into the inbox (``Capabilities.inbox``).
 INBOX_KINDS = ("comment", "mention", "direct_message")
 #: What an adapter can measure (``Capabilities.metrics``).
@@ -255,6 +269,8 @@ class Capabilities:
     #: Why koers can't listen on this network (``listen == "none"``), a plain English msgid
     #: the sources page shows as "this network is not searchable"; "" = no reason given.
     listen_note: str = ""
+    #: Which of ``VIDEO_OPTIONS`` the network takes with a video; the item form offers those.
+    video_options: frozenset[str] = frozenset()
 
     def can_publish(self, kind: str) -> bool:
         return kind in self.publish

@@ -24,6 +24,7 @@ MODULES: dict[str, str] = {
     "threads": "koers.networks.meta",
     "x": "koers.networks.x",
     "linkedin": "koers.networks.linkedin",
+    "youtube": "koers.networks.youtube",
 }
 
 

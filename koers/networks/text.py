@@ -9,6 +9,7 @@ the pinned stack (see the report), so koers does not implement segmentation itse
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from html.parser import HTMLParser
 
 import regex
@@ -39,6 +40,13 @@ MASTODON_MENTION_RE = regex.compile(
 def grapheme_count(text: str) -> int:
     """Number of user-perceived characters: "é" (e + combining accent) and "👍🏽" count 1."""
     return len(_GRAPHEME.findall(text))
+
+
+def tags_length(tags: Iterable[str]) -> int:
+    """Characters a list of keywords takes as YouTube counts them: a tag with a space counts
+    its two quotes, and the commas between tags count too."""
+    listed = [t for t in tags if t]
+    return sum(len(t) + (2 if " " in t else 0) for t in listed) + max(0, len(listed) - 1)
 
 
 def find_urls(text: str) -> list[tuple[int, int, str]]:

@@ -354,10 +354,12 @@ def save_item(
     at: time | None = None,
     channel_texts: dict[int, str] | None = None,
     thread: list[str] | None = None,
+    options: dict[str, object] | None = None,
 ) -> ContentItem:
     """Create or edit an item. A contributor editing an approved item sends it back to review.
 
-    ``thread``: the posts after the first (``None`` leaves the stored thread as it is)."""
+    ``thread``: the posts after the first (``None`` leaves the stored thread as it is).
+    ``options``: the video's own details (``None`` leaves the stored ones as they are)."""
     creating = item is None
     if item is None:
         item = ContentItem(workspace=workspace, created_by=actor)
@@ -373,6 +375,8 @@ def save_item(
     item.first_comment = first_comment
     if thread is not None:
         item.thread = [part for part in thread if part.strip()]
+    if options is not None:
+        item.options = dict(options)
     item.audience, item.key_message = audience, key_message
     item.plan(day, at, workspace.time_zone)
     item.updated_at = timezone.now()
@@ -432,11 +436,17 @@ def _what_goes_out(item: ContentItem) -> dict[str, object]:
         "text": (item.text, item.link, item.campaign_id, list(item.thread or [])),
         "time": (item.local_date, item.local_time),
         "channels": sorted(item.deliveries.values_list("channel_id", "text_override")),
+        "video": dict(item.options or {}),
     }
 
 
 def _changes(before: dict[str, object], after: dict[str, object]) -> str:
-    names = {"text": _("text or link"), "time": _("date or time"), "channels": _("channels")}
+    names = {
+        "text": _("text or link"),
+        "time": _("date or time"),
+        "channels": _("channels"),
+        "video": _("video details"),
+    }
     return ", ".join(str(names[key]) for key in before if before[key] != after[key])
 
 

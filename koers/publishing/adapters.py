@@ -79,6 +79,10 @@ def _build(channel: Channel, timeout: float) -> Publisher:
         return LinkedInPublisher(
             channel.secret, organization, api_base=channel.endpoint, timeout=timeout
         )
+    if channel.network == Network.YOUTUBE:
+        from koers.publishing import youtube
+
+        return youtube.publisher(channel, timeout=timeout)
     from koers.networks.webhook import WebhookPublisher
 
     return WebhookPublisher(channel.endpoint, channel.secret.encode(), timeout=timeout)

@@ -23,7 +23,7 @@ class PublishingConfig(AppConfig):
         PANELS["calendar"] = CalendarPanel()
 
         # Each OAuth provider's connect flow registers itself in koers.publishing.connect.
-        from koers.publishing import linkedin, meta, xflow  # noqa: F401
+        from koers.publishing import linkedin, meta, xflow, youtube  # noqa: F401
         from koers.publishing.forms import MAX_IMAGE_PIXELS
 
         # Pillow refuses (above twice this) or warns about (above it) images with more pixels:

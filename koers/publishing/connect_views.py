@@ -90,6 +90,33 @@ def setup_steps(provider: str) -> list[str]:
                 "connect; until then only people with a role in the app can connect."
             ),
         ]
+    if provider == Provider.GOOGLE:
+        return [
+            _(
+                "Open console.cloud.google.com, create a project, and under APIs & Services → "
+                "Library enable the YouTube Data API v3."
+            ),
+            _(
+                "APIs & Services → OAuth consent screen: user type External, add the scopes "
+                "youtube.upload, youtube.force-ssl and youtube.readonly, and publish the app "
+                "(in Testing status Google ends the connection after seven days)."
+            ),
+            _(
+                "APIs & Services → Credentials → Create credentials → OAuth client ID, type Web "
+                "application, authorised redirect URI: %(url)s"
+            )
+            % {"url": redirect_uri},
+            _("Copy the client ID and client secret here."),
+            _(
+                "Until Google has audited the project (the YouTube API Services audit), every "
+                "video uploaded through it stays private, whatever you choose in koers."
+            ),
+            _(
+                "The project gets 10,000 quota units a day; an upload costs 1,600, so about six "
+                "videos a day. Reading comments and statistics costs a few units per call. Ask "
+                "Google for more quota in the console when that is not enough."
+            ),
+        ]
     return [
         _("Create an app in the network's developer portal."),
         _("Register this redirect address: %(url)s") % {"url": redirect_uri},

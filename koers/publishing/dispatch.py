@@ -54,6 +54,7 @@ from koers.networks.base import (
     PublishResult,
     RetryableError,
     UnknownOutcomeError,
+    Visibility,
 )
 from koers.publishing import actions, media_urls, policy
 from koers.publishing.adapters import publisher_for
@@ -238,6 +239,14 @@ class DeliveryCheckpoint:
         Delivery.objects.filter(pk=self._pk).update(progress=self._data)
 
 
+#: A video's privacy choice → the post's visibility (what the adapters read).
+VISIBILITY: dict[str, Visibility] = {
+    "public": "public",
+    "unlisted": "unlisted",
+    "private": "private",
+}
+
+
 def build_post(delivery: Delivery) -> OutgoingPost:
     item = delivery.item
     declared = delivery.channel.capabilities()
@@ -258,6 +267,7 @@ def build_post(delivery: Delivery) -> OutgoingPost:
     first_comment = None
     if item.first_comment.strip() and declared and declared.can_publish("first_comment"):
         first_comment = item.first_comment.strip()
+    video = policy.video_choice(delivery)
     return OutgoingPost(
         text=policy.outgoing_text(delivery),
         media=tuple(media),
@@ -265,6 +275,10 @@ def build_post(delivery: Delivery) -> OutgoingPost:
         link_card_url=item.link or None,
         first_comment=first_comment,
         checkpoint=DeliveryCheckpoint(delivery),
+        title=video.title,
+        tags=video.tags,
+        publish_at=video.publish_at,
+        visibility=VISIBILITY.get(video.privacy or "", "public"),
     )
 
 

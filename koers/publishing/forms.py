@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import time
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
@@ -31,6 +34,7 @@ from koers.publishing.models import (
     Network,
     PublishingSettings,
 )
+from koers.publishing.timing import local_to_utc
 from koers.strategy.models import Audience, KeyMessage, Objective
 
 #: The time a post gets when someone picks only a date (the form pre-fills no time: an idea
@@ -56,6 +60,7 @@ RULE_LABELS = {
     "hashtag_count": _("Hashtags per network"),
     "post_cap_near": _("Monthly post cap almost reached"),
     "post_cap": _("Monthly post cap reached"),
+    "video_details": _("Video title, description and tags"),
 }
 
 
@@ -237,6 +242,13 @@ def thread_networks() -> list[str]:
     return [c.label for c in found if c is not None and c.can_publish("thread")]
 
 
+VIDEO_PRIVACY = [
+    ("public", _("Public")),
+    ("unlisted", _("Unlisted (only people with the link)")),
+    ("private", _("Private")),
+]
+
+
 class ItemForm(forms.ModelForm):
     day = forms.DateField(label=_("Date"), required=False, widget=IsoDateInput())
     at = forms.TimeField(
@@ -310,12 +322,95 @@ class ItemForm(forms.ModelForm):
                 % {"networks": ", ".join(thread_networks())},
             )
             self.order_fields([*list(self.fields)[:2], "thread"])
+        self.workspace = workspace
+        self._add_video_fields(channels)
         for channel in self.channel_list:
             self.fields[f"text_{channel.pk}"] = forms.CharField(
                 label=_("Own text for %(name)s") % {"name": channel.name},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+
+    def _add_video_fields(self, channels) -> None:  # noqa: ANN001 - a Channel queryset
+        """A video's own title, tags, privacy and publish time, where a channel's network
+        takes them (``Capabilities.video_options``)."""
+        declared = [c.capabilities() for c in channels]
+        self.video_options = {
+            option for found in declared if found is not None for option in found.video_options
+        }
+        networks = ", ".join(
+            dict.fromkeys(f.label for f in declared if f is not None and f.video_options)
+        )
+        options = (self.instance.options if self.instance and self.instance.pk else {}) or {}
+        if "title" in self.video_options:
+            self.fields["video_title"] = forms.CharField(
+                label=_("Video title"),
+                max_length=100,
+                required=False,
+                initial=options.get("title", ""),
+                help_text=_(
+                    "For %(networks)s. Empty: the idea above. At most 100 characters, no < or >."
+                )
+                % {"networks": networks},
+            )
+        if "tags" in self.video_options:
+            self.fields["video_tags"] = forms.CharField(
+                label=_("Video tags"),
+                required=False,
+                initial=", ".join(options.get("tags") or []),
+                help_text=_("Separated by commas; 500 characters together at most."),
+            )
+        if "privacy" in self.video_options:
+            self.fields["video_privacy"] = forms.ChoiceField(
+                label=_("Who can see the video"),
+                choices=VIDEO_PRIVACY,
+                initial=options.get("privacy") or "public",
+            )
+        if "publish_at" in self.video_options:
+            stamp = str(options.get("publish_at") or "")
+            self.fields["video_publish_at"] = forms.DateTimeField(
+                label=_("Public from"),
+                required=False,
+                widget=IsoDateTimeInput(),
+                initial=(
+                    datetime.fromisoformat(stamp)
+                    .astimezone(ZoneInfo(self.workspace.time_zone))
+                    .replace(tzinfo=None)
+                    if stamp
+                    else None
+                ),
+                help_text=_(
+                    "Upload ahead: koers uploads the video at the planned time as private, and "
+                    "%(networks)s makes it public at this time (a scheduled video is always "
+                    "private until then)."
+                )
+                % {"networks": networks},
+            )
+
+    def video_details(self) -> dict[str, object] | None:
+        """The item's video details from the form, or ``None`` when it offers none."""
+        if not self.video_options:
+            return None
+        data = self.cleaned_data
+        details: dict[str, object] = {}
+        if data.get("video_title", "").strip():
+            details["title"] = data["video_title"].strip()
+        tags = [t.strip() for t in data.get("video_tags", "").split(",") if t.strip()]
+        if tags:
+            details["tags"] = tags
+        if data.get("video_privacy"):
+            details["privacy"] = data["video_privacy"]
+        moment = data.get("video_publish_at")
+        if moment is not None:
+            local = (
+                moment.replace(tzinfo=None)
+                if moment.tzinfo is None
+                else (timezone.make_naive(moment))
+            )
+            details["publish_at"] = local_to_utc(
+                local.date(), local.time(), self.workspace.time_zone
+            ).isoformat()
+        return details
 
     def clean_thread(self) -> list[str]:
         raw = self.cleaned_data.get("thread") or ""
@@ -361,8 +456,23 @@ class MoveForm(forms.Form):
     at = forms.TimeField(required=False)
 
 
+def video_type(upload) -> str:  # noqa: ANN001 - an UploadedFile
+    """The MIME type of an MP4, QuickTime or WebM/Matroska video by its first bytes; "" when
+    the file is none of those (the header, not the name or the browser's word, decides)."""
+    head = upload.read(64)
+    upload.seek(0)
+    if head[4:8] == b"ftyp":
+        return "video/quicktime" if head[8:12] == b"qt  " else "video/mp4"
+    if head[:4] == b"\x1a\x45\xdf\xa3":  # EBML: WebM names its doc type, Matroska too
+        return "video/webm" if b"webm" in head else "video/x-matroska"
+    return ""
+
+
 class MediaForm(forms.Form):
-    file = forms.FileField(label=_("Image"))
+    file = forms.FileField(
+        label=_("Image or video"),
+        help_text=_("PNG, JPEG, GIF or WebP up to 8 MB; MP4, MOV or WebM video."),
+    )
     alt_text = forms.CharField(
         label=_("Alt text"),
         max_length=1500,
@@ -372,6 +482,15 @@ class MediaForm(forms.Form):
 
     def clean_file(self):  # noqa: ANN201
         upload = self.cleaned_data["file"]
+        video = video_type(upload)
+        if video:
+            if upload.size > settings.KOERS_MAX_UPLOAD_MB * 1024 * 1024:
+                raise ValidationError(
+                    _("The video is larger than %(count)d MB.")
+                    % {"count": settings.KOERS_MAX_UPLOAD_MB}
+                )
+            upload.content_type = video
+            return upload
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(_("The image is larger than 8 MB."))
         try:

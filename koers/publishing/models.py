@@ -297,6 +297,9 @@ class ContentItem(models.Model):
     # The posts after the first (``text``) when the item is a thread, in order. Sent only to
     # channels whose network can post threads (capability "thread"); others get ``text``.
     thread = models.JSONField(_("thread"), default=list, blank=True)
+    # A video's own details, for networks that take them (``Capabilities.video_options``):
+    # {"title", "tags": [...], "privacy", "publish_at": ISO UTC}; empty = the defaults.
+    options = models.JSONField(_("video details"), default=dict, blank=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
     flag = models.CharField(max_length=16, choices=Flag.choices, default=Flag.NONE, blank=True)
     local_date = models.DateField(null=True, blank=True)
@@ -340,6 +343,14 @@ class ContentItem(models.Model):
     @property
     def editable(self) -> bool:
         return self.state in (State.DRAFT, State.IN_REVIEW, State.APPROVED, State.SCHEDULED)
+
+    @property
+    def video_public_from(self) -> datetime | None:
+        """The video's own publish time (``options["publish_at"]``) on the item's wall clock."""
+        stamp = str((self.options or {}).get("publish_at") or "")
+        if not stamp:
+            return None
+        return datetime.fromisoformat(stamp).astimezone(self.zone_info()).replace(tzinfo=None)
 
 
 class Media(models.Model):

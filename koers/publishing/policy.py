@@ -5,6 +5,7 @@ Called before scheduling (shown inline) and again by the dispatcher right before
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -42,6 +43,63 @@ def thread_parts(delivery: Delivery) -> list[str]:
     if not parts or not delivery.channel.can("thread"):
         return []
     return parts
+
+
+@dataclass(frozen=True)
+class VideoChoice:
+    """What a delivery's network gets as the video's own details (its declared options)."""
+
+    title: str | None = None
+    tags: tuple[str, ...] = ()
+    privacy: str | None = None
+    publish_at: datetime | None = None
+
+
+def video_choice(delivery: Delivery) -> VideoChoice:
+    """The item's video details as far as the delivery's network takes them: the title is the
+    item's own video title, else its idea; empty for networks that declare no video options."""
+    declared = delivery.channel.capabilities()
+    offered = declared.video_options if declared else frozenset()
+    if not offered:
+        return VideoChoice()
+    options = delivery.item.options or {}
+    stamp = str(options.get("publish_at") or "") if "publish_at" in offered else ""
+    return VideoChoice(
+        title=(str(options.get("title") or "").strip() or delivery.item.title)
+        if "title" in offered
+        else None,
+        tags=tuple(str(t) for t in options.get("tags") or ()) if "tags" in offered else (),
+        privacy=str(options.get("privacy") or "") or None if "privacy" in offered else None,
+        publish_at=datetime.fromisoformat(stamp) if stamp else None,
+    )
+
+
+def _videos(item: ContentItem, deliveries: list[Delivery]) -> list[rules.Finding]:
+    found: list[rules.Finding] = []
+    for delivery in deliveries:
+        declared = delivery.channel.capabilities()
+        if declared is None or not declared.video_options:
+            continue
+        choice = video_choice(delivery)
+        limits = declared.limits
+        lead = None
+        if choice.publish_at is not None and item.scheduled_at is not None:
+            lead = (choice.publish_at - item.scheduled_at).total_seconds()
+        found += rules.check_video(
+            rules.VideoDetails(
+                channel=delivery.channel.name,
+                network=declared.label,
+                title=choice.title or "",
+                description=outgoing_text(delivery),
+                tags=choice.tags,
+                max_title_chars=limits.max_title_chars,
+                max_description_bytes=limits.max_description_bytes,
+                max_tags_chars=limits.max_tags_chars,
+                forbidden_chars=limits.forbidden_chars,
+                publish_lead=lead,
+            )
+        )
+    return found
 
 
 def channel_texts(deliveries: list[Delivery]) -> list[rules.ChannelText]:
@@ -278,6 +336,8 @@ def findings(item: ContentItem, deliveries: list[Delivery] | None = None) -> lis
         found += _links(item, texts)
     if "network_media" in on:
         found += _network_media(item, deliveries, texts)
+    if "video_details" in on:
+        found += _videos(item, deliveries)
     if "post_cap" in on or "post_cap_near" in on:
         found += _post_caps(item, deliveries)
     return rules.apply_modes(found, modes)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
-from koers.networks.text import find_hashtags, grapheme_count, mastodon_length
+from koers.networks.text import find_hashtags, grapheme_count, mastodon_length, tags_length
 
 Mode = Literal["block", "warn", "off"]
 MODES: tuple[Mode, ...] = ("block", "warn", "off")
@@ -42,6 +42,10 @@ RULES: dict[str, dict[str, str]] = {
         "nl": "Maandlimiet aan berichten bijna bereikt",
     },
     "post_cap": {"en": "Monthly post cap reached", "nl": "Maandlimiet aan berichten bereikt"},
+    "video_details": {
+        "en": "Video title, description and tags",
+        "nl": "Titel, beschrijving en tags van video's",
+    },
 }
 DEFAULT_MODES: dict[str, Mode] = {
     "length": "block",
@@ -56,6 +60,7 @@ DEFAULT_MODES: dict[str, Mode] = {
     "hashtag_count": "block",
     "post_cap_near": "warn",
     "post_cap": "block",
+    "video_details": "block",
 }
 CATEGORIES = ("promotion", "curated", "interaction")
 
@@ -142,6 +147,35 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{channel}: this would be post {used} this month; the network allows {cap}.",
         "nl": "{channel}: dit zou bericht {used} van deze maand zijn; het netwerk staat er "
         "{cap} toe.",
+    },
+    # The video_details rule: one message per problem (``key`` in the finding's params).
+    "video_title_missing": {
+        "en": "{channel}: a video on {network} needs a title.",
+        "nl": "{channel}: een video op {network} heeft een titel nodig.",
+    },
+    "video_title_long": {
+        "en": "{channel}: the video title is {length} characters, {network} allows {limit}.",
+        "nl": "{channel}: de videotitel is {length} tekens, {network} staat er {limit} toe.",
+    },
+    "video_description_long": {
+        "en": "{channel}: the description is {length} bytes, {network} allows {limit} "
+        "(letters like é take two).",
+        "nl": "{channel}: de beschrijving is {length} bytes, {network} staat er {limit} toe "
+        "(letters als é tellen voor twee).",
+    },
+    "video_tags_long": {
+        "en": "{channel}: the tags take {length} characters together, {network} allows {limit}.",
+        "nl": "{channel}: de tags zijn samen {length} tekens, {network} staat er {limit} toe.",
+    },
+    "video_forbidden": {
+        "en": "{channel}: {network} refuses {chars} in a title or description.",
+        "nl": "{channel}: {network} weigert {chars} in een titel of beschrijving.",
+    },
+    "video_publish_early": {
+        "en": "{channel}: the publish time on {network} is before koers uploads the video; "
+        "choose a later publish time or leave it empty.",
+        "nl": "{channel}: de publicatietijd op {network} ligt vóór het moment dat koers de "
+        "video uploadt; kies een latere tijd of laat hem leeg.",
     },
 }
 # Fixed reasons a link check stores (``koers.publishing.tasks.check_url``); others are shown as is.
@@ -464,6 +498,51 @@ def check_network_media(
             )
     if media and limits.needs_public_media_url and unreachable_base_url:
         add("unreachable_media", url=unreachable_base_url)
+    return found
+
+
+@dataclass(frozen=True)
+class VideoDetails:
+    """A video as one network will get it, with the limits that network declares."""
+
+    channel: str
+    network: str
+    title: str
+    description: str
+    tags: tuple[str, ...] = ()
+    max_title_chars: int | None = None
+    max_description_bytes: int | None = None
+    max_tags_chars: int | None = None
+    forbidden_chars: str = ""
+    #: Seconds between koers' upload and the network's own publish time (negative = before).
+    publish_lead: float | None = None
+
+
+def check_video(video: VideoDetails) -> list[Finding]:
+    """What a network refuses about a video's title, description and tags (``video_details``)."""
+    found: list[Finding] = []
+    base = {"channel": video.channel, "network": video.network}
+
+    def add(key: str, **params: object) -> None:
+        found.append(Finding("video_details", "block", {"key": key, **base, **params}))
+
+    title = video.title.strip()
+    if video.max_title_chars is not None:
+        if not title:
+            add("video_title_missing")
+        elif len(title) > video.max_title_chars:
+            add("video_title_long", length=len(title), limit=video.max_title_chars)
+    size = len(video.description.encode("utf-8"))
+    if video.max_description_bytes is not None and size > video.max_description_bytes:
+        add("video_description_long", length=size, limit=video.max_description_bytes)
+    used = tags_length(video.tags)
+    if video.max_tags_chars is not None and used > video.max_tags_chars:
+        add("video_tags_long", length=used, limit=video.max_tags_chars)
+    refused = [c for c in video.forbidden_chars if c in title + video.description]
+    if refused:
+        add("video_forbidden", chars=" ".join(refused))
+    if video.publish_lead is not None and video.publish_lead < 0:
+        add("video_publish_early")
     return found
 
 

@@ -216,6 +216,7 @@ def _save_from_form(request: HttpRequest, workspace: Workspace, form: ItemForm, 
         at=data["at"],
         channel_texts=form.channel_texts(),
         thread=form.thread(),
+        options=form.video_details(),
     )
 
 

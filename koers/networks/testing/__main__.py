@@ -2,7 +2,8 @@
 
 Prints each server's URL and credentials, seeds a little content, and runs until Ctrl-C.
 ``--port-base 8100`` pins the ports (Mastodon 8100, Bluesky 8101, feed 8102, webhook
-8103, pages 8104, Jetstream 8105, Meta Graph API 8106, X 8107, LinkedIn 8108) so a demo
+8103, pages 8104, Jetstream 8105, Meta Graph API 8106, X 8107, LinkedIn 8108, Google/YouTube
+8109) so a demo
 configuration can point at them (``KOERS_META_URL=http://127.0.0.1:8106`` sends every Meta call
 to the fake). The fake Graph API and LinkedIn also hold Gemeente Duinwijk, the accounts of
 ``koers demo`` (``koers.networks.testing.duinwijk``).
@@ -30,6 +31,7 @@ from koers.networks.testing.rss import FakeFeed
 from koers.networks.testing.server import FakeServer, FaultPlan
 from koers.networks.testing.webhook import FakeWebhookReceiver
 from koers.networks.testing.x import FakeX
+from koers.networks.testing.youtube import FakeYouTube
 
 
 class FakeGraphAll(FakeMetaListen, FakeMetaInbox):
@@ -79,6 +81,13 @@ def main() -> None:
     http_servers.append(linkedin)
     linkedin_page = linkedin.add_organization("Gemeente Koers")
     demo_org = seed_linkedin(linkedin)
+    youtube = FakeYouTube()
+    youtube.port = args.port_base + 9 if args.port_base else 0
+    youtube.start()
+    http_servers.append(youtube)
+    youtube_video = youtube.add_video("Koers in 60 seconden", "Wat koers voor je doet.")
+    youtube.add_comment(youtube_video, "Waar kan ik meer lezen?")
+    youtube_tokens = youtube.issue_tokens(ttl=365 * 86400)
 
     mastodon.add_remote_status("Lekker #koffie bij Café de Zon ☕", tags=["koffie"])
     bluesky.add_account("anna.bsky.social", display_name="Anna")
@@ -95,6 +104,7 @@ def main() -> None:
         graph.faults = args.hostile
         x.faults = args.hostile
         linkedin.faults = args.hostile
+        youtube.faults = args.hostile
     feed.add_item("Koers gaat live", "https://voorbeeld.nl/1", "<p>Eerste bericht</p>")
     pages.add_html(
         "/artikel", title="Koers zetten", description="Een voorbeeldpagina", image="/plaatje.png"
@@ -113,7 +123,11 @@ def main() -> None:
         f"access_token={x_tokens['access_token']} refresh_token={x_tokens['refresh_token']}\n"
         f"LinkedIn  {linkedin.url}  token={linkedin.token} organization={linkedin_page} "
         f"client_id={linkedin.client_id} client_secret={linkedin.client_secret}; "
-        f"koers demo: organization={demo_org}"
+        f"koers demo: organization={demo_org}\n"
+        f"YouTube   {youtube.url}  client_id={youtube.client_id} "
+        f"client_secret={youtube.client_secret} channel={youtube.channel_id} "
+        f"access_token={youtube_tokens['access_token']} "
+        f"refresh_token={youtube_tokens['refresh_token']}"
     )
     print(f"Jetstream {jetstream.url}  (replays from cursor {sample_events(1)[0]['time_us']})")
     if args.hostile is not None:
