@@ -85,7 +85,7 @@ def kwarg_values(
 ) -> dict[tuple[str | None, str], Callable[[], object]]:
     """How to fill each URL parameter with an id from ``workspace`` (namespace, name)."""
     from koers.alerts.models import AlertEvent, AlertRule
-    from koers.engagement.models import Reply
+    from koers.engagement.models import Moderation, Reply
     from koers.listening.models import Mention, Source, Topic
     from koers.measurement.models import ManualMetric, ReportSchedule
     from koers.notify.models import Destination
@@ -142,6 +142,9 @@ def kwarg_values(
         # The open item with a failed reply (its page shows every inbox form) and that reply.
         ("engagement", "item_id"): lambda: failed_reply().item_id,
         ("engagement", "reply_id"): lambda: failed_reply().pk,
+        ("engagement", "moderation_id"): lambda: (
+            Moderation.objects.get(item=failed_reply().item_id).pk
+        ),
         ("engagement", "mention_id"): first(Mention, inbox_item__isnull=True),
         ("notify", "destination_id"): first(Destination),
     }
@@ -182,7 +185,7 @@ def demo(anna, bram, carla, settings, tmp_path):
     Membership.objects.create(workspace=workspace, user=bram, role="editor")
     # Rows the demo has no reason to make, so that their URLs get real ids too.
     from koers.core import actions as core_actions
-    from koers.engagement.models import InboxItem, Reply, ReplyState
+    from koers.engagement.models import InboxItem, Moderation, Reply, ReplyState
     from koers.measurement import actions as measurement_actions
     from koers.publishing import actions as publishing_actions
     from koers.publishing.models import Channel, ContentItem, Media
@@ -205,6 +208,17 @@ def demo(anna, bram, carla, settings, tmp_path):
         in_reply_to=open_item.mention.remote_id,
         state=ReplyState.FAILED,
         error="Mastodon (social.example) refused the request: Account is silenced.",
+        created_by=anna,
+        attempts=1,
+    )
+    # A hide that failed shows its "Try again" form (on the same item, so one item_id serves).
+    Moderation.objects.create(
+        workspace=workspace,
+        item=open_item,
+        channel=Channel.objects.filter(workspace=workspace, network=open_item.mention.network)[0],
+        action="hide",
+        state="failed",
+        error="Facebook: Meta is unavailable (Meta error 2).",
         created_by=anna,
         attempts=1,
     )
