@@ -94,11 +94,11 @@ def test_an_owner_connects_a_linkedin_page_and_schedules_a_post_with_an_image(
     page.get_by_label("Gemeente Zonnedal (LinkedIn)").check()
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_role("heading", name="Nieuw stadspark")).to_be_visible()
-    page.get_by_label(re.compile(r"^Afbeelding:?$")).set_input_files(
+    page.get_by_label(re.compile(r"^Afbeelding of video:?$")).set_input_files(
         _jpeg(tmp_path / "park.jpg", 1200, 627)
     )
     page.get_by_label(re.compile(r"^Alt-tekst:?$")).fill("Het stadspark met de vijver")
-    page.get_by_role("button", name="Afbeelding toevoegen").click()
+    page.get_by_role("button", name="Afbeelding of video toevoegen").click()
     expect(page.locator("figure.media")).to_have_count(1)
     page.get_by_role("button", name="Goedkeuren en inplannen").click()
     expect(page.locator(".page-head .state")).to_have_text("Ingepland")

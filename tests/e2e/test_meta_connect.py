@@ -88,11 +88,11 @@ def test_an_owner_connects_a_page_and_schedules_an_instagram_carousel(
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_role("heading", name="Markt in beeld")).to_be_visible()
     for n, size in enumerate([(1080, 1080), (1080, 1350)], start=1):
-        page.get_by_label(re.compile(r"^Afbeelding:?$")).set_input_files(
+        page.get_by_label(re.compile(r"^Afbeelding of video:?$")).set_input_files(
             _jpeg(tmp_path / f"{n}.jpg", *size)
         )
         page.get_by_label(re.compile(r"^Alt-tekst:?$")).fill(f"Marktkraam {n}")
-        page.get_by_role("button", name="Afbeelding toevoegen").click()
+        page.get_by_role("button", name="Afbeelding of video toevoegen").click()
         expect(page.locator("figure.media")).to_have_count(n)
     page.get_by_role("button", name="Goedkeuren en inplannen").click()
     expect(page.locator(".page-head .state")).to_have_text("Ingepland")
