@@ -316,7 +316,13 @@ class DailyRollup(models.Model):
                 fields=["topic", "day", "sentiment"], name="listening_daily_cell"
             )
         ]
-        indexes = [models.Index(fields=["workspace", "day"], name="listening_daily_period")]
+        indexes = [
+            # The overview and share of voice: every topic's days of a period.
+            models.Index(fields=["workspace", "day"], name="listening_daily_period"),
+            # One topic's days (its page, the stream's total for a topic): SQLite prefers a
+            # workspace index when there is one, so it must lead to the topic (as AuthorDay's).
+            models.Index(fields=["workspace", "topic", "day"], name="listening_daily_topic"),
+        ]
 
     def __str__(self) -> str:
         return f"topic {self.topic_id} {self.day}: {self.count}"

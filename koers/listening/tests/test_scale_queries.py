@@ -371,3 +371,34 @@ def test_the_rising_terms_read_the_newest_texts_through_the_topic_index_without_
     plan = _plan(sql, list(params))
 
     assert "listening_link_topic_time" in plan and not _sorts(plan), plan
+
+
+def test_one_topics_rollup_total_reads_only_its_own_days(acme, acme_topics):
+    from koers.listening import stats
+    from koers.listening.models import DailyRollup, Topic
+    from koers.listening.rollups import daily_rollups_ready
+
+    other = Topic.objects.create(workspace=acme, name="Derde", kind="campaign", query="derde")
+    daily_rollups_ready(acme)
+    today = timezone.localdate()
+    DailyRollup.objects.bulk_create(
+        DailyRollup(
+            workspace=acme, topic=topic, day=today - timedelta(days=d), sentiment=sentiment,
+            count=2,
+        )
+        for topic in (acme_topics["brand"], acme_topics["rival"], other)
+        for d in range(90)
+        for sentiment in ("positive", "neutral", "negative")
+    )  # fmt: skip
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE listening_dailyrollup")
+    period = stats.period_of(30)
+    cells = stats._days(acme, period, topic=acme_topics["brand"])
+    sql, params = cells.values_list("count").query.sql_with_params()
+
+    plan = _plan(sql, list(params))
+
+    # The unique (topic, day, sentiment) index or (workspace, topic, day): this topic's days.
+    assert "listening_daily_cell" in plan or "listening_daily_topic" in plan, plan
+    assert stats.rollup_total(acme, acme_topics["brand"], period) == 30 * 3 * 2
