@@ -2,7 +2,8 @@
 
 Run: ``.venv/bin/python bench/bench_listening_scale.py [--sizes 10000,100000,1000000]
 [--db sqlite,postgres] [--batch 5000] [--requests 10] [--timeout 1800]
-[--generate copy|insert]``; 10M on PostgreSQL: ``--db postgres --sizes 1000000,10000000``.
+[--generate copy|insert] [--plans FILE]``; 10M on PostgreSQL:
+``--db postgres --sizes 1000000,10000000``.
 
 For each database (a throwaway SQLite file; for PostgreSQL a new database ``koers_scale_<pid>``
 on the server of ``BENCH_POSTGRES_URL``/``DATABASE_URL``, dropped afterwards, skipped when the
@@ -57,6 +58,11 @@ WORDS = [
 ]
 
 
+def _link(i: int) -> str:
+    """The link of generated mention ``i`` (a few hundred news pages, shared)."""
+    return f"https://nieuws.example/{i % 211}"
+
+
 def _generate(workspace, topics, source, first: int, count: int, rng: random.Random) -> None:  # noqa: ANN001
     """Store ``count`` mentions numbered from ``first`` directly (no pipeline), published in
     the last 90 days, each linked to one or two topics, with rollups and some inbox items."""
@@ -65,7 +71,13 @@ def _generate(workspace, topics, source, first: int, count: int, rng: random.Ran
 
     from koers.engagement.models import InboxItem
     from koers.listening.pipeline import insert_links, insert_mentions
-    from koers.listening.rollups import apply_author_deltas, apply_deltas, hour_of
+    from koers.listening.rollups import (
+        apply_author_deltas,
+        apply_deltas,
+        apply_tag_deltas,
+        hour_of,
+        tag_deltas,
+    )
 
     now = timezone.now()
     sentiments = ["positive", "neutral", "negative"]
@@ -83,12 +95,13 @@ def _generate(workspace, topics, source, first: int, count: int, rng: random.Ran
             rows.append(
                 (workspace.pk, source.pk, network, f"gen-{i}", f"https://gen.example/{i}",
                  f"@user{i % 5000}@gen.example", f"User {i % 5000}", text, f"{i % 99991:016x}",
-                 lang, True, sentiment, 0.0, moment, now, [], [f"tag{i % 97}"], [], "")
+                 lang, True, sentiment, 0.0, moment, now, [_link(i)], [f"tag{i % 97}"], [], "")
             )  # fmt: skip
             meta.append((network, f"gen-{i}", picked, moment, lang, sentiment))
         with transaction.atomic():
             ids = insert_mentions(rows)
             links, cells, authors, names, inbox = [], Counter(), Counter(), {}, []
+            tags: Counter = Counter()
             for network, remote_id, picked, moment, lang, sentiment in meta:
                 pk = ids[(network, remote_id)]
                 handle = f"@user{int(remote_id[4:]) % 5000}@gen.example"
@@ -97,6 +110,12 @@ def _generate(workspace, topics, source, first: int, count: int, rng: random.Ran
                     links.append((workspace.pk, pk, topic.pk, moment))
                     cells[(topic.pk, hour_of(moment), network, lang, sentiment)] += 1
                     authors[(topic.pk, moment, network, handle)] += 1
+                number = int(remote_id[4:])
+                tags.update(
+                    tag_deltas(
+                        [t.pk for t in picked], moment, [f"tag{number % 97}"], [_link(number)]
+                    )
+                )
                 if pk % 200 == 0:
                     inbox.append(
                         InboxItem(workspace=workspace, mention_id=pk, origin="reply",
@@ -106,6 +125,7 @@ def _generate(workspace, topics, source, first: int, count: int, rng: random.Ran
             insert_links(links)
             apply_deltas(workspace, cells)
             apply_author_deltas(workspace, authors, names)
+            apply_tag_deltas(workspace, tags)
             InboxItem.objects.bulk_create(inbox)
 
 
@@ -156,7 +176,8 @@ def _generate_copy(workspace, topics, source, first: int, count: int, rng: rando
                             (next_id, workspace.pk, source.pk, network, f"gen-{i}",
                              f"https://gen.example/{i}", f"@user{i % 5000}@gen.example",
                              f"User {i % 5000}", text, f"{i % 99991:016x}", lang, True, sentiment,
-                             0.0, moment, now, "[]", f'["tag{i % 97}"]', "[]", "")
+                             0.0, moment, now, json.dumps([_link(i)]), f'["tag{i % 97}"]', "[]",
+                             "")
                         )  # fmt: skip
                         links += [(workspace.pk, next_id, t.pk, moment) for t in picked]
                         next_id += 1
@@ -169,11 +190,11 @@ def _generate_copy(workspace, topics, source, first: int, count: int, rng: rando
                         copy.write_row(row)
                 _rollups_of(cursor, workspace.pk, zone, low, next_id - 1)
                 cursor.execute(
-                    "INSERT INTO engagement_inboxitem (workspace_id, mention_id, origin,"
-                    " received_at, due_at, negative, status, answered_how, close_reason,"
-                    " close_note, created_at) SELECT workspace_id, id, 'reply', published_at,"
-                    " published_at + interval '4 hours', sentiment = 'negative', 'open', '', '',"
-                    " '', now()"
+                    "INSERT INTO engagement_inboxitem (workspace_id, mention_id, origin, kind,"
+                    " thread, received_at, due_at, negative, status, answered_how, close_reason,"
+                    " close_note, created_at) SELECT workspace_id, id, 'reply', 'mention', '',"
+                    " published_at, published_at + interval '4 hours', sentiment = 'negative',"
+                    " 'open', '', '', '', now()"
                     " FROM listening_mention WHERE id BETWEEN %s AND %s AND id %% 200 = 0",
                     [low, next_id - 1],
                 )
@@ -185,7 +206,8 @@ def _generate_copy(workspace, topics, source, first: int, count: int, rng: rando
 
 def _rollups_of(cursor, workspace_id: int, zone: str, low: int, high: int) -> None:  # noqa: ANN001
     """Add the links of mentions ``low``..``high`` to the hourly, daily and author-day cells
-    (as ``apply_deltas`` and ``apply_author_deltas`` would, in one statement each)."""
+    (as ``apply_deltas``, ``apply_author_deltas`` and ``apply_tag_deltas`` would, in one
+    statement each)."""
     links = (
         "FROM listening_mentiontopic l JOIN listening_mention m ON m.id = l.mention_id"
         " WHERE l.mention_id BETWEEN %(low)s AND %(high)s"
@@ -216,6 +238,20 @@ def _rollups_of(cursor, workspace_id: int, zone: str, low: int, high: int) -> No
         " DO UPDATE SET count = listening_authorday.count + excluded.count",
         values,
     )
+    cursor.execute(
+        "INSERT INTO listening_tagday (workspace_id, topic_id, kind, day, value, count)"
+        " SELECT %(ws)s, l.topic_id, t.kind, (l.published_at AT TIME ZONE %(zone)s)::date,"
+        " t.value, count(*) FROM listening_mentiontopic l"
+        " JOIN listening_mention m ON m.id = l.mention_id CROSS JOIN LATERAL ("
+        "  SELECT 'hashtag' AS kind, left(v, 500) AS value"
+        "  FROM jsonb_array_elements_text(m.hashtags) v WHERE v <> ''"
+        "  UNION SELECT 'link', left(v, 500) FROM jsonb_array_elements_text(m.links) v"
+        "  WHERE v <> '') t"
+        " WHERE l.mention_id BETWEEN %(low)s AND %(high)s GROUP BY 2, 3, 4, 5"
+        " ON CONFLICT (topic_id, kind, day, value)"
+        " DO UPDATE SET count = listening_tagday.count + excluded.count",
+        values,
+    )
 
 
 def _check_rollups(workspace) -> None:  # noqa: ANN001
@@ -228,6 +264,7 @@ def _check_rollups(workspace) -> None:  # noqa: ANN001
     assert rollups.rollup_cells(workspace) == rollups.recount(workspace), "hourly cells"
     assert rollups.daily_cells(workspace) == rollups.daily_recount(workspace, zone), "days"
     assert rollups.author_cells(workspace) == rollups.author_recount(workspace, zone), "authors"
+    assert rollups.tag_cells(workspace) == rollups.tag_recount(workspace, zone), "hashtags, links"
 
 
 def _import_rate(workspace, user, source, size: int, batch: int) -> float:  # noqa: ANN001
@@ -251,12 +288,7 @@ def _import_rate(workspace, user, source, size: int, batch: int) -> float:  # no
     return report.stored / elapsed
 
 
-def _pages(workspace, topics, client, requests: int) -> dict[str, tuple[float, ...]]:  # noqa: ANN001
-    """p50 and p95 of each page in ms, with the median time spent in SQL, the queries and
-    the median CPU time of this process (on a busy machine the wall-clock figures mostly
-    measure the wait for a core; the CPU time is what the page itself costs here, SQLite's
-    work included, PostgreSQL's server work not)."""
-    from django.db import connection
+def _page_urls(workspace, topics) -> dict[str, tuple[str, dict]]:  # noqa: ANN001
     from django.urls import reverse
 
     from koers.listening.models import Mention
@@ -265,7 +297,7 @@ def _pages(workspace, topics, client, requests: int) -> dict[str, tuple[float, .
     stream = reverse("listening:mentions", args=[slug])
     older = Mention.objects.filter(workspace=workspace).order_by("-published_at", "-id")
     second = older.values_list("pk", flat=True)[50]
-    pages = {
+    return {
         "overview": (reverse("listening:index", args=[slug]), {}),
         "stream": (stream, {}),
         "stream page 2": (stream, {"before": second}),
@@ -279,6 +311,48 @@ def _pages(workspace, topics, client, requests: int) -> dict[str, tuple[float, .
         "inbox": (reverse("engagement:index", args=[slug]), {}),
         "measure dashboard": (reverse("measurement:index", args=[slug]), {}),
     }
+
+
+#: Tables whose size follows the mentions (their queries' plans are printed by --plans).
+GROWING = ("listening_mention", "listening_hourlyrollup", "listening_dailyrollup",
+           "listening_authorday", "listening_tagday", "engagement_inboxitem")  # fmt: skip
+
+
+def _plans(workspace, topics, client, path: str, size: int) -> None:  # noqa: ANN001
+    """Append the plans of each page's queries of the tables that grow with the mentions to
+    ``path`` (PostgreSQL: EXPLAIN ANALYZE with buffers; SQLite: EXPLAIN QUERY PLAN), to check
+    each matches its index."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    analyse = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else None
+    with open(path, "a", encoding="utf-8") as out:
+        out.write(f"\n##### {connection.vendor} at {size:,} mentions\n")
+        for name, (url, params) in _page_urls(workspace, topics).items():
+            with CaptureQueriesContext(connection) as captured:
+                client.get(url, params)
+            out.write(f"\n=== {name}\n")
+            for query in captured.captured_queries:
+                sql = query["sql"]
+                if not sql.lstrip().upper().startswith(("SELECT", "WITH")) or not any(
+                    f'"{table}' in sql for table in GROWING
+                ):
+                    continue
+                out.write(f"\n-- {float(query['time']) * 1000:.1f} ms: {sql}\n")
+                with connection.cursor() as cursor:
+                    cursor.execute((analyse or "EXPLAIN QUERY PLAN ") + sql)
+                    rows = cursor.fetchall()
+                out.write("\n".join(str(row[0] if analyse else row[-1]) for row in rows) + "\n")
+
+
+def _pages(workspace, topics, client, requests: int) -> dict[str, tuple[float, ...]]:  # noqa: ANN001
+    """p50 and p95 of each page in ms, with the median time spent in SQL, the queries and
+    the median CPU time of this process (on a busy machine the wall-clock figures mostly
+    measure the wait for a core; the CPU time is what the page itself costs here, SQLite's
+    work included, PostgreSQL's server work not)."""
+    from django.db import connection
+
+    pages = _page_urls(workspace, topics)
     spent = [0.0, 0]  # seconds in the database, queries
 
     def timed(execute, sql, params, many, context):  # noqa: ANN001, ANN202
@@ -368,6 +442,8 @@ def child(args: argparse.Namespace) -> None:
         generated_s = time.perf_counter() - started
         rate = _import_rate(workspace, user, imported, size, args.batch)
         pages = _pages(workspace, topics, client, args.requests)
+        if args.plans and (size >= 1_000_000 or size == args.sizes[-1]):
+            _plans(workspace, topics, client, args.plans, size)
         total = Mention.objects.filter(workspace=workspace).count()
         result = {"size": size, "stored": total, "generated_s": round(generated_s, 1)}
         result["load"] = round(os.getloadavg()[0], 1)  # the machine is shared: say how busy
@@ -405,6 +481,8 @@ def run_one(db: str, args: argparse.Namespace) -> list[dict]:
     command = [sys.executable, __file__, "--child", "--sizes", ",".join(map(str, args.sizes))]
     command += ["--batch", str(args.batch), "--requests", str(args.requests)]
     command += ["--generate", args.generate]
+    if args.plans:
+        command += ["--plans", f"{args.plans}.{db}"]
     results: list[dict] = []
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as process:  # noqa: S603
         deadline = time.monotonic() + args.timeout
@@ -457,6 +535,11 @@ def main() -> int:
         choices=["copy", "insert"],
         default="copy",
         help="how PostgreSQL gets its mentions: COPY (default) or multi-row INSERTs as SQLite",
+    )
+    parser.add_argument(
+        "--plans",
+        default="",
+        help="file to append the query plans at 1M and more (or the largest size) to, per db",
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -341,7 +341,13 @@ class DailyRollup(models.Model):
                 fields=["topic", "day", "sentiment"], name="listening_daily_cell"
             )
         ]
-        indexes = [models.Index(fields=["workspace", "day"], name="listening_daily_period")]
+        indexes = [
+            # The overview and share of voice: every topic's days of a period.
+            models.Index(fields=["workspace", "day"], name="listening_daily_period"),
+            # One topic's days (its page, the stream's total for a topic): SQLite prefers a
+            # workspace index when there is one, so it must lead to the topic (as AuthorDay's).
+            models.Index(fields=["workspace", "topic", "day"], name="listening_daily_topic"),
+        ]
 
     def __str__(self) -> str:
         return f"topic {self.topic_id} {self.day}: {self.count}"
@@ -380,6 +386,44 @@ class AuthorDay(models.Model):
 
     def __str__(self) -> str:
         return f"topic {self.topic_id} {self.day} {self.author_handle}: {self.count}"
+
+
+#: ``TagDay.kind``: what the value is.
+HASHTAG = "hashtag"
+LINK = "link"
+
+
+#: Longest hashtag or link a ``TagDay`` keeps (longer ones are cut to this, in every count).
+TAG_LENGTH = 500
+
+
+class TagDay(models.Model):
+    """Mentions per topic × hashtag or link × local day (in the workspace's time zone, of the
+    mention's own time): the topic page's top hashtags and links read these rows instead of
+    reading the topic's mentions. A mention counts a value once (as ``rules.top_counts``).
+    Kept with the links by the pipeline, deletions and backfills (``koers.listening.rollups.
+    apply_tag_deltas``); rebuilt with the ``DailyRollup`` days when the zone changes."""
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=8)  # HASHTAG or LINK
+    day = models.DateField()
+    value = models.CharField(max_length=TAG_LENGTH)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Also the page's read: one topic's hashtags (or links) of a period's days. No
+            # workspace index: SQLite would prefer it to this one (as it did for AuthorDay).
+            models.UniqueConstraint(
+                fields=["topic", "kind", "day", "value"], name="listening_tag_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"topic {self.topic_id} {self.day} {self.kind} {self.value}: {self.count}"
 
 
 class RollupZone(models.Model):

@@ -428,6 +428,7 @@ class Pipeline:
         links: list[tuple[int, int, int, datetime]] = []
         deltas: Counter = Counter()
         authors: Counter = Counter()
+        tags: Counter = Counter()
         names: dict[tuple[str, str], str] = {}
         for c in candidates:
             mention_id = ids.get((c.post.network, c.post.remote_id))
@@ -441,9 +442,13 @@ class Pipeline:
                 links.append((self.workspace.pk, mention_id, topic_id, post.published_at))
                 deltas[(topic_id, hour, post.network, lang, c.sentiment[0])] += 1
                 authors[(topic_id, post.published_at, post.network, post.author_handle)] += 1
+            tags.update(
+                rollups.tag_deltas(c.topic_ids, post.published_at, post.hashtags, post.links)
+            )
         insert_links(links)
         rollups.apply_deltas(self.workspace, deltas)
         rollups.apply_author_deltas(self.workspace, authors, names)
+        rollups.apply_tag_deltas(self.workspace, tags)
         return len(ids)
 
 
@@ -476,6 +481,7 @@ def _forget(workspace: Workspace, mentions: Any) -> int:
         rollups.lock_workspace(workspace)
         deltas: Counter = Counter()
         authors: Counter = Counter()
+        tags: Counter = Counter()
         cells = MentionTopic.objects.filter(mention__in=mentions).values_list(
             "topic_id",
             "published_at",
@@ -483,13 +489,17 @@ def _forget(workspace: Workspace, mentions: Any) -> int:
             "mention__lang",
             "mention__sentiment",
             "mention__author_handle",
+            "mention__hashtags",
+            "mention__links",
         )
-        for topic_id, published_at, network, lang, sentiment, handle in cells:
+        for topic_id, published_at, network, lang, sentiment, handle, hashtags, urls in cells:
             deltas[(topic_id, rollups.hour_of(published_at), network, lang, sentiment)] -= 1
             authors[(topic_id, published_at, network, handle)] -= 1
+            tags.update(rollups.tag_deltas([topic_id], published_at, hashtags, urls, -1))
         _total, per_model = mentions.order_by().delete()
         rollups.apply_deltas(workspace, deltas)
         rollups.apply_author_deltas(workspace, authors)
+        rollups.apply_tag_deltas(workspace, tags)
     return per_model.get(Mention._meta.label, 0)
 
 
@@ -649,16 +659,19 @@ def _link_found(topic: Topic, found: list[tuple]) -> int:
         )
         deltas: Counter = Counter()
         authors: Counter = Counter()
+        tags: Counter = Counter()
         names: dict[tuple[str, str], str] = {}
         for chunk in _chunks((r[0] for r in created), 500):
             cells = Mention.objects.filter(pk__in=chunk).values_list(
-                "pk", "network", "lang", "sentiment", "author_handle", "author_name"
+                "pk", "network", "lang", "sentiment", "author_handle", "author_name", "hashtags"
             )
-            for pk, network, lang, sentiment, handle, name in cells:
+            for pk, network, lang, sentiment, handle, name, hashtags in cells:
                 published_at = by_id[pk][5]
                 deltas[(topic.pk, rollups.hour_of(published_at), network, lang, sentiment)] += 1
                 authors[(topic.pk, published_at, network, handle)] += 1
+                tags.update(rollups.tag_deltas([topic.pk], published_at, hashtags, by_id[pk][6]))
                 names[(network, handle)] = name
         rollups.apply_deltas(topic.workspace, deltas)
         rollups.apply_author_deltas(topic.workspace, authors, names)
+        rollups.apply_tag_deltas(topic.workspace, tags)
     return len(created)

@@ -10,7 +10,7 @@ interleaves with a batch.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,17 @@ from django.db.models import Count, F, Max, Sum
 from django.db.models.functions import TruncDate, TruncHour
 
 from koers.core.models import Workspace
-from koers.listening.models import AuthorDay, DailyRollup, HourlyRollup, MentionTopic, RollupZone
+from koers.listening.models import (
+    HASHTAG,
+    LINK,
+    TAG_LENGTH,
+    AuthorDay,
+    DailyRollup,
+    HourlyRollup,
+    MentionTopic,
+    RollupZone,
+    TagDay,
+)
 
 #: (topic_id, hour, network, lang, sentiment)
 Cell = tuple[int, datetime, str, str, str]
@@ -29,6 +39,10 @@ DayCell = tuple[int, date, str]
 AuthorDelta = tuple[int, datetime, str, str]
 #: (topic_id, local day, network, author handle)
 AuthorCell = tuple[int, date, str, str]
+#: (topic_id, the mention's published time, HASHTAG or LINK, value): a change of the links
+TagDelta = tuple[int, datetime, str, str]
+#: (topic_id, HASHTAG or LINK, local day, value)
+TagCell = tuple[int, str, date, str]
 
 
 def hour_of(moment: datetime) -> datetime:
@@ -175,6 +189,7 @@ def rebuild_daily(workspace: Workspace) -> int:
         batch_size=1000,
     )
     _rebuild_author_days(workspace, ZoneInfo(workspace.time_zone))
+    _rebuild_tag_days(workspace, ZoneInfo(workspace.time_zone))
     RollupZone.objects.update_or_create(workspace=workspace, defaults={"zone": workspace.time_zone})
     return len(cells)
 
@@ -256,12 +271,13 @@ def author_cells(workspace: Workspace) -> dict[AuthorCell, int]:
 
 @transaction.atomic
 def rebuild_author_days(workspace: Workspace) -> None:
-    """Count the author days again from the links (after mentions were deleted or had their
-    author removed outside the pipeline: retention, a person's erasure request), so no handle
-    outlives its mentions here."""
+    """Count the author and tag days again from the links (after mentions were deleted or had
+    their author removed outside the pipeline: retention, a person's erasure request), so no
+    handle outlives its mentions here."""
     lock_workspace(workspace)
     zone = RollupZone.objects.filter(workspace=workspace).values_list("zone", flat=True).first()
     _rebuild_author_days(workspace, ZoneInfo(zone or workspace.time_zone))
+    _rebuild_tag_days(workspace, ZoneInfo(zone or workspace.time_zone))
 
 
 def _rebuild_author_days(workspace: Workspace, zone: ZoneInfo) -> None:
@@ -276,6 +292,106 @@ def _rebuild_author_days(workspace: Workspace, zone: ZoneInfo) -> None:
             f" workspace_id) SELECT cells.*, %s FROM ({sql}) cells",
             [workspace.pk, *params],
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Hashtags and links per topic and local day (the topic page's top hashtags and links)
+# ---------------------------------------------------------------------------------------------
+def tags_of(hashtags: Iterable[str], links: Iterable[str]) -> set[tuple[str, str]]:
+    """What one mention adds to its topics' tag days: each hashtag and link once (cut to
+    ``TAG_LENGTH``), as (HASHTAG or LINK, value)."""
+    found = {(HASHTAG, str(tag)[:TAG_LENGTH]) for tag in hashtags or () if tag}
+    return found | {(LINK, str(link)[:TAG_LENGTH]) for link in links or () if link}
+
+
+def tag_deltas(
+    topic_ids: Iterable[int],
+    moment: datetime,
+    hashtags: Iterable[str],
+    links: Iterable[str],
+    sign: int = 1,
+) -> Counter:
+    """The tag deltas of one mention linked to ``topic_ids`` (``sign`` -1: unlinked)."""
+    tags = tags_of(hashtags, links)
+    return Counter({(t, moment, kind, value): sign for t in topic_ids for kind, value in tags})
+
+
+def tag_days(deltas: Mapping[TagDelta, int], zone: ZoneInfo) -> dict[TagCell, int]:
+    """The tag deltas summed per topic × kind × local day (of the mention's time) × value."""
+    out: Counter = Counter()
+    days: dict[datetime, date] = {}
+    for (topic_id, moment, kind, value), delta in deltas.items():
+        day = days.get(moment)
+        if day is None:
+            day = days[moment] = moment.astimezone(zone).date()
+        out[(topic_id, kind, day, value)] += delta
+    return {cell: d for cell, d in out.items() if d}
+
+
+def apply_tag_deltas(workspace: Workspace, deltas: Mapping[TagDelta, int]) -> None:
+    """Add tag deltas to the workspace's ``TagDay`` cells, in the transaction that changed the
+    links (as :func:`apply_author_deltas`: upserts per 500 cells, decrements in place, a cell
+    reaching 0 removed; a decrement that finds no cell means the days are out of date and will
+    be rebuilt)."""
+    cells = tag_days(deltas, ZoneInfo(workspace.time_zone))
+    table = connection.ops.quote_name(TagDay._meta.db_table)
+    day_field = TagDay._meta.get_field("day")
+    ups = [(cell, d) for cell, d in cells.items() if d > 0]
+    for start in range(0, len(ups), 500):
+        chunk = ups[start : start + 500]
+        params: list[object] = []
+        for (topic_id, kind, day, value), delta in chunk:
+            params += [workspace.pk, topic_id, kind]
+            params += [day_field.get_db_prep_value(day, connection), value, delta]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (workspace_id, topic_id, kind, day, value, count)"  # noqa: S608 - table name from the model, values are parameters
+                f" VALUES {values} ON CONFLICT (topic_id, kind, day, value)"
+                f" DO UPDATE SET count = {table}.count + excluded.count",
+                params,
+            )
+    for (topic_id, kind, day, value), delta in cells.items():
+        if delta < 0:
+            cell = TagDay.objects.filter(topic_id=topic_id, kind=kind, day=day, value=value)
+            cell.filter(count__gte=-delta).update(count=F("count") + delta)
+            cell.filter(count__lte=0).delete()
+
+
+def tag_recount(workspace: Workspace, zone: ZoneInfo) -> dict[TagCell, int]:
+    """The tag days counted from the raw links and mentions (the truth ``TagDay`` must equal),
+    read in chunks (hashtags and links are JSON lists: counted here, the same on SQLite and
+    PostgreSQL)."""
+    rows = (
+        MentionTopic.objects.filter(workspace=workspace)
+        .order_by()
+        .values_list("topic_id", "published_at", "mention__hashtags", "mention__links")
+    )
+    out: Counter = Counter()
+    for topic_id, moment, hashtags, links in rows.iterator(chunk_size=5000):
+        day = moment.astimezone(zone).date()
+        out.update((topic_id, kind, day, value) for kind, value in tags_of(hashtags, links))
+    return dict(out)
+
+
+def tag_cells(workspace: Workspace) -> dict[TagCell, int]:
+    rows = TagDay.objects.filter(workspace=workspace).values_list(
+        "topic_id", "kind", "day", "value", "count"
+    )
+    return {(t, k, d, v): n for t, k, d, v, n in rows}
+
+
+def _rebuild_tag_days(workspace: Workspace, zone: ZoneInfo) -> None:
+    """Replace the workspace's tag days by a recount."""
+    TagDay.objects.filter(workspace=workspace).delete()
+    cells = tag_recount(workspace, zone)
+    TagDay.objects.bulk_create(
+        [
+            TagDay(workspace=workspace, topic_id=t, kind=k, day=d, value=v, count=n)
+            for (t, k, d, v), n in cells.items()
+        ],
+        batch_size=1000,
+    )
 
 
 def recount(workspace: Workspace) -> dict[Cell, int]:

@@ -1,5 +1,6 @@
 """Numbers for the listening pages, read from the rollups (volumes, sentiment, share of voice)
-and from the raw mentions of one topic (top authors, hashtags, links, rising terms).
+and the author and tag days (a topic's top authors, hashtags and links); rising terms from
+the newest texts of one topic.
 
 Every function takes the workspace and filters by it first.
 """
@@ -17,16 +18,20 @@ from django.utils import timezone
 from koers.core.models import Workspace
 from koers.listening import rollups, rules
 from koers.listening.models import (
+    HASHTAG,
+    LINK,
     AuthorDay,
     DailyRollup,
     HourlyRollup,
     MentionTopic,
+    TagDay,
     Topic,
     TopicKind,
 )
 
 PERIODS = (7, 30, 90)
-SAMPLE = 2000  # newest texts per period for rising terms, hashtags and links (as alerts)
+# Newest texts per period for rising terms (hashtags and links are counted in the tag days).
+RISING_SAMPLE = 500
 
 
 @dataclass(frozen=True)
@@ -161,24 +166,47 @@ def top_authors(workspace: Workspace, topic: Topic, period: Period, limit: int =
     return list(author_totals(workspace, topic, period)[:limit])
 
 
-def _sample(workspace: Workspace, topic: Topic, period: Period, *fields: str) -> list[tuple]:
-    # Through the topic's links, newest first (their index gives the order; no sort).
-    return list(
-        _links_in(workspace, topic, period)
-        .order_by("-published_at", "-mention_id")
-        .values_list(*(f"mention__{field}" for field in fields))[:SAMPLE]
+def tag_totals(workspace: Workspace, topic: Topic, period: Period, kind: str):  # noqa: ANN201 - values
+    """The topic's hashtags (or links) by mentions in the period, most first (ties by value):
+    each mention counts a value once (as ``rules.top_counts``), summed from the tag days (one
+    range of their unique index: topic, kind, day), never read from the mentions."""
+    return (
+        _days(workspace, period, TagDay, topic=topic, kind=kind)
+        .values_list("value")
+        .annotate(n=Sum("count"))
+        .order_by("-n", "value")
     )
 
 
+def top_tags(
+    workspace: Workspace, topic: Topic, period: Period, kind: str, limit: int = 10
+) -> list[tuple[str, int]]:
+    return [(value, n) for value, n in tag_totals(workspace, topic, period, kind)[:limit]]
+
+
+def rising_texts(workspace: Workspace, topic: Topic, period: Period):  # noqa: ANN201 - values
+    """The topic's newest texts of the period (at most ``RISING_SAMPLE`` are read), through the
+    topic's links: their index gives the order (no sort), each mention read by its key."""
+    return (
+        _links_in(workspace, topic, period)
+        .order_by("-published_at", "-mention_id")
+        .values_list("mention__text", flat=True)
+    )
+
+
+def _texts(workspace: Workspace, topic: Topic, period: Period) -> list[str]:
+    return list(rising_texts(workspace, topic, period)[:RISING_SAMPLE])
+
+
 def topic_insights(workspace: Workspace, topic: Topic, period: Period) -> dict[str, Any]:
-    """Top hashtags and links, and the terms that rose most vs the previous period."""
-    rows = _sample(workspace, topic, period, "text", "hashtags", "links")
-    before = _sample(workspace, topic, period.previous, "text")
-    query_words = rules.terms(topic.query)
+    """Top hashtags and links of the period (from the tag days), and the terms that rose most
+    in the newest mentions vs the previous period's newest."""
     return {
-        "hashtags": rules.top_counts(r[1] for r in rows),
-        "links": rules.top_counts(r[2] for r in rows),
+        "hashtags": top_tags(workspace, topic, period, HASHTAG),
+        "links": top_tags(workspace, topic, period, LINK),
         "rising": rules.rising_terms(
-            (r[0] for r in rows), (r[0] for r in before), exclude=query_words
+            _texts(workspace, topic, period),
+            _texts(workspace, topic, period.previous),
+            exclude=rules.terms(topic.query),
         ),
     }

@@ -173,6 +173,7 @@ def responses(workspace: Workspace, period: Period) -> Responses | None:
     rows = list(
         InboxItem.objects.filter(workspace=workspace, received_at__gte=first, received_at__lt=after)
         .exclude(status=InboxStatus.CLOSED)
+        .order_by()  # not the model's due-time order: every item of the period was sorted
         .values_list("status", "received_at", "answered_at")
     )
     if not rows:

@@ -318,3 +318,87 @@ def test_the_top_authors_are_summed_from_the_author_days_through_their_index(acm
         ("@a1", 60),
     ]
     assert isinstance(period.dates()[0], date)
+
+
+def test_the_top_hashtags_and_links_are_summed_from_the_tag_days_through_their_index(
+    acme, acme_topics
+):
+    from koers.listening import stats
+    from koers.listening.models import HASHTAG, LINK, TagDay, Topic
+    from koers.listening.rollups import daily_rollups_ready
+
+    other = Topic.objects.create(workspace=acme, name="Derde", kind="campaign", query="derde")
+    daily_rollups_ready(acme)
+    today = timezone.localdate()
+    TagDay.objects.bulk_create(
+        TagDay(
+            workspace=acme, topic=topic, kind=kind, day=today - timedelta(days=d),
+            value=f"{kind}{n}", count=1 + n % 3,
+        )
+        for topic in (acme_topics["brand"], acme_topics["rival"], other)
+        for kind in (HASHTAG, LINK)
+        for d in range(90)
+        for n in range(8)
+    )  # fmt: skip
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE listening_tagday")
+    period = stats.period_of(30)
+
+    rows = stats.tag_totals(acme, acme_topics["brand"], period, HASHTAG)
+    sql, params = rows[:10].query.sql_with_params()
+    plan = _plan(sql, list(params))
+
+    # The unique (topic, kind, day, value) index: this topic's hashtags of the period only.
+    assert "listening_tag_cell" in plan or "sqlite_autoindex_listening_tagday" in plan, plan
+    assert "listening_mention" not in sql  # no link or mention is read
+    top = stats.top_tags(acme, acme_topics["brand"], period, HASHTAG)
+    assert top[:3] == [("hashtag2", 90), ("hashtag5", 90), ("hashtag1", 60)]
+
+
+def test_the_rising_terms_read_the_newest_texts_through_the_topic_index_without_a_sort(
+    acme, stored
+):
+    from koers.listening import stats
+    from koers.listening.models import Topic
+
+    topic = Topic.objects.get(workspace=acme, name="Acme")
+    texts = stats.rising_texts(acme, topic, stats.period_of(30))
+    # (50 of the 500 rows here: with a limit near the table's size PostgreSQL would rightly
+    # read it whole; the bench prints the plan at a million mentions.)
+    sql, params = texts[:50].query.sql_with_params()
+
+    plan = _plan(sql, list(params))
+
+    assert "listening_link_topic_time" in plan and not _sorts(plan), plan
+
+
+def test_one_topics_rollup_total_reads_only_its_own_days(acme, acme_topics):
+    from koers.listening import stats
+    from koers.listening.models import DailyRollup, Topic
+    from koers.listening.rollups import daily_rollups_ready
+
+    other = Topic.objects.create(workspace=acme, name="Derde", kind="campaign", query="derde")
+    daily_rollups_ready(acme)
+    today = timezone.localdate()
+    DailyRollup.objects.bulk_create(
+        DailyRollup(
+            workspace=acme, topic=topic, day=today - timedelta(days=d), sentiment=sentiment,
+            count=2,
+        )
+        for topic in (acme_topics["brand"], acme_topics["rival"], other)
+        for d in range(90)
+        for sentiment in ("positive", "neutral", "negative")
+    )  # fmt: skip
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE listening_dailyrollup")
+    period = stats.period_of(30)
+    cells = stats._days(acme, period, topic=acme_topics["brand"])
+    sql, params = cells.values_list("count").query.sql_with_params()
+
+    plan = _plan(sql, list(params))
+
+    # The unique (topic, day, sentiment) index or (workspace, topic, day): this topic's days.
+    assert "listening_daily_cell" in plan or "listening_daily_topic" in plan, plan
+    assert stats.rollup_total(acme, acme_topics["brand"], period) == 30 * 3 * 2

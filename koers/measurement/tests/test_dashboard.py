@@ -124,3 +124,22 @@ def test_a_difference_that_rounds_to_zero_is_shown_without_a_sign():
         KpiValue("click_through_rate", 1.29),
     )
     assert row.change == "±0,0 %-punt"
+
+
+def test_the_response_figures_read_the_periods_inbox_items_without_sorting_them(
+    acme, anna, client_for
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client_for(anna).get(url(acme), {"period": "2026-10"})
+
+    assert response.status_code == 200
+    inbox = [
+        q["sql"]
+        for q in captured.captured_queries
+        if '"engagement_inboxitem"."answered_at"' in q["sql"]
+    ]
+    assert len(inbox) == 2  # this period and the one before
+    assert all("ORDER BY" not in sql for sql in inbox), inbox
