@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0004_workspace_kind'),
-        ('listening', '0010_tag_days'),
+        ('listening', '0011_tag_days'),
     ]
 
     operations = [

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0004_workspace_kind'),
-        ('listening', '0009_author_days'),
+        ('listening', '0010_instagram_sources_and_hashtag_budget'),
     ]
 
     operations = [
