@@ -234,12 +234,21 @@ class FakeMetaInbox(FakeGraph):
             if isinstance(auth, Response):
                 return auth
             replies = self.replies.setdefault(parts[0], [])
-            text_key = "message" if parts[1] == "comments" else "text"
+            ig_owner = next(
+                (o for o, media in self.ig_media.items() for m in media if m["id"] == parts[0]),
+                "",
+            )
+            text_key = "message" if parts[1] == "comments" and not ig_owner else "text"
             if request.method == "GET":
                 return self._paged(request, replies)
             if not params.get("message"):
                 return self._error("(#100) The parameter message is required", 100)
             reply = {"id": self._new_id(), text_key: params["message"], "created": time.time()}
+            # Written with a Page token: by the Page, or under a media by its Instagram account.
+            if ig_owner:
+                reply["from"] = {"id": ig_owner}
+            elif auth.kind == "page":
+                reply["from"] = {"id": auth.owner}
             replies.append(reply)
             # The base fake's record of comments (first comments) stays complete.
             self.comments.append(
