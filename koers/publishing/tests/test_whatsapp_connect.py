@@ -163,6 +163,8 @@ def test_reconnecting_whatsapp_asks_a_new_token_with_the_ids_prefilled_and_check
     client.force_login(anna)
     channel = _connected(client, acme, graph, number)
     graph.revoke_token(old_token)
+    listing = client.get(reverse("publishing:channels", kwargs={"slug": acme.slug}))
+    assert _reconnect_address(acme, channel) in listing.content.decode()
     form = client.get(_reconnect_address(acme, channel), HTTP_ACCEPT_LANGUAGE="nl")
     html = form.content.decode()
     assert f'value="{phone_number_id}"' in html
