@@ -252,6 +252,19 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[], str]]] = [
         lambda: _("A LinkedIn comment has at most %(count)s characters."),
     ),
     (
+        r"A comment can have at most (?P<count>\d+) characters\.",
+        lambda: _("A comment can have at most %(count)s characters."),
+    ),
+    (
+        r"A message can have at most (?P<count>\d+) characters\.",
+        lambda: _("A message can have at most %(count)s characters."),
+    ),
+    (
+        r"A WhatsApp message can have at most (?P<count>\d+) characters\.",
+        lambda: _("A WhatsApp message can have at most %(count)s characters."),
+    ),
+    (r"A reply needs text\.", lambda: _("A reply needs text.")),
+    (
         r"Jetstream unreachable after (?P<count>\d+) attempts\.",
         lambda: _("Jetstream unreachable after %(count)s attempts."),
     ),

@@ -591,11 +591,14 @@ POLL_COMMENTS = 50
 
 def poll(channel: Channel) -> int:
     """Read what the channel's webhooks would have brought: the recent comments of its recent
-    posts and, for Instagram, its recent direct messages. Each new one becomes an event like
-    a webhook change and is processed; returns the new events."""
+    posts and its recent direct messages (Messenger for a Page, Instagram's for an account).
+    Each new one becomes an event like a webhook change and is processed; returns the new
+    events."""
     new = _poll_comments(channel)
     if channel.network == "instagram":
         new += _poll_instagram_messages(channel)
+    else:
+        new += _poll_messenger_messages(channel)
     for pk in new:
         process(pk)
     return len(new)
@@ -682,6 +685,29 @@ def _poll_instagram_messages(channel: Channel) -> list[int]:
             value["message"]["attachments"] = [{"type": "file"}]
         key = f"instagram:{account}:{wire.change_key('messages', value)}"
         pk = _poll_event(key, "instagram", account, "messages", value)
+        if pk is not None:
+            new.append(pk)
+    return new
+
+
+def _poll_messenger_messages(channel: Channel) -> list[int]:
+    """Messenger messages, stored under the key the webhook gives the same message
+    (``page:<page id>:messages:<mid>``): a message that came both ways is one event. All pages
+    of conversations are read before anything is stored, so a poll cut off by a rate limit
+    stores none of them and the next poll reads them again."""
+    account = str((channel.extra or {}).get("page_id") or channel.account_id)
+    new: list[int] = []
+    for message in wire.messenger_messages(graph_for(channel), account):
+        value: dict[str, Any] = {
+            "sender": {"id": message.sender_id, "username": message.sender_name},
+            "recipient": {"id": account},
+            "timestamp": message.created_at.isoformat(),
+            "message": {"mid": message.mid, "text": message.text},
+        }
+        if message.has_attachment:
+            value["message"]["attachments"] = [{"type": "file"}]
+        key = f"page:{account}:{wire.change_key('messages', value)}"
+        pk = _poll_event(key, "page", account, "messages", value)
         if pk is not None:
             new.append(pk)
     return new

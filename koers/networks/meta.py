@@ -547,8 +547,21 @@ class FacebookPublisher:
             published_at=datetime.now(UTC),
         )
         if post.first_comment:
-            _first_comment(self.graph, remote_id, post.first_comment)
+            self.place_first_comment(remote_id, post.first_comment, since=result.published_at)
         return result
+
+    def place_first_comment(
+        self, remote_id: str, text: str, *, since: datetime, look_first: bool = False
+    ) -> None:
+        """The Page's first comment under its post, exactly once (see :func:`comment_once`)."""
+        comment_once(
+            lambda: self.graph.post(f"{remote_id}/comments", write=True, message=text),
+            lambda: _own_comment(
+                self.graph, remote_id, text, since=since, field="message", author=self.page_id
+            ),
+            where=remote_id,
+            look_first=look_first,
+        )
 
     def lookup(
         self,
@@ -564,7 +577,7 @@ class FacebookPublisher:
             since=int((since - LOOKUP_CLOCK_SKEW).timestamp()),
             limit=100,
         )
-        return find_by_text(
+        found = find_by_text(
             pages,
             post.text,
             since=since,
@@ -574,6 +587,12 @@ class FacebookPublisher:
             url_field="permalink_url",
             newest_first=True,
         )
+        if found is not None and post.first_comment:
+            # The attempt whose answer was lost stopped before its first comment (or not).
+            self.place_first_comment(
+                found.remote_id, post.first_comment, since=found.published_at, look_first=True
+            )
+        return found
 
     def delete(self, remote_id: str) -> None:
         _delete(self.graph, remote_id)
@@ -637,13 +656,57 @@ def _insights(
     return values
 
 
-def _first_comment(graph: GraphClient, remote_id: str, text: str) -> None:
-    """The post exists already: a failed comment is logged, never turned into a failed post
-    (a retry would publish the post a second time)."""
+def comment_once(
+    place: Callable[[], Any],
+    placed: Callable[[], bool],
+    *,
+    where: str,
+    look_first: bool = False,
+) -> None:
+    """A first comment under a post that exists, placed exactly once: when Meta's answer is
+    lost or it answers 429/5xx, the post's comments are read first and the account's own
+    comment with the same text counts as placed; only when none is there is it sent again.
+    ``look_first``: an earlier attempt may have placed it already (its answer was lost), so
+    look before the first send too. A failure is logged, never a failed post: publishing
+    again would make a second post."""
     try:
-        graph.post(f"{remote_id}/comments", message=text)
+        if look_first and placed():
+            return
+        try:
+            place()
+            return
+        except (UnknownOutcomeError, RetryableError) as error:
+            logger.info("first comment on %s: %s; checking before sending again", where, error)
+        if not placed():
+            place()
     except NetworkError as error:
-        logger.warning("first comment on %s failed: %s", remote_id, error.message)
+        logger.warning("first comment on %s failed: %s", where, error.message)
+    except _ContainerExpiredError:
+        logger.warning("first comment on %s failed: its container expired", where)
+
+
+def _own_comment(
+    graph: GraphClient, remote_id: str, text: str, *, since: datetime, field: str, author: str
+) -> bool:
+    """Whether ``author`` (the Page or the Instagram account) commented ``text`` under the
+    post since ``since``."""
+    time_field = "created_time" if field == "message" else "timestamp"
+    pages = graph.pages(
+        f"{remote_id}/comments",
+        fields=f"id,{field},from,{time_field}",
+        order="reverse_chronological",
+        limit=100,
+    )
+    found = find_by_text(
+        pages,
+        text,
+        since=since,
+        text_field=field,
+        time_field=time_field,
+        newest_first=True,
+        accept=lambda c: str((c.get("from") or {}).get("id") or "") == author,
+    )
+    return found is not None
 
 
 def _delete(graph: GraphClient, remote_id: str) -> None:
@@ -826,7 +889,10 @@ class _ContainerPublisher:
             raise PermanentError(" ".join(p.message for p in problems), network=self.network)
         done = (post.checkpoint.data if post.checkpoint is not None else {}).get("published")
         if done:  # an earlier try published it and saved the id, then stopped
-            return self._result(done)
+            result = self._result(done)
+            if post.first_comment:  # it may have stopped before its first comment
+                self._comment(done, post.first_comment, since=result.published_at, look_first=True)
+            return result
         container = self._container(post)
         self._check_quota()
         answer = self.graph.post(
@@ -837,7 +903,7 @@ class _ContainerPublisher:
             post.checkpoint.save({"container": container, "published": remote_id})
         result = self._result(remote_id)
         if post.first_comment:
-            self._comment(remote_id, post.first_comment)
+            self._comment(remote_id, post.first_comment, since=result.published_at)
         return result
 
     def _result(self, remote_id: str) -> PublishResult:
@@ -854,8 +920,18 @@ class _ContainerPublisher:
             published_at=_when(details.get("timestamp")),
         )
 
-    def _comment(self, remote_id: str, text: str) -> None:
-        _first_comment(self.graph, remote_id, text)
+    def _comment(
+        self, remote_id: str, text: str, *, since: datetime, look_first: bool = False
+    ) -> None:
+        """The account's first comment under its media, exactly once."""
+        comment_once(
+            lambda: self.graph.post(f"{remote_id}/comments", write=True, message=text),
+            lambda: _own_comment(
+                self.graph, remote_id, text, since=since, field="text", author=self.user_id
+            ),
+            where=remote_id,
+            look_first=look_first,
+        )
 
     def lookup(
         self,
@@ -870,7 +946,7 @@ class _ContainerPublisher:
             fields=f"id,{self.caption_field},timestamp,permalink",
             limit=50,
         )
-        return find_by_text(
+        found = find_by_text(
             pages,
             post.text,
             since=since,
@@ -880,6 +956,12 @@ class _ContainerPublisher:
             url_field="permalink",
             newest_first=True,
         )
+        if found is not None and post.first_comment:
+            # The attempt whose answer was lost stopped before its first comment (or not).
+            self._comment(
+                found.remote_id, post.first_comment, since=found.published_at, look_first=True
+            )
+        return found
 
     def delete(self, remote_id: str) -> None:
         _delete(self.graph, remote_id)
@@ -1017,14 +1099,36 @@ class ThreadsPublisher(_ContainerPublisher):
             fields["link_attachment"] = post.link_card_url
         return fields
 
-    def _comment(self, remote_id: str, text: str) -> None:
-        """Threads has no comments edge: the first comment is the account's own reply."""
-        try:
+    def _comment(
+        self, remote_id: str, text: str, *, since: datetime, look_first: bool = False
+    ) -> None:
+        """Threads has no comments edge: the first comment is the account's own reply,
+        exactly once (its replies are read before it is sent again)."""
+
+        def place() -> None:
             reply = self._create({"media_type": "TEXT", "text": text, "reply_to_id": remote_id})
             self._wait(reply)
-            self.graph.post(f"{self.user_id}/{self.publish_edge}", creation_id=reply)
-        except (NetworkError, _ContainerExpiredError) as error:
-            logger.warning("first reply on %s failed: %s", remote_id, getattr(error, "message", ""))
+            self.graph.post(f"{self.user_id}/{self.publish_edge}", write=True, creation_id=reply)
+
+        def placed() -> bool:
+            pages = self.graph.pages(
+                f"{remote_id}/replies",
+                fields="id,text,timestamp,is_reply_owned_by_me",
+                reverse="true",
+                limit=100,
+            )
+            found = find_by_text(
+                pages,
+                text,
+                since=since,
+                text_field="text",
+                time_field="timestamp",
+                newest_first=True,
+                accept=lambda r: bool(r.get("is_reply_owned_by_me")),
+            )
+            return found is not None
+
+        comment_once(place, placed, where=remote_id, look_first=look_first)
 
 
 # ---------------------------------------------------------------------------------------------

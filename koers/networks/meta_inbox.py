@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -356,6 +357,49 @@ def instagram_messages(
                     has_attachment=bool((message.get("attachments") or {}).get("data")),
                 )
             )
+    return sorted(found, key=lambda m: m.created_at)
+
+
+def messenger_messages(
+    graph: GraphClient,
+    page_id: str,
+    *,
+    conversations: int = 25,
+    per_conversation: int = 20,
+    max_pages: int = 4,
+) -> list[DirectMessage]:
+    """The people's messages in the Page's most recent Messenger conversations
+    (``GET /{page-id}/conversations?platform=messenger`` with their ``messages``, following the
+    cursors for at most ``max_pages`` pages), oldest first; the Page's own are left out. Every
+    page is read before anything is returned, so a failure halfway returns nothing."""
+    found: list[DirectMessage] = []
+    pages = graph.pages(
+        f"{page_id}/conversations",
+        max_pages=max_pages + 1,
+        platform="messenger",
+        limit=conversations,
+        fields=(
+            f"participants,updated_time,messages.limit({per_conversation})"
+            "{id,message,from,created_time,attachments}"
+        ),
+    )
+    for page in itertools.islice(pages, max_pages):
+        for conversation in page:
+            for message in (conversation.get("messages") or {}).get("data") or []:
+                sender = message.get("from") or {}
+                sender_id = str(sender.get("id") or "")
+                if not sender_id or sender_id == page_id or not message.get("id"):
+                    continue
+                found.append(
+                    DirectMessage(
+                        mid=str(message["id"]),
+                        sender_id=sender_id,
+                        sender_name=str(sender.get("name") or ""),
+                        text=str(message.get("message") or ""),
+                        created_at=_when(message.get("created_time")),
+                        has_attachment=bool((message.get("attachments") or {}).get("data")),
+                    )
+                )
     return sorted(found, key=lambda m: m.created_at)
 
 

@@ -113,10 +113,19 @@ def update_channel_credentials(
     secret: str = "",
     endpoint: str = "",
     handle: str = "",
+    account_id: str = "",
+    extra: dict | None = None,
 ) -> Channel:
-    """Reconnect: a new token or password and/or a new server (and Bluesky handle). Empty
-    values keep what is stored. The channel is checked again afterwards."""
+    """Reconnect: a new token or password and/or a new server (and Bluesky handle; a
+    WhatsApp number's ids, merged into ``extra``). Empty values keep what is stored. The
+    channel is checked again afterwards."""
     fields = ["session_enc", "health", "health_reason", "warned_at"]
+    if account_id and account_id != channel.account_id:
+        channel.account_id = account_id
+        fields.append("account_id")
+    if extra and any((channel.extra or {}).get(k) != v for k, v in extra.items()):
+        channel.extra = {**(channel.extra or {}), **extra}
+        fields.append("extra")
     if secret:
         channel.set_secret(secret)
         fields.append("secret_enc")

@@ -192,6 +192,30 @@ class WhatsAppForm(ChannelForm):
         }
 
 
+class WhatsAppReconnectForm(WhatsAppForm):
+    """Reconnecting a WhatsApp number: its stored ids prefilled (changeable), a new
+    system-user token; checked against the Graph API before anything replaces the stored."""
+
+    def __init__(self, *args, channel: Channel, **kwargs) -> None:  # noqa: ANN002, ANN003
+        extra = channel.extra or {}
+        kwargs.setdefault(
+            "initial",
+            {
+                "phone_number_id": extra.get("phone_number_id") or channel.account_id,
+                "waba_id": extra.get("waba_id", ""),
+            },
+        )
+        super().__init__(*args, workspace=channel.workspace, **kwargs)
+        self.channel = channel
+        del self.fields["name"]
+        self.fields["secret"].label = _("New system-user access token")
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        data["name"] = self.channel.name  # the name stays; only the connection changes
+        return data
+
+
 CHANNEL_FORMS: dict[str, type[ChannelForm]] = {
     "mastodon": MastodonForm,
     "bluesky": BlueskyForm,

@@ -25,6 +25,7 @@ from koers.publishing.models import (
     State,
 )
 from koers.publishing.timing import local_day_bounds
+from koers.publishing.videofacts import video_seconds
 
 PLANNED = (State.SCHEDULED, State.PUBLISHING, State.PUBLISHED)
 
@@ -258,13 +259,21 @@ def _media_facts(item: ContentItem) -> list[rules.MediaFacts]:
     facts = []
     for media in item.media.all():
         width = height = None
+        seconds = size = None
         if media.mime_type.startswith("image/"):
             try:
                 with media.file.open("rb") as handle, Image.open(handle) as image:
                     width, height = image.size
             except (OSError, UnidentifiedImageError):
                 pass  # the upload form checked it; a vanished file is reported elsewhere
-        facts.append(rules.MediaFacts(media.mime_type, width, height))
+        elif media.mime_type.startswith("video/"):
+            try:
+                with media.file.open("rb") as handle:
+                    seconds = video_seconds(handle)
+                size = media.file.size
+            except OSError:
+                pass  # a vanished file is reported elsewhere
+        facts.append(rules.MediaFacts(media.mime_type, width, height, seconds, size))
     return facts
 
 
@@ -297,6 +306,7 @@ def _network_media(
                 max_aspect_ratio=limits.max_aspect_ratio,
                 media_types=limits.media_types,
                 max_video_seconds=limits.max_video_seconds,
+                max_video_bytes=limits.max_video_bytes,
                 needs_media=bool(declared.publish) and not declared.can_publish("text"),
                 needs_public_media_url=declared.needs_public_media_url,
             ),

@@ -124,6 +124,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{channel}: video {number} lasts {seconds} seconds, {network} allows {limit}.",
         "nl": "{channel}: video {number} duurt {seconds} seconden, {network} staat er {limit} toe.",
     },
+    "video_size": {
+        "en": "{channel}: video {number} is {size} MB, {network} allows {limit} MB.",
+        "nl": "{channel}: video {number} is {size} MB, {network} staat {limit} MB toe.",
+    },
     "unreachable_media": {
         "en": "{channel}: {network} fetches media from koers' address, and {url} is not "
         "reachable from the internet.",
@@ -417,12 +421,14 @@ def check_links(results: Iterable[tuple[str, bool | None, str]]) -> list[Finding
 
 @dataclass(frozen=True)
 class MediaFacts:
-    """One attached file as the network rules need it (``seconds`` for videos, when known)."""
+    """One attached file as the network rules need it (``seconds`` for videos, when known;
+    ``size`` in bytes)."""
 
     mime_type: str
     width: int | None = None
     height: int | None = None
     seconds: float | None = None
+    size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -437,6 +443,7 @@ class NetworkLimits:
     max_aspect_ratio: float | None = None
     media_types: tuple[str, ...] = ()
     max_video_seconds: int | None = None
+    max_video_bytes: int | None = None
     needs_media: bool = False
     needs_public_media_url: bool = False
 
@@ -496,9 +503,26 @@ def check_network_media(
                 seconds=int(item.seconds),
                 limit=limits.max_video_seconds,
             )
+        if (
+            item.mime_type.startswith("video/")
+            and item.size is not None
+            and limits.max_video_bytes is not None
+            and item.size > limits.max_video_bytes
+        ):
+            add(
+                "video_size",
+                number=number,
+                size=_megabytes(item.size),
+                limit=_megabytes(limits.max_video_bytes),
+            )
     if media and limits.needs_public_media_url and unreachable_base_url:
         add("unreachable_media", url=unreachable_base_url)
     return found
+
+
+def _megabytes(size: int) -> str:
+    """Whole megabytes, rounded up: a file 1 byte over the limit never shows the limit."""
+    return str(-(-size // (1024 * 1024)))
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from koers.publishing.forms import (
     MoveForm,
     PolicyForm,
     ReconnectForm,
+    WhatsAppReconnectForm,
 )
 from koers.publishing.models import (
     Campaign,
@@ -48,6 +49,7 @@ from koers.publishing.models import (
     ContentItem,
     DeliveryState,
     Media,
+    Network,
     PublishingSettings,
     State,
 )
@@ -467,6 +469,8 @@ def channel_connect(request: HttpRequest, workspace: Workspace, network: str) ->
 def channel_reconnect(request: HttpRequest, workspace: Workspace, channel_id: int) -> HttpResponse:
     """New credentials and/or server, checked before they replace the stored ones."""
     channel = get_channel_for_member(workspace, channel_id)
+    if channel.network == Network.WHATSAPP:
+        return _reconnect_whatsapp(request, workspace, channel)
     form = ReconnectForm(request.POST or None, channel=channel)
     if request.method == "POST" and form.is_valid():
         checked = _checked(form, form.unsaved_channel())
@@ -478,6 +482,33 @@ def channel_reconnect(request: HttpRequest, workspace: Workspace, channel_id: in
                 secret=data["secret"],
                 endpoint=data["endpoint"],
                 handle=data.get("handle", ""),
+            )
+            actions.record_channel_check(channel, checked[0], request.user, limits=checked[1])
+            messages.success(
+                request, _("Connection works: %(account)s") % {"account": checked[0].account}
+            )
+            return redirect("publishing:channels", slug=workspace.slug)
+    context = {"workspace": workspace, "active": "calendar", "form": form, "channel": channel}
+    return render(request, "publishing/channel_form.html", context)
+
+
+def _reconnect_whatsapp(
+    request: HttpRequest, workspace: Workspace, channel: Channel
+) -> HttpResponse:
+    """The WhatsApp connect form with the stored ids: a new token replaces the stored one only
+    when the Graph API accepts it for that number."""
+    form = WhatsAppReconnectForm(request.POST or None, channel=channel)
+    if request.method == "POST" and form.is_valid():
+        checked = _checked(form, form.unsaved_channel(channel.network))
+        if checked is not None:
+            values = form.channel_values()
+            channel = actions.update_channel_credentials(
+                channel,
+                request.user,
+                secret=values["secret"],
+                endpoint=values["endpoint"],
+                account_id=values["account_id"],
+                extra=values["extra"],
             )
             actions.record_channel_check(channel, checked[0], request.user, limits=checked[1])
             messages.success(

@@ -708,9 +708,52 @@ class FakeGraph(FakeServer):
     def _post_comments(
         self, request: Request, params: dict[str, str], node: str, auth: FakeToken
     ) -> Response:
-        comment = {"id": self._new_id(), "parent": node, "message": params.get("message", "")}
+        """A comment by the account that owns the post (the Page, or the Instagram account
+        of the media); ``GET`` on the same edge lists it."""
+        comment = {
+            "id": self._new_id(),
+            "parent": node,
+            "message": params.get("message", ""),
+            "created": time.time(),
+        }
         self.comments.append(comment)
         return self._ok({"id": comment["id"]})
+
+    def _get_comments(
+        self, request: Request, params: dict[str, str], node: str, auth: FakeToken
+    ) -> Response:
+        """The post's comments made through the API, newest first: ``message``,
+        ``created_time`` and ``from`` (the Page) on Facebook; ``text``, ``timestamp`` and
+        ``from`` (``id``, ``username``) on Instagram."""
+        ig_owner = next(
+            (o for o, media in self.ig_media.items() for m in media if m["id"] == node), ""
+        )
+        found = []
+        for comment in self.comments:
+            if comment["parent"] != node:
+                continue
+            created = comment.get("created", 0.0)
+            if ig_owner:
+                page = self._ig_account(ig_owner)
+                username = page.instagram_username if page else ""
+                found.append(
+                    {
+                        "id": comment["id"],
+                        "text": comment["message"],
+                        "from": {"id": ig_owner, "username": username},
+                        "created": created,
+                    }
+                )
+            else:
+                found.append(
+                    {
+                        "id": comment["id"],
+                        "message": comment["message"],
+                        "from": {"id": node.partition("_")[0]},
+                        "created": created,
+                    }
+                )
+        return self._paged(request, found)
 
     # -- Instagram and Threads containers -----------------------------------------------------
     def _ig_account(self, node: str) -> FakePage | None:
@@ -798,6 +841,8 @@ class FakeGraph(FakeServer):
         }
         if threads:
             entry["text"] = container["text"] or ""
+            if container["reply_to"]:
+                entry["reply_to"] = container["reply_to"]
             self.threads_posts.setdefault(owner, []).append(entry)
         else:
             entry["caption"] = container["text"] or ""
@@ -858,6 +903,24 @@ class FakeGraph(FakeServer):
         self, request: Request, params: dict[str, str], node: str, auth: FakeToken
     ) -> Response:
         return self._paged(request, self.threads_posts.get(auth.owner, []))
+
+    def _get_replies(
+        self, request: Request, params: dict[str, str], node: str, auth: FakeToken
+    ) -> Response:
+        """Threads: the replies to a post, newest first, with ``is_reply_owned_by_me``."""
+        found = [
+            {
+                "id": post["id"],
+                "text": post["text"],
+                "username": self.threads_user["username"],
+                "is_reply_owned_by_me": owner == auth.owner,
+                "created": post["created"],
+            }
+            for owner, posts in self.threads_posts.items()
+            for post in posts
+            if post.get("reply_to") == node
+        ]
+        return self._paged(request, found)
 
     def _get_threads_publishing_limit(
         self, request: Request, params: dict[str, str], node: str, auth: FakeToken

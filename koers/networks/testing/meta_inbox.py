@@ -17,7 +17,13 @@ As Meta documents them:
 * ``POST /{page-id}/messages`` (Send API): ``recipient``, ``messaging_type``, ``message``
   (JSON); outside the 24-hour window since the person's last message the answer is error 10,
   subcode 2018278 ("sent outside of allowed window"); an unknown person is error 100/2018001.
-* ``GET /{page-id}/conversations?user_id=`` lists the conversation with its ``messages``.
+* ``GET /{page-id}/conversations?user_id=`` lists the conversation with its ``messages``;
+  without ``user_id`` (``platform=messenger`` required) it pages the Page's conversations
+  newest first (``participants``, ``updated_time``, ``messages`` newest first with ``id``,
+  ``message``, ``from`` and ``created_time``), cursor paging with ``limit``/``after``.
+  :meth:`FakeMetaInbox.person_wrote` adds a person's Messenger message (what the webhook
+  announces); :meth:`FakeMetaInbox.ratelimit_later_pages` answers the next reads of a later
+  page 429 (the poll is cut off halfway).
 * Instagram direct messages (Instagram Messaging, Page token): ``POST /{ig-user-id}/messages``
   (``recipient`` = the person's IGSID, ``message``) needs ``instagram_manage_messages``;
   outside the window the answer is error 10, subcode 2534022. ``GET
@@ -65,12 +71,34 @@ class FakeMetaInbox(FakeGraph):
         self.ig_conversations: dict[tuple[str, str], list[dict[str, Any]]] = {}
         #: comment id → a comment elsewhere that @mentions an Instagram account.
         self.mentioned_comments: dict[str, dict[str, Any]] = {}
+        #: How many reads of a later page (``after``) of conversations answer 429.
+        self.later_pages_limited = 0
 
     def user_wrote(self, page_id: str, person: str, *, age_seconds: float = 0.0) -> None:
         self.last_user_message[(page_id, person)] = time.time() - age_seconds
 
     def sent_messages(self) -> list[dict[str, Any]]:
-        return [m for msgs in self.messages.values() for m in msgs]
+        """The Page's own Messenger messages."""
+        return [m for msgs in self.messages.values() for m in msgs if "from" not in m]
+
+    def person_wrote(
+        self, page_id: str, person: str, text: str, *, name: str = "", age_seconds: float = 0
+    ) -> str:
+        """A person's Messenger message to the Page; returns its message id (the ``mid`` the
+        webhook carries too). Opens the 24-hour window like :meth:`user_wrote`."""
+        moment = time.time() - age_seconds
+        mid = f"m_{self._new_id()}"
+        self.messages.setdefault((page_id, person), []).append(
+            {"id": mid, "message": text, "from": {"id": person, "name": name}, "created": moment}
+        )
+        self.last_user_message[(page_id, person)] = max(
+            moment, self.last_user_message.get((page_id, person), 0.0)
+        )
+        return mid
+
+    def ratelimit_later_pages(self, count: int = 1) -> None:
+        """The next ``count`` reads of a later page of a conversation list answer 429."""
+        self.later_pages_limited = count
 
     def ig_user_wrote(
         self, ig_user_id: str, person: str, text: str, *, username: str = "", age_seconds: float = 0
@@ -206,12 +234,21 @@ class FakeMetaInbox(FakeGraph):
             if isinstance(auth, Response):
                 return auth
             replies = self.replies.setdefault(parts[0], [])
-            text_key = "message" if parts[1] == "comments" else "text"
+            ig_owner = next(
+                (o for o, media in self.ig_media.items() for m in media if m["id"] == parts[0]),
+                "",
+            )
+            text_key = "message" if parts[1] == "comments" and not ig_owner else "text"
             if request.method == "GET":
                 return self._paged(request, replies)
             if not params.get("message"):
                 return self._error("(#100) The parameter message is required", 100)
             reply = {"id": self._new_id(), text_key: params["message"], "created": time.time()}
+            # Written with a Page token: by the Page, or under a media by its Instagram account.
+            if ig_owner:
+                reply["from"] = {"id": ig_owner}
+            elif auth.kind == "page":
+                reply["from"] = {"id": auth.owner}
             replies.append(reply)
             # The base fake's record of comments (first comments) stays complete.
             self.comments.append(
@@ -254,31 +291,50 @@ class FakeMetaInbox(FakeGraph):
         if len(parts) == 2 and parts[0] in self.pages and parts[1] == "messages":
             return self._send(params, parts[0])
         if len(parts) == 2 and parts[0] in self.pages and parts[1] == "conversations":
-            auth = self._auth(params, None)
-            if isinstance(auth, Response):
-                return auth
-            person = params.get("user_id", "")
-            messages = sorted(
-                self.messages.get((parts[0], person), []), key=lambda m: -m["created"]
-            )
-            data = [
-                {
-                    "id": f"t_{person}",
-                    "messages": {
-                        "data": [
-                            {
-                                "id": m["id"],
-                                "message": m["message"],
-                                "from": {"id": parts[0]},
-                                "created_time": _stamp(m["created"]),
-                            }
-                            for m in messages
-                        ]
-                    },
-                }
-            ]
-            return self._ok({"data": data if messages else []})
+            return self._conversations(request, params, parts[0])
         return super().extra_route(request, rest)
+
+    def _conversations(self, request: Request, params: dict[str, str], page_id: str) -> Response:
+        auth = self._auth(params, None)
+        if isinstance(auth, Response):
+            return auth
+        person = params.get("user_id", "")
+        if not person and params.get("platform") != "messenger":
+            return self._error("(#100) The parameter platform is required", 100)
+        if params.get("after") and self.later_pages_limited > 0:
+            self.later_pages_limited -= 1
+            return self._error(
+                "(#4) Application request limit reached",
+                4,
+                status=429,
+                headers=self.ratelimit_headers(60),
+            )
+        found = [
+            (who, messages)
+            for (page, who), messages in self.messages.items()
+            if page == page_id and messages and (not person or who == person)
+        ]
+        found.sort(key=lambda c: -max(m["created"] for m in c[1]))
+        entries = [
+            {
+                "id": f"t_{who}",
+                "updated_time": _stamp(max(m["created"] for m in messages)),
+                "participants": {"data": [{"id": who}, {"id": page_id}]},
+                "messages": {
+                    "data": [
+                        {
+                            "id": m["id"],
+                            "message": m["message"],
+                            "from": m.get("from") or {"id": page_id},
+                            "created_time": _stamp(m["created"]),
+                        }
+                        for m in sorted(messages, key=lambda m: -m["created"])[:20]
+                    ]
+                },
+            }
+            for who, messages in found
+        ]
+        return self._paged_plain(request, entries)
 
     def _send(self, params: dict[str, str], page_id: str) -> Response:
         auth = self._auth(params, "pages_messaging")

@@ -88,6 +88,7 @@ def test_facebook_text_post_with_a_first_comment(graph, page):
             "id": graph.comments[0]["id"],
             "parent": result.remote_id,
             "message": "Meer info op de site",
+            "created": graph.comments[0]["created"],
         }
     ]
 

@@ -18,9 +18,11 @@ from django.utils import timezone, translation
 from PIL import Image
 
 from koers.core.models import AuditEvent
+from koers.networks.base import OutgoingPost
 from koers.networks.meta import GRAPH_VERSION
 from koers.networks.testing.meta import FakeGraph
 from koers.publishing import actions, dispatch, media_urls, policy
+from koers.publishing.adapters import publisher_for
 from koers.publishing.connect import Account
 from koers.publishing.models import Channel, DeliveryState, Health, NetworkApp
 
@@ -492,3 +494,111 @@ def test_the_item_page_shows_the_first_comment(client, anna, plan, facebook):
     client.force_login(anna)
     page = client.get(reverse("publishing:item", kwargs={"slug": "acme", "item_id": item.pk}))
     assert "Eerste reactie:</strong> Meer op zonnedal.nl" in page.content.decode()
+
+
+# ---------------------------------------------------------------------------------------------
+# The first comment after a lost answer: placed exactly once
+# ---------------------------------------------------------------------------------------------
+def _comments(graph) -> list[tuple[str, str]]:
+    return [(c["parent"], c["message"]) for c in graph.comments]
+
+
+def test_after_a_lost_facebook_post_answer_the_first_comment_is_placed_once(
+    plan, facebook, graph, fb_page
+):
+    item = plan([facebook], text="Sportpark heropend", first_comment="Foto's volgen")
+    _queue(item)
+    delivery = item.deliveries.get()
+    graph.drop_next(1, f"{V}/{fb_page.page_id}/feed")  # the post exists, its answer is lost
+
+    assert dispatch.publish_delivery(delivery.pk) == "published"
+
+    delivery.refresh_from_db()
+    assert _texts(graph)["Sportpark heropend"] == 1
+    assert _comments(graph) == [(delivery.remote_id, "Foto's volgen")]
+    # Found again later (the lookup of a retry): the comment is there, none is added.
+    publisher = publisher_for(facebook)
+    post = OutgoingPost(text="Sportpark heropend", first_comment="Foto's volgen")
+    assert publisher.lookup("k", post, since=delivery.published_at).remote_id == delivery.remote_id
+    assert _comments(graph) == [(delivery.remote_id, "Foto's volgen")]
+
+
+def test_a_facebook_first_comment_dropped_after_receipt_is_placed_once(
+    plan, facebook, graph, fb_page
+):
+    item = plan([facebook], text="Markt op zaterdag", first_comment="Van 9 tot 13 uur")
+    _queue(item)
+    delivery = item.deliveries.get()
+    # Post nodes are "<page id>_<n>": the next write under one is the comment.
+    graph.drop_next(1, f"{V}/{fb_page.page_id}_")
+
+    assert dispatch.publish_delivery(delivery.pk) == "published"
+
+    delivery.refresh_from_db()
+    assert _comments(graph) == [(delivery.remote_id, "Van 9 tot 13 uur")]
+    assert graph.count("POST", f"{V}/{delivery.remote_id}/comments") == 1
+    assert list(delivery.attempt_log.values_list("outcome", flat=True)) == ["published"]
+
+
+def test_a_facebook_first_comment_answered_503_is_sent_again_once(plan, facebook, graph, fb_page):
+    item = plan([facebook], text="Bibliotheek dicht", first_comment="Open vanaf maandag")
+    _queue(item)
+    delivery = item.deliveries.get()
+    graph.fail_next(1, path_prefix=f"{V}/{fb_page.page_id}_")  # refused: nothing placed
+
+    assert dispatch.publish_delivery(delivery.pk) == "published"
+
+    delivery.refresh_from_db()
+    assert _comments(graph) == [(delivery.remote_id, "Open vanaf maandag")]
+
+
+def test_after_a_lost_instagram_publish_answer_the_first_comment_is_placed_once(
+    plan, anna, instagram, graph, fb_page
+):
+    item = plan([instagram], text="Zomer in Zonnedal", first_comment="#zomer", approve=False)
+    actions.add_media(item, anna, upload=jpeg(), alt_text="het strand")
+    item = actions.approve_item(item, anna)
+    item.refresh_from_db()
+    _queue(item)
+    delivery = item.deliveries.get()
+    graph.drop_next(1, f"{V}/{fb_page.instagram_id}/media_publish")
+
+    assert dispatch.publish_delivery(delivery.pk) == "published"
+
+    delivery.refresh_from_db()
+    assert len(graph.ig_media[fb_page.instagram_id]) == 1
+    assert _comments(graph) == [(delivery.remote_id, "#zomer")]
+
+
+def test_after_a_lost_threads_publish_answer_the_first_reply_is_placed_once(
+    plan, acme, anna, graph
+):
+    token = graph.new_token("threads", graph.threads_user["id"])
+    [threads] = actions.connect_oauth_channels(
+        acme,
+        anna,
+        [
+            Account(
+                "threads",
+                graph.threads_user["id"],
+                "Zonnedal",
+                "gemeente.zonnedal",
+                graph.url,
+                token,
+                extra={"threads_user_id": graph.threads_user["id"]},
+            )
+        ],
+    )
+    item = plan([threads], text="Nieuwe fietsenstalling", first_comment="Gratis, 24/7")
+    _queue(item)
+    delivery = item.deliveries.get()
+    graph.drop_next(1, f"/v1.0/{graph.threads_user['id']}/threads_publish")
+
+    assert dispatch.publish_delivery(delivery.pk) == "published"
+
+    delivery.refresh_from_db()
+    posts = graph.threads_posts[graph.threads_user["id"]]
+    assert [(p["text"], p.get("reply_to", "")) for p in posts] == [
+        ("Nieuwe fietsenstalling", ""),
+        ("Gratis, 24/7", delivery.remote_id),
+    ]

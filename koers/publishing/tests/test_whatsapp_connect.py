@@ -136,3 +136,81 @@ def test_an_editor_cannot_connect_whatsapp(client, bram, acme, graph, number):
     }
     assert _connect(client, acme, data).status_code == 403
     assert Channel.objects.count() == 0
+
+
+def _connected(client, acme, graph, number) -> Channel:
+    phone_number_id, token = number
+    data = {
+        "name": "Klantenservice",
+        "phone_number_id": phone_number_id,
+        "waba_id": graph.waba_of(phone_number_id),
+        "secret": token,
+    }
+    assert _connect(client, acme, data).status_code == 302
+    return Channel.objects.get()
+
+
+def _reconnect_address(acme, channel) -> str:
+    return reverse(
+        "publishing:channel-reconnect", kwargs={"slug": acme.slug, "channel_id": channel.pk}
+    )
+
+
+def test_reconnecting_whatsapp_asks_a_new_token_with_the_ids_prefilled_and_checks_it(
+    client, anna, acme, graph, number
+):
+    phone_number_id, old_token = number
+    client.force_login(anna)
+    channel = _connected(client, acme, graph, number)
+    graph.revoke_token(old_token)
+    listing = client.get(reverse("publishing:channels", kwargs={"slug": acme.slug}))
+    assert _reconnect_address(acme, channel) in listing.content.decode()
+    form = client.get(_reconnect_address(acme, channel), HTTP_ACCEPT_LANGUAGE="nl")
+    html = form.content.decode()
+    assert f'value="{phone_number_id}"' in html
+    assert f'value="{graph.waba_of(phone_number_id)}"' in html
+    assert "Nieuw toegangstoken van een systeemgebruiker" in html
+    assert "Serveradres" not in html and old_token not in html
+
+    new_token = graph.new_token("system", phone_number_id)
+    answer = client.post(
+        _reconnect_address(acme, channel),
+        {
+            "phone_number_id": phone_number_id,
+            "waba_id": graph.waba_of(phone_number_id),
+            "secret": new_token,
+        },
+    )
+    assert answer.status_code == 302
+    channel.refresh_from_db()
+    assert channel.secret == new_token and new_token not in channel.secret_enc
+    assert channel.name == "Klantenservice" and channel.health == "ok"
+    assert channel.extra == {
+        "phone_number_id": phone_number_id,
+        "waba_id": graph.waba_of(phone_number_id),
+    }
+    assert Channel.objects.count() == 1
+    assert AuditEvent.objects.filter(action="channel.reconnect").count() == 1
+
+
+def test_a_bad_token_on_whatsapp_reconnect_changes_nothing(client, anna, acme, graph, number):
+    phone_number_id, token = number
+    client.force_login(anna)
+    channel = _connected(client, acme, graph, number)
+    before = Channel.objects.values().get(pk=channel.pk)
+    answer = client.post(
+        _reconnect_address(acme, channel),
+        {
+            "phone_number_id": phone_number_id,
+            "waba_id": graph.waba_of(phone_number_id),
+            "secret": "EAAnot-a-token",
+        },
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert "koers kon met deze gegevens geen verbinding maken" in html
+    assert "EAAnot-a-token" not in html
+    assert Channel.objects.values().get(pk=channel.pk) == before
+    assert Channel.objects.get().secret == token
+    assert not AuditEvent.objects.filter(action="channel.reconnect").exists()
