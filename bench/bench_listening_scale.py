@@ -2,22 +2,24 @@
 
 Run: ``.venv/bin/python bench/bench_listening_scale.py [--sizes 10000,100000,1000000]
 [--db sqlite,postgres] [--batch 5000] [--requests 10] [--timeout 1800]
-[--generate copy|insert] [--plans FILE]``; 10M on PostgreSQL:
-``--db postgres --sizes 1000000,10000000``.
+[--generate series|copy|insert] [--plans FILE]``; 10M on PostgreSQL (~15 minutes):
+``--db postgres --sizes 10000,100000,1000000,10000000``.
 
 For each database (a throwaway SQLite file; for PostgreSQL a new database ``koers_scale_<pid>``
 on the server of ``BENCH_POSTGRES_URL``/``DATABASE_URL``, dropped afterwards, skipped when the
 server can't be reached) a child process migrates, makes one workspace with 50 topics and grows
-it to each size in turn: mentions are generated directly (on SQLite plain multi-row INSERTs,
-on PostgreSQL ``COPY … FROM STDIN`` unless ``--generate insert``; with their topic links,
-rollups and one inbox item per 200 mentions; the rollups are checked against a recount up to
-100k), then ``--batch`` generated posts are imported through the full pipeline (mentions/s at
-that size), then each page is requested ``--requests`` times through Django's test client,
-logged in (p50/p95 in ms, with the median SQL time, queries and CPU time of the page, and the
-load average: on a shared machine the wall-clock figures include the wait for a core). The
-curve is printed per database. Goal (issue 15): p95 under 300 ms per page at 1M mentions, and the
-ingest rate falling by no more than a third from 100k to 1M. Each child stops after
-``--timeout`` seconds; the figures measured until then are printed.
+it to each size in turn: mentions are generated directly (on SQLite plain multi-row INSERTs;
+on PostgreSQL made by the server with ``INSERT … SELECT … FROM generate_series`` and the bulk
+tables' non-unique indexes dropped for the load and created again after it, or with
+``--generate copy`` ``COPY … FROM STDIN`` from Python, or ``--generate insert`` as SQLite;
+with their topic links, rollups and one inbox item per 200 mentions; the rollups are checked
+against a recount up to 100k), then ``--batch`` generated posts are imported through the full
+pipeline (mentions/s at that size), then each page is requested ``--requests`` times through
+Django's test client, logged in (p50/p95 in ms, with the median SQL time, queries and CPU time
+of the page, and the load average: on a shared machine the wall-clock figures include the wait
+for a core). The curve is printed per database. Goal (issue 15): p95 under 300 ms per page at
+1M mentions, and the ingest rate falling by no more than a third from 100k to 1M. Each child
+stops after ``--timeout`` seconds; the figures measured until then are printed.
 """
 
 from __future__ import annotations
@@ -202,6 +204,178 @@ def _generate_copy(workspace, topics, source, first: int, count: int, rng: rando
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('listening_mention', 'id'), %s)", [next_id - 1]
         )
+
+
+#: The expressions of generated mention ``i`` (bigint) computed by the server, the same shape
+#: and distributions as :func:`_generate`: hashes of ``i`` (``hashint8extended`` with a seed
+#: per attribute) stand in for the random draws, so the rows are reproducible and no row
+#: crosses from Python. ``a``/``b``: the first and (every 4th mention) second topic's index;
+#: the four words are picked from an offset with a stride (11 words, a prime: all distinct).
+SERIES = """
+SELECT i, %(low)s + i - %(first)s AS id,
+  CASE WHEN i %% 5 < 3 THEN 'mastodon' ELSE 'bluesky' END AS network,
+  CASE WHEN i %% 10007 = 0 THEN 'ru'
+       ELSE (ARRAY['nl','nl','nl','nl','nl','nl','en','en','en','de'])[i %% 10 + 1] END AS lang,
+  (ARRAY['positive','neutral','negative'])[(hashint8extended(i, 1) & 2147483647) %% 3 + 1]
+    AS sentiment,
+  %(now)s::timestamptz
+    - make_interval(secs => (hashint8extended(i, 2) & 2147483647) %% 7776000) AS moment,
+  (hashint8extended(i, 3) & 2147483647) %% 50 AS a,
+  CASE WHEN i %% 4 = 0 THEN ((hashint8extended(i, 3) & 2147483647) %% 50 + 1
+    + (hashint8extended(i, 4) & 2147483647) %% 49) %% 50 END AS b,
+  (hashint8extended(i, 5) & 2147483647) %% 11 AS o,
+  1 + (hashint8extended(i, 6) & 2147483647) %% 10 AS s
+FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS i
+"""
+
+
+ROLLUP_TABLES = ("listening_hourlyrollup", "listening_dailyrollup", "listening_authorday",
+                 "listening_tagday")  # fmt: skip
+
+
+def _generate_series(workspace, topics, source, first: int, count: int, rng: random.Random) -> None:  # noqa: ANN001, ARG001
+    """PostgreSQL: the mentions of :func:`_generate` made by the server from
+    ``generate_series`` (``INSERT … SELECT``, see :data:`SERIES`), with their topic links and
+    the rollups of all of them (one GROUP BY per table, :func:`_rollups_of_series`), then one
+    inbox item per 200 mentions. For the load (one transaction per size) the non-unique
+    indexes of the mention, link and rollup tables are dropped and created again after it from
+    their own definitions (``pg_indexes`` is checked equal before and after), with
+    ``synchronous_commit`` off and the foreign-key triggers skipped (``session_replication_role``
+    replica: every generated key exists). ``rng`` is unused: hashes of the number draw."""
+    from zoneinfo import ZoneInfo
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    zone = workspace.time_zone
+    ZoneInfo(zone)  # a real zone name
+    tables = ("listening_mention", "listening_mentiontopic") + ROLLUP_TABLES
+    schema = (
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY indexname"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM listening_mention")
+        low = cursor.fetchone()[0] + 1
+        cursor.execute(schema, [list(tables)])
+        before = cursor.fetchall()
+        cursor.execute(
+            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x"
+            " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
+            " WHERE t.relname = ANY(%s) AND NOT x.indisunique ORDER BY 1",
+            [list(tables)],
+        )
+        plain = cursor.fetchall()
+    values = {
+        "first": first, "last": first + count - 1, "low": low, "high": low + count - 1,
+        "now": timezone.now(), "ws": workspace.pk, "source": source.pk,
+        "topics": [t.pk for t in topics], "names": [t.name for t in topics],
+        "words": WORDS,
+    }  # fmt: skip
+    phases = {}
+    clock = time.perf_counter()
+
+    def phase(name: str) -> None:
+        nonlocal clock
+        phases[name] = round(time.perf_counter() - clock, 1)
+        clock = time.perf_counter()
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        for name, _ in plain:
+            cursor.execute(f'DROP INDEX "{name}"')
+        words = ", ".join(
+            f"(%(words)s::text[])[((g.o + {k} * g.s) %% 11 + 1)::int]" for k in range(4)
+        )
+        cursor.execute(
+            f"INSERT INTO listening_mention ({', '.join(MENTION_COPY)})"  # noqa: S608 - constant SQL, values are parameters
+            " SELECT g.id, %(ws)s, %(source)s, g.network, 'gen-' || g.i,"
+            " 'https://gen.example/' || g.i, '@user' || g.i %% 5000 || '@gen.example',"
+            " 'User ' || g.i %% 5000,"
+            " (%(names)s::text[])[(g.a + 1)::int] || ' '"
+            f" || concat_ws(' ', {words}) || ' #' || g.i %% 997,"
+            " lpad(to_hex(g.i %% 99991), 16, '0'), g.lang, true, g.sentiment, 0.0, g.moment,"
+            " %(now)s, jsonb_build_array('https://nieuws.example/' || g.i %% 211),"
+            " jsonb_build_array('tag' || g.i %% 97), '[]'::jsonb, ''"
+            f" FROM ({SERIES}) g",
+            values,
+        )
+        phase("mentions")
+        cursor.execute(
+            "INSERT INTO listening_mentiontopic (workspace_id, mention_id, topic_id, published_at)"  # noqa: S608 - constant SQL, values are parameters
+            " SELECT %(ws)s, g.id, (%(topics)s::bigint[])[(t.n + 1)::int], g.moment"
+            f" FROM ({SERIES}) g CROSS JOIN LATERAL (VALUES (g.a), (g.b)) t(n)"
+            " WHERE t.n IS NOT NULL",
+            values,
+        )
+        phase("links")
+        _rollups_of_series(cursor, values | {"zone": zone}, phases)
+        phase("rollups")
+        for _, definition in plain:
+            cursor.execute(definition)
+        phase("indexes")
+        cursor.execute(schema, [list(tables)])
+        assert cursor.fetchall() == before, "the indexes differ from the migrations' schema"
+        cursor.execute(
+            "INSERT INTO engagement_inboxitem (workspace_id, mention_id, origin, kind,"
+            " thread, received_at, due_at, negative, status, answered_how, close_reason,"
+            " close_note, created_at) SELECT workspace_id, id, 'reply', 'mention', '',"
+            " published_at, published_at + interval '4 hours', sentiment = 'negative',"
+            " 'open', '', '', '', now()"
+            " FROM listening_mention WHERE id BETWEEN %s AND %s AND id %% 200 = 0",
+            [low, low + count - 1],
+        )
+        phase("inbox")
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('listening_mention', 'id'), %s)",
+            [low + count - 1],
+        )
+    print(json.dumps({"generated": count, "phases_s": phases}), file=sys.stderr, flush=True)
+
+
+def _rollups_of_series(cursor, values: dict, spent: dict) -> None:  # noqa: ANN001
+    """:func:`_rollups_of` for the mentions of :data:`SERIES`, counted from the same
+    expressions instead of a join of the stored links and mentions (one GROUP BY per table;
+    equal to the recount, checked up to 100k)."""
+    rows = (
+        "FROM (SELECT (%(topics)s::bigint[])[(t.n + 1)::int] AS topic_id, g.moment, g.network,"  # noqa: S608 - constant SQL
+        " g.lang, g.sentiment, '@user' || g.i %% 5000 || '@gen.example' AS handle,"
+        " 'User ' || g.i %% 5000 AS name, 'tag' || g.i %% 97 AS hashtag,"
+        " 'https://nieuws.example/' || g.i %% 211 AS link"
+        f" FROM ({SERIES}) g CROSS JOIN LATERAL (VALUES (g.a), (g.b)) t(n)"
+        " WHERE t.n IS NOT NULL) r"
+    )
+    hour = "date_trunc('hour', r.moment AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
+    day = "(r.moment AT TIME ZONE %(zone)s)::date"
+    statements = {
+        "hourly": "INSERT INTO listening_hourlyrollup (workspace_id, topic_id, hour, network,"
+        f" lang, sentiment, count) SELECT %(ws)s, r.topic_id, {hour}, r.network, r.lang,"
+        f" r.sentiment, count(*) {rows} GROUP BY 2, 3, 4, 5, 6"
+        " ON CONFLICT (topic_id, hour, network, lang, sentiment)"
+        " DO UPDATE SET count = listening_hourlyrollup.count + excluded.count",
+        "daily": "INSERT INTO listening_dailyrollup (workspace_id, topic_id, day, sentiment,"
+        f" count) SELECT %(ws)s, r.topic_id, (({hour}) AT TIME ZONE %(zone)s)::date,"
+        f" r.sentiment, count(*) {rows} GROUP BY 2, 3, 4 ON CONFLICT (topic_id, day, sentiment)"
+        " DO UPDATE SET count = listening_dailyrollup.count + excluded.count",
+        "authors": "INSERT INTO listening_authorday (workspace_id, topic_id, day, network,"
+        f" author_handle, author_name, count) SELECT %(ws)s, r.topic_id, {day}, r.network,"
+        f" r.handle, max(r.name), count(*) {rows} GROUP BY 2, 3, 4, 5"
+        " ON CONFLICT (topic_id, day, network, author_handle)"
+        " DO UPDATE SET count = listening_authorday.count + excluded.count",
+    }
+    for kind, column in (("hashtag", "hashtag"), ("link", "link")):
+        statements[f"tag {kind}s"] = (
+            "INSERT INTO listening_tagday (workspace_id, topic_id, kind, day, value, count)"
+            f" SELECT %(ws)s, r.topic_id, '{kind}', {day}, r.{column}, count(*) {rows}"
+            " GROUP BY 2, 3, 4, 5 ON CONFLICT (topic_id, kind, day, value)"
+            " DO UPDATE SET count = listening_tagday.count + excluded.count"
+        )
+    for name, sql in statements.items():
+        started = time.perf_counter()
+        cursor.execute(sql, values)
+        spent[name] = round(time.perf_counter() - started, 1)
 
 
 def _rollups_of(cursor, workspace_id: int, zone: str, low: int, high: int) -> None:  # noqa: ANN001
@@ -424,14 +598,15 @@ def child(args: argparse.Namespace) -> None:
     client.force_login(user)
     rng = random.Random(7)
     stored = 0
-    copying = connection.vendor == "postgresql" and args.generate == "copy"
+    copying = connection.vendor == "postgresql" and args.generate != "insert"
     if copying:
         from koers.listening.rollups import daily_rollups_ready
 
         daily_rollups_ready(workspace)  # the days exist (in the workspace's zone) before COPY
     for size in args.sizes:
         started = time.perf_counter()
-        generate = _generate_copy if copying else _generate
+        generate = {"copy": _generate_copy, "series": _generate_series}.get(args.generate)
+        generate = generate if connection.vendor == "postgresql" and generate else _generate
         generate(workspace, topics, generated, stored, size - stored, rng)
         stored = size
         if size <= 100_000:
@@ -532,9 +707,10 @@ def main() -> int:
     parser.add_argument("--timeout", type=int, default=1800)
     parser.add_argument(
         "--generate",
-        choices=["copy", "insert"],
-        default="copy",
-        help="how PostgreSQL gets its mentions: COPY (default) or multi-row INSERTs as SQLite",
+        choices=["series", "copy", "insert"],
+        default="series",
+        help="how PostgreSQL gets its mentions: made by the server from generate_series"
+        " (default), COPY from Python, or multi-row INSERTs as SQLite",
     )
     parser.add_argument(
         "--plans",
