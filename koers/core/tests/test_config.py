@@ -35,7 +35,7 @@ def run_koers(
         input=stdin,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,  # a migrate of every app takes ~20 s of CPU; a busy 2-core machine triples it
     )
 
 

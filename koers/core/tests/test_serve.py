@@ -56,7 +56,7 @@ def start_serve(env: dict[str, str], port: int, *extra: str) -> subprocess.Popen
     return server
 
 
-def wait_for_health(base: str, want_ok: bool = True, seconds: float = 90) -> dict | None:
+def wait_for_health(base: str, want_ok: bool = True, seconds: float = 180) -> dict | None:
     """The last /healthz answer (JSON), waiting until it is ok (or just answers)."""
     health, deadline = None, time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -154,7 +154,7 @@ def test_web_workers_die_with_a_killed_serve_and_a_restart_on_the_same_port_work
 
     second = start_serve(serve_env, port)
     try:
-        health = wait_for_health(base, want_ok=False, seconds=60)
+        health = wait_for_health(base, want_ok=False)
         assert health is not None and "database" in health
         assert second.poll() is None  # it is the one answering, not a leftover
     finally:
