@@ -69,12 +69,19 @@ def test_mentions_stored_one_after_another_are_each_triaged_once(acme, acme_acco
 
 
 def test_a_cursor_from_before_ingest_cursors_starts_once_from_its_id_watermark(
-    acme, acme_accounts, mention
+    acme, acme_accounts, mention, monkeypatch
 ):
     # Each write commits on its own (this module runs without a wrapping transaction).
     seen = mention(acme, "@acme@mastodon.nl al bekeken")
     TriageCursor.objects.create(name=triage.CURSOR, last_mention_id=seen.pk)
     new = mention(acme, "@acme@mastodon.nl nieuw")
+    # The horizon of a quiet server: on PostgreSQL an open transaction anywhere in the cluster
+    # (another test process's database) holds the snapshot's xmin back, and a run then reads
+    # from before ``seen`` again, by design (a mention read twice is triaged once). This test
+    # is about the step from the id watermark to the ingest cursor, so it fixes the horizon.
+    new.refresh_from_db()
+    quiet = (new.ingest_tx if connection.vendor == "postgresql" else new.pk) + 1
+    monkeypatch.setattr(triage.ingest_cursor, "horizon", lambda: quiet)
 
     assert run_triage() == 1
     assert InboxItem.objects.get().mention == new
