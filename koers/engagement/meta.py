@@ -673,21 +673,9 @@ def _poll_instagram_messages(channel: Channel) -> list[int]:
     """Instagram direct messages, stored under the key the webhook gives the same message
     (``instagram:<account>:messages:<mid>``): a message that came both ways is one event."""
     account = str((channel.extra or {}).get("ig_user_id") or channel.account_id)
-    new: list[int] = []
-    for message in wire.instagram_messages(graph_for(channel), account):
-        value: dict[str, Any] = {
-            "sender": {"id": message.sender_id, "username": message.sender_name},
-            "recipient": {"id": account},
-            "timestamp": message.created_at.isoformat(),
-            "message": {"mid": message.mid, "text": message.text},
-        }
-        if message.has_attachment:
-            value["message"]["attachments"] = [{"type": "file"}]
-        key = f"instagram:{account}:{wire.change_key('messages', value)}"
-        pk = _poll_event(key, "instagram", account, "messages", value)
-        if pk is not None:
-            new.append(pk)
-    return new
+    return _store_polled_messages(
+        "instagram", account, wire.instagram_messages(graph_for(channel), account)
+    )
 
 
 def _poll_messenger_messages(channel: Channel) -> list[int]:
@@ -696,8 +684,16 @@ def _poll_messenger_messages(channel: Channel) -> list[int]:
     of conversations are read before anything is stored, so a poll cut off by a rate limit
     stores none of them and the next poll reads them again."""
     account = str((channel.extra or {}).get("page_id") or channel.account_id)
+    return _store_polled_messages(
+        "page", account, wire.messenger_messages(graph_for(channel), account)
+    )
+
+
+def _store_polled_messages(obj: str, account: str, messages: list[wire.DirectMessage]) -> list[int]:
+    """Polled direct messages as the webhook's ``messages`` change of ``obj`` would carry them,
+    each stored once; returns the ids of the new events."""
     new: list[int] = []
-    for message in wire.messenger_messages(graph_for(channel), account):
+    for message in messages:
         value: dict[str, Any] = {
             "sender": {"id": message.sender_id, "username": message.sender_name},
             "recipient": {"id": account},
@@ -706,8 +702,8 @@ def _poll_messenger_messages(channel: Channel) -> list[int]:
         }
         if message.has_attachment:
             value["message"]["attachments"] = [{"type": "file"}]
-        key = f"page:{account}:{wire.change_key('messages', value)}"
-        pk = _poll_event(key, "page", account, "messages", value)
+        key = f"{obj}:{account}:{wire.change_key('messages', value)}"
+        pk = _poll_event(key, obj, account, "messages", value)
         if pk is not None:
             new.append(pk)
     return new

@@ -340,23 +340,7 @@ def instagram_messages(
             "{id,created_time,from,to,message,attachments}"
         ),
     )
-    found: list[DirectMessage] = []
-    for conversation in (body or {}).get("data") or []:
-        for message in (conversation.get("messages") or {}).get("data") or []:
-            sender = message.get("from") or {}
-            sender_id = str(sender.get("id") or "")
-            if not sender_id or sender_id == ig_user_id or not message.get("id"):
-                continue
-            found.append(
-                DirectMessage(
-                    mid=str(message["id"]),
-                    sender_id=sender_id,
-                    sender_name=str(sender.get("username") or ""),
-                    text=str(message.get("message") or ""),
-                    created_at=_when(message.get("created_time")),
-                    has_attachment=bool((message.get("attachments") or {}).get("data")),
-                )
-            )
+    found = _direct_messages((body or {}).get("data") or [], ig_user_id, name_field="username")
     return sorted(found, key=lambda m: m.created_at)
 
 
@@ -384,23 +368,34 @@ def messenger_messages(
         ),
     )
     for page in itertools.islice(pages, max_pages):
-        for conversation in page:
-            for message in (conversation.get("messages") or {}).get("data") or []:
-                sender = message.get("from") or {}
-                sender_id = str(sender.get("id") or "")
-                if not sender_id or sender_id == page_id or not message.get("id"):
-                    continue
-                found.append(
-                    DirectMessage(
-                        mid=str(message["id"]),
-                        sender_id=sender_id,
-                        sender_name=str(sender.get("name") or ""),
-                        text=str(message.get("message") or ""),
-                        created_at=_when(message.get("created_time")),
-                        has_attachment=bool((message.get("attachments") or {}).get("data")),
-                    )
-                )
+        found += _direct_messages(page, page_id, name_field="name")
     return sorted(found, key=lambda m: m.created_at)
+
+
+def _direct_messages(
+    conversations: list[dict[str, Any]], own_id: str, *, name_field: str
+) -> list[DirectMessage]:
+    """The people's messages in ``conversations`` (each with its ``messages.data``), the
+    account's own (``own_id``) left out; Instagram names the sender ``username``, Messenger
+    ``name``."""
+    found: list[DirectMessage] = []
+    for conversation in conversations:
+        for message in (conversation.get("messages") or {}).get("data") or []:
+            sender = message.get("from") or {}
+            sender_id = str(sender.get("id") or "")
+            if not sender_id or sender_id == own_id or not message.get("id"):
+                continue
+            found.append(
+                DirectMessage(
+                    mid=str(message["id"]),
+                    sender_id=sender_id,
+                    sender_name=str(sender.get(name_field) or ""),
+                    text=str(message.get("message") or ""),
+                    created_at=_when(message.get("created_time")),
+                    has_attachment=bool((message.get("attachments") or {}).get("data")),
+                )
+            )
+    return found
 
 
 class WhatsAppSender:
