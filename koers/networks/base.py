@@ -26,8 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Literal, Protocol, runtime_checkable
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal, Protocol, runtime_checkable
 
 Visibility = Literal["public", "unlisted", "private", "direct"]
 
@@ -37,6 +37,39 @@ LOOKUP_CLOCK_SKEW = timedelta(minutes=2)
 #: How many pages of the account's posts ``lookup`` reads at most before it gives up with
 #: "still unknown" (Mastodon: 40 a page → 2,000 posts since the attempt).
 LOOKUP_MAX_PAGES = 50
+
+
+# ---------------------------------------------------------------------------------------------
+# OAuth 2.0 tokens
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """An OAuth 2.0 access token with its refresh token, expiry and granted scopes (X, Google:
+    each adapter renews them its own way; ``koers.publishing.tokens`` stores them)."""
+
+    access_token: str
+    refresh_token: str | None
+    expires_at: datetime | None
+    scopes: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:  # never print tokens
+        return f"Tokens(expires_at={self.expires_at!r}, scopes={self.scopes!r})"
+
+    @classmethod
+    def from_answer(cls, body: dict[str, Any], now: float) -> Tokens:
+        """From a token endpoint's answer (RFC 6749 §5.1) that carries an ``access_token``;
+        ``expires_in`` counts from ``now`` (a Unix time)."""
+        expires_in = body.get("expires_in")
+        return cls(
+            access_token=str(body["access_token"]),
+            refresh_token=str(body["refresh_token"]) if body.get("refresh_token") else None,
+            expires_at=(
+                datetime.fromtimestamp(now + float(expires_in), UTC)
+                if expires_in is not None
+                else None
+            ),
+            scopes=tuple(str(body.get("scope") or "").split()),
+        )
 
 
 # ---------------------------------------------------------------------------------------------

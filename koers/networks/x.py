@@ -31,7 +31,6 @@ import contextlib
 import html
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -57,6 +56,7 @@ from koers.networks.base import (
     Problem,
     PublishResult,
     RetryableError,
+    Tokens,
     UnknownOutcomeError,
 )
 from koers.networks.safety import BlockedAddressError, OutboundBlockedError, http_client
@@ -270,30 +270,10 @@ def _body(response: httpx.Response) -> Any:
 # ---------------------------------------------------------------------------------------------
 # Tokens
 # ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Tokens:
-    access_token: str
-    refresh_token: str | None
-    expires_at: datetime | None
-    scopes: tuple[str, ...] = ()
-
-    def __repr__(self) -> str:  # never print tokens
-        return f"Tokens(expires_at={self.expires_at!r}, scopes={self.scopes!r})"
-
-
 def _tokens_from(body: Any, now: float) -> Tokens:
     if not isinstance(body, dict) or not body.get("access_token"):
         raise PermanentError("X's token answer had no access token.", network=NETWORK)
-    expires_in = body.get("expires_in")
-    expires_at = (
-        datetime.fromtimestamp(now + float(expires_in), UTC) if expires_in is not None else None
-    )
-    return Tokens(
-        access_token=str(body["access_token"]),
-        refresh_token=str(body["refresh_token"]) if body.get("refresh_token") else None,
-        expires_at=expires_at,
-        scopes=tuple(str(body.get("scope") or "").split()),
-    )
+    return Tokens.from_answer(body, now)
 
 
 def authorize_url(

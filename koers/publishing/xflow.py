@@ -16,9 +16,6 @@ token's own expiry is kept in ``extra["access_expires_at"]``.
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_
 
@@ -28,6 +25,7 @@ from koers.networks.base import AuthError, NetworkError
 from koers.publishing.connect import Account, AuthorizeRequest, Feature, Grant, register
 from koers.publishing.models import Channel, Network, NetworkApp, Provider
 from koers.publishing.oauth import Callback
+from koers.publishing.tokens import channel_tokens, load_tokens, save_tokens, stamp
 
 FEATURES = (
     Feature(
@@ -105,7 +103,7 @@ class XFlow:
                 extra={
                     "scopes": list(grant.scopes),
                     "access_level": str(app.extra.get("access_level") or "free"),
-                    "access_expires_at": _stamp(tokens.expires_at),
+                    "access_expires_at": stamp(tokens.expires_at),
                 },
             )
         ]
@@ -113,40 +111,6 @@ class XFlow:
 
 FLOW = register(XFlow())
 TRANSLATORS.append(lambda error: access_message(error))
-
-
-# ---------------------------------------------------------------------------------------------
-# A channel's tokens
-# ---------------------------------------------------------------------------------------------
-def _stamp(moment: datetime | None) -> str:
-    return moment.isoformat() if moment is not None else ""
-
-
-def _tokens(channel: Channel) -> x.Tokens:
-    stamp = str(channel.extra.get("access_expires_at") or "")
-    return x.Tokens(
-        channel.secret,
-        channel.refresh_token,
-        datetime.fromisoformat(stamp) if stamp else None,
-        tuple(channel.extra.get("scopes") or ()),
-    )
-
-
-@transaction.atomic
-def save_tokens(channel_id: int, tokens: x.Tokens) -> None:
-    """Store a refreshed pair at once: X's old refresh token is dead from now on."""
-    channel = Channel.objects.select_for_update().filter(pk=channel_id).first()
-    if channel is None:
-        return
-    channel.set_secret(tokens.access_token)
-    channel.set_refresh_token(tokens.refresh_token)
-    channel.extra = {**channel.extra, "access_expires_at": _stamp(tokens.expires_at)}
-    channel.save(update_fields=["secret_enc", "refresh_enc", "extra"])
-
-
-def load_tokens(channel_id: int) -> x.Tokens | None:
-    channel = Channel.objects.filter(pk=channel_id).first()
-    return _tokens(channel) if channel is not None else None
 
 
 def auth_for(channel: Channel) -> x.XAuth:
@@ -159,7 +123,7 @@ def auth_for(channel: Channel) -> x.XAuth:
             network=x.NETWORK,
         )
     return x.XAuth(
-        _tokens(channel),
+        channel_tokens(channel),
         client_id=app.client_id,
         client_secret=app.client_secret,
         api_url=channel.endpoint,

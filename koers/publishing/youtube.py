@@ -18,10 +18,7 @@ days) breaks the channel with that reason.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext_noop as N_
 
 from koers.networks import youtube
@@ -29,6 +26,7 @@ from koers.networks.base import AuthError
 from koers.publishing.connect import Account, AuthorizeRequest, Feature, Grant, register
 from koers.publishing.models import Channel, Network, NetworkApp, Provider
 from koers.publishing.oauth import Callback
+from koers.publishing.tokens import channel_tokens, save_tokens, stamp
 
 FEATURES = (
     Feature(
@@ -135,43 +133,13 @@ class GoogleFlow:
                     "uploads_playlist": str(related.get("uploads") or ""),
                     "scopes": list(grant.scopes),
                     "token_url": token_url(),
-                    "access_expires_at": _stamp(tokens.expires_at),
+                    "access_expires_at": stamp(tokens.expires_at),
                 },
             )
         ]
 
 
 FLOW = register(GoogleFlow())
-
-
-# ---------------------------------------------------------------------------------------------
-# A channel's tokens
-# ---------------------------------------------------------------------------------------------
-def _stamp(moment: datetime | None) -> str:
-    return moment.isoformat() if moment is not None else ""
-
-
-def _tokens(channel: Channel) -> youtube.Tokens:
-    stamp = str(channel.extra.get("access_expires_at") or "")
-    return youtube.Tokens(
-        channel.secret,
-        channel.refresh_token,
-        datetime.fromisoformat(stamp) if stamp else None,
-        tuple(channel.extra.get("scopes") or ()),
-    )
-
-
-@transaction.atomic
-def save_tokens(channel_id: int, tokens: youtube.Tokens) -> None:
-    """Store a renewed access token at once (the refresh token stays the same)."""
-    channel = Channel.objects.select_for_update().filter(pk=channel_id).first()
-    if channel is None:
-        return
-    channel.set_secret(tokens.access_token)
-    if tokens.refresh_token:
-        channel.set_refresh_token(tokens.refresh_token)
-    channel.extra = {**channel.extra, "access_expires_at": _stamp(tokens.expires_at)}
-    channel.save(update_fields=["secret_enc", "refresh_enc", "extra"])
 
 
 def auth_for(channel: Channel) -> youtube.GoogleAuth:
@@ -184,7 +152,7 @@ def auth_for(channel: Channel) -> youtube.GoogleAuth:
             network=youtube.NETWORK,
         )
     return youtube.GoogleAuth(
-        _tokens(channel),
+        channel_tokens(channel),
         client_id=app.client_id,
         client_secret=app.client_secret,
         token_url=str(channel.extra.get("token_url") or token_url()),

@@ -37,13 +37,13 @@ The package: :mod:`.wire` (addresses, scopes, costs, ``LIMITS``, ``CAPABILITIES`
 
 from __future__ import annotations
 
+from koers.networks.base import Tokens
 from koers.networks.text import tags_length
 from koers.networks.youtube.client import (
     GoogleAuth,
     ProcessingError,
     QuotaError,
     RevokedError,
-    Tokens,
     YouTubeClient,
     classify,
     error_reason,

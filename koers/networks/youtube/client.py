@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,6 +14,7 @@ from koers.networks.base import (
     NetworkError,
     PermanentError,
     RetryableError,
+    Tokens,
     UnknownOutcomeError,
 )
 from koers.networks.safety import BlockedAddressError, OutboundBlockedError, http_client
@@ -123,17 +123,6 @@ def classify(response: httpx.Response, *, now: datetime | None = None) -> Networ
 # ---------------------------------------------------------------------------------------------
 # Tokens
 # ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Tokens:
-    access_token: str
-    refresh_token: str | None
-    expires_at: datetime | None
-    scopes: tuple[str, ...] = ()
-
-    def __repr__(self) -> str:  # never print tokens
-        return f"Tokens(expires_at={self.expires_at!r}, scopes={self.scopes!r})"
-
-
 def _token_request(
     http: httpx.Client, token_url: str, form: dict[str, str], *, now: float
 ) -> Tokens:
@@ -167,15 +156,7 @@ def _token_request(
             network=NETWORK,
             status=response.status_code,
         )
-    expires_in = body.get("expires_in")
-    return Tokens(
-        access_token=str(body["access_token"]),
-        refresh_token=str(body["refresh_token"]) if body.get("refresh_token") else None,
-        expires_at=(
-            datetime.fromtimestamp(now + float(expires_in), UTC) if expires_in is not None else None
-        ),
-        scopes=tuple(str(body.get("scope") or "").split()),
-    )
+    return Tokens.from_answer(body, now)
 
 
 def exchange_code(
