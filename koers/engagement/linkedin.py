@@ -29,8 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koers.core.crypto import DecryptionError
-from koers.engagement.meta import _item as store_item
 from koers.engagement.models import InboxItem, Kind, Origin, Reply
+from koers.engagement.store import store_item
 from koers.networks.base import AuthError, NetworkError
 from koers.networks.linkedin import post_url
 from koers.networks.linkedin_inbox import LinkedInInbox, LinkedInReplier

@@ -39,7 +39,6 @@ from koers.core.crypto import DecryptionError, decrypt
 from koers.engagement.models import (
     CloseReason,
     InboxItem,
-    InboxSettings,
     Kind,
     MetaEvent,
     MetaEventState,
@@ -47,11 +46,10 @@ from koers.engagement.models import (
     Reply,
     Status,
 )
-from koers.listening.models import Mention
-from koers.listening.normalise import text_hash
+from koers.engagement.store import store_item
 from koers.networks import meta_inbox as wire
 from koers.networks.meta import GraphClient, _when
-from koers.publishing.models import Channel, Delivery, DeliveryState, NetworkApp
+from koers.publishing.models import Channel, NetworkApp
 
 logger = logging.getLogger(__name__)
 
@@ -230,66 +228,6 @@ def _time(value: Any) -> datetime:
     return _when(value) if value else timezone.now()
 
 
-def _item(
-    channel: Channel,
-    *,
-    network: str,
-    remote_id: str,
-    text: str,
-    author_id: str,
-    author_name: str,
-    published_at: datetime,
-    kind: str,
-    origin: str,
-    reply_to: str = "",
-    thread: str = "",
-    url: str = "",
-) -> InboxItem:
-    """The inbox item of one comment/message in ``channel``'s workspace (made once)."""
-    workspace = channel.workspace
-    mention, created = Mention.objects.get_or_create(
-        workspace=workspace,
-        network=network,
-        remote_id=remote_id[:300],
-        defaults={
-            "url": url[:500],
-            "author_handle": author_id[:200],
-            "author_name": author_name[:200],
-            "text": text,
-            "text_hash": text_hash(text),
-            "lang": "und",
-            "sentiment": "neutral",
-            "published_at": published_at,
-            "reply_to": reply_to[:300],
-        },
-    )
-    if not created and mention.text != text and text:
-        mention.text, mention.text_hash = text, text_hash(text)
-        mention.save(update_fields=["text", "text_hash"])
-    delivery = None
-    if reply_to:
-        delivery = (
-            Delivery.objects.filter(
-                workspace=workspace, state=DeliveryState.PUBLISHED, remote_id=reply_to
-            )
-            .values_list("pk", flat=True)
-            .first()
-        )
-    item, _new = InboxItem.objects.get_or_create(
-        mention=mention,
-        defaults={
-            "workspace": workspace,
-            "origin": origin,
-            "kind": kind,
-            "thread": thread[:200],
-            "replies_to_id": delivery,
-            "received_at": published_at,
-            "due_at": InboxSettings.for_workspace(workspace).due_at(published_at),
-        },
-    )
-    return item
-
-
 def _gone(network: str, remote_id: str, account_id: str, note: str) -> int:
     """Close the open items of a comment removed or hidden on the network."""
     closed = 0
@@ -332,7 +270,7 @@ def _comment(event: MetaEvent, network: str, value: dict[str, Any]) -> str:
         url = ""
     channels = _channels(network, event.account_id)
     for channel in channels:
-        _item(
+        store_item(
             channel,
             network=network,
             remote_id=comment_id,
@@ -367,7 +305,7 @@ def _ig_mention(event: MetaEvent, value: dict[str, Any]) -> str:
                 fields=f"mentioned_media.media_id({media_id}){{caption,username,timestamp}}",
             ).get("mentioned_media", {})
             remote_id = media_id
-        _item(
+        store_item(
             channel,
             network="instagram",
             remote_id=remote_id,
@@ -397,7 +335,7 @@ def _message(event: MetaEvent, value: dict[str, Any], network: str) -> str:
         text = _("(an attachment)")
     channels = _channels(network, event.account_id)
     for channel in channels:
-        _item(
+        store_item(
             channel,
             network=network,
             remote_id=mid,
@@ -432,7 +370,7 @@ def _whatsapp(event: MetaEvent, value: dict[str, Any]) -> str:
         else:
             text = _("(an attachment)")
         for channel in channels:
-            _item(
+            store_item(
                 channel,
                 network="whatsapp",
                 remote_id=str(message.get("id") or ""),

@@ -21,8 +21,8 @@ from typing import Any
 from django.utils import timezone
 
 from koers.core.crypto import DecryptionError
-from koers.engagement.meta import _item
 from koers.engagement.models import InboxItem, Kind, Origin
+from koers.engagement.store import store_item
 from koers.networks.base import NetworkError
 from koers.networks.youtube import YouTubePublisher, comment_url
 from koers.publishing.adapters import publisher_for
@@ -63,7 +63,7 @@ def store_threads(channel: Channel, threads: list[dict[str, Any]]) -> list[Inbox
                 mention__network=Network.YOUTUBE,
                 mention__remote_id=comment_id,
             ).exists()
-            item = _item(
+            item = store_item(
                 channel,
                 network=Network.YOUTUBE,
                 remote_id=comment_id,
