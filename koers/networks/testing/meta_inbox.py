@@ -336,8 +336,14 @@ class FakeMetaInbox(FakeGraph):
         ]
         return self._paged_plain(request, entries)
 
-    def _send(self, params: dict[str, str], page_id: str) -> Response:
-        auth = self._auth(params, "pages_messaging")
+    def _send_request(
+        self, params: dict[str, str], account: str, scope: str, window_subcode: int
+    ) -> tuple[str, str] | Response:
+        """The Send API's checks, Messenger's and Instagram's alike: the token and its scope,
+        the ``recipient``/``message`` JSON, a person who wrote to ``account`` within the
+        24-hour window (else Meta's refusal with the network's own subcode). Returns
+        (recipient, text) or the refusal."""
+        auth = self._auth(params, scope)
         if isinstance(auth, Response):
             return auth
         try:
@@ -345,33 +351,32 @@ class FakeMetaInbox(FakeGraph):
             text = str(json.loads(params.get("message", "{}")).get("text") or "")
         except ValueError:
             return self._error("(#100) Invalid parameter", 100)
-        last = self.last_user_message.get((page_id, person))
+        last = self.last_user_message.get((account, person))
         if last is None:
             return self._error("(#100) No matching user found", 100, 2018001)
         if time.time() - last > WINDOW_SECONDS:
             return self._error(
-                "(#10) This message is sent outside of allowed window.", 10, 2018278, status=400
+                "(#10) This message is sent outside of allowed window.",
+                10,
+                window_subcode,
+                status=400,
             )
+        return person, text
+
+    def _send(self, params: dict[str, str], page_id: str) -> Response:
+        checked = self._send_request(params, page_id, "pages_messaging", 2018278)
+        if isinstance(checked, Response):
+            return checked
+        person, text = checked
         message = {"id": f"m_{self._new_id()}", "message": text, "created": time.time()}
         self.messages.setdefault((page_id, person), []).append(message)
         return self._ok({"recipient_id": person, "message_id": message["id"]})
 
     def _ig_send(self, params: dict[str, str], ig_user_id: str) -> Response:
-        auth = self._auth(params, "instagram_manage_messages")
-        if isinstance(auth, Response):
-            return auth
-        try:
-            person = str(json.loads(params.get("recipient", "{}")).get("id") or "")
-            text = str(json.loads(params.get("message", "{}")).get("text") or "")
-        except ValueError:
-            return self._error("(#100) Invalid parameter", 100)
-        last = self.last_user_message.get((ig_user_id, person))
-        if last is None:
-            return self._error("(#100) No matching user found", 100, 2018001)
-        if time.time() - last > WINDOW_SECONDS:
-            return self._error(
-                "(#10) This message is sent outside of allowed window.", 10, 2534022, status=400
-            )
+        checked = self._send_request(params, ig_user_id, "instagram_manage_messages", 2534022)
+        if isinstance(checked, Response):
+            return checked
+        person, text = checked
         if not text:
             return self._error("(#100) Message text is required", 100)
         account = self._ig_account(ig_user_id)
