@@ -3,25 +3,22 @@ LinkedIn's (fake) consent dialog and schedules a post with an image, which goes 
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from PIL import Image
 from playwright.sync_api import expect
 
+from conftest import PASSWORD
 from koers.core import actions as core_actions
 from koers.networks.testing.linkedin import FakeLinkedIn
 from koers.publishing import dispatch
 from koers.publishing.models import Channel, ContentItem, DeliveryState, NetworkApp, State
-from tests.e2e.session import log_in
+from tests.e2e.session import jpeg_file, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "een-lang-geheim-wachtwoord"
 
 
 @pytest.fixture
@@ -38,13 +35,6 @@ def linkedin(settings, live_server):
 def workspace(live_server, linkedin):
     anna = get_user_model().objects.create_user("anna", "anna@example.nl", PASSWORD)
     return core_actions.create_workspace(anna, name="Gemeente Zonnedal", slug="zonnedal")
-
-
-def _jpeg(path, width: int, height: int) -> str:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (20, 120, 200)).save(buffer, format="JPEG")
-    path.write_bytes(buffer.getvalue())
-    return str(path)
 
 
 def test_an_owner_connects_a_linkedin_page_and_schedules_a_post_with_an_image(
@@ -95,7 +85,7 @@ def test_an_owner_connects_a_linkedin_page_and_schedules_a_post_with_an_image(
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_role("heading", name="Nieuw stadspark")).to_be_visible()
     page.get_by_label(re.compile(r"^Afbeelding of video:?$")).set_input_files(
-        _jpeg(tmp_path / "park.jpg", 1200, 627)
+        jpeg_file(tmp_path / "park.jpg", 1200, 627)
     )
     page.get_by_label(re.compile(r"^Alt-tekst:?$")).fill("Het stadspark met de vijver")
     page.get_by_role("button", name="Afbeelding of video toevoegen").click()

@@ -3,25 +3,22 @@ schedules an Instagram carousel, which goes out once with images fetched from si
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from PIL import Image
 from playwright.sync_api import expect
 
+from conftest import PASSWORD
 from koers.core import actions as core_actions
 from koers.networks.testing.meta import FakeGraph
 from koers.publishing import actions, dispatch
 from koers.publishing.models import Channel, ContentItem, DeliveryState, State
-from tests.e2e.session import log_in
+from tests.e2e.session import jpeg_file, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "een-lang-geheim-wachtwoord"
 
 
 @pytest.fixture
@@ -42,13 +39,6 @@ def workspace(live_server, graph):
         acme, anna, provider="meta", client_id=graph.client_id, client_secret="app-secret"
     )
     return acme
-
-
-def _jpeg(path, width: int, height: int) -> str:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (20, 120, 200)).save(buffer, format="JPEG")
-    path.write_bytes(buffer.getvalue())
-    return str(path)
 
 
 def test_an_owner_connects_a_page_and_schedules_an_instagram_carousel(
@@ -89,7 +79,7 @@ def test_an_owner_connects_a_page_and_schedules_an_instagram_carousel(
     expect(page.get_by_role("heading", name="Markt in beeld")).to_be_visible()
     for n, size in enumerate([(1080, 1080), (1080, 1350)], start=1):
         page.get_by_label(re.compile(r"^Afbeelding of video:?$")).set_input_files(
-            _jpeg(tmp_path / f"{n}.jpg", *size)
+            jpeg_file(tmp_path / f"{n}.jpg", *size)
         )
         page.get_by_label(re.compile(r"^Alt-tekst:?$")).fill(f"Marktkraam {n}")
         page.get_by_role("button", name="Afbeelding of video toevoegen").click()
