@@ -2,9 +2,9 @@
 
 Actions record their summary once, as an English sentence (``koers.core.actions.audit``): the
 log is a record and is never rewritten. To show it in Dutch, each sentence an action writes is
-listed here once, as the English pattern it was written with and a msgid with the same named
-parts; :func:`translated` matches a stored summary against its action's patterns and gives the
-msgid's translation with the parts filled in. Parts that are stored values (a role, a source
+listed here once, as its msgid (the English sentence, its parts as ``%(name)s``);
+:func:`translated` matches a stored summary against its action's patterns and gives the msgid's
+translation with the parts filled in. Parts that are stored values (a role, a source
 kind, a sentiment, a close reason …) are shown with their choice's translated label; names,
 titles and numbers stay as recorded. A summary that matches nothing (an action added after
 this list, a row cut at 300 characters) is None: the caller shows it as recorded, in English.
@@ -18,353 +18,186 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.db.models import TextChoices
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 
 
 @dataclass(frozen=True)
 class Summary:
     action: str
     """The action, or a prefix ending in "." or "_" for a family (``alerts.rule_``)."""
-    english: str
-    """The sentence as the action writes it, its parts as ``{name}``."""
-    msgid: Promise
-    """The same sentence as a msgid, its parts as ``%(name)s``."""
+    msgid: str
+    """The sentence as the action writes it, as a msgid: its parts as ``%(name)s``."""
+
+    @property
+    def english(self) -> str:
+        """The sentence as the action writes it, its parts as ``{name}``."""
+        return re.sub(r"%\((\w+)\)s", r"{\1}", self.msgid).replace("%%", "%")
 
 
 S = Summary
 SUMMARIES: tuple[Summary, ...] = (
     # core: workspaces and members
-    S("workspace.create", "created workspace {name}", _("created workspace %(name)s")),
-    S("workspace.update", "changed workspace settings", _("changed workspace settings")),
-    S(
-        "member.invite",
-        "invited anyone with the link as {role}",
-        _("invited anyone with the link as %(role)s"),
-    ),
-    S(
-        "member.invite",
-        "invited {who} (anyone with the link) as {role}",
-        _("invited %(who)s (anyone with the link) as %(role)s"),
-    ),
-    S("member.invite", "invited {who} as {role}", _("invited %(who)s as %(role)s")),
-    S(
-        "member.join",
-        "{user} joined as {role} by single sign-on",
-        _("%(user)s joined as %(role)s by single sign-on"),
-    ),
-    S("member.join", "{user} joined as {role}", _("%(user)s joined as %(role)s")),
-    S("member.revoke_invite", "revoked an invitation", _("revoked an invitation")),
-    S("member.role", "{user}: {old_role} → {role}", _("%(user)s: %(old_role)s → %(role)s")),
-    S("member.remove", "removed {user}", _("removed %(user)s")),
-    S("member.add", "added {user} as {role} (CLI)", _("added %(user)s as %(role)s (CLI)")),
-    S(
-        "account.unlock",
-        "lifted the login lockout of {user}",
-        _("lifted the login lockout of %(user)s"),
-    ),
-    S(
-        "account.locked",
-        "login locked after {count} failed attempts",
-        _("login locked after %(count)s failed attempts"),
-    ),
+    S("workspace.create", N_("created workspace %(name)s")),
+    S("workspace.update", N_("changed workspace settings")),
+    S("member.invite", N_("invited anyone with the link as %(role)s")),
+    S("member.invite", N_("invited %(who)s (anyone with the link) as %(role)s")),
+    S("member.invite", N_("invited %(who)s as %(role)s")),
+    S("member.join", N_("%(user)s joined as %(role)s by single sign-on")),
+    S("member.join", N_("%(user)s joined as %(role)s")),
+    S("member.revoke_invite", N_("revoked an invitation")),
+    S("member.role", N_("%(user)s: %(old_role)s → %(role)s")),
+    S("member.remove", N_("removed %(user)s")),
+    S("member.add", N_("added %(user)s as %(role)s (CLI)")),
+    S("account.unlock", N_("lifted the login lockout of %(user)s")),
+    S("account.locked", N_("login locked after %(count)s failed attempts")),
     # listening
-    S("listening.topic.create", "created topic {name}", _("created topic %(name)s")),
-    S("listening.topic.update", "changed topic {name}", _("changed topic %(name)s")),
-    S("listening.topic.delete", "deleted topic {name}", _("deleted topic %(name)s")),
-    S(
-        "listening.source.create",
-        "added source {name} ({source_kind})",
-        _("added source %(name)s (%(source_kind)s)"),
-    ),
-    S("listening.source.update", "changed source {name}", _("changed source %(name)s")),
-    S("listening.source.paused", "paused source {name}", _("paused source %(name)s")),
-    S("listening.source.resumed", "resumed source {name}", _("resumed source %(name)s")),
-    S("listening.source.delete", "deleted source {name}", _("deleted source %(name)s")),
+    S("listening.topic.create", N_("created topic %(name)s")),
+    S("listening.topic.update", N_("changed topic %(name)s")),
+    S("listening.topic.delete", N_("deleted topic %(name)s")),
+    S("listening.source.create", N_("added source %(name)s (%(source_kind)s)")),
+    S("listening.source.update", N_("changed source %(name)s")),
+    S("listening.source.paused", N_("paused source %(name)s")),
+    S("listening.source.resumed", N_("resumed source %(name)s")),
+    S("listening.source.delete", N_("deleted source %(name)s")),
     S(
         "listening.sentiment.correct",
-        "sentiment of a mention: {old_sentiment} → {sentiment}",
-        _("sentiment of a mention: %(old_sentiment)s → %(sentiment)s"),
+        N_("sentiment of a mention: %(old_sentiment)s → %(sentiment)s"),
     ),
+    S("listening.sentiment_backend", N_("sentiment backend: %(backend)s")),
+    S("listening.import", N_("imported %(stored)s of %(received)s rows into %(name)s")),
     S(
-        "listening.sentiment_backend",
-        "sentiment backend: {backend}",
-        _("sentiment backend: %(backend)s"),
-    ),
-    S(
-        "listening.import",
-        "imported {stored} of {received} rows into {name}",
-        _("imported %(stored)s of %(received)s rows into %(name)s"),
+        "listening.sentiment_train",
+        N_("trained on %(count)s corrections: macro-F1 %(score)s (in use)"),
     ),
     S(
         "listening.sentiment_train",
-        "trained on {count} corrections: macro-F1 {score} (in use)",
-        _("trained on %(count)s corrections: macro-F1 %(score)s (in use)"),
-    ),
-    S(
-        "listening.sentiment_train",
-        "trained on {count} corrections: macro-F1 {score} (not better than the default)",
-        _("trained on %(count)s corrections: macro-F1 %(score)s (not better than the default)"),
+        N_("trained on %(count)s corrections: macro-F1 %(score)s (not better than the default)"),
     ),
     # publishing
-    S(
-        "delivery.published",
-        "published {title} on {channel}",
-        _("published %(title)s on %(channel)s"),
-    ),
-    S("delivery.failed", "{title} on {channel} failed", _("%(title)s on %(channel)s failed")),
-    S("item.overdue", "{title}: time passed", _("%(title)s: time passed")),
-    S(
-        "channel.connect",
-        "connected {network} channel {name}",
-        _("connected %(network)s channel %(name)s"),
-    ),
-    S("channel.reconnect", "new credentials for {name}", _("new credentials for %(name)s")),
-    S("channel.remove", "removed channel {name}", _("removed channel %(name)s")),
-    S("channel.check", "{name}: ok", _("%(name)s: ok")),
-    S("channel.check", "{name}: broken", _("%(name)s: broken")),
-    S("channel.expiry_warning", "{name} expires soon", _("%(name)s expires soon")),
-    S("campaign.create", "created campaign {name}", _("created campaign %(name)s")),
-    S("publishing.settings", "changed publishing policy", _("changed publishing policy")),
-    S("publishing.ics_rotate", "new calendar feed address", _("new calendar feed address")),
-    S("publishing.ics_revoke", "calendar feed switched off", _("calendar feed switched off")),
-    S("item.", "saved {title}", _("saved %(title)s")),
-    S("item.media", "added an image to {title}", _("added an image to %(title)s")),
-    S("item.alt_text", "changed alt text", _("changed alt text")),
-    S("item.media_remove", "removed an image", _("removed an image")),
-    S("item.submit", "submitted {title}", _("submitted %(title)s")),
-    S("item.approve", "approved {title}", _("approved %(title)s")),
-    S("item.reject", "rejected {title}", _("rejected %(title)s")),
-    S("item.schedule", "scheduled {title}", _("scheduled %(title)s")),
-    S("item.unschedule", "unscheduled {title}", _("unscheduled %(title)s")),
-    S("item.reschedule", "moved {title}", _("moved %(title)s")),
-    S("item.retry", "retry {title}", _("retry %(title)s")),
-    S("item.delete", "deleted {title}", _("deleted %(title)s")),
-    S(
-        "channel.rotate_keys",
-        "re-encrypted {count} channel credentials",
-        _("re-encrypted %(count)s channel credentials"),
-    ),
+    S("delivery.published", N_("published %(title)s on %(channel)s")),
+    S("delivery.failed", N_("%(title)s on %(channel)s failed")),
+    S("item.overdue", N_("%(title)s: time passed")),
+    S("channel.connect", N_("connected %(network)s channel %(name)s")),
+    S("channel.reconnect", N_("new credentials for %(name)s")),
+    S("channel.remove", N_("removed channel %(name)s")),
+    S("channel.check", N_("%(name)s: ok")),
+    S("channel.check", N_("%(name)s: broken")),
+    S("channel.expiry_warning", N_("%(name)s expires soon")),
+    S("campaign.create", N_("created campaign %(name)s")),
+    S("publishing.settings", N_("changed publishing policy")),
+    S("publishing.ics_rotate", N_("new calendar feed address")),
+    S("publishing.ics_revoke", N_("calendar feed switched off")),
+    S("item.", N_("saved %(title)s")),
+    S("item.media", N_("added an image to %(title)s")),
+    S("item.alt_text", N_("changed alt text")),
+    S("item.media_remove", N_("removed an image")),
+    S("item.submit", N_("submitted %(title)s")),
+    S("item.approve", N_("approved %(title)s")),
+    S("item.reject", N_("rejected %(title)s")),
+    S("item.schedule", N_("scheduled %(title)s")),
+    S("item.unschedule", N_("unscheduled %(title)s")),
+    S("item.reschedule", N_("moved %(title)s")),
+    S("item.retry", N_("retry %(title)s")),
+    S("item.delete", N_("deleted %(title)s")),
+    S("channel.rotate_keys", N_("re-encrypted %(count)s channel credentials")),
     # engagement (the inbox)
-    S(
-        "inbox.add",
-        "added a mention to the inbox by hand",
-        _("added a mention to the inbox by hand"),
-    ),
-    S("inbox.assign", "assigned to {user}", _("assigned to %(user)s")),
-    S("inbox.close", "closed: {close_reason}", _("closed: %(close_reason)s")),
-    S("inbox.reopen", "reopened (was {status})", _("reopened (was %(status)s)")),
-    S("inbox.answered", "answered elsewhere", _("answered elsewhere")),
-    S("inbox.note", "added a note", _("added a note")),
-    S(
-        "inbox.settings",
-        "response-time target {count} min",
-        _("response-time target %(count)s min"),
-    ),
-    S("inbox.overdue", "response-time target passed", _("response-time target passed")),
-    S(
-        "inbox.triage",
-        "{count} mention(s) added to the inbox",
-        _("%(count)s mention(s) added to the inbox"),
-    ),
-    S("inbox.reply_retry", "reply queued again", _("reply queued again")),
-    S("inbox.replied", "reply sent on {channel}", _("reply sent on %(channel)s")),
-    S("inbox.reply_failed", "reply on {channel} failed", _("reply on %(channel)s failed")),
-    S("inbox.reply", "reply queued on {channel}", _("reply queued on %(channel)s")),
-    S("inbox.hide", "comment hidden on {network}", _("comment hidden on %(network)s")),
-    S("inbox.delete", "comment deleted on {network}", _("comment deleted on %(network)s")),
-    S(
-        "inbox.moderate",
-        "asked to hide the comment on {network}",
-        _("asked to hide the comment on %(network)s"),
-    ),
-    S(
-        "inbox.moderate",
-        "asked to delete the comment on {network}",
-        _("asked to delete the comment on %(network)s"),
-    ),
-    S(
-        "inbox.moderate_retry",
-        "asked again to hide the comment",
-        _("asked again to hide the comment"),
-    ),
-    S(
-        "inbox.moderate_retry",
-        "asked again to delete the comment",
-        _("asked again to delete the comment"),
-    ),
-    S("inbox.moderate_failed", "could not hide the comment", _("could not hide the comment")),
-    S("inbox.moderate_failed", "could not delete the comment", _("could not delete the comment")),
+    S("inbox.add", N_("added a mention to the inbox by hand")),
+    S("inbox.assign", N_("assigned to %(user)s")),
+    S("inbox.close", N_("closed: %(close_reason)s")),
+    S("inbox.reopen", N_("reopened (was %(status)s)")),
+    S("inbox.answered", N_("answered elsewhere")),
+    S("inbox.note", N_("added a note")),
+    S("inbox.settings", N_("response-time target %(count)s min")),
+    S("inbox.overdue", N_("response-time target passed")),
+    S("inbox.triage", N_("%(count)s mention(s) added to the inbox")),
+    S("inbox.reply_retry", N_("reply queued again")),
+    S("inbox.replied", N_("reply sent on %(channel)s")),
+    S("inbox.reply_failed", N_("reply on %(channel)s failed")),
+    S("inbox.reply", N_("reply queued on %(channel)s")),
+    S("inbox.hide", N_("comment hidden on %(network)s")),
+    S("inbox.delete", N_("comment deleted on %(network)s")),
+    S("inbox.moderate", N_("asked to hide the comment on %(network)s")),
+    S("inbox.moderate", N_("asked to delete the comment on %(network)s")),
+    S("inbox.moderate_retry", N_("asked again to hide the comment")),
+    S("inbox.moderate_retry", N_("asked again to delete the comment")),
+    S("inbox.moderate_failed", N_("could not hide the comment")),
+    S("inbox.moderate_failed", N_("could not delete the comment")),
     # strategy
-    S(
-        "strategy.cycle_create",
-        "started strategy cycle {name}",
-        _("started strategy cycle %(name)s"),
-    ),
-    S("strategy.people", "updated the audience description", _("updated the audience description")),
-    S("strategy.influencer_add", "added influencer {name}", _("added influencer %(name)s")),
-    S("strategy.influencer_remove", "removed influencer {name}", _("removed influencer %(name)s")),
-    S(
-        "strategy.technographics_survey",
-        "uploaded survey {name} ({count} respondents)",
-        _("uploaded survey %(name)s (%(count)s respondents)"),
-    ),
-    S(
-        "strategy.technographics_benchmark",
-        "used benchmark {name} as the audience profile",
-        _("used benchmark %(name)s as the audience profile"),
-    ),
-    S(
-        "strategy.technographics_compare",
-        "compare the profile with nothing",
-        _("compare the profile with nothing"),
-    ),
-    S(
-        "strategy.technographics_compare",
-        "compare the profile with {name}",
-        _("compare the profile with %(name)s"),
-    ),
-    S("strategy.tactics", "set own tactics for {rung}", _("set own tactics for %(rung)s")),
-    S(
-        "strategy.tactics",
-        "restored default tactics for {rung}",
-        _("restored default tactics for %(rung)s"),
-    ),
-    S("strategy.groundswell", "chose Groundswell objectives", _("chose Groundswell objectives")),
-    S("strategy.objective", "added objective {title}", _("added objective %(title)s")),
-    S("strategy.objective", "changed objective {title}", _("changed objective %(title)s")),
-    S(
-        "strategy.objective",
-        "added example objective {count}",
-        _("added example objective %(count)s"),
-    ),
-    S("strategy.objective_delete", "deleted objective {title}", _("deleted objective %(title)s")),
-    S("strategy.strategy", "updated the strategy", _("updated the strategy")),
-    S("strategy.channel_add", "added channel {name}", _("added channel %(name)s")),
-    S("strategy.channel_remove", "removed channel {name}", _("removed channel %(name)s")),
-    S(
-        "strategy.kerkhofs_step",
-        "updated Kerkhofs step {step}",
-        _("updated Kerkhofs step %(step)s"),
-    ),
-    S(
-        "strategy.kerkhofs_step",
-        "updated Kerkhofs steps {step}",
-        _("updated Kerkhofs steps %(step)s"),
-    ),
-    S("strategy.go_no_go", "decided {decision} for {name}", _("decided %(decision)s for %(name)s")),
-    S("strategy.funnel", "updated the funnel targets", _("updated the funnel targets")),
-    S("strategy.roos_organiseren", "updated Organiseren", _("updated Organiseren")),
-    S("strategy.roos", "updated the Communicatieroos", _("updated the Communicatieroos")),
-    S("strategy.roos_petal", "updated petal {name}", _("updated petal %(name)s")),
-    S(
-        "strategy.maturity",
-        "listening maturity assessed at stage {count}",
-        _("listening maturity assessed at stage %(count)s"),
-    ),
-    S(
-        "strategy.objective_result",
-        "evaluated objective {title}: {result}",
-        _("evaluated objective %(title)s: %(result)s"),
-    ),
+    S("strategy.cycle_create", N_("started strategy cycle %(name)s")),
+    S("strategy.people", N_("updated the audience description")),
+    S("strategy.influencer_add", N_("added influencer %(name)s")),
+    S("strategy.influencer_remove", N_("removed influencer %(name)s")),
+    S("strategy.technographics_survey", N_("uploaded survey %(name)s (%(count)s respondents)")),
+    S("strategy.technographics_benchmark", N_("used benchmark %(name)s as the audience profile")),
+    S("strategy.technographics_compare", N_("compare the profile with nothing")),
+    S("strategy.technographics_compare", N_("compare the profile with %(name)s")),
+    S("strategy.tactics", N_("set own tactics for %(rung)s")),
+    S("strategy.tactics", N_("restored default tactics for %(rung)s")),
+    S("strategy.groundswell", N_("chose Groundswell objectives")),
+    S("strategy.objective", N_("added objective %(title)s")),
+    S("strategy.objective", N_("changed objective %(title)s")),
+    S("strategy.objective", N_("added example objective %(count)s")),
+    S("strategy.objective_delete", N_("deleted objective %(title)s")),
+    S("strategy.strategy", N_("updated the strategy")),
+    S("strategy.channel_add", N_("added channel %(name)s")),
+    S("strategy.channel_remove", N_("removed channel %(name)s")),
+    S("strategy.kerkhofs_step", N_("updated Kerkhofs step %(step)s")),
+    S("strategy.kerkhofs_step", N_("updated Kerkhofs steps %(step)s")),
+    S("strategy.go_no_go", N_("decided %(decision)s for %(name)s")),
+    S("strategy.funnel", N_("updated the funnel targets")),
+    S("strategy.roos_organiseren", N_("updated Organiseren")),
+    S("strategy.roos", N_("updated the Communicatieroos")),
+    S("strategy.roos_petal", N_("updated petal %(name)s")),
+    S("strategy.maturity", N_("listening maturity assessed at stage %(count)s")),
+    S("strategy.objective_result", N_("evaluated objective %(title)s: %(result)s")),
     # alerts
-    S("alerts.rule_create", "created alert rule {name}", _("created alert rule %(name)s")),
-    S("alerts.rule_update", "changed alert rule {name}", _("changed alert rule %(name)s")),
-    S("alerts.rule_delete", "deleted alert rule {name}", _("deleted alert rule %(name)s")),
-    S("alerts.rule_enabled", "enabled alert rule {name}", _("enabled alert rule %(name)s")),
-    S("alerts.rule_disabled", "disabled alert rule {name}", _("disabled alert rule %(name)s")),
-    S("alerts.acknowledge", "acknowledged alert {count}", _("acknowledged alert %(count)s")),
+    S("alerts.rule_create", N_("created alert rule %(name)s")),
+    S("alerts.rule_update", N_("changed alert rule %(name)s")),
+    S("alerts.rule_delete", N_("deleted alert rule %(name)s")),
+    S("alerts.rule_enabled", N_("enabled alert rule %(name)s")),
+    S("alerts.rule_disabled", N_("disabled alert rule %(name)s")),
+    S("alerts.acknowledge", N_("acknowledged alert %(count)s")),
     # privacy
     S(
         "privacy.retention_run",
-        "retention: {count} mentions deleted, {emptied} inbox messages emptied, author data "
-        "removed from {stripped} mentions",
-        _(
+        N_(
             "retention: %(count)s mentions deleted, %(emptied)s inbox messages emptied, author "
             "data removed from %(stripped)s mentions"
         ),
     ),
-    S("privacy.retention_set", "changed retention periods", _("changed retention periods")),
-    S(
-        "privacy.",
-        "{request_kind} request {number}: {count} items",
-        _("%(request_kind)s request %(number)s: %(count)s items"),
-    ),
+    S("privacy.retention_set", N_("changed retention periods")),
+    S("privacy.", N_("%(request_kind)s request %(number)s: %(count)s items")),
     # measurement
-    S(
-        "measurement.import",
-        "imported {count} metric rows from {name}",
-        _("imported %(count)s metric rows from %(name)s"),
-    ),
-    S("measurement.manual_delete", "deleted {metric} {day}", _("deleted %(metric)s %(day)s")),
-    S("measurement.manual", "{metric} {day}: {value}", _("%(metric)s %(day)s: %(value)s")),
-    S(
-        "measurement.account_metrics",
-        "{name}: {count} followers",
-        _("%(name)s: %(count)s followers"),
-    ),
-    S(
-        "measurement.schedule",
-        "report monthly to {count} recipients",
-        _("report monthly to %(count)s recipients"),
-    ),
-    S(
-        "measurement.schedule",
-        "report weekly to {count} recipients",
-        _("report weekly to %(count)s recipients"),
-    ),
-    S("measurement.schedule_delete", "schedule removed", _("schedule removed")),
-    S(
-        "measurement.report_sent",
-        "report {period} sent to {count} recipients",
-        _("report %(period)s sent to %(count)s recipients"),
-    ),
-    S("measurement.evaluate", "objective {name}: reached", _("objective %(name)s: reached")),
-    S(
-        "measurement.evaluate",
-        "objective {name}: not reached",
-        _("objective %(name)s: not reached"),
-    ),
-    S("measurement.track", "following {count} new posts", _("following %(count)s new posts")),
-    S(
-        "measurement.post_metrics",
-        "{count} post snapshots from {network}",
-        _("%(count)s post snapshots from %(network)s"),
-    ),
-    S("strategy.channel_update", "changed channel {name}", _("changed channel %(name)s")),
-    S("strategy.policy", "updated the social media policy", _("updated the social media policy")),
+    S("measurement.import", N_("imported %(count)s metric rows from %(name)s")),
+    S("measurement.manual_delete", N_("deleted %(metric)s %(day)s")),
+    S("measurement.manual", N_("%(metric)s %(day)s: %(value)s")),
+    S("measurement.account_metrics", N_("%(name)s: %(count)s followers")),
+    S("measurement.schedule", N_("report monthly to %(count)s recipients")),
+    S("measurement.schedule", N_("report weekly to %(count)s recipients")),
+    S("measurement.schedule_delete", N_("schedule removed")),
+    S("measurement.report_sent", N_("report %(period)s sent to %(count)s recipients")),
+    S("measurement.evaluate", N_("objective %(name)s: reached")),
+    S("measurement.evaluate", N_("objective %(name)s: not reached")),
+    S("measurement.track", N_("following %(count)s new posts")),
+    S("measurement.post_metrics", N_("%(count)s post snapshots from %(network)s")),
+    S("strategy.channel_update", N_("changed channel %(name)s")),
+    S("strategy.policy", N_("updated the social media policy")),
     S(
         "strategy.policy_template",
-        "filled the social media policy from the public-body template",
-        _("filled the social media policy from the public-body template"),
+        N_("filled the social media policy from the public-body template"),
     ),
-    S("strategy.audience_add", "added audience {name}", _("added audience %(name)s")),
-    S("strategy.audience_remove", "removed audience {name}", _("removed audience %(name)s")),
-    S(
-        "strategy.costs",
-        "updated the costs and the value of results",
-        _("updated the costs and the value of results"),
-    ),
-    S("api.token_create", "created API token {name}", _("created API token %(name)s")),
-    S("api.token_revoke", "revoked API token {name}", _("revoked API token %(name)s")),
+    S("strategy.audience_add", N_("added audience %(name)s")),
+    S("strategy.audience_remove", N_("removed audience %(name)s")),
+    S("strategy.costs", N_("updated the costs and the value of results")),
+    S("api.token_create", N_("created API token %(name)s")),
+    S("api.token_revoke", N_("revoked API token %(name)s")),
     # notify: chat destinations and personal choices
-    S(
-        "notify.destination_create",
-        "added {kind} destination {name} ({host})",
-        _("added %(kind)s destination %(name)s (%(host)s)"),
-    ),
-    S("notify.destination_update", "changed destination {name}", _("changed destination %(name)s")),
-    S("notify.destination_delete", "removed destination {name}", _("removed destination %(name)s")),
-    S(
-        "notify.destination_test",
-        "test message to {name}: {state}",
-        _("test message to %(name)s: %(state)s"),
-    ),
-    S(
-        "notify.preference",
-        "notification choices: e-mail {events}, digest {digest}",
-        _("notification choices: e-mail %(events)s, digest %(digest)s"),
-    ),
+    S("notify.destination_create", N_("added %(kind)s destination %(name)s (%(host)s)")),
+    S("notify.destination_update", N_("changed destination %(name)s")),
+    S("notify.destination_delete", N_("removed destination %(name)s")),
+    S("notify.destination_test", N_("test message to %(name)s: %(state)s")),
+    S("notify.preference", N_("notification choices: e-mail %(events)s, digest %(digest)s")),
 )
 
 
@@ -438,6 +271,6 @@ def translated(summary: str, action: str | None = None) -> str | None:
         if params:
             labels = _choices()
             params = {k: _label(labels[k])(v) if k in labels else v for k, v in params.items()}
-            return str(known.msgid) % params
-        return str(known.msgid)
+            return gettext(known.msgid) % params
+        return gettext(known.msgid)
     return None
