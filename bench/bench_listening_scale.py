@@ -519,6 +519,29 @@ def _plans(workspace, topics, client, path: str, size: int) -> None:  # noqa: AN
                 out.write("\n".join(str(row[0] if analyse else row[-1]) for row in rows) + "\n")
 
 
+def _rebuilds(workspace) -> dict[str, float]:  # noqa: ANN001
+    """Seconds to count the author days and the tag days again from the links (what retention
+    and an erasure run), and all the days (what a time-zone change runs)."""
+    from zoneinfo import ZoneInfo
+
+    from django.db import transaction
+
+    from koers.listening import rollups
+
+    zone = ZoneInfo(workspace.time_zone)
+    timings = {}
+    for name, step in (
+        ("author days", lambda: rollups._rebuild_author_days(workspace, zone)),
+        ("tag days", lambda: rollups._rebuild_tag_days(workspace, zone)),
+        ("all days (zone change)", lambda: rollups.rebuild_daily(workspace)),
+    ):
+        started = time.perf_counter()
+        with transaction.atomic():
+            step()
+        timings[name] = round(time.perf_counter() - started, 2)
+    return timings
+
+
 def _pages(workspace, topics, client, requests: int) -> dict[str, tuple[float, ...]]:  # noqa: ANN001
     """p50 and p95 of each page in ms, with the median time spent in SQL, the queries and
     the median CPU time of this process (on a busy machine the wall-clock figures mostly
@@ -621,10 +644,14 @@ def child(args: argparse.Namespace) -> None:
         pages = _pages(workspace, topics, client, args.requests)
         if args.plans and (size >= 1_000_000 or size == args.sizes[-1]):
             _plans(workspace, topics, client, args.plans, size)
+        if args.rebuild:
+            result_rebuild = _rebuilds(workspace)
         total = Mention.objects.filter(workspace=workspace).count()
         result = {"size": size, "stored": total, "generated_s": round(generated_s, 1)}
         result["load"] = round(os.getloadavg()[0], 1)  # the machine is shared: say how busy
         result |= {"import_per_s": round(rate), "pages": pages}
+        if args.rebuild:
+            result["rebuild_s"] = result_rebuild
         print(json.dumps(result), flush=True)
 
 
@@ -657,7 +684,7 @@ def run_one(db: str, args: argparse.Namespace) -> list[dict]:
 
     command = [sys.executable, __file__, "--child", "--sizes", ",".join(map(str, args.sizes))]
     command += ["--batch", str(args.batch), "--requests", str(args.requests)]
-    command += ["--generate", args.generate]
+    command += ["--generate", args.generate] + (["--rebuild"] if args.rebuild else [])
     if args.plans:
         command += ["--plans", f"{args.plans}.{db}"]
     results: list[dict] = []
@@ -690,6 +717,8 @@ def _print_row(db: str, row: dict) -> None:
         f"(generated in {row['generated_s']}s; load average {row.get('load', '?')})",
         flush=True,
     )
+    for name, seconds in row.get("rebuild_s", {}).items():
+        print(f"{'':8} {'':9}   rebuild {name}: {seconds} s", flush=True)
     for name, (p50, p95, *db) in row["pages"].items():
         flag = "" if p95 < 300 else "  > 300 ms"
         sql = f"  (SQL {db[0]:6.1f} ms in {db[1]:>2} queries" if db else ""
@@ -718,6 +747,11 @@ def main() -> int:
         "--plans",
         default="",
         help="file to append the query plans at 1M and more (or the largest size) to, per db",
+    )
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="also time counting the author, tag and all days again at each size",
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

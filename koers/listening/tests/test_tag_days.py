@@ -151,6 +151,40 @@ def test_a_new_time_zone_or_a_rebuild_counts_the_tag_days_again(acme, acme_topic
     assert _counts(acme) == {("Acme", HASHTAG, date(2026, 10, 24), "fiets"): 1}
 
 
+def test_the_database_recount_equals_the_python_count_of_awkward_lists(acme, acme_topics):
+    """The rebuild unnests the JSON lists in the database; it must count exactly what
+    ``tags_of`` counts: each value once per mention after the cut, no empty or null values,
+    per local day at the clock change, a mention in two topics in both."""
+    from koers.listening.models import Mention
+
+    daily_rollups_ready(acme)
+    long = "https://nieuws.example/" + "b" * 600
+    Pipeline(acme).ingest(
+        [
+            make_post("Acme en Gazelle #fiets #Fiets #fiets", created_at=BEFORE_MIDNIGHT),
+            make_post("Acme #fiets", created_at=AFTER_MIDNIGHT, links=(long, long + "x")),
+            make_post("Acme #fiets #zondag", created_at=IN_THE_EXTRA_HOUR),
+            make_post("Gazelle #ŝtraat", created_at=IN_THE_EXTRA_HOUR),
+        ]
+    )
+    odd = Mention.objects.filter(workspace=acme, text="Acme #fiets #zondag").get()
+    odd.hashtags = ["zondag", "", None, "zondag", "fiets"]
+    odd.save(update_fields=["hashtags"])
+    expected = tag_recount(acme, AMSTERDAM)
+    assert expected[(acme_topics["brand"].pk, LINK, date(2026, 10, 25), long[:TAG_LENGTH])] == 1
+    assert expected[(acme_topics["brand"].pk, HASHTAG, date(2026, 10, 25), "zondag")] == 1
+    TagDay.objects.filter(workspace=acme).update(count=9)
+
+    rebuild_rollups(acme)
+
+    assert tag_cells(acme) == expected
+    rival = acme_topics["rival"].pk
+    assert expected[(rival, HASHTAG, date(2026, 10, 24), "fiets")] == 1  # in both topics
+    assert expected[(rival, HASHTAG, date(2026, 10, 25), "ŝtraat")] == 1
+    assert expected[(acme_topics["brand"].pk, HASHTAG, date(2026, 10, 25), "fiets")] == 2
+    assert len(expected) == 6
+
+
 def test_erasing_a_person_removes_their_mentions_from_the_tag_days(anna, acme, acme_topics):
     from koers.privacy.actions import erase_subject
     from koers.privacy.subjects import Subject
