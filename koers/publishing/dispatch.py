@@ -41,7 +41,7 @@ from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from koers.core.actions import audit
-from koers.core.crypto import DecryptionError
+from koers.core.crypto import DecryptionError, decrypt, encrypt
 from koers.core.outbound import error_text
 from koers.core.worker import claimant, dead_runners
 from koers.networks.base import (
@@ -222,21 +222,49 @@ def claim(delivery_id: int, worker: str, now: datetime | None = None) -> bool:
     return claimed == 1
 
 
+#: Checkpoint entries that work as a credential, stored encrypted (as ``<key>.sealed``): a
+#: YouTube resumable upload session's address takes the video's bytes without any token, for
+#: a week.
+SEALED_KEYS = frozenset({"session"})
+SEALED_SUFFIX = ".sealed"
+
+
+def seal_progress(data: dict[str, str]) -> dict[str, str]:
+    return {
+        f"{key}{SEALED_SUFFIX}" if key in SEALED_KEYS else key: (
+            encrypt(value) if key in SEALED_KEYS else value
+        )
+        for key, value in data.items()
+    }
+
+
+def unseal_progress(stored: dict) -> dict[str, str]:
+    """The checkpoint as the adapter saved it (an entry kept plainly by an older koers is
+    read as it is)."""
+    return {
+        str(key).removesuffix(SEALED_SUFFIX): (
+            decrypt(str(value)) if str(key).endswith(SEALED_SUFFIX) else str(value)
+        )
+        for key, value in (stored or {}).items()
+    }
+
+
 class DeliveryCheckpoint:
     """A delivery's ``progress`` column as the adapters' :class:`Checkpoint`: saved at once
-    (outside any transaction), so a crash right after a step still finds it."""
+    (outside any transaction), so a crash right after a step still finds it; its
+    ``SEALED_KEYS`` encrypted."""
 
     def __init__(self, delivery: Delivery) -> None:
         self._pk = delivery.pk
-        self._data = {str(k): str(v) for k, v in (delivery.progress or {}).items()}
+        self._data = unseal_progress(delivery.progress)
 
     @property
     def data(self) -> dict[str, str]:
         return dict(self._data)
 
     def save(self, data: dict[str, str]) -> None:
-        self._data = dict(data)
-        Delivery.objects.filter(pk=self._pk).update(progress=self._data)
+        self._data = {str(k): str(v) for k, v in data.items()}
+        Delivery.objects.filter(pk=self._pk).update(progress=seal_progress(self._data))
 
 
 #: A video's privacy choice → the post's visibility (what the adapters read).
