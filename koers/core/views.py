@@ -103,8 +103,17 @@ def workspace_settings(request: HttpRequest, workspace: Workspace) -> HttpRespon
         may_require_two_factor=request.membership.role == Role.OWNER,
     )
     if request.method == "POST" and form.is_valid():
+        zone = workspace.time_zone
         actions.update_workspace(workspace, request.user, **form.cleaned_data)
         messages.success(request, _("Settings saved."))
+        if workspace.time_zone != zone:
+            messages.info(
+                request,
+                _(
+                    "The listening figures per day are counted again in the new time zone, "
+                    "in the background: with many mentions that takes a few minutes."
+                ),
+            )
         return redirect("workspace-settings", slug=workspace.slug)
     return render(
         request, "core/settings.html", {"workspace": workspace, "form": form, "active": "settings"}

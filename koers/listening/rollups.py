@@ -174,6 +174,32 @@ def daily_rollups_ready(workspace: Workspace) -> None:
     rebuild_daily(workspace)
 
 
+def days_counted(workspace: Workspace) -> None:
+    """Before the pages read the days: count them on first use (a workspace without days yet).
+    After a change of time zone the days are counted again in the background
+    (:func:`zone_changed`): at a million mentions that takes a minute, too long for a page, so
+    until then the pages read the days as they are (counted in the old zone, plus what came
+    in since)."""
+    if not RollupZone.objects.filter(workspace=workspace).exists():
+        rebuild_daily(workspace)
+
+
+def zone_changed(
+    sender: object, instance: Workspace, created: bool = False, **kwargs: object
+) -> None:
+    """``post_save`` of a workspace (connected in ``ListeningConfig.ready``): when its time
+    zone is no longer the one its days are counted in, count them again in a task, after the
+    save is committed."""
+    fields = kwargs.get("update_fields")
+    if created or (fields is not None and "time_zone" not in fields):
+        return
+    stale = RollupZone.objects.filter(workspace=instance).exclude(zone=instance.time_zone)
+    if stale.exists():
+        from koers.listening.tasks import count_days_again
+
+        transaction.on_commit(lambda: count_days_again.enqueue(instance.pk))
+
+
 @transaction.atomic
 def rebuild_daily(workspace: Workspace) -> int:
     """Count the workspace's days (``DailyRollup`` and ``AuthorDay``) again in its current
@@ -278,6 +304,40 @@ def rebuild_author_days(workspace: Workspace) -> None:
     zone = RollupZone.objects.filter(workspace=workspace).values_list("zone", flat=True).first()
     _rebuild_author_days(workspace, ZoneInfo(zone or workspace.time_zone))
     _rebuild_tag_days(workspace, ZoneInfo(zone or workspace.time_zone))
+
+
+def take_out_of_days(
+    workspace: Workspace, mention_ids: Iterable[int], *, emptied: Iterable[int] = ()
+) -> None:
+    """Take mentions out of the author and tag days before they are deleted, or emptied
+    (``emptied``: those kept, with their author, hashtags and links removed, which then count
+    for the empty handle), so the days equal a recount afterwards without counting them all
+    again (an erasure request: a minute at a million mentions). The hourly and daily counts
+    stay. Call it in the transaction that changes the mentions."""
+    emptied = set(emptied)
+    authors: Counter = Counter()
+    tags: Counter = Counter()
+    ids = list(dict.fromkeys(mention_ids))
+    lock_workspace(workspace)
+    for start in range(0, len(ids), 500):
+        links = MentionTopic.objects.filter(
+            workspace=workspace, mention_id__in=ids[start : start + 500]
+        ).values_list(
+            "mention_id",
+            "topic_id",
+            "published_at",
+            "mention__network",
+            "mention__author_handle",
+            "mention__hashtags",
+            "mention__links",
+        )
+        for mention_id, topic_id, moment, network, handle, hashtags, urls in links:
+            authors[(topic_id, moment, network, handle)] -= 1
+            if mention_id in emptied:
+                authors[(topic_id, moment, network, "")] += 1
+            tags.update(tag_deltas([topic_id], moment, hashtags, urls, -1))
+    apply_author_deltas(workspace, authors)
+    apply_tag_deltas(workspace, tags)
 
 
 def _rebuild_author_days(workspace: Workspace, zone: ZoneInfo) -> None:

@@ -65,9 +65,9 @@ def _rollups(workspace: Workspace, period: Period, **filters: Any):
 
 def _days(workspace: Workspace, period: Period, model: Any = DailyRollup, **filters: Any):
     """The workspace's daily rollups (or ``AuthorDay`` cells) of the period's local days
-    (kept in its time zone)."""
+    (kept in its time zone; after a change of zone, counted again in the background)."""
     if getattr(workspace, "_daily_rollups_ready", None) != workspace.time_zone:
-        rollups.daily_rollups_ready(workspace)
+        rollups.days_counted(workspace)
         workspace._daily_rollups_ready = workspace.time_zone  # type: ignore[attr-defined]
     first = timezone.localtime(period.start).date()
     return model.objects.filter(

@@ -62,3 +62,20 @@ def train_sentiment_heads() -> int:
             continue  # too few corrections yet; the page tells the team how many are needed
         trained += 1
     return trained
+
+
+@task(queue_name="listening", priority=BULK)
+def count_days_again(workspace_id: int) -> bool:
+    """Count a workspace's days (volume, sentiment, authors, hashtags and links per local day)
+    again in its time zone after it changed; returns whether anything was counted."""
+    from koers.core.models import Workspace
+    from koers.listening.models import RollupZone
+    from koers.listening.rollups import daily_rollups_ready
+
+    workspace = Workspace.objects.filter(pk=workspace_id).first()
+    if workspace is None:
+        return False
+    if RollupZone.objects.filter(workspace=workspace, zone=workspace.time_zone).exists():
+        return False
+    daily_rollups_ready(workspace)
+    return True

@@ -75,6 +75,72 @@ def test_a_new_time_zone_rebuilds_the_days_before_they_are_read(acme, acme_topic
     }
 
 
+def test_a_new_time_zone_is_counted_again_in_the_background_not_by_a_page(
+    acme, anna, acme_topics, client_for, django_capture_on_commit_callbacks
+):
+    """At a million mentions counting the days again takes a minute: the settings page
+    queues it, the listening pages read the days as they are until the task has run."""
+    from django_tasks_db.models import DBTaskResult
+
+    from koers.listening.tasks import count_days_again
+
+    daily_rollups_ready(acme)
+    _ingest(acme)
+    amsterdam = daily_cells(acme)
+    client = client_for(anna)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("workspace-settings", args=[acme.slug]),
+            {
+                "name": acme.name,
+                "time_zone": "America/New_York",
+                "language": "nl",
+                "kind": acme.kind,
+            },
+            follow=True,
+        )
+    assert "opnieuw geteld in de nieuwe tijdzone" in response.content.decode()
+    queued = DBTaskResult.objects.filter(task_path__endswith="count_days_again")
+    assert queued.count() == 1 and queued.get().args_kwargs["args"] == [acme.pk]
+
+    assert client.get(reverse("listening:index", args=[acme.slug])).status_code == 200
+    assert RollupZone.objects.get(workspace=acme).zone == "Europe/Amsterdam"  # not in the page
+    assert daily_cells(acme) == amsterdam
+
+    assert count_days_again.call(acme.pk) is True
+    assert RollupZone.objects.get(workspace=acme).zone == "America/New_York"
+    assert daily_cells(acme) == daily_recount(acme, ZoneInfo("America/New_York"))
+    assert daily_cells(acme) != amsterdam
+    assert count_days_again.call(acme.pk) is False  # a second run finds them counted
+
+
+def test_saving_other_settings_queues_no_count(acme, anna, client_for):
+    from django_tasks_db.models import DBTaskResult
+
+    daily_rollups_ready(acme)
+    response = client_for(anna).post(
+        reverse("workspace-settings", args=[acme.slug]),
+        {"name": "Acme Fietsen", "time_zone": acme.time_zone, "language": "en", "kind": acme.kind},
+    )
+    assert response.status_code == 302
+    acme.refresh_from_db()
+    assert acme.name == "Acme Fietsen"
+    assert not DBTaskResult.objects.filter(task_path__endswith="count_days_again").exists()
+
+
+def test_a_workspace_without_days_is_counted_when_a_page_first_reads_them(
+    acme, anna, acme_topics, client_for
+):
+    _ingest(acme)
+    RollupZone.objects.filter(workspace=acme).delete()
+    DailyRollup.objects.filter(workspace=acme).delete()
+
+    assert client_for(anna).get(reverse("listening:index", args=[acme.slug])).status_code == 200
+
+    assert RollupZone.objects.get(workspace=acme).zone == acme.time_zone
+    assert daily_cells(acme) == daily_recount(acme, ZoneInfo(acme.time_zone)) != {}
+
+
 def test_rebuilding_the_rollups_rebuilds_the_days(acme, acme_topics):
     _ingest(acme)
     DailyRollup.objects.filter(workspace=acme).update(count=99)

@@ -160,3 +160,38 @@ def test_a_request_never_reaches_another_workspace(client_for, anna, carla, bolt
     client_for(anna).post(_url("erase"), {"who": JAN, "confirm": "on"})
 
     assert Mention.objects.filter(pk=theirs.pk).exists()
+
+
+def test_erasure_takes_the_person_out_of_the_author_and_tag_days_as_a_recount_would(
+    client_for, anna, jan, els, acme
+):
+    """Only the person's mentions leave the days (a full count again takes a minute at a
+    million mentions); afterwards the days equal a recount: the deleted post is gone, the
+    emptied inbox message counts for the empty handle, without its hashtags and links."""
+    from zoneinfo import ZoneInfo
+
+    from koers.listening.models import AuthorDay, TagDay
+    from koers.listening.rollups import (
+        author_cells,
+        author_recount,
+        rebuild_author_days,
+        tag_cells,
+        tag_recount,
+    )
+
+    Mention.objects.filter(pk__in=[jan["post"].pk, jan["asked"].pk]).update(
+        hashtags=["kapot"], links=["https://jan.example/fiets"]
+    )
+    Mention.objects.filter(pk=els["post"].pk).update(hashtags=["kapot"])
+    rebuild_author_days(acme)
+    assert AuthorDay.objects.filter(author_handle="@jan@voorbeeld.social").exists()
+
+    response = client_for(anna).post(_url("erase"), {"who": JAN, "confirm": "on"})
+
+    assert response.status_code == 302
+    zone = ZoneInfo(acme.time_zone)
+    assert author_cells(acme) == author_recount(acme, zone)
+    assert tag_cells(acme) == tag_recount(acme, zone)
+    assert not AuthorDay.objects.filter(author_handle="@jan@voorbeeld.social").exists()
+    assert AuthorDay.objects.filter(author_handle="", count=1).exists()  # the emptied message
+    assert list(TagDay.objects.values_list("value", "count")) == [("kapot", 1)]  # Els's
