@@ -164,9 +164,9 @@ def test_version_flag_prints_the_version():
     assert result.stdout.startswith("koers 0.")
 
 
-def test_createuser_reads_the_password_from_stdin_and_prints_json(tmp_path):
+def test_createuser_reads_the_password_from_stdin_and_prints_json(tmp_path, migrated_sqlite):
+    migrated_sqlite(tmp_path / "k.sqlite3")
     env = {"KOERS_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/k.sqlite3"}
-    run_koers("migrate", "--verbosity", "0", env=env)
     result = run_koers(
         "createuser",
         "eva",
@@ -189,9 +189,9 @@ def test_createuser_reads_the_password_from_stdin_and_prints_json(tmp_path):
     assert "already exists" in again.stderr
 
 
-def test_second_serve_on_a_taken_port_says_so(tmp_path):
+def test_second_serve_on_a_taken_port_says_so(tmp_path, migrated_sqlite):
+    migrated_sqlite(tmp_path / "k.sqlite3")
     env = {"KOERS_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/k.sqlite3"}
-    run_koers("migrate", "--verbosity", "0", env=env)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -259,13 +259,15 @@ def test_an_existing_world_readable_sqlite_database_is_made_private_on_connect(
         handler.close_all()
 
 
-def test_koers_check_calls_a_broken_key_base_url_and_empty_allowed_hosts_errors(tmp_path):
+def test_koers_check_calls_a_broken_key_base_url_and_empty_allowed_hosts_errors(
+    tmp_path, migrated_sqlite
+):
+    migrated_sqlite(tmp_path / "k.sqlite3")
     env = {
         "KOERS_DATA_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path}/k.sqlite3",
         "KOERS_LANGUAGE": "en",
     }
-    assert run_koers("migrate", "--verbosity", "0", env=env).returncode == 0
     broken = env | {
         "KOERS_ENCRYPTION_KEYS": "geen-fernet-sleutel-maar-wel-lang-genoeg",
         "KOERS_BASE_URL": "not a url",

@@ -34,10 +34,10 @@ def get(url: str) -> tuple[int, bytes]:
 
 
 @pytest.fixture
-def serve_env(tmp_path) -> dict[str, str]:
+def serve_env(tmp_path, migrated_sqlite) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env |= {"KOERS_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/k.sqlite3"}
-    subprocess.run([*KOERS, "migrate", "--verbosity", "0"], env=env, cwd=ROOT, check=True)
+    database = migrated_sqlite(tmp_path / "k.sqlite3")
+    env |= {"KOERS_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{database}"}
     return env
 
 

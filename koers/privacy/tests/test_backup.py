@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tarfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,9 +25,17 @@ ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.pos
 class Install:
     """One koers installation: a data folder and (on PostgreSQL) its own database."""
 
-    def __init__(self, data_dir: Path, database: str | None) -> None:
+    def __init__(
+        self, data_dir: Path, database: str | None, migrated: Callable[[Install], None]
+    ) -> None:
         self.data_dir = data_dir
         self.database = database
+        self._migrated = migrated
+
+    def migrate(self) -> None:
+        """Every migration applied, as ``koers migrate`` leaves it (a copy of a database
+        migrated once per test process: a migrate of every app costs ~20 s of CPU)."""
+        self._migrated(self)
 
     def env(self) -> dict[str, str]:
         env = {
@@ -107,12 +115,46 @@ def _pg_params(database: str) -> dict:
     }
 
 
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> Iterator[str | None]:
+    """On PostgreSQL a database migrated once per test process, the template of each
+    migrated install (``CREATE DATABASE … TEMPLATE``); on SQLite ``None``."""
+    if not ON_POSTGRES:
+        yield None
+        return
+    import contextlib
+
+    import psycopg
+
+    name = f"{settings.DATABASES['default']['NAME']}_migrated_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(**_pg_params("postgres")) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        Install(tmp_path_factory.mktemp("template"), name, lambda _install: None).ok(
+            "migrate", "-v0"
+        )
+        yield name
+    finally:
+        with psycopg.connect(**_pg_params("postgres")) as conn, contextlib.suppress(psycopg.Error):
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
-def install(tmp_path) -> Iterator:
+def install(tmp_path, migrated_sqlite, migrated_template) -> Iterator:
     """``install("name")``: a new, empty installation under tmp_path."""
     import contextlib
 
     made: list[str] = []
+
+    def migrated(target: Install) -> None:
+        if target.database is None:
+            migrated_sqlite(target.data_dir / "koers.sqlite3")
+            return
+        import psycopg
+
+        with psycopg.connect(**_pg_params("postgres")) as conn:
+            conn.execute(f'DROP DATABASE "{target.database}"')
+            conn.execute(f'CREATE DATABASE "{target.database}" TEMPLATE "{migrated_template}"')
 
     def new(name: str) -> Install:
         database = None
@@ -123,7 +165,7 @@ def install(tmp_path) -> Iterator:
             with psycopg.connect(**_pg_params("postgres")) as conn:
                 conn.execute(f'CREATE DATABASE "{database}"')
             made.append(database)
-        return Install(tmp_path / name, database)
+        return Install(tmp_path / name, database, migrated)
 
     yield new
     if made:
@@ -147,7 +189,7 @@ def _add_media(source: Install) -> None:
 
 def test_a_backup_of_the_demo_restores_every_row_and_media_file(install, tmp_path):
     source = install("source")
-    source.ok("migrate", "-v0")
+    source.migrate()
     source.ok("demo")
     _add_media(source)
     archive = tmp_path / "koers.tar.gz"
@@ -172,7 +214,7 @@ def test_a_backup_of_the_demo_restores_every_row_and_media_file(install, tmp_pat
 
 def test_restore_refuses_a_database_that_is_not_empty(install, tmp_path):
     source = install("source")
-    source.ok("migrate", "-v0")
+    source.migrate()
     archive = tmp_path / "b.tar.gz"
     source.ok("backup", str(archive))
     before = source.row_counts()
@@ -189,7 +231,7 @@ def test_restore_refuses_a_database_that_is_not_empty(install, tmp_path):
 
 def test_restore_refuses_a_media_folder_that_is_not_empty(install, tmp_path):
     source = install("source")
-    source.ok("migrate", "-v0")
+    source.migrate()
     archive = tmp_path / "b.tar.gz"
     source.ok("backup", str(archive))
     target = install("target")
@@ -217,7 +259,7 @@ def _rewrite_manifest(archive: Path, out: Path, change) -> None:
 
 def test_restore_refuses_an_archive_from_a_newer_koers(install, tmp_path):
     source = install("source")
-    source.ok("migrate", "-v0")
+    source.migrate()
     source.ok("backup", str(tmp_path / "now.tar.gz"))
     future = tmp_path / "future.tar.gz"
     _rewrite_manifest(
@@ -235,7 +277,7 @@ def test_restore_refuses_an_archive_from_a_newer_koers(install, tmp_path):
 
 def test_restore_migrates_an_older_archive_forward(install, tmp_path):
     source = install("source")
-    source.ok("migrate", "-v0")
+    source.migrate()
     source.ok("migrate", "privacy", "zero", "-v0")  # as made by a koers without the privacy app
     archive = tmp_path / "old.tar.gz"
     manifest = json.loads(source.ok("backup", str(archive), "--json"))
@@ -250,7 +292,7 @@ def test_restore_migrates_an_older_archive_forward(install, tmp_path):
 
 def test_keys_are_in_the_archive_only_when_asked_for_with_a_warning(install, tmp_path):
     source = install("source")
-    source.ok("migrate", "-v0")
+    source.migrate()
     archive = tmp_path / "with-keys.tar.gz"
 
     done = source.koers("backup", str(archive), "--include-keys")
