@@ -24,7 +24,7 @@ from koers.networks.base import (
     UnknownOutcomeError,
     validate_against_limits,
 )
-from koers.networks.meta.facebook import _delete, _insights, _own_comment, comment_once
+from koers.networks.meta.facebook import _delete, _insights, comment_once, graph_comment_once
 from koers.networks.meta.graph import (
     INSTAGRAM_LIMITS,
     THREADS_LIMITS,
@@ -241,14 +241,10 @@ class _ContainerPublisher:
         self, remote_id: str, text: str, *, since: datetime, look_first: bool = False
     ) -> None:
         """The account's first comment under its media, exactly once."""
-        comment_once(
-            lambda: self.graph.post(f"{remote_id}/comments", write=True, message=text),
-            lambda: _own_comment(
-                self.graph, remote_id, text, since=since, field="text", author=self.user_id
-            ),
-            where=remote_id,
+        graph_comment_once(
+            self.graph, remote_id, text, since=since, field="text", author=self.user_id,
             look_first=look_first,
-        )
+        )  # fmt: skip
 
     def lookup(
         self,

@@ -105,14 +105,10 @@ class FacebookPublisher:
         self, remote_id: str, text: str, *, since: datetime, look_first: bool = False
     ) -> None:
         """The Page's first comment under its post, exactly once (see :func:`comment_once`)."""
-        comment_once(
-            lambda: self.graph.post(f"{remote_id}/comments", write=True, message=text),
-            lambda: _own_comment(
-                self.graph, remote_id, text, since=since, field="message", author=self.page_id
-            ),
-            where=remote_id,
+        graph_comment_once(
+            self.graph, remote_id, text, since=since, field="message", author=self.page_id,
             look_first=look_first,
-        )
+        )  # fmt: skip
 
     def lookup(
         self,
@@ -234,6 +230,26 @@ def comment_once(
         logger.warning("first comment on %s failed: %s", where, error.message)
     except _ContainerExpiredError:
         logger.warning("first comment on %s failed: its container expired", where)
+
+
+def graph_comment_once(
+    graph: GraphClient,
+    remote_id: str,
+    text: str,
+    *,
+    since: datetime,
+    field: str,
+    author: str,
+    look_first: bool = False,
+) -> None:
+    """:func:`comment_once` through the Graph API's ``/{id}/comments`` edge (Facebook and
+    Instagram: the text is ``message`` and ``field`` is what the comments call it)."""
+    comment_once(
+        lambda: graph.post(f"{remote_id}/comments", write=True, message=text),
+        lambda: _own_comment(graph, remote_id, text, since=since, field=field, author=author),
+        where=remote_id,
+        look_first=look_first,
+    )
 
 
 def _own_comment(
