@@ -7,13 +7,13 @@ import socket
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from koers.core import webworker
 from koers.core.checks import base_url_port_mismatch
+from koers.core.staticstamp import collect_static
 from koers.core.worker import Runner
 
 
@@ -59,7 +59,7 @@ class Command(BaseCommand):
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("The database is not migrated yet; run: koers migrate")
         if not settings.DEBUG:
-            call_command("collectstatic", interactive=False, verbosity=0)
+            collect_static()  # only when the static sources changed since the last time
 
         url = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/"  # noqa: S104
         self.stdout.write(self.style.SUCCESS(f"koers is starting at {url}"))
