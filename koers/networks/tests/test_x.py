@@ -194,7 +194,7 @@ def test_text_reply_and_quote_go_out_with_their_references(server):
 
 
 def test_images_are_uploaded_in_chunks_with_alt_text(server, png, monkeypatch):
-    monkeypatch.setattr("koers.networks.x.CHUNK_BYTES", 100)
+    monkeypatch.setattr("koers.networks.x.publisher.CHUNK_BYTES", 100)
     publisher = _publisher(server)
     image = MediaItem(png, "image/png", "Een fiets", "fiets.png")
     result = publisher.publish(OutgoingPost("Met foto", media=(image,)), "k1")
