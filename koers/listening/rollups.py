@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Sum
+from django.db.models import Count, DateField, F, Max, Sum
 from django.db.models.functions import TruncDate, TruncHour
 
 from koers.core.models import Workspace
@@ -55,6 +56,60 @@ def lock_workspace(workspace: Workspace) -> None:
     list(Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list("pk"))
 
 
+def _add_counts(
+    model: Any,
+    workspace: Workspace,
+    key: tuple[str, ...],
+    rows: Iterable[tuple[tuple, int]],
+    *,
+    latest: tuple[str, ...] = (),
+) -> None:
+    """Add positive deltas to a count table in one upsert per 500 cells (``INSERT … ON
+    CONFLICT (key) DO UPDATE SET count = count + excluded.count``, the same SQL on SQLite and
+    PostgreSQL). ``rows``: (the values of ``key`` and ``latest``, delta); the ``latest``
+    columns take the value of the newest delta (the author's name)."""
+    rows = list(rows)
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = (*key, *latest)
+    fields = {f.column: f for f in model._meta.concrete_fields}
+    # Dates and times go through their field, as the ORM would; the rest are plain values.
+    dated = [isinstance(fields[c], DateField) for c in columns]
+    one = "(" + ", ".join(["%s"] * (len(columns) + 2)) + ")"
+    update = ", ".join(
+        [f"count = {table}.count + excluded.count"] + [f"{c} = excluded.{c}" for c in latest]
+    )
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        params: list[object] = []
+        for values, delta in chunk:
+            params.append(workspace.pk)
+            params += [
+                fields[c].get_db_prep_value(v, connection) if d else v
+                for c, v, d in zip(columns, values, dated, strict=True)
+            ]
+            params.append(delta)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (workspace_id, {', '.join(columns)}, count)"  # noqa: S608 - names from the model, values are parameters
+                f" VALUES {', '.join([one] * len(chunk))}"
+                f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {update}",
+                params,
+            )
+
+
+def _subtract_counts(model: Any, key: tuple[str, ...], cells: Mapping[tuple, int]) -> None:
+    """Take the negative deltas of ``cells`` off their cells in place; a cell reaching 0 is
+    removed. A decrement that finds no cell is left alone: the days are then out of date (no
+    ``RollupZone`` yet, or another zone) and are counted again before they are read."""
+    for values, delta in cells.items():
+        if delta < 0:
+            cell = model.objects.filter(**dict(zip(key, values, strict=True)))
+            cell.filter(count__gte=-delta).update(count=F("count") + delta)
+            cell.filter(count__lte=0).delete()
+
+
 def apply_deltas(workspace: Workspace, deltas: Mapping[Cell, int]) -> None:
     """Add ``deltas`` to the stored cells in one upsert per 500 cells
     (``INSERT … ON CONFLICT DO UPDATE SET count = count + excluded.count``, the same SQL on
@@ -63,32 +118,10 @@ def apply_deltas(workspace: Workspace, deltas: Mapping[Cell, int]) -> None:
     decrements = {cell: d for cell, d in deltas.items() if d < 0}
     deltas = {cell: d for cell, d in deltas.items() if d > 0}
     _decrement(decrements)
-    if not deltas:
-        return
-    table = connection.ops.quote_name(HourlyRollup._meta.db_table)
-    hour_field = HourlyRollup._meta.get_field("hour")
-    cells = list(deltas.items())
-    for start in range(0, len(cells), 500):
-        chunk = cells[start : start + 500]
-        params: list[object] = []
-        for (topic_id, hour, network, lang, sentiment), delta in chunk:
-            params += [
-                workspace.pk,
-                topic_id,
-                hour_field.get_db_prep_value(hour, connection),
-                network,
-                lang,
-                sentiment,
-                delta,
-            ]
-        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (workspace_id, topic_id, hour, network, lang, sentiment,"  # noqa: S608 - table name from the model, values are parameters
-                f" count) VALUES {values} ON CONFLICT (topic_id, hour, network, lang, sentiment)"
-                f" DO UPDATE SET count = {table}.count + excluded.count",
-                params,
-            )
+    _add_counts(
+        HourlyRollup, workspace, ("topic_id", "hour", "network", "lang", "sentiment"),
+        deltas.items(),
+    )  # fmt: skip
 
 
 def _decrement(decrements: Mapping[Cell, int]) -> None:
@@ -118,33 +151,9 @@ def _apply_daily(workspace: Workspace, deltas: Mapping[DayCell, int]) -> None:
     """Add ``deltas`` to the daily cells (an upsert per 500 cells, like the hourly ones). A
     decrement that finds no cell is left alone: the days are then out of date (no
     ``RollupZone`` yet, or another zone) and are rebuilt before they are read."""
-    table = connection.ops.quote_name(DailyRollup._meta.db_table)
-    day_field = DailyRollup._meta.get_field("day")
-    ups = [(cell, d) for cell, d in deltas.items() if d > 0]
-    for start in range(0, len(ups), 500):
-        chunk = ups[start : start + 500]
-        params: list[object] = []
-        for (topic_id, day, sentiment), delta in chunk:
-            params += [
-                workspace.pk,
-                topic_id,
-                day_field.get_db_prep_value(day, connection),
-                sentiment,
-                delta,
-            ]
-        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (workspace_id, topic_id, day, sentiment, count)"  # noqa: S608 - table name from the model, values are parameters
-                f" VALUES {values} ON CONFLICT (topic_id, day, sentiment)"
-                f" DO UPDATE SET count = {table}.count + excluded.count",
-                params,
-            )
-    for (topic_id, day, sentiment), delta in deltas.items():
-        if delta < 0:
-            cell = DailyRollup.objects.filter(topic_id=topic_id, day=day, sentiment=sentiment)
-            cell.filter(count__gte=-delta).update(count=F("count") + delta)
-            cell.filter(count__lte=0).delete()
+    key = ("topic_id", "day", "sentiment")
+    _add_counts(DailyRollup, workspace, key, [(cell, d) for cell, d in deltas.items() if d > 0])
+    _subtract_counts(DailyRollup, key, deltas)
 
 
 def daily_recount(workspace: Workspace, zone: ZoneInfo) -> dict[DayCell, int]:
@@ -242,32 +251,17 @@ def apply_author_deltas(
     decrement that finds no cell means the days are out of date and will be rebuilt."""
     names = names or {}
     cells = author_days(deltas, ZoneInfo(workspace.time_zone))
-    table = connection.ops.quote_name(AuthorDay._meta.db_table)
-    day_field = AuthorDay._meta.get_field("day")
-    ups = [(cell, d) for cell, d in cells.items() if d > 0]
-    for start in range(0, len(ups), 500):
-        chunk = ups[start : start + 500]
-        params: list[object] = []
-        for (topic_id, day, network, handle), delta in chunk:
-            params += [workspace.pk, topic_id, day_field.get_db_prep_value(day, connection)]
-            params += [network, handle, names.get((network, handle), "")[:200], delta]
-        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (workspace_id, topic_id, day, network, author_handle,"  # noqa: S608 - table name from the model, values are parameters
-                f" author_name, count) VALUES {values}"
-                " ON CONFLICT (topic_id, day, network, author_handle)"
-                f" DO UPDATE SET count = {table}.count + excluded.count,"
-                " author_name = excluded.author_name",
-                params,
-            )
-    for (topic_id, day, network, handle), delta in cells.items():
-        if delta < 0:
-            cell = AuthorDay.objects.filter(
-                topic_id=topic_id, day=day, network=network, author_handle=handle
-            )
-            cell.filter(count__gte=-delta).update(count=F("count") + delta)
-            cell.filter(count__lte=0).delete()
+    key = ("topic_id", "day", "network", "author_handle")
+    _add_counts(
+        AuthorDay, workspace, key,
+        [
+            ((*cell, names.get((cell[2], cell[3]), "")[:200]), d)
+            for cell, d in cells.items()
+            if d > 0
+        ],
+        latest=("author_name",),
+    )  # fmt: skip
+    _subtract_counts(AuthorDay, key, cells)
 
 
 def _author_groups(workspace: Workspace, zone: ZoneInfo):  # noqa: ANN202 - a values queryset
@@ -394,28 +388,9 @@ def apply_tag_deltas(workspace: Workspace, deltas: Mapping[TagDelta, int]) -> No
     reaching 0 removed; a decrement that finds no cell means the days are out of date and will
     be rebuilt)."""
     cells = tag_days(deltas, ZoneInfo(workspace.time_zone))
-    table = connection.ops.quote_name(TagDay._meta.db_table)
-    day_field = TagDay._meta.get_field("day")
-    ups = [(cell, d) for cell, d in cells.items() if d > 0]
-    for start in range(0, len(ups), 500):
-        chunk = ups[start : start + 500]
-        params: list[object] = []
-        for (topic_id, kind, day, value), delta in chunk:
-            params += [workspace.pk, topic_id, kind]
-            params += [day_field.get_db_prep_value(day, connection), value, delta]
-        values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (workspace_id, topic_id, kind, day, value, count)"  # noqa: S608 - table name from the model, values are parameters
-                f" VALUES {values} ON CONFLICT (topic_id, kind, day, value)"
-                f" DO UPDATE SET count = {table}.count + excluded.count",
-                params,
-            )
-    for (topic_id, kind, day, value), delta in cells.items():
-        if delta < 0:
-            cell = TagDay.objects.filter(topic_id=topic_id, kind=kind, day=day, value=value)
-            cell.filter(count__gte=-delta).update(count=F("count") + delta)
-            cell.filter(count__lte=0).delete()
+    key = ("topic_id", "kind", "day", "value")
+    _add_counts(TagDay, workspace, key, [(cell, d) for cell, d in cells.items() if d > 0])
+    _subtract_counts(TagDay, key, cells)
 
 
 def tag_recount(workspace: Workspace, zone: ZoneInfo) -> dict[TagCell, int]:
