@@ -69,6 +69,11 @@ def test_an_upload_over_the_limit_is_refused_before_reading_and_nothing_is_kept(
     settings.KOERS_MAX_UPLOAD_MB = 1
     path = mentions_csv(tmp_path / "export.csv", 3 * MB)
     url = reverse("listening:import", args=[acme.slug])
+    # The same refusal once first: what the first request of a process loads (templates, lazy
+    # imports) is no part of the upload; run on its own, this test measured 1.6 MB of it.
+    assert (
+        post_file(anna, url, "file", path, {"source_name": "Oude tool"}).response.status_code == 200
+    )
     posted = post_file(anna, url, "file", path, {"source_name": "Oude tool"})
     assert posted.response.status_code == 200
     assert "The file is larger than 1.0\xa0MB; choose a smaller one." in posted.text
